@@ -1,0 +1,176 @@
+"""Command line: `assistant index | ask | serve | eval` — a thin layer over qa.Assistant."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .settings import load_settings
+
+MAX_HISTORY_BYTES = 2_000_000
+
+
+class UserError(click.ClickException):
+    """A problem the user can fix; printed as one line, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn known failures into one-line messages; never show a traceback to a user."""
+    from pydantic import ValidationError
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .embeddings import EmbeddingUnavailable
+        from .index import IndexProblem
+        from .qa import InvalidQuestion
+
+        try:
+            return func(*args, **kwargs)
+        except (InvalidQuestion, IndexProblem, EmbeddingUnavailable) as err:
+            raise UserError(str(err)) from err
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise UserError(f"invalid setting {where}: {first['msg']}") from err
+        except KeyboardInterrupt:
+            raise UserError("interrupted") from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:
+            if os.environ.get("ASSISTANT_DEBUG"):
+                raise
+            raise UserError(
+                f"unexpected failure ({err.__class__.__name__}: {err}); "
+                "set ASSISTANT_DEBUG=1 to see the details"
+            ) from err
+
+    return wrapper
+
+
+def paths_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--index", "index_dir", type=click.Path(path_type=Path),
+                        envvar="ASSISTANT_INDEX_DIR", default=None,
+                        help="Index folder [default: index/].")(func)
+    func = click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path),
+                        envvar="ASSISTANT_CORPUS_DIR", default=None,
+                        help="Folder of articles [default: corpus/].")(func)
+    return func
+
+
+def build_assistant(corpus_dir: Path | None, index_dir: Path | None, **overrides: Any) -> Any:
+    from .qa import Assistant
+
+    settings = load_settings(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
+    return Assistant(settings)
+
+
+def ensure_index_verbose(assistant: Any) -> None:
+    """Build or update the index if needed, telling the user on stderr."""
+    report = assistant.ensure_index(progress=sys.stderr.isatty())
+    if report is not None:
+        click.echo(report.summary(), err=True)
+        for skipped in report.skipped:
+            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="assistant")
+def cli() -> None:
+    """Ask questions about news articles; every answer sentence cites its source."""
+
+
+@cli.command("index")
+@paths_options
+@click.option("--rebuild", is_flag=True, help="Drop the index and embed everything again.")
+@friendly_errors
+def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool) -> None:
+    """Embed added or changed articles and drop deleted ones."""
+    assistant = build_assistant(corpus_dir, index_dir)
+    report = assistant.update_index(rebuild=rebuild, progress=True)
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    click.echo(report.summary())
+
+
+def read_history(path: Path | None) -> list[Any]:
+    from .qa import InvalidQuestion, parse_history
+
+    if path is None:
+        return []
+    try:
+        if path.stat().st_size > MAX_HISTORY_BYTES:
+            raise InvalidQuestion(f"history file {path} is larger than 2 MB")
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InvalidQuestion(f"cannot read history file {path}: {err.strerror}") from err
+    except (UnicodeDecodeError, ValueError) as err:
+        raise InvalidQuestion(f"history file {path} is not valid JSON") from err
+    return parse_history(raw)
+
+
+def format_answer(answer: Any) -> str:
+    lines = [answer.answer]
+    if answer.query != answer.question:
+        lines.insert(0, f"(検索 / search: {answer.query})")
+    for c in answer.citations:
+        where = " — ".join(x for x in (c.title, c.section) if x)
+        date = f" ({c.published})" if c.published else ""
+        lines.append(f"\n[{c.n}] {where}{date}")
+        lines.append(f"    「{c.quote}」")
+        lines.append(f"    {c.article_id}, characters {c.start}–{c.end}")
+    return "\n".join(lines)
+
+
+@cli.command("ask")
+@click.argument("question")
+@paths_options
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--history", type=click.Path(path_type=Path), default=None,
+              help='JSON file: [{"role": "user"|"assistant", "content": "..."}].')
+@click.option("--top-k", type=click.IntRange(1, 50), default=None,
+              help="Passages to retrieve [default: 5].")
+@friendly_errors
+def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
+                as_json: bool, history: Path | None, top_k: int | None) -> None:
+    """Answer QUESTION from the articles, with citations."""
+    from .qa import clean_question
+
+    assistant = build_assistant(corpus_dir, index_dir)
+    clean_question(question, assistant.settings.max_question_chars)  # fail before indexing
+    turns = read_history(history)
+    ensure_index_verbose(assistant)
+    answer = assistant.ask(question, turns, top_k=top_k)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_answer(answer))
+
+
+@cli.command("serve")
+@paths_options
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="ASSISTANT_HOST")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535),
+              envvar="ASSISTANT_PORT")
+@friendly_errors
+def serve_command(corpus_dir: Path | None, index_dir: Path | None, host: str, port: int) -> None:
+    """Start the chat in the browser (offline; listens on 127.0.0.1 by default)."""
+    from .ui import serve
+
+    assistant = build_assistant(corpus_dir, index_dir)
+    ensure_index_verbose(assistant)
+    assistant.retriever()  # load before the first question, not during it
+    serve(assistant, host=host, port=port)
+
+
+def main() -> None:
+    cli(prog_name="assistant")

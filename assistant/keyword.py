@@ -1,0 +1,95 @@
+"""Keyword (BM25) retrieval over Japanese-aware terms, with bm25s.
+
+bm25s's own tokenizer does not split Japanese, so terms come from one of two plain
+functions (chosen by the `keyword_tokenizer` setting; measured in bench/RESULTS.md):
+
+- `bigram`: character unigrams + bigrams of every kana/kanji run, lower-cased words
+  and numbers elsewhere (NFKC-normalised first, so ２０２５ == 2025);
+- `sudachi`: SudachiPy (mode A) normalised content words + character bigrams.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+import bm25s
+import numpy as np
+
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶー"
+_RUNS = re.compile(rf"(?P<cjk>[{_CJK_CHARS}]+)|(?P<word>[^\W_{_CJK_CHARS}]+)")
+_CONTENT_POS = {"名詞", "動詞", "形容詞", "副詞", "形状詞"}
+_SUDACHI_MAX_CHARS = 10_000  # sudachi takes at most 49,149 bytes per call
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _cjk_ngrams(run: str, unigrams: bool = True) -> list[str]:
+    terms = list(run) if unigrams else []
+    terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return terms
+
+
+def bigram_terms(text: str) -> list[str]:
+    terms: list[str] = []
+    for match in _RUNS.finditer(_normalise(text)):
+        if match.group("cjk"):
+            terms.extend(_cjk_ngrams(match.group("cjk")))
+        else:
+            terms.append(match.group("word"))
+    return terms
+
+
+@functools.cache
+def _sudachi():  # noqa: ANN202 - sudachipy types are not exported
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").create(SplitMode.A)
+
+
+def sudachi_terms(text: str) -> list[str]:
+    text = _normalise(text)
+    tokenizer = _sudachi()
+    terms: list[str] = []
+    for i in range(0, len(text), _SUDACHI_MAX_CHARS):
+        for morpheme in tokenizer.tokenize(text[i : i + _SUDACHI_MAX_CHARS]):
+            if morpheme.part_of_speech()[0] in _CONTENT_POS:
+                terms.append("w:" + morpheme.normalized_form())
+    for match in _RUNS.finditer(text):
+        if match.group("cjk"):
+            terms.extend(_cjk_ngrams(match.group("cjk"), unigrams=False))
+        else:
+            terms.append(match.group("word"))
+    return terms
+
+
+TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
+    "bigram": bigram_terms,
+    "sudachi": sudachi_terms,
+}
+
+
+class KeywordIndex:
+    """BM25 over a fixed list of texts; scores every text for a query."""
+
+    def __init__(self, texts: Sequence[str], tokenizer: str = "bigram") -> None:
+        self.terms = TOKENIZERS[tokenizer]
+        self.size = len(texts)
+        self._bm25 = bm25s.BM25()
+        if texts:
+            corpus = [self.terms(t) or ["\x00"] for t in texts]
+            self._bm25.index(corpus, show_progress=False)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every text (0 where no term matches)."""
+        if not self.size:
+            return np.zeros(0, dtype=np.float32)
+        vocab = self._bm25.vocab_dict
+        terms = [t for t in self.terms(query) if t in vocab]
+        if not terms:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)

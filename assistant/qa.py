@@ -1,0 +1,162 @@
+"""The one service the CLI and the UI call: keep the index current, answer questions."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .answer import candidate_sentences, decline, extractive_answer
+from .corpus import Article, Skipped, detect_language, load_corpus
+from .embeddings import Embedder, create_embedder
+from .index import ArticleIndex, IndexProblem, SyncReport
+from .results import Answer
+from .retrieval import HybridRetriever
+from .settings import Settings
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_FOLLOW_UP = re.compile(
+    r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|そこ|当時|その後|"
+    r"\b(?:it|its|that|this|these|those|they|them|their|he|him|his|she|her|there|then)\b",
+    re.I,
+)
+_SHORT_QUESTION = 12
+HISTORY_TURN_CHARS = 500
+
+
+class InvalidQuestion(ValueError):
+    """The question can't be asked as it is; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["user", "assistant"]
+    content: str
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question without control or invisible characters; raises InvalidQuestion."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("the question must be text")
+    text = _INVISIBLE.sub("", question)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InvalidQuestion("the question is empty / 質問が空です")
+    if len(text) > max_chars:
+        raise InvalidQuestion(
+            f"the question is too long ({len(text):,} characters; at most {max_chars:,}) / "
+            f"質問が長すぎます（{max_chars:,}文字まで）"
+        )
+    return text
+
+
+def parse_history(raw: object) -> list[Turn]:
+    """Validate a conversation: a list of {"role": "user"|"assistant", "content": str}."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InvalidQuestion("history must be a JSON list of {role, content} objects")
+    turns = []
+    for i, item in enumerate(raw):
+        if (
+            not isinstance(item, dict)
+            or item.get("role") not in ("user", "assistant")
+            or not isinstance(item.get("content"), str)
+        ):
+            raise InvalidQuestion(
+                f"history item {i} must be {{\"role\": \"user\"|\"assistant\", \"content\": \"...\"}}"
+            )
+        turns.append(Turn(item["role"], item["content"]))
+    return turns
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_FOLLOW_UP.search(question)) or len(question) <= _SHORT_QUESTION
+
+
+def search_query(question: str, history: Sequence[Turn]) -> str:
+    """The query actually searched: a follow-up is joined to the previous question."""
+    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    previous = re.sub(r"\s+", " ", _INVISIBLE.sub("", previous)).strip()[:HISTORY_TURN_CHARS]
+    if previous and previous != question and is_follow_up(question):
+        return f"{previous} {question}"
+    return question
+
+
+class Assistant:
+    """Answers questions over one corpus folder and its index folder."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or create_embedder(settings)
+        self.index = ArticleIndex(settings, self.embedder)
+        self._retriever: HybridRetriever | None = None
+        self._lock = threading.Lock()
+
+    # -- index -----------------------------------------------------------------------
+    def corpus(self) -> tuple[list[Article], list[Skipped]]:
+        if not self.settings.corpus_dir.is_dir():
+            raise IndexProblem(f"the corpus folder {self.settings.corpus_dir} does not exist")
+        return load_corpus(self.settings.corpus_dir)
+
+    def update_index(self, *, rebuild: bool = False, progress: bool = True) -> SyncReport:
+        """Bring the index in line with the corpus folder (embedding only what changed)."""
+        articles, skipped = self.corpus()
+        with self._lock:
+            report = self.index.sync(articles, rebuild=rebuild, progress=progress)
+            report.skipped = skipped
+            self._retriever = None
+        return report
+
+    def ensure_index(self, *, progress: bool = True) -> SyncReport | None:
+        """Build or update the index when it is missing or stale; None when it was current."""
+        articles, _ = self.corpus()
+        if self.index.exists():
+            self.index.check_compatible(self.index.read_manifest())
+        if not self.index.is_stale(articles):
+            return None
+        return self.update_index(progress=progress)
+
+    def retriever(self) -> HybridRetriever:
+        with self._lock:
+            if self._retriever is None:
+                if not self.index.exists():
+                    raise IndexProblem(f"there is no index in {self.index.root}: "
+                                       "run `assistant index`")
+                self.index.check_compatible(self.index.read_manifest())
+                self._retriever = HybridRetriever(self.index, self.settings, self.embedder)
+            return self._retriever
+
+    def articles(self) -> list[Article]:
+        return list(self.retriever().articles.values())
+
+    # -- questions -------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] | None = None,
+        top_k: int | None = None,
+        article_ids: Collection[str] | None = None,
+    ) -> Answer:
+        """Answer one question (with optional conversation) from the indexed articles."""
+        question = clean_question(question, self.settings.max_question_chars)
+        language = detect_language(question)
+        query = search_query(question, history or [])
+        top_k = max(1, min(top_k or self.settings.top_k, 50))
+        retriever = self.retriever()
+        found = retriever.retrieve(query, top_k, article_ids)
+        if not found.passages or found.dense_top < self.settings.min_dense_score:
+            return decline(question, query, language, found.passages)
+        question_vector = (
+            found.query_vector if query == question else self.embedder.embed_query(question)
+        )
+        candidates = candidate_sentences(found.passages)
+        vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
+        return extractive_answer(
+            question, query, language, question_vector, found.passages, vectors, candidates,
+            retriever.articles, self.settings.max_answer_sentences,
+        )

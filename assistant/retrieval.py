@@ -1,0 +1,177 @@
+"""Hybrid retrieval: dense (Chroma via llama-index) + BM25, fused by z-scores.
+
+For a query, the dense side asks Chroma for its nearest chunks and the keyword side
+scores every chunk with BM25; the union of both top lists is the candidate set. Each
+side's scores are turned into z-scores over the candidates (a candidate the dense side
+did not return gets the lowest dense score it did return) and summed with the
+configured weights. A question in a language the articles don't share (English over
+Japanese text) gets no BM25 matches, so dense alone decides, as it should.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+import numpy as np
+
+from .corpus import Article
+from .embeddings import Embedder
+from .index import CHUNKS, SENTENCES, ArticleIndex, embedding_text, sentence_id
+from .keyword import KeywordIndex
+from .results import Passage
+from .settings import Settings
+
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    chunk_id: str
+    article_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    query_vector: np.ndarray
+    dense_top: float
+    keyword_top: float
+
+
+def _zscores(values: np.ndarray) -> np.ndarray:
+    std = float(values.std())
+    if std < 1e-9:
+        return np.zeros_like(values)
+    return (values - values.mean()) / std
+
+
+def load_chunks(index: ArticleIndex) -> list[ChunkRecord]:
+    """Every chunk in the index, in a stable order (article, then position)."""
+    data = index.collection(CHUNKS).get(include=["documents", "metadatas"])
+    records = []
+    for chunk_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
+        node = json.loads(meta.get("_node_content") or "{}")
+        records.append(
+            ChunkRecord(
+                chunk_id=chunk_id,
+                article_id=str(meta["article_id"]),
+                section=str(meta.get("section", "")),
+                start=int(node.get("start_char_idx") or 0),
+                end=int(node.get("end_char_idx") or 0),
+                text=text or "",
+                sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
+            )
+        )
+    records.sort(key=lambda r: (r.article_id, r.start, r.end))
+    return records
+
+
+class HybridRetriever:
+    """Searches one loaded index; cheap to query, built once per index version."""
+
+    def __init__(self, index: ArticleIndex, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.articles: dict[str, Article] = index.read_articles()
+        self.chunks = load_chunks(index)
+        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._article_of = np.array([c.article_id for c in self.chunks], dtype=object)
+        self.vector_store = index.vector_store()
+        self.sentence_store = index.collection(SENTENCES)
+        self.keyword = KeywordIndex(
+            [embedding_text(self.articles[c.article_id], c.section, c.text) for c in self.chunks],
+            settings.keyword_tokenizer,
+        )
+
+    def dense_search(
+        self, vector: np.ndarray, n: int, article_ids: Collection[str] | None = None
+    ) -> dict[int, float]:
+        """Chunk position -> cosine similarity of the n nearest chunks."""
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        filters = None
+        if article_ids is not None:
+            filters = MetadataFilters(filters=[MetadataFilter(
+                key="article_id", value=list(article_ids), operator=FilterOperator.IN)])
+        result = self.vector_store.query(
+            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=n, filters=filters)
+        )
+        # ChromaVectorStore reports exp(-distance); cosine distance = 1 - cosine.
+        return {
+            self.position[node_id]: 1.0 + math.log(max(sim, 1e-12))
+            for node_id, sim in zip(result.ids or [], result.similarities or [])
+            if node_id in self.position
+        }
+
+    def keyword_search(
+        self, query: str, article_ids: Collection[str] | None = None
+    ) -> np.ndarray:
+        scores = self.keyword.scores(query)
+        if article_ids is not None:
+            scores = np.where(np.isin(self._article_of, list(article_ids)), scores, 0.0)
+        return scores
+
+    def retrieve(
+        self, query: str, top_k: int, article_ids: Collection[str] | None = None
+    ) -> Retrieval:
+        vector = self.embedder.embed_query(query)
+        if not self.chunks:
+            return Retrieval([], vector, 0.0, 0.0)
+        n = min(len(self.chunks), max(CANDIDATES, top_k))
+        dense = self.dense_search(vector, n, article_ids)
+        keyword = self.keyword_search(query, article_ids)
+        candidates = set(dense)
+        candidates.update(int(i) for i in np.argsort(-keyword)[:n] if keyword[i] > 0)
+        if not candidates:
+            return Retrieval([], vector, 0.0, 0.0)
+        order = sorted(candidates)
+        floor = min(dense.values()) if dense else 0.0
+        dense_scores = np.array([dense.get(i, floor) for i in order], dtype=np.float32)
+        keyword_scores = keyword[order]
+        fused = (self.settings.dense_weight * _zscores(dense_scores)
+                 + self.settings.keyword_weight * _zscores(keyword_scores))
+        ranked = np.argsort(-fused, kind="stable")[:top_k]
+        passages = [
+            self._passage(order[r], float(fused[r]), float(dense_scores[r]),
+                          float(keyword_scores[r]))
+            for r in ranked
+        ]
+        return Retrieval(passages, vector, float(dense_scores.max()), float(keyword.max()))
+
+    def _passage(self, position: int, score: float, dense: float, keyword: float) -> Passage:
+        chunk = self.chunks[position]
+        article = self.articles[chunk.article_id]
+        return Passage(
+            chunk_id=chunk.chunk_id,
+            article_id=chunk.article_id,
+            title=article.title,
+            section=chunk.section,
+            published=article.published,
+            start=chunk.start,
+            end=chunk.end,
+            text=chunk.text,
+            sentences=chunk.sentences,
+            score=round(score, 4),
+            dense_score=round(dense, 4),
+            keyword_score=round(keyword, 4),
+        )
+
+    def sentence_vectors(self, keys: list[tuple[str, int, int]]) -> np.ndarray:
+        """Stored vectors of sentences (article_id, start, end), in the order asked."""
+        ids = [sentence_id(*k) for k in keys]
+        data = self.sentence_store.get(ids=ids, include=["embeddings"])
+        found = dict(zip(data["ids"], data["embeddings"]))
+        dim = len(next(iter(found.values()))) if found else 0
+        return np.array([found.get(i, np.zeros(dim)) for i in ids], dtype=np.float32)
