@@ -32,9 +32,13 @@ DECLINE = {
     "or ask about something the articles cover.",
 }
 
-_DATE = re.compile(r"\d|[〇一二三四五六七八九十百千]+(?:年|月|日)|世紀|年代|時代|旬|昭和|平成|令和|明治|大正")
+_DATE = re.compile(
+    r"\d|[〇一二三四五六七八九十百千]+(?:年|月|日)|世紀|年代|時代|旬|昭和|平成|令和|明治|大正"
+)
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万億]")
-_PERSON = re.compile(r"氏|さん|大統領|首相|特使|顧問|長官|大臣|高官|議長|社長|[ァ-ヶー]{2,}・[ァ-ヶー]{2,}")
+_PERSON = re.compile(
+    r"氏|さん|大統領|首相|特使|顧問|長官|大臣|高官|議長|社長|[ァ-ヶー]{2,}・[ァ-ヶー]{2,}"
+)
 _PLACE = re.compile(r"国|県|市|町|村|州|島|地域|地方|都|府|[ァ-ヶー]{3,}")
 QUESTION_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"いつ|何年|何月|何日|何時|何世紀|when|what (?:year|date|time)", re.I), _DATE),

