@@ -174,3 +174,30 @@ def serve_command(corpus_dir: Path | None, index_dir: Path | None, host: str, po
 
 def main() -> None:
     cli(prog_name="assistant")
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure quality on a benchmark."""
+
+
+@eval_group.command("jsquad")
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="JSQuAD file (SQuAD v1.1 layout), e.g. jsquad-valid-v1.3.json.")
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Only the first N questions (and the articles holding them).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
+@click.option("--keep-index", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build (or reuse) the evaluation index here instead of a temporary folder.")
+@friendly_errors
+def eval_jsquad_command(data_path: Path, limit: int | None, as_json: bool,
+                        keep_index: Path | None) -> None:
+    """Recall, MRR, answer and refusal quality on JSQuAD (CC BY-SA 4.0)."""
+    from .evaluate import run_jsquad
+
+    metrics = run_jsquad(load_settings(), data_path, limit=limit, keep_index=keep_index,
+                         progress=True)
+    if as_json:
+        click.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
+    else:
+        click.echo(json.dumps(metrics, ensure_ascii=False, indent=2))

@@ -128,7 +128,7 @@ class HybridRetriever:
         self, query: str, top_k: int, article_ids: Collection[str] | None = None
     ) -> Retrieval:
         vector = self.embedder.embed_query(query)
-        if not self.chunks:
+        if not self.chunks or (article_ids is not None and not article_ids):
             return Retrieval([], vector, 0.0, 0.0)
         n = min(len(self.chunks), max(CANDIDATES, top_k))
         dense = self.dense_search(vector, n, article_ids)

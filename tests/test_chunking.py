@@ -1,3 +1,4 @@
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,17 @@ def test_sentences_end_at_japanese_terminators_and_keep_quotes_whole():
     body = "彼は「今が重要な局面である。急ぐべきだ」と述べた。本当か？そうだ！\n次の文"
     article = parse_article(body, Path("x.txt"))
     texts = [article.body[s.start : s.end] for s in split_sentences(article.body)]
-    assert texts == ["彼は「今が重要な局面である。急ぐべきだ」と述べた。", "本当か？", "そうだ！", "次の文"]
+    assert texts == [
+        "彼は「今が重要な局面である。急ぐべきだ」と述べた。", "本当か？", "そうだ！", "次の文"
+    ]
 
 
 def test_headings_become_sections_and_list_items_lose_their_markers(seed_articles):
     article = next(a for a in seed_articles if a.id == "ukraine-peace-talks-witkoff")
     sentences = split_sentences(article.body)
-    item = next(s for s in sentences if "バイデン政権が米国とウクライナ間" in article.body[s.start : s.end])
+    item = next(
+        s for s in sentences if "バイデン政権が米国とウクライナ間" in article.body[s.start : s.end]
+    )
     assert item.section == "主なニュースの要点"
     assert article.body[item.start : item.end].startswith("バイデン政権")
     assert all(not article.body[s.start : s.end].startswith("## ") for s in sentences)
@@ -49,7 +54,7 @@ def test_headings_become_sections_and_list_items_lose_their_markers(seed_article
 def test_chunks_overlap_by_one_sentence_and_stay_in_their_section(seed_articles):
     article = next(a for a in seed_articles if a.id == "witkoff-ushakov-call-leak")
     chunks = chunk_article(article, max_chars=300, overlap=1)
-    same_section = [(a, b) for a, b in zip(chunks, chunks[1:]) if a.section == b.section]
+    same_section = [(a, b) for a, b in pairwise(chunks) if a.section == b.section]
     assert same_section
     for a, b in same_section:
         if len(a.sentences) > 1:

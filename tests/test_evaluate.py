@@ -1,0 +1,44 @@
+"""`assistant eval jsquad` on a small JSQuAD slice, through the real pipeline."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.evaluate import load_jsquad
+
+SLICE = Path(__file__).parent / "data" / "jsquad-slice.json"
+
+
+def test_loader_keeps_gold_paragraph_spans():
+    articles, questions = load_jsquad(SLICE)
+    assert [a.title for a in articles] == ["梅雨", "グスタフ・マーラー"]
+    bodies = {a.id: a.body for a in articles}
+    assert "[SEP]" not in bodies["jsquad-000"]
+    for q in questions:
+        paragraph = bodies[q.article_id][q.gold_start : q.gold_end]
+        assert any(answer in paragraph for answer in q.answers), q.id
+
+
+def test_eval_limit_50_reports_sane_metrics():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "eval", "jsquad", "--data", str(SLICE),
+         "--limit", "50", "--json"],
+        capture_output=True, text=True, timeout=600, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    overall = metrics["all"]
+    assert overall["questions"] == 50 and metrics["articles"] == 1
+    assert metrics["chunks_indexed"] > 10
+    for key in ("recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit@5",
+                "answer_in_first_citation", "answer_in_answer"):
+        assert 0.0 <= overall[key] <= 1.0
+    assert overall["recall@1"] <= overall["recall@5"] <= overall["recall@10"]
+    assert overall["mrr@10"] >= overall["recall@1"]
+    # one article: with it held out nothing is left, so every held-out question is declined
+    assert overall["refusal"]["unanswerable_declined"] == 1.0
+    assert overall["recall@5"] > 0.5  # far above chance on a real pipeline
+    assert overall["latency_ms"]["p50"] > 0
