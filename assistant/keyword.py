@@ -85,6 +85,13 @@ class KeywordIndex:
             corpus = [self.terms(t) or ["\x00"] for t in texts]
             self._bm25.index(corpus, show_progress=False)
 
+    def coverage(self, query: str) -> float:
+        """Share of the query's distinct terms that occur anywhere in the indexed texts."""
+        terms = set(self.terms(query))
+        if not terms or not self.size:
+            return 0.0
+        return sum(1 for t in terms if t in self._bm25.vocab_dict) / len(terms)
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text (0 where no term matches)."""
         if not self.size:

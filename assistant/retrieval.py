@@ -40,10 +40,14 @@ class ChunkRecord:
 
 @dataclass
 class Retrieval:
+    """What one search found, and the signals the decline rule looks at."""
+
     passages: list[Passage]
     query_vector: np.ndarray
-    dense_top: float
-    keyword_top: float
+    dense_top: float = 0.0  # best cosine of any chunk
+    dense_gap: float = 0.0  # best cosine minus the mean cosine of the dense candidates
+    keyword_ratio: float = 0.0  # best BM25 score / mean BM25 score of matching chunks
+    keyword_coverage: float = 0.0  # share of the query's terms that occur in the index
 
 
 def _zscores(values: np.ndarray) -> np.ndarray:
@@ -129,14 +133,14 @@ class HybridRetriever:
     ) -> Retrieval:
         vector = self.embedder.embed_query(query)
         if not self.chunks or (article_ids is not None and not article_ids):
-            return Retrieval([], vector, 0.0, 0.0)
+            return Retrieval([], vector)
         n = min(len(self.chunks), max(CANDIDATES, top_k))
         dense = self.dense_search(vector, n, article_ids)
         keyword = self.keyword_search(query, article_ids)
         candidates = set(dense)
         candidates.update(int(i) for i in np.argsort(-keyword)[:n] if keyword[i] > 0)
         if not candidates:
-            return Retrieval([], vector, 0.0, 0.0)
+            return Retrieval([], vector)
         order = sorted(candidates)
         floor = min(dense.values()) if dense else 0.0
         dense_scores = np.array([dense.get(i, floor) for i in order], dtype=np.float32)
@@ -149,7 +153,16 @@ class HybridRetriever:
                           float(keyword_scores[r]))
             for r in ranked
         ]
-        return Retrieval(passages, vector, float(dense_scores.max()), float(keyword.max()))
+        matching = keyword[keyword > 0]
+        dense_values = np.array(list(dense.values()) or [0.0])
+        return Retrieval(
+            passages,
+            vector,
+            dense_top=float(dense_scores.max()),
+            dense_gap=float(dense_values.max() - dense_values.mean()),
+            keyword_ratio=float(matching.max() / matching.mean()) if matching.size else 0.0,
+            keyword_coverage=self.keyword.coverage(query),
+        )
 
     def _passage(self, position: int, score: float, dense: float, keyword: float) -> Passage:
         chunk = self.chunks[position]

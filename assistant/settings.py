@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(300, description="Soft upper bound of a chunk's length.")
     chunk_overlap_sentences: int = Field(1, description="Sentences shared by neighbours.")
     keyword_tokenizer: Literal["bigram", "sudachi"] = Field(
-        "bigram", description="Terms of the BM25 index (see README: measured)."
+        "sudachi", description="Terms of the BM25 index (see README: measured)."
     )
 
     top_k: int = Field(5, description="Passages retrieved per question.")

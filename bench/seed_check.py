@@ -1,0 +1,48 @@
+"""Seed-corpus questions in Japanese and English: cited right? declined when off-topic?
+
+    python bench/seed_check.py [--index DIR]
+
+Prints, per question, the best dense score, whether it was answered, and whether a
+citation holds the expected string; then the totals per language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from assistant.corpus import detect_language
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index", type=Path, default=Path("index"))
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    args = parser.parse_args()
+    questions = json.loads((HERE / "seed_questions.json").read_text(encoding="utf-8"))
+    assistant = Assistant(load_settings(corpus_dir=args.corpus, index_dir=args.index))
+    assistant.ensure_index()
+    totals: dict[str, dict[str, int]] = {}
+    items = [(q["q"], q["expect"]) for q in questions["answerable"]]
+    items += [(q, None) for q in questions["off_topic"]]
+    for question, expect in items:
+        answer = assistant.ask(question)
+        top = max((p.dense_score for p in answer.passages), default=0.0)
+        kind = "answerable" if expect else "off_topic"
+        good = (not answer.abstained and any(expect in c.quote for c in answer.citations)
+                if expect else answer.abstained)
+        key = f"{detect_language(question)} {kind}"
+        totals.setdefault(key, {"good": 0, "of": 0})
+        totals[key]["good"] += good
+        totals[key]["of"] += 1
+        print(f"{'ok ' if good else 'BAD'} dense_top={top:.3f} {kind:10} {question}")
+    print(json.dumps(totals))
+
+
+if __name__ == "__main__":
+    main()
