@@ -7,7 +7,7 @@ A candidate sentence is scored by
   number for 何人/how many, a name for 誰/who, a place for どこ/where),
 - the rank of the passage it comes from.
 The best sentence becomes citation [1]; up to `max_sentences` close runners-up follow.
-When the best dense score of retrieval is below `min_dense_score`, the answer declines.
+Whether to answer at all is decided before, by refusal.DeclineRule.
 """
 
 from __future__ import annotations

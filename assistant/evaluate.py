@@ -200,7 +200,9 @@ def run_jsquad(
         "settings": {
             "keyword_tokenizer": settings.keyword_tokenizer,
             "chunk_max_chars": settings.chunk_max_chars,
-            "min_dense_score": settings.min_dense_score,
+            "decline_z": settings.decline_z,
+            "decline_z_cross": settings.decline_z_cross,
+            "decline_keyword_weight": settings.decline_keyword_weight,
             "dense_weight": settings.dense_weight,
             "keyword_weight": settings.keyword_weight,
         },

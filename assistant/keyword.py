@@ -49,7 +49,7 @@ def bigram_terms(text: str) -> list[str]:
 def _sudachi() -> Any:
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(SplitMode.A)
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
 
 
 def sudachi_terms(text: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -13,6 +14,7 @@ from .answer import candidate_sentences, decline, extractive_answer
 from .corpus import Article, Skipped, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, SyncReport
+from .refusal import DeclineRule, measure_background
 from .results import Answer
 from .retrieval import HybridRetriever
 from .settings import Settings
@@ -95,6 +97,7 @@ class Assistant:
         self.embedder = embedder or create_embedder(settings)
         self.index = ArticleIndex(settings, self.embedder)
         self._retriever: HybridRetriever | None = None
+        self._decline_rule: DeclineRule | None = None
         self._lock = threading.Lock()
 
     # -- index -----------------------------------------------------------------------
@@ -110,6 +113,7 @@ class Assistant:
             report = self.index.sync(articles, rebuild=rebuild, progress=progress)
             report.skipped = skipped
             self._retriever = None
+            self._decline_rule = None
         return report
 
     def ensure_index(self, *, progress: bool = True) -> SyncReport | None:
@@ -129,7 +133,25 @@ class Assistant:
                                        "run `assistant index`")
                 self.index.check_compatible(self.index.read_manifest())
                 self._retriever = HybridRetriever(self.index, self.settings, self.embedder)
+                self._decline_rule = self._calibrate(self._retriever)
             return self._retriever
+
+    def decline_rule(self) -> DeclineRule:
+        self.retriever()
+        assert self._decline_rule is not None
+        return self._decline_rule
+
+    def _calibrate(self, retriever: HybridRetriever) -> DeclineRule:
+        """The decline rule for this index: its background, its main language."""
+        weight = self.settings.decline_keyword_weight
+        by_language = Counter(retriever.articles[c.article_id].language for c in retriever.chunks)
+        return DeclineRule(
+            backgrounds=measure_background(retriever, weight),
+            corpus_language=by_language.most_common(1)[0][0] if by_language else "ja",
+            keyword_weight=weight,
+            z_same=self.settings.decline_z,
+            z_cross=self.settings.decline_z_cross,
+        )
 
     def articles(self) -> list[Article]:
         return list(self.retriever().articles.values())
@@ -149,7 +171,7 @@ class Assistant:
         top_k = max(1, min(top_k or self.settings.top_k, 50))
         retriever = self.retriever()
         found = retriever.retrieve(query, top_k, article_ids)
-        if not found.passages or found.dense_top < self.settings.min_dense_score:
+        if self.decline_rule().declines(found, question):
             return decline(question, query, language, found.passages)
         question_vector = (
             found.query_vector if query == question else self.embedder.embed_query(question)

@@ -37,8 +37,15 @@ class Settings(BaseSettings):
     top_k: int = Field(5, description="Passages retrieved per question.")
     dense_weight: float = Field(1.0, description="Weight of the dense z-score in fusion.")
     keyword_weight: float = Field(1.0, description="Weight of the BM25 z-score in fusion.")
-    min_dense_score: float = Field(
-        0.80, description="Decline when the best dense cosine is below this (see README)."
+    decline_z: float = Field(
+        2.21, description="Answer only when the best match is this many background standard "
+        "deviations above everyday questions (same language as the corpus).",
+    )
+    decline_z_cross: float = Field(
+        0.32, description="The same for a question in another language than the corpus."
+    )
+    decline_keyword_weight: float = Field(
+        0.03, description="Weight of log(1 + best/mean BM25) in the relevance that is compared."
     )
     max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")

@@ -32,7 +32,9 @@ def main() -> None:
     items += [(q, None) for q in questions["off_topic"]]
     for question, expect in items:
         answer = assistant.ask(question)
-        top = max((p.dense_score for p in answer.passages), default=0.0)
+        found = assistant.retriever().retrieve(answer.query, assistant.settings.top_k)
+        signals = (f"z={assistant.decline_rule().z(found, question):5.2f} "
+                   f"dense_top={found.dense_top:.3f} kw_ratio={found.keyword_ratio:5.2f}")
         kind = "answerable" if expect else "off_topic"
         good = (not answer.abstained and any(expect in c.quote for c in answer.citations)
                 if expect else answer.abstained)
@@ -40,7 +42,7 @@ def main() -> None:
         totals.setdefault(key, {"good": 0, "of": 0})
         totals[key]["good"] += good
         totals[key]["of"] += 1
-        print(f"{'ok ' if good else 'BAD'} dense_top={top:.3f} {kind:10} {question}")
+        print(f"{'ok ' if good else 'BAD'} {signals} {kind:10} {question}")
     print(json.dumps(totals))
 
 

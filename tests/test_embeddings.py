@@ -42,7 +42,7 @@ def test_sentence_transformers_backend_indexes_and_answers(tmp_path):
                   "Tokyo and Osaka.\n")
     settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index",
                              embedding_backend="sentence-transformers",
-                             embedding_model=str(model_dir), min_dense_score=0.2)
+                             embedding_model=str(model_dir))
     assistant = Assistant(settings)
     assert assistant.embedder.embed_queries(["x"]).shape == (1, 384)
     assistant.update_index(progress=False)

@@ -1,0 +1,82 @@
+"""When to decline: is the best match clearly above what an unrelated question gets?
+
+Absolute similarity levels differ between corpora (questions match Wikipedia paragraphs
+more closely than news commentary) and between languages (an English question over
+Japanese text scores lower across the board). So each index gets a *background*: the
+relevance of everyday questions that no news corpus answers
+(`data/background_questions.json`), per question language. A question is answered when
+its relevance is at least `z` background standard deviations above the background mean.
+
+relevance = best dense cosine + keyword_weight * log(1 + best BM25 / mean matching BM25)
+
+`z` is `decline_z` when the question is in the corpus's main language and
+`decline_z_cross` otherwise (no shared terms, weaker similarities). Both, and the keyword
+weight, were chosen from data: see bench/calibrate_refusal.py and bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .corpus import detect_language
+
+if TYPE_CHECKING:
+    from .retrieval import HybridRetriever, Retrieval
+
+MIN_STD = 0.01  # tiny corpora have a very narrow background; don't divide by ~0
+
+
+@dataclass(frozen=True)
+class Background:
+    mean: float
+    std: float
+
+
+def background_questions() -> dict[str, list[str]]:
+    text = resources.files("assistant").joinpath("data/background_questions.json").read_text(
+        encoding="utf-8"
+    )
+    data = json.loads(text)
+    return {lang: data[lang] for lang in ("ja", "en")}
+
+
+def relevance(found: Retrieval, keyword_weight: float) -> float:
+    return found.dense_top + keyword_weight * math.log1p(found.keyword_ratio)
+
+
+def measure_background(retriever: HybridRetriever, keyword_weight: float) -> dict[str, Background]:
+    """Relevance of the everyday questions against this index, per language."""
+    backgrounds = {}
+    for language, questions in background_questions().items():
+        values = np.array([relevance(retriever.retrieve(q, 5), keyword_weight)
+                           for q in questions])
+        backgrounds[language] = Background(float(values.mean()),
+                                           max(float(values.std()), MIN_STD))
+    return backgrounds
+
+
+@dataclass(frozen=True)
+class DeclineRule:
+    backgrounds: dict[str, Background]
+    corpus_language: str
+    keyword_weight: float
+    z_same: float
+    z_cross: float
+
+    def z(self, found: Retrieval, question: str) -> float:
+        """How far above this language's background the best match is, in std units."""
+        language = detect_language(question)
+        bg = self.backgrounds.get(language) or self.backgrounds["en"]
+        return (relevance(found, self.keyword_weight) - bg.mean) / bg.std
+
+    def declines(self, found: Retrieval, question: str) -> bool:
+        if not found.passages:
+            return True
+        same = detect_language(question) == self.corpus_language
+        return self.z(found, question) < (self.z_same if same else self.z_cross)
