@@ -1,29 +1,44 @@
 """Extractive answers: the best sentences of the top passages, each cited exactly.
 
-A candidate sentence is scored by
+A candidate sentence (from the top 3 passages) is scored by a weighted sum of
 - its e5 similarity to the question (sentence vectors are computed at index time),
-- the share of the question's terms it contains,
+- the IDF-weighted share of the question's character bigrams it contains, and the
+  IDF-weighted share of the question's words (SudachiPy) it contains,
 - whether it has the kind of thing the question asks for (a date for いつ/when, a
   number for 何人/how many, a name for 誰/who, a place for どこ/where),
-- the rank of the passage it comes from.
-The best sentence becomes citation [1]; up to `max_sentences` close runners-up follow.
-Whether to answer at all is decided before, by refusal.DeclineRule.
+- the rank of the passage it comes from,
+- for a sentence opening with これ/それ/この/その/同…, or following a lead-in such as
+  「次のような内容が含まれていた。」, how well the sentence before it matches the question
+  ("拍の周期の長短によって、音楽の速度を感じる。これをテンポという。").
+Similarity and overlaps are z-scored over the candidates. The weights were fitted on the
+tuning half of JSQuAD (bench/RESULTS.md). When the question shares no terms with the
+candidates (an English question over Japanese articles), the overlap weights go to the
+e5 similarity, the only evidence left. The best sentence becomes citation [1]; up to
+two runners-up within `RUNNER_UP_MARGIN` follow. Whether to answer at all is decided
+before, by refusal.DeclineRule.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .corpus import Article
-from .keyword import bigram_terms
+from .keyword import KeywordIndex
 from .results import Answer, Citation, Passage
 
+if TYPE_CHECKING:
+    from .retrieval import HybridRetriever, Retrieval
+
 CANDIDATE_PASSAGES = 3
-RUNNER_UP_MARGIN = 0.75
-WEIGHTS = {"similarity": 1.0, "overlap": 0.7, "answer_type": 0.4, "passage_rank": 0.5}
+RUNNER_UP_MARGIN = 2.0
+WEIGHTS = {"similarity": 0.2, "answer_type": 0.25, "passage_rank": 1.59, "bigram_overlap": 0.35,
+           "word_overlap": 0.53, "antecedent": 1.02}
+_DEMONSTRATIVE = re.compile(r"^(?:これ|それ|この|その|同|こう|そう|彼|彼女|ここ|そこ)")
+_LEAD_IN = re.compile(r"(?:次の|以下の|下記の).{0,20}[。：:]$|[：:]$")
 
 DECLINE = {
     "ja": "記事には、この質問に答える記述が見つかりませんでした。"
@@ -65,9 +80,25 @@ def answer_type_pattern(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def _content_terms(text: str) -> set[str]:
-    """Bigrams and words: unigrams (particles, single kana) carry too little here."""
-    return {t for t in bigram_terms(text) if len(t) > 1}
+class Overlap:
+    """IDF-weighted share of a question's bigrams / words that a sentence contains."""
+
+    def __init__(self, question: str, keyword: KeywordIndex) -> None:
+        self.keyword = keyword
+        self.bigrams, self.words = self.split(question)
+        self.bigram_weight = sum(keyword.idf(t) for t in self.bigrams) or 1.0
+        self.word_weight = sum(keyword.idf(t) for t in self.words) or 1.0
+
+    def split(self, text: str) -> tuple[set[str], set[str]]:
+        terms = set(self.keyword.terms(text))
+        words = {t for t in terms if t.startswith("w:")}
+        return {t for t in terms - words if len(t) > 1}, words
+
+    def of(self, text: str) -> tuple[float, float]:
+        bigrams, words = self.split(text)
+        idf = self.keyword.idf
+        return (sum(idf(t) for t in self.bigrams & bigrams) / self.bigram_weight,
+                sum(idf(t) for t in self.words & words) / self.word_weight)
 
 
 def candidate_sentences(passages: list[Passage]) -> list[Candidate]:
@@ -88,27 +119,47 @@ def _z(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std if std > 1e-9 else np.zeros_like(values)
 
 
+def _previous_sentence(candidate: Candidate, body: str) -> str:
+    spans = sorted(candidate.passage.sentences)
+    before = [s for s in spans if s[1] <= candidate.start]
+    return body[before[-1][0] : before[-1][1]] if before else ""
+
+
+def _antecedent(candidate: Candidate, text: str, body: str, overlap: Overlap) -> float:
+    """How well the sentence this one continues (これ…, a list after 次の…：) fits."""
+    previous = _previous_sentence(candidate, body)
+    if previous and (_DEMONSTRATIVE.match(text) or _LEAD_IN.search(previous)):
+        return overlap.of(previous)[0]
+    return 0.0
+
+
 def score_sentences(
     question: str,
     question_vector: np.ndarray,
     candidates: list[Candidate],
     sentence_vectors: np.ndarray,
     articles: dict[str, Article],
+    keyword: KeywordIndex,
 ) -> np.ndarray:
     texts = [articles[c.article_id].body[c.start : c.end] for c in candidates]
-    similarity = sentence_vectors @ question_vector
-    question_terms = _content_terms(question)
-    overlap = np.array(
-        [len(question_terms & _content_terms(t)) / max(len(question_terms), 1) for t in texts]
-    )
+    overlap = Overlap(question, keyword)
+    bigram_overlap, word_overlap = (np.array(v) for v in zip(*[overlap.of(t) for t in texts],
+                                                             strict=True))
+    antecedent = np.array([_antecedent(c, t, articles[c.article_id].body, overlap)
+                           for c, t in zip(candidates, texts, strict=True)])
     wanted = answer_type_pattern(question)
     answer_type = np.array([1.0 if wanted and wanted.search(t) else 0.0 for t in texts])
     passage_rank = np.array([1.0 / (1 + c.rank) for c in candidates])
+    similarity_weight = WEIGHTS["similarity"]
+    if not bigram_overlap.any() and not word_overlap.any():
+        similarity_weight += WEIGHTS["bigram_overlap"] + WEIGHTS["word_overlap"]
     return (
-        WEIGHTS["similarity"] * _z(similarity)
-        + WEIGHTS["overlap"] * _z(overlap)
+        similarity_weight * _z(sentence_vectors @ question_vector)
+        + WEIGHTS["bigram_overlap"] * _z(bigram_overlap)
+        + WEIGHTS["word_overlap"] * _z(word_overlap)
         + WEIGHTS["answer_type"] * answer_type
         + WEIGHTS["passage_rank"] * passage_rank
+        + WEIGHTS["antecedent"] * antecedent
     )
 
 
@@ -135,30 +186,43 @@ def decline(question: str, query: str, language: str, passages: list[Passage]) -
     return Answer(question, query, DECLINE[language], True, [], language, passages)
 
 
+def _citation(n: int, candidate: Candidate, body: str) -> Citation:
+    p = candidate.passage
+    return Citation(
+        n=n, article_id=p.article_id, title=p.title, section=p.section, published=p.published,
+        text=p.text, quote=body[candidate.start : candidate.end], start=candidate.start,
+        end=candidate.end, score=p.score,
+    )
+
+
 def extractive_answer(
     question: str,
     query: str,
     language: str,
     question_vector: np.ndarray,
-    passages: list[Passage],
-    sentence_vectors: np.ndarray,
-    candidates: list[Candidate],
-    articles: dict[str, Article],
+    found: Retrieval,
+    retriever: HybridRetriever,
     max_sentences: int,
 ) -> Answer:
-    """Compose the answer from scored candidate sentences (see module docstring)."""
+    """Compose the answer from scored candidate sentences (see module docstring).
+
+    When the best sentence announces a list (「次のような内容が含まれていた。」), the
+    sentences that follow it in the article are the answer's continuation.
+    """
+    candidates = candidate_sentences(found.passages)
     if not candidates:
-        return decline(question, query, language, passages)
-    scores = score_sentences(question, question_vector, candidates, sentence_vectors, articles)
-    citations = []
-    for n, i in enumerate(pick_sentences(scores, max_sentences), start=1):
-        c = candidates[i]
-        p = c.passage
-        citations.append(Citation(
-            n=n, article_id=p.article_id, title=p.title, section=p.section,
-            published=p.published, text=p.text,
-            quote=articles[c.article_id].body[c.start : c.end],
-            start=c.start, end=c.end, score=p.score,
-        ))
+        return decline(question, query, language, found.passages)
+    vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
+    scores = score_sentences(question, question_vector, candidates, vectors, retriever.articles,
+                             retriever.keyword)
+    chosen = [candidates[i] for i in pick_sentences(scores, max_sentences)]
+    best = chosen[0]
+    if _LEAD_IN.search(retriever.articles[best.article_id].body[best.start : best.end]):
+        chosen = [best] + [
+            Candidate(p.article_id, *p.sentences[0], p, best.rank)
+            for p in retriever.following_sentences(best.article_id, best.end, max_sentences - 1)
+        ]
+    citations = [_citation(n, c, retriever.articles[c.article_id].body)
+                 for n, c in enumerate(chosen, start=1)]
     text = join_cited([c.quote for c in citations], language)
-    return Answer(question, query, text, False, citations, language, passages)
+    return Answer(question, query, text, False, citations, language, found.passages)

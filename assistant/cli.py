@@ -189,15 +189,14 @@ def eval_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as one JSON object.")
 @click.option("--keep-index", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build (or reuse) the evaluation index here instead of a temporary folder.")
+@click.option("--compare", is_flag=True,
+              help="Also score BM25 only, dense only and the LlamaIndex tutorial pipeline.")
 @friendly_errors
 def eval_jsquad_command(data_path: Path, limit: int | None, as_json: bool,
-                        keep_index: Path | None) -> None:
+                        keep_index: Path | None, compare: bool) -> None:
     """Recall, MRR, answer and refusal quality on JSQuAD (CC BY-SA 4.0)."""
     from .evaluate import run_jsquad
 
     metrics = run_jsquad(load_settings(), data_path, limit=limit, keep_index=keep_index,
-                         progress=True)
-    if as_json:
-        click.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
-    else:
-        click.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
+                         progress=True, compare=compare)
+    click.echo(json.dumps(metrics, ensure_ascii=False, indent=None if as_json else 2))

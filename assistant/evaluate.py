@@ -175,6 +175,7 @@ def run_jsquad(
     keep_index: Path | None = None,
     progress: bool = True,
     outcomes_out: list[Outcome] | None = None,
+    compare: bool = False,
 ) -> dict[str, Any]:
     """Build the index (in a temporary folder unless `keep_index`), ask, and score."""
     articles, questions = select(*load_jsquad(data_path), limit)
@@ -189,9 +190,10 @@ def run_jsquad(
         outcomes = [ask_one(assistant, q, all_ids)
                     for q in tqdm(questions, desc="questions", disable=not progress)]
         chunks = len(assistant.retriever().chunks)
+        baselines = compare_baselines(assistant, articles, questions, progress) if compare else None
     if outcomes_out is not None:
         outcomes_out.extend(outcomes)
-    return {
+    result = {
         "data": str(data_path),
         "articles": len(articles),
         "chunks_indexed": chunks,
@@ -210,3 +212,30 @@ def run_jsquad(
         "tune": summarise([o for o in outcomes if o.question.half == "tune"]),
         "report": summarise([o for o in outcomes if o.question.half == "report"]),
     }
+    if baselines is not None:
+        result["baselines"] = baselines
+    return result
+
+
+def compare_baselines(assistant: Assistant, articles: list[Article], questions: list[Question],
+                      progress: bool) -> dict[str, Any]:
+    """BM25 only and dense only (same chunks), and the LlamaIndex tutorial pipeline."""
+    from .baselines import TutorialPipeline, product_side, retrieval_metrics
+
+    report = [q for q in questions if q.half == "report"]
+    results: dict[str, Any] = {}
+    retrievers = {
+        "bm25 only": product_side(assistant, dense_weight=0.0, keyword_weight=1.0),
+        "dense only": product_side(assistant, dense_weight=1.0, keyword_weight=0.0),
+    }
+    for name, retrieve in retrievers.items():
+        results[name] = {"all": retrieval_metrics(retrieve, questions, name, progress),
+                         "report": retrieval_metrics(retrieve, report, name, False)}
+    tutorial = TutorialPipeline(articles, assistant.embedder, progress)
+    results["llama-index tutorial"] = {
+        "chunks_indexed": tutorial.chunks,
+        "index_build_seconds": round(tutorial.build_seconds, 1),
+        "all": retrieval_metrics(tutorial.retrieve, questions, "tutorial", progress),
+        "report": retrieval_metrics(tutorial.retrieve, report, "tutorial", False),
+    }
+    return results

@@ -11,8 +11,10 @@ functions (chosen by the `keyword_tokenizer` setting; measured in bench/RESULTS.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -81,9 +83,17 @@ class KeywordIndex:
         self.terms = TOKENIZERS[tokenizer]
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
+        self._document_frequency: Counter[str] = Counter()
         if texts:
             corpus = [self.terms(t) or ["\x00"] for t in texts]
             self._bm25.index(corpus, show_progress=False)
+            for terms in corpus:
+                self._document_frequency.update(set(terms))
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; unseen terms count as rare."""
+        df = self._document_frequency.get(term, 0)
+        return math.log((self.size + 1) / (df + 0.5))
 
     def coverage(self, query: str) -> float:
         """Share of the query's distinct terms that occur anywhere in the indexed texts."""

@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .answer import candidate_sentences, decline, extractive_answer
+from .answer import decline, extractive_answer
 from .corpus import Article, Skipped, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, SyncReport
@@ -176,9 +176,5 @@ class Assistant:
         question_vector = (
             found.query_vector if query == question else self.embedder.embed_query(question)
         )
-        candidates = candidate_sentences(found.passages)
-        vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
-        return extractive_answer(
-            question, query, language, question_vector, found.passages, vectors, candidates,
-            retriever.articles, self.settings.max_answer_sentences,
-        )
+        return extractive_answer(question, query, language, question_vector, found, retriever,
+                                 self.settings.max_answer_sentences)

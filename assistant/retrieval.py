@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -87,6 +87,12 @@ class HybridRetriever:
         self.articles: dict[str, Article] = index.read_articles()
         self.chunks = load_chunks(index)
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
+        for i, c in enumerate(self.chunks):
+            spans = self._sentences_of.setdefault(c.article_id, [])
+            spans.extend((start, end, i) for start, end in c.sentences)
+        for spans in self._sentences_of.values():
+            spans.sort()
         self._article_of = np.array([c.article_id for c in self.chunks], dtype=object)
         self.vector_store = index.vector_store()
         self.sentence_store = index.collection(SENTENCES)
@@ -163,6 +169,17 @@ class HybridRetriever:
             keyword_ratio=float(matching.max() / matching.mean()) if matching.size else 0.0,
             keyword_coverage=self.keyword.coverage(query),
         )
+
+    def following_sentences(self, article_id: str, end: int, n: int) -> list[Passage]:
+        """The next n sentences of an article after offset `end`, each with its chunk."""
+        found: list[Passage] = []
+        seen: set[tuple[int, int]] = set()
+        for start, stop, position in self._sentences_of.get(article_id, []):
+            if start >= end and (start, stop) not in seen and len(found) < n:
+                seen.add((start, stop))
+                passage = self._passage(position, 0.0, 0.0, 0.0)
+                found.append(replace(passage, sentences=((start, stop),)))
+        return found
 
     def _passage(self, position: int, score: float, dense: float, keyword: float) -> Passage:
         chunk = self.chunks[position]
