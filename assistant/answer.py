@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .retrieval import HybridRetriever, Retrieval
 
 CANDIDATE_PASSAGES = 3
-RUNNER_UP_MARGIN = 2.0
+RUNNER_UP_MARGIN = 1.0
 WEIGHTS = {"similarity": 0.2, "answer_type": 0.25, "passage_rank": 1.59, "bigram_overlap": 0.35,
            "word_overlap": 0.53, "antecedent": 1.02}
 _DEMONSTRATIVE = re.compile(r"^(?:これ|それ|この|その|同|こう|そう|彼|彼女|ここ|そこ)")

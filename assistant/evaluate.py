@@ -205,6 +205,7 @@ def run_jsquad(
             "decline_z": settings.decline_z,
             "decline_z_cross": settings.decline_z_cross,
             "decline_keyword_weight": settings.decline_keyword_weight,
+            "decline_gap_weight": settings.decline_gap_weight,
             "dense_weight": settings.dense_weight,
             "keyword_weight": settings.keyword_weight,
         },

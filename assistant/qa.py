@@ -14,7 +14,7 @@ from .answer import decline, extractive_answer
 from .corpus import Article, Skipped, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, SyncReport
-from .refusal import DeclineRule, measure_background
+from .refusal import DeclineRule, RelevanceWeights, measure_background
 from .results import Answer
 from .retrieval import HybridRetriever
 from .settings import Settings
@@ -143,12 +143,13 @@ class Assistant:
 
     def _calibrate(self, retriever: HybridRetriever) -> DeclineRule:
         """The decline rule for this index: its background, its main language."""
-        weight = self.settings.decline_keyword_weight
+        weights = RelevanceWeights(self.settings.decline_keyword_weight,
+                                   self.settings.decline_gap_weight)
         by_language = Counter(retriever.articles[c.article_id].language for c in retriever.chunks)
         return DeclineRule(
-            backgrounds=measure_background(retriever, weight),
+            backgrounds=measure_background(retriever, weights),
             corpus_language=by_language.most_common(1)[0][0] if by_language else "ja",
-            keyword_weight=weight,
+            weights=weights,
             z_same=self.settings.decline_z,
             z_cross=self.settings.decline_z_cross,
         )

@@ -8,10 +8,11 @@ relevance of everyday questions that no news corpus answers
 its relevance is at least `z` background standard deviations above the background mean.
 
 relevance = best dense cosine + keyword_weight * log(1 + best BM25 / mean matching BM25)
+            + gap_weight * (best dense cosine - mean cosine of the dense candidates)
 
 `z` is `decline_z` when the question is in the corpus's main language and
-`decline_z_cross` otherwise (no shared terms, weaker similarities). Both, and the keyword
-weight, were chosen from data: see bench/calibrate_refusal.py and bench/RESULTS.md.
+`decline_z_cross` otherwise (no shared terms, weaker similarities). Both, and the two
+weights, were chosen from data: see bench/calibrate_refusal.py and bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -46,16 +47,23 @@ def background_questions() -> dict[str, list[str]]:
     return {lang: data[lang] for lang in ("ja", "en")}
 
 
-def relevance(found: Retrieval, keyword_weight: float) -> float:
-    return found.dense_top + keyword_weight * math.log1p(found.keyword_ratio)
+@dataclass(frozen=True)
+class RelevanceWeights:
+    keyword: float
+    gap: float
 
 
-def measure_background(retriever: HybridRetriever, keyword_weight: float) -> dict[str, Background]:
+def relevance(found: Retrieval, weights: RelevanceWeights) -> float:
+    return (found.dense_top + weights.keyword * math.log1p(found.keyword_ratio)
+            + weights.gap * found.dense_gap)
+
+
+def measure_background(retriever: HybridRetriever, weights: RelevanceWeights
+                       ) -> dict[str, Background]:
     """Relevance of the everyday questions against this index, per language."""
     backgrounds = {}
     for language, questions in background_questions().items():
-        values = np.array([relevance(retriever.retrieve(q, 5), keyword_weight)
-                           for q in questions])
+        values = np.array([relevance(retriever.retrieve(q, 5), weights) for q in questions])
         backgrounds[language] = Background(float(values.mean()),
                                            max(float(values.std()), MIN_STD))
     return backgrounds
@@ -65,7 +73,7 @@ def measure_background(retriever: HybridRetriever, keyword_weight: float) -> dic
 class DeclineRule:
     backgrounds: dict[str, Background]
     corpus_language: str
-    keyword_weight: float
+    weights: RelevanceWeights
     z_same: float
     z_cross: float
 
@@ -73,7 +81,7 @@ class DeclineRule:
         """How far above this language's background the best match is, in std units."""
         language = detect_language(question)
         bg = self.backgrounds.get(language) or self.backgrounds["en"]
-        return (relevance(found, self.keyword_weight) - bg.mean) / bg.std
+        return (relevance(found, self.weights) - bg.mean) / bg.std
 
     def declines(self, found: Retrieval, question: str) -> bool:
         if not found.passages:

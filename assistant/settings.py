@@ -38,14 +38,17 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, description="Weight of the dense z-score in fusion.")
     keyword_weight: float = Field(1.0, description="Weight of the BM25 z-score in fusion.")
     decline_z: float = Field(
-        2.21, description="Answer only when the best match is this many background standard "
+        2.22, description="Answer only when the best match is this many background standard "
         "deviations above everyday questions (same language as the corpus).",
     )
     decline_z_cross: float = Field(
-        0.32, description="The same for a question in another language than the corpus."
+        0.44, description="The same for a question in another language than the corpus."
     )
     decline_keyword_weight: float = Field(
         0.03, description="Weight of log(1 + best/mean BM25) in the relevance that is compared."
+    )
+    decline_gap_weight: float = Field(
+        0.2, description="Weight of (best - mean dense cosine of the candidates) in it."
     )
     max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")

@@ -5,7 +5,7 @@
 
 1. JSQuAD (same language as the corpus). For every question, retrieval runs twice: over
    all articles (answerable) and with the gold article excluded (unanswerable); the
-   signals are cached in --features. For each keyword weight w, relevance is turned into
+   signals are cached in --features. For each pair of weights, relevance is turned into
    z-scores against the index's background (refusal.measure_background), and `decline_z`
    is the z that keeps 95% of the answerable questions of the tuning half (even title
    positions). Reported: kept/declined on the tuning and the report half.
@@ -26,12 +26,12 @@ from tqdm import tqdm
 from assistant.corpus import detect_language
 from assistant.evaluate import load_jsquad
 from assistant.qa import Assistant
-from assistant.refusal import measure_background
+from assistant.refusal import RelevanceWeights, measure_background
 from assistant.settings import load_settings
 
 HERE = Path(__file__).parent
 SIGNALS = ("dense_top", "dense_gap", "keyword_ratio", "keyword_coverage")
-WEIGHTS = (0.0, 0.02, 0.03, 0.04, 0.05)
+WEIGHTS = [(k, g) for k in (0.0, 0.02, 0.03, 0.04) for g in (0.0, 0.2, 0.4)]
 
 
 def collect(assistant: Assistant, data: Path, out: Path) -> None:
@@ -52,13 +52,14 @@ def jsquad(assistant: Assistant, features: Path) -> None:
     data = np.load(features)
     pos, neg, half = data["pos"], data["neg"], data["half"]
     tune, rep = half == "tune", half == "report"
-    for w in WEIGHTS:
-        bg = measure_background(assistant.retriever(), w)["ja"]
-        zp = (pos[:, 0] + w * np.log1p(pos[:, 2]) - bg.mean) / bg.std
-        zn = (neg[:, 0] + w * np.log1p(neg[:, 2]) - bg.mean) / bg.std
+    for kw, gap in WEIGHTS:
+        bg = measure_background(assistant.retriever(), RelevanceWeights(kw, gap))["ja"]
+        zp = (pos[:, 0] + kw * np.log1p(pos[:, 2]) + gap * pos[:, 1] - bg.mean) / bg.std
+        zn = (neg[:, 0] + kw * np.log1p(neg[:, 2]) + gap * neg[:, 1] - bg.mean) / bg.std
         z = float(np.quantile(zp[tune], 0.05))
         print(json.dumps({
-            "keyword_weight": w, "background": [round(bg.mean, 4), round(bg.std, 4)],
+            "keyword_weight": kw, "gap_weight": gap,
+            "background": [round(bg.mean, 4), round(bg.std, 4)],
             "decline_z": round(z, 2),
             "tune": {"answerable_kept": round(float((zp[tune] >= z).mean()), 4),
                      "unanswerable_declined": round(float((zn[tune] < z).mean()), 4)},
