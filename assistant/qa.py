@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -172,10 +173,14 @@ class Assistant:
         top_k = max(1, min(top_k or self.settings.top_k, 50))
         retriever = self.retriever()
         found = retriever.retrieve(query, top_k, article_ids)
+        started = time.perf_counter()
         if self.decline_rule().declines(found, question):
-            return decline(question, query, language, found.passages)
-        question_vector = (
-            found.query_vector if query == question else self.embedder.embed_query(question)
-        )
-        return extractive_answer(question, query, language, question_vector, found, retriever,
-                                 self.settings.max_answer_sentences)
+            answer = decline(question, query, language, found.passages)
+        else:
+            question_vector = (
+                found.query_vector if query == question else self.embedder.embed_query(question)
+            )
+            answer = extractive_answer(question, query, language, question_vector, found,
+                                       retriever, self.settings.max_answer_sentences)
+        answer.timings = {**found.timings, "answer": (time.perf_counter() - started) * 1000}
+        return answer

@@ -49,6 +49,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     language: str = "ja"
     passages: list[Passage] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # ms per stage, not in the JSON
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of `assistant ask --json` and the `ask` API endpoint."""

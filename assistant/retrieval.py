@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,6 +49,20 @@ class Retrieval:
     dense_gap: float = 0.0  # best cosine minus the mean cosine of the dense candidates
     keyword_ratio: float = 0.0  # best BM25 score / mean BM25 score of matching chunks
     keyword_coverage: float = 0.0  # share of the query's terms that occur in the index
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+
+
+class Stopwatch:
+    """Milliseconds spent in consecutive named stages."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = (now - self._last) * 1000
+        self._last = now
 
 
 def _zscores(values: np.ndarray) -> np.ndarray:
@@ -137,16 +152,21 @@ class HybridRetriever:
     def retrieve(
         self, query: str, top_k: int, article_ids: Collection[str] | None = None
     ) -> Retrieval:
+        watch = Stopwatch()
         vector = self.embedder.embed_query(query)
+        watch.lap("embed_query")
         if not self.chunks or (article_ids is not None and not article_ids):
-            return Retrieval([], vector)
+            return Retrieval([], vector, timings=watch.laps)
         n = min(len(self.chunks), max(CANDIDATES, top_k))
         dense = self.dense_search(vector, n, article_ids)
+        watch.lap("dense_search")
         keyword = self.keyword_search(query, article_ids)
+        top_keyword = np.argpartition(-keyword, n - 1)[:n] if n < len(keyword) else range(n)
+        watch.lap("bm25")
         candidates = set(dense)
-        candidates.update(int(i) for i in np.argsort(-keyword)[:n] if keyword[i] > 0)
+        candidates.update(int(i) for i in top_keyword if keyword[i] > 0)
         if not candidates:
-            return Retrieval([], vector)
+            return Retrieval([], vector, timings=watch.laps)
         order = sorted(candidates)
         floor = min(dense.values()) if dense else 0.0
         dense_scores = np.array([dense.get(i, floor) for i in order], dtype=np.float32)
@@ -161,14 +181,17 @@ class HybridRetriever:
         ]
         matching = keyword[keyword > 0]
         dense_values = np.array(list(dense.values()) or [0.0])
-        return Retrieval(
+        found = Retrieval(
             passages,
             vector,
             dense_top=float(dense_scores.max()),
             dense_gap=float(dense_values.max() - dense_values.mean()),
             keyword_ratio=float(matching.max() / matching.mean()) if matching.size else 0.0,
             keyword_coverage=self.keyword.coverage(query),
+            timings=watch.laps,
         )
+        watch.lap("fusion")
+        return found
 
     def following_sentences(self, article_id: str, end: int, n: int) -> list[Passage]:
         """The next n sentences of an article after offset `end`, each with its chunk."""

@@ -107,3 +107,18 @@ def test_control_characters_are_dropped_not_fatal(seed_assistant):
 def test_limit_to_one_article(seed_assistant):
     answer = seed_assistant.ask(WHO, article_ids=["ukraine-peace-talks-witkoff"])
     assert all(c.article_id == "ukraine-peace-talks-witkoff" for c in answer.citations)
+
+
+def test_answer_reports_where_the_time_went(seed_assistant):
+    answer = seed_assistant.ask("ロシアは和平交渉で何を求めていますか？")
+    assert set(answer.timings) == {"embed_query", "dense_search", "bm25", "fusion", "answer"}
+    assert all(v >= 0 for v in answer.timings.values())
+    assert "timings" not in answer.to_dict()
+
+
+def test_a_list_announced_by_the_best_sentence_is_quoted(seed_assistant):
+    answer = seed_assistant.ask("28項目案にはどんな内容が含まれていましたか？")
+    quotes = [c.quote for c in answer.citations]
+    assert "次のような内容" in quotes[0]
+    assert "現在の戦線を事実上の国境として固定" in quotes[1:]
+    assert_citations_exact(seed_assistant, answer)

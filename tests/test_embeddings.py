@@ -59,3 +59,11 @@ def test_an_unloadable_model_gets_a_clear_message(tmp_path):
                              embedding_model=str(tmp_path / "no-such-model"))
     with pytest.raises(EmbeddingUnavailable, match="offline"):
         create_embedder(settings)
+
+
+def test_query_vectors_are_cached_per_model_and_equal_to_a_fresh_embedding():
+    embedder = create_embedder(load_settings())
+    first = embedder.embed_query("ブダペスト覚書")
+    again = embedder.embed_query("ブダペスト覚書")
+    assert again is first and not first.flags.writeable
+    assert np.allclose(first, embedder.embed_queries(["ブダペスト覚書"])[0], atol=1e-6)
