@@ -90,7 +90,7 @@ class Overlap:
         self.word_weight = sum(keyword.idf(t) for t in self.words) or 1.0
 
     def split(self, text: str) -> tuple[set[str], set[str]]:
-        terms = set(self.keyword.terms(text))
+        terms = self.keyword.sentence_terms(text)
         words = {t for t in terms if t.startswith("w:")}
         return {t for t in terms - words if len(t) > 1}, words
 

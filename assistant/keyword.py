@@ -25,6 +25,7 @@ _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶー"
 _RUNS = re.compile(rf"(?P<cjk>[{_CJK_CHARS}]+)|(?P<word>[^\W_{_CJK_CHARS}]+)")
 _CONTENT_POS = {"名詞", "動詞", "形容詞", "副詞", "形状詞"}
 _SUDACHI_MAX_CHARS = 10_000  # sudachi takes at most 49,149 bytes per call
+SENTENCE_TERMS_CACHE = 20_000
 
 
 def _normalise(text: str) -> str:
@@ -81,6 +82,9 @@ class KeywordIndex:
 
     def __init__(self, texts: Sequence[str], tokenizer: str = "bigram") -> None:
         self.terms = TOKENIZERS[tokenizer]
+        # answer sentences recur across questions: keep their terms (not whole chunks')
+        self.sentence_terms = functools.lru_cache(maxsize=SENTENCE_TERMS_CACHE)(
+            lambda text: frozenset(self.terms(text)))
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
         self._document_frequency: Counter[str] = Counter()

@@ -11,7 +11,6 @@ Japanese text) gets no BM25 matches, so dense alone decides, as it should.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from .results import Passage
 from .settings import Settings
 
 CANDIDATES = 50
+SENTENCE_VECTOR_CACHE = 50_000  # ~77 MB of 384-dim float32 vectors at most
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,9 @@ class HybridRetriever:
         for spans in self._sentences_of.values():
             spans.sort()
         self._article_of = np.array([c.article_id for c in self.chunks], dtype=object)
-        self.vector_store = index.vector_store()
+        self.chunk_store = index.collection(CHUNKS)
+        self._sentence_cache: dict[str, np.ndarray] = {}
+        self.embedder_dim = len(embedder.embed_query("次元 dimension"))
         self.sentence_store = index.collection(SENTENCES)
         self.keyword = KeywordIndex(
             [embedding_text(self.articles[c.article_id], c.section, c.text) for c in self.chunks],
@@ -119,26 +121,19 @@ class HybridRetriever:
     def dense_search(
         self, vector: np.ndarray, n: int, article_ids: Collection[str] | None = None
     ) -> dict[int, float]:
-        """Chunk position -> cosine similarity of the n nearest chunks."""
-        from llama_index.core.vector_stores.types import (
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-            VectorStoreQuery,
-        )
+        """Chunk position -> cosine similarity of the n nearest chunks.
 
-        filters = None
-        if article_ids is not None:
-            filters = MetadataFilters(filters=[MetadataFilter(
-                key="article_id", value=list(article_ids), operator=FilterOperator.IN)])
-        result = self.vector_store.query(
-            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=n, filters=filters)
-        )
-        # ChromaVectorStore reports exp(-distance); cosine distance = 1 - cosine.
-        return {
-            self.position[node_id]: 1.0 + math.log(max(sim, 1e-12))
-            for node_id, sim in zip(result.ids or [], result.similarities or [], strict=True)
-            if node_id in self.position
+        Reads ids and distances straight from the Chroma collection: the chunk records are
+        already in memory, and rebuilding llama-index nodes from each hit's metadata cost
+        ~3 ms of a ~10 ms question (bench/RESULTS.md). Writes go through ChromaVectorStore.
+        """
+        where = {"article_id": {"$in": list(article_ids)}} if article_ids is not None else None
+        result = self.chunk_store.query(query_embeddings=[vector.tolist()], n_results=n,
+                                        where=where, include=["distances"])
+        return {  # cosine distance = 1 - cosine similarity
+            self.position[chunk_id]: 1.0 - distance
+            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+            if chunk_id in self.position
         }
 
     def keyword_search(
@@ -223,9 +218,18 @@ class HybridRetriever:
         )
 
     def sentence_vectors(self, keys: list[tuple[str, int, int]]) -> np.ndarray:
-        """Stored vectors of sentences (article_id, start, end), in the order asked."""
+        """Stored vectors of sentences (article_id, start, end), in the order asked.
+
+        Vectors read once are kept (up to SENTENCE_VECTOR_CACHE): the same sentences are
+        candidates again and again."""
         ids = [sentence_id(*k) for k in keys]
-        data = self.sentence_store.get(ids=ids, include=["embeddings"])
-        found = dict(zip(data["ids"], data["embeddings"], strict=True))
-        dim = len(next(iter(found.values()))) if found else 0
-        return np.array([found.get(i, np.zeros(dim)) for i in ids], dtype=np.float32)
+        missing = [i for i in ids if i not in self._sentence_cache]
+        if missing:
+            data = self.sentence_store.get(ids=missing, include=["embeddings"])
+            for key, vector in zip(data["ids"], data["embeddings"], strict=True):
+                self._sentence_cache[key] = np.asarray(vector, dtype=np.float32)
+            while len(self._sentence_cache) > SENTENCE_VECTOR_CACHE:
+                self._sentence_cache.pop(next(iter(self._sentence_cache)))
+        dim = self.embedder_dim
+        return np.array([self._sentence_cache.get(i, np.zeros(dim, dtype=np.float32))
+                         for i in ids], dtype=np.float32).reshape(len(ids), dim)
