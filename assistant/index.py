@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -132,6 +133,7 @@ class ArticleIndex:
         self.manifest_path = self.root / "manifest.json"
         self.articles_path = self.root / "articles.json"
         self.chroma_path = self.root / "chroma"
+        self.search_path = self.root / "search"  # chunk table + BM25, derived, rebuildable
         self.config = index_config(settings, embedder.model_id)
         self._client: Any = None
 
@@ -225,6 +227,7 @@ class ArticleIndex:
         """Forget everything indexed (the manifest first, so a crash leaves 'no index')."""
         for name in ("manifest.json", "articles.json"):
             (self.root / name).unlink(missing_ok=True)
+        shutil.rmtree(self.search_path, ignore_errors=True)
         if not self.chroma_path.exists():
             return
         try:  # dropping collections keeps Chroma's per-process client cache valid
@@ -246,6 +249,7 @@ class ArticleIndex:
         return manifest
 
     def _commit(self, manifest: dict[str, Any], stored: dict[str, Article]) -> None:
+        manifest["revision"] = uuid.uuid4().hex  # what derived files (search/) were built from
         _write_json(self.articles_path, {k: asdict(v) for k, v in sorted(stored.items())})
         _write_json(self.manifest_path, manifest)
 

@@ -11,11 +11,13 @@ functions (chosen by the `keyword_tokenizer` setting; measured in bench/RESULTS.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import bm25s
@@ -81,6 +83,7 @@ class KeywordIndex:
     """BM25 over a fixed list of texts; scores every text for a query."""
 
     def __init__(self, texts: Sequence[str], tokenizer: str = "bigram") -> None:
+        self.tokenizer = tokenizer
         self.terms = TOKENIZERS[tokenizer]
         # answer sentences recur across questions: keep their terms (not whole chunks')
         self.sentence_terms = functools.lru_cache(maxsize=SENTENCE_TERMS_CACHE)(
@@ -93,6 +96,26 @@ class KeywordIndex:
             self._bm25.index(corpus, show_progress=False)
             for terms in corpus:
                 self._document_frequency.update(set(terms))
+
+    def save(self, folder: Path) -> None:
+        """bm25s's own plain files (no pickle) plus document frequencies and size."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.size:
+            self._bm25.save(str(folder), show_progress=False)
+        (folder / "keyword.json").write_text(json.dumps(
+            {"tokenizer": self.tokenizer, "size": self.size,
+             "document_frequency": self._document_frequency}, ensure_ascii=False),
+            encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        meta = json.loads((folder / "keyword.json").read_text(encoding="utf-8"))
+        index = cls([], meta["tokenizer"])
+        index.size = meta["size"]
+        index._document_frequency = Counter(meta["document_frequency"])
+        if index.size:
+            index._bm25 = bm25s.BM25.load(str(folder), show_progress=False)
+        return index
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; unseen terms count as rare."""

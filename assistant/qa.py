@@ -17,7 +17,7 @@ from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .refusal import DeclineRule, RelevanceWeights, measure_background
 from .results import Answer
-from .retrieval import HybridRetriever
+from .retrieval import HybridRetriever, load_search_state, search_state_is_current
 from .settings import Settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -113,6 +113,8 @@ class Assistant:
         with self._lock:
             report = self.index.sync(articles, rebuild=rebuild, progress=progress)
             report.skipped = skipped
+            if not search_state_is_current(self.index, self.settings.keyword_tokenizer):
+                load_search_state(self.index, self.settings.keyword_tokenizer)  # for readers
             self._retriever = None
             self._decline_rule = None
         return report

@@ -11,9 +11,12 @@ Japanese text) gets no BM25 matches, so dense alone decides, as it should.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -72,6 +75,56 @@ def _zscores(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std
 
 
+def load_search_state(index: ArticleIndex, tokenizer: str
+                      ) -> tuple[list[ChunkRecord], KeywordIndex]:
+    """The chunk table and BM25 index: read from index/search/ when they were built from
+    the current index revision with this tokenizer, else built from Chroma and saved.
+
+    Building means tokenizing every chunk (SudachiPy: ~1 M characters/s), which at 100k
+    chunks would take half a minute at every start; reading the saved files does not."""
+    folder = index.search_path
+    revision = index.read_manifest().get("revision")
+    if search_state_is_current(index, tokenizer):
+        try:
+            chunks = [ChunkRecord(**{**c, "sentences": tuple(map(tuple, c["sentences"]))})
+                      for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8"))]
+            return chunks, KeywordIndex.load(folder)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # damaged: rebuild below
+    articles = index.read_articles()
+    chunks = load_chunks(index)
+    keyword = KeywordIndex(
+        [embedding_text(articles[c.article_id], c.section, c.text) for c in chunks], tokenizer)
+    _save_search_state(folder, revision, tokenizer, chunks, keyword)
+    return chunks, keyword
+
+
+def search_state_is_current(index: ArticleIndex, tokenizer: str) -> bool:
+    try:
+        state = json.loads((index.search_path / "state.json").read_text(encoding="utf-8"))
+        revision = index.read_manifest().get("revision")
+        return state["revision"] == revision and state["tokenizer"] == tokenizer
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _save_search_state(folder: Path, revision: str | None, tokenizer: str,
+                       chunks: list[ChunkRecord], keyword: KeywordIndex) -> None:
+    """Write next to the index, then swap in; a failure only costs a rebuild next time."""
+    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        keyword.save(tmp)
+        (tmp / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks],
+                                                    ensure_ascii=False), encoding="utf-8")
+        (tmp / "state.json").write_text(json.dumps({"revision": revision,
+                                                    "tokenizer": tokenizer}), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def load_chunks(index: ArticleIndex) -> list[ChunkRecord]:
     """Every chunk in the index, in a stable order (article, then position)."""
     data = index.collection(CHUNKS).get(include=["documents", "metadatas"])
@@ -100,7 +153,7 @@ class HybridRetriever:
         self.settings = settings
         self.embedder = embedder
         self.articles: dict[str, Article] = index.read_articles()
-        self.chunks = load_chunks(index)
+        self.chunks, self.keyword = load_search_state(index, settings.keyword_tokenizer)
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
         for i, c in enumerate(self.chunks):
@@ -113,10 +166,6 @@ class HybridRetriever:
         self._sentence_cache: dict[str, np.ndarray] = {}
         self.embedder_dim = len(embedder.embed_query("次元 dimension"))
         self.sentence_store = index.collection(SENTENCES)
-        self.keyword = KeywordIndex(
-            [embedding_text(self.articles[c.article_id], c.section, c.text) for c in self.chunks],
-            settings.keyword_tokenizer,
-        )
 
     def dense_search(
         self, vector: np.ndarray, n: int, article_ids: Collection[str] | None = None

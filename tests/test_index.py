@@ -103,3 +103,19 @@ def test_a_damaged_manifest_is_reported_not_crashed_on(small):
     fresh = Assistant(assistant.settings, embedder=assistant.embedder)
     with pytest.raises(IndexProblem, match="assistant index --rebuild"):
         fresh.ask("桜島はいつ噴火しましたか？")
+
+
+def test_search_state_is_saved_reused_and_rebuilt_when_damaged(small):
+    corpus, assistant, _ = small
+    assistant.update_index(progress=False)
+    search = assistant.index.root / "search"
+    state = json.loads((search / "state.json").read_text())
+    manifest = json.loads((assistant.index.root / "manifest.json").read_text())
+    assert state["revision"] == manifest["revision"]
+    (search / "chunks.json").write_text("[{broken", encoding="utf-8")
+    fresh = Assistant(assistant.settings, embedder=assistant.embedder)
+    assert fresh.ask("桜島はいつ噴火しましたか？").citations[0].quote == "桜島は2024年に噴火した。"
+    assert json.loads((search / "chunks.json").read_text())  # rewritten
+    write_article(corpus, "beta.md", BETA_CHANGED)
+    assistant.update_index(progress=False)
+    assert json.loads((search / "state.json").read_text())["revision"] != state["revision"]
