@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from results_file import publish
+
 HERE = Path(__file__).parent
 CORPUS = HERE.parent / "corpus"
 INDEX = HERE / ".cache" / "seed-index"
@@ -152,11 +154,7 @@ def main() -> None:
         + ", ".join(f"{m} {s:.2f} s" for m, s in imports.items())
         + f". Heavy modules imported on the default path: {heavy or 'none'}.",
     ]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.append:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write("\n" + report)
+    publish(lines, args.append)
 
 
 if __name__ == "__main__":

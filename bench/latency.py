@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from results_file import publish
 
 from assistant.baselines import TutorialPipeline
 from assistant.corpus import load_corpus
@@ -95,11 +96,7 @@ def main() -> None:
         texts = [q.text for q in load_jsquad(args.jsquad)[1]]
         out += ["", table(f"JSQuAD valid, {len(texts)} questions (1,008 chunks)",
                           measure(jsquad, texts, None)[0], None)]
-    report = "\n".join(out) + "\n"
-    print(report)
-    if args.append:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write("\n" + report)
+    publish(out, args.append)
 
 
 if __name__ == "__main__":
