@@ -10,9 +10,10 @@ Layout of the index folder:
   to pick answer sentences). Embeddings are always computed here and passed in, so
   Chroma's own embedding function (which would download a model) never runs.
 
-`sync()` embeds only added or changed articles and deletes removed ones. Each article is
-committed to the manifest right after its vectors are written, so an interrupted run
-loses at most the article in progress, and the next run redoes it.
+`sync()` embeds only added or changed articles and deletes removed ones. Articles are
+committed to the manifest every few seconds after their vectors are written (and at the
+end), so an interrupted run loses at most the last few seconds of work: the next run
+sees those articles as new or changed, deletes whatever vectors they left, and redoes them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -36,6 +38,7 @@ from .settings import Settings
 
 FORMAT = 1
 SPLITTER_VERSION = 1
+COMMIT_SECONDS = 5.0  # rewriting the manifest per article is quadratic for big folders
 CHUNKS = "chunks"
 SENTENCES = "sentences"
 
@@ -270,6 +273,7 @@ class ArticleIndex:
         embedded = 0
         with tqdm(total=total, desc="embedding", unit="text", disable=not progress,
                   file=_stderr(), dynamic_ncols=True) as bar:
+            last_commit = time.monotonic()
             for article, chunks in plans:
                 self._delete_article(article.id)
                 self._add_chunks(article, chunks, bar)
@@ -278,8 +282,11 @@ class ArticleIndex:
                     "hash": article.content_hash, "chunks": len(chunks), "path": article.path,
                 }
                 stored[article.id] = article
-                self._commit(manifest, stored)
                 embedded += len(chunks)
+                if time.monotonic() - last_commit >= COMMIT_SECONDS:
+                    self._commit(manifest, stored)
+                    last_commit = time.monotonic()
+            self._commit(manifest, stored)
         return embedded
 
     def _embed(self, texts: list[str], bar: tqdm) -> np.ndarray:

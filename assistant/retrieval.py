@@ -28,6 +28,7 @@ from .results import Passage
 from .settings import Settings
 
 CANDIDATES = 50
+PAGE = 5_000
 SENTENCE_VECTOR_CACHE = 50_000  # ~77 MB of 384-dim float32 vectors at most
 
 
@@ -127,9 +128,19 @@ def _save_search_state(folder: Path, revision: str | None, tokenizer: str,
 
 def load_chunks(index: ArticleIndex) -> list[ChunkRecord]:
     """Every chunk in the index, in a stable order (article, then position)."""
-    data = index.collection(CHUNKS).get(include=["documents", "metadatas"])
+    collection = index.collection(CHUNKS)
+    ids: list[str] = []
+    documents: list[str] = []
+    metadatas: list[dict] = []
+    while True:  # in pages: one get() of ~100k records exceeds SQLite's variable limit
+        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=len(ids))
+        ids += page["ids"]
+        documents += page["documents"]
+        metadatas += page["metadatas"]
+        if len(page["ids"]) < PAGE:
+            break
     records = []
-    for chunk_id, text, meta in zip(data["ids"], data["documents"], data["metadatas"], strict=True):
+    for chunk_id, text, meta in zip(ids, documents, metadatas, strict=True):
         node = json.loads(meta.get("_node_content") or "{}")
         records.append(
             ChunkRecord(

@@ -119,3 +119,13 @@ def test_search_state_is_saved_reused_and_rebuilt_when_damaged(small):
     write_article(corpus, "beta.md", BETA_CHANGED)
     assistant.update_index(progress=False)
     assert json.loads((search / "state.json").read_text())["revision"] != state["revision"]
+
+
+def test_chunks_are_read_back_in_pages(small, monkeypatch):
+    from assistant import retrieval
+
+    _, assistant, _ = small
+    assistant.update_index(progress=False)
+    whole = retrieval.load_chunks(assistant.index)
+    monkeypatch.setattr(retrieval, "PAGE", 2)  # a few chunks, many pages
+    assert retrieval.load_chunks(assistant.index) == whole and len(whole) >= 3
