@@ -213,7 +213,8 @@ class ArticleIndex:
             del manifest["articles"][article_id]
             stored.pop(article_id, None)
             report.removed.append(article_id)
-        self._commit(manifest, stored)
+        if report.removed or not self.exists():
+            self._commit(manifest, stored)  # a new revision only when something changed
         todo = []
         for article in articles:
             entry = manifest["articles"].get(article.id)

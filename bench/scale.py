@@ -170,13 +170,15 @@ def main() -> None:
     lines = [
         f"## {dt.date.today()} — Scale: {len(retriever.chunks):,} chunks, embedded Chroma "
         "(issue 7)", "",
-        f"`python bench/scale.py --chunks {args.chunks}`", "",
+        f"`python bench/scale.py --chunks {args.chunks}"
+        + (" --server" if args.server else "") + "`", "",
         "| measure | value |", "|---|---|",
         f"| index build, or check when reused (synthetic vectors) | {build:.1f} s |",
         f"| load the retriever (saved chunk table + BM25, decline background) | {load:.2f} s |",
         f"| `Assistant.ask`, {len(pool)} seed questions, p50 / p95 | {p50:.1f} / {p95:.1f} ms |",
         f"| median per stage (ms) | {stage_text} |",
-        f"| peak resident memory of the process | {rss_mb:.0f} MB |",
+        f"| peak resident memory of the process (includes the build when not reused) | "
+        f"{rss_mb:.0f} MB |",
     ]
     if server:
         lines.append(f"| Chroma server (`chroma run`, a copy of the same store, loopback): dense "

@@ -129,3 +129,12 @@ def test_chunks_are_read_back_in_pages(small, monkeypatch):
     whole = retrieval.load_chunks(assistant.index)
     monkeypatch.setattr(retrieval, "PAGE", 2)  # a few chunks, many pages
     assert retrieval.load_chunks(assistant.index) == whole and len(whole) >= 3
+
+
+def test_a_no_change_sync_keeps_the_revision_so_nothing_derived_is_rebuilt(small):
+    _, assistant, _ = small
+    assistant.update_index(progress=False)
+    manifest = assistant.index.root / "manifest.json"
+    before = json.loads(manifest.read_text())["revision"]
+    assert not assistant.update_index(progress=False).changed
+    assert json.loads(manifest.read_text())["revision"] == before
