@@ -22,16 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .corpus import Article
 from .keyword import KeywordIndex
 from .results import Answer, Citation, Passage
-
-if TYPE_CHECKING:
-    from .retrieval import HybridRetriever, Retrieval
+from .retrieval import HybridRetriever, Retrieval, zscores
 
 CANDIDATE_PASSAGES = 3
 RUNNER_UP_MARGIN = 1.0
@@ -114,11 +111,6 @@ def candidate_sentences(passages: list[Passage]) -> list[Candidate]:
     return candidates
 
 
-def _z(values: np.ndarray) -> np.ndarray:
-    std = float(values.std())
-    return (values - values.mean()) / std if std > 1e-9 else np.zeros_like(values)
-
-
 def _previous_sentence(candidate: Candidate, body: str) -> str:
     spans = sorted(candidate.passage.sentences)
     before = [s for s in spans if s[1] <= candidate.start]
@@ -154,9 +146,9 @@ def score_sentences(
     if not bigram_overlap.any() and not word_overlap.any():
         similarity_weight += WEIGHTS["bigram_overlap"] + WEIGHTS["word_overlap"]
     return (
-        similarity_weight * _z(sentence_vectors @ question_vector)
-        + WEIGHTS["bigram_overlap"] * _z(bigram_overlap)
-        + WEIGHTS["word_overlap"] * _z(word_overlap)
+        similarity_weight * zscores(sentence_vectors @ question_vector)
+        + WEIGHTS["bigram_overlap"] * zscores(bigram_overlap)
+        + WEIGHTS["word_overlap"] * zscores(word_overlap)
         + WEIGHTS["answer_type"] * answer_type
         + WEIGHTS["passage_rank"] * passage_rank
         + WEIGHTS["antecedent"] * antecedent

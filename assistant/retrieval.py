@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma via llama-index) + BM25, fused by z-scores.
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by z-scores.
 
 For a query, the dense side asks Chroma for its nearest chunks and the keyword side
 scores every chunk with BM25; the union of both top lists is the candidate set. Each
@@ -69,7 +69,8 @@ class Stopwatch:
         self._last = now
 
 
-def _zscores(values: np.ndarray) -> np.ndarray:
+def zscores(values: np.ndarray) -> np.ndarray:
+    """(values - mean) / std; all zeros when the values don't vary."""
     std = float(values.std())
     if std < 1e-9:
         return np.zeros_like(values)
@@ -226,8 +227,8 @@ class HybridRetriever:
         floor = min(dense.values()) if dense else 0.0
         dense_scores = np.array([dense.get(i, floor) for i in order], dtype=np.float32)
         keyword_scores = keyword[order]
-        fused = (self.settings.dense_weight * _zscores(dense_scores)
-                 + self.settings.keyword_weight * _zscores(keyword_scores))
+        fused = (self.settings.dense_weight * zscores(dense_scores)
+                 + self.settings.keyword_weight * zscores(keyword_scores))
         ranked = np.argsort(-fused, kind="stable")[:top_k]
         passages = [
             self._passage(order[r], float(fused[r]), float(dense_scores[r]),
