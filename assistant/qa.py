@@ -109,7 +109,10 @@ class Assistant:
 
     def update_index(self, *, rebuild: bool = False, progress: bool = True) -> SyncReport:
         """Bring the index in line with the corpus folder (embedding only what changed)."""
-        articles, skipped = self.corpus()
+        return self._sync(*self.corpus(), rebuild=rebuild, progress=progress)
+
+    def _sync(self, articles: list[Article], skipped: list[Skipped], *, rebuild: bool,
+              progress: bool) -> SyncReport:
         with self._lock:
             report = self.index.sync(articles, rebuild=rebuild, progress=progress)
             report.skipped = skipped
@@ -121,12 +124,12 @@ class Assistant:
 
     def ensure_index(self, *, progress: bool = True) -> SyncReport | None:
         """Build or update the index when it is missing or stale; None when it was current."""
-        articles, _ = self.corpus()
+        articles, skipped = self.corpus()
         if self.index.exists():
             self.index.check_compatible(self.index.read_manifest())
         if not self.index.is_stale(articles):
             return None
-        return self.update_index(progress=progress)
+        return self._sync(articles, skipped, rebuild=False, progress=progress)
 
     def retriever(self) -> HybridRetriever:
         with self._lock:
