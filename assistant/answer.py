@@ -21,7 +21,7 @@ before, by refusal.DeclineRule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -187,6 +187,16 @@ def _citation(n: int, candidate: Candidate, body: str) -> Citation:
     )
 
 
+def _continuation(sentence: Passage, lead_in: Candidate, passages: list[Passage]) -> Candidate:
+    """A sentence continuing the lead-in, cited with a retrieved passage holding it (else
+    its own chunk), and with the lead-in's relevance rather than none."""
+    start, end = sentence.sentences[0]
+    holder = next((p for p in passages if p.article_id == sentence.article_id
+                   and p.start <= start and end <= p.end), None)
+    passage = holder or replace(sentence, score=lead_in.passage.score)
+    return Candidate(sentence.article_id, start, end, passage, lead_in.rank)
+
+
 def extractive_answer(
     question: str,
     query: str,
@@ -211,7 +221,7 @@ def extractive_answer(
     best = chosen[0]
     if _LEAD_IN.search(retriever.articles[best.article_id].body[best.start : best.end]):
         chosen = [best] + [
-            Candidate(p.article_id, *p.sentences[0], p, best.rank)
+            _continuation(p, best, found.passages)
             for p in retriever.following_sentences(best.article_id, best.end, max_sentences - 1)
         ]
     citations = [_citation(n, c, retriever.articles[c.article_id].body)

@@ -24,6 +24,7 @@ EXAMPLES = [
 CSS = """
 .evidence-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;}
 .evidence-card .meta {font-size: 0.85em; color: #57606a;}
+.evidence-card p {white-space: pre-wrap;}
 .evidence-card mark {background: #fff3a3; color: inherit; padding: 0 2px;}
 .evidence-query {font-size: 0.8em; color: #57606a;}
 """

@@ -122,3 +122,6 @@ def test_a_list_announced_by_the_best_sentence_is_quoted(seed_assistant):
     assert "次のような内容" in quotes[0]
     assert "現在の戦線を事実上の国境として固定" in quotes[1:]
     assert_citations_exact(seed_assistant, answer)
+    first = answer.citations[0]
+    for c in answer.citations[1:]:  # the list sits in the lead-in's passage: same evidence
+        assert c.quote in first.text and (c.text, c.score) == (first.text, first.score)
