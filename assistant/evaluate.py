@@ -27,7 +27,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +61,6 @@ class Outcome:
     answered: bool
     held_out_answered: bool
     latency_ms: float
-    dense_top: float = 0.0
-    held_out_dense_top: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def load_jsquad(path: Path) -> tuple[list[Article], list[Question]]:
@@ -122,8 +119,6 @@ def ask_one(assistant: Assistant, question: Question, all_ids: list[str]) -> Out
         answered=not answer.abstained,
         held_out_answered=not held_out.abstained,
         latency_ms=latency,
-        dense_top=max((p.dense_score for p in answer.passages), default=0.0),
-        held_out_dense_top=max((p.dense_score for p in held_out.passages), default=0.0),
     )
 
 
@@ -174,7 +169,6 @@ def run_jsquad(
     limit: int | None = None,
     keep_index: Path | None = None,
     progress: bool = True,
-    outcomes_out: list[Outcome] | None = None,
     compare: bool = False,
 ) -> dict[str, Any]:
     """Build the index (in a temporary folder unless `keep_index`), ask, and score."""
@@ -191,8 +185,6 @@ def run_jsquad(
                     for q in tqdm(questions, desc="questions", disable=not progress)]
         chunks = len(assistant.retriever().chunks)
         baselines = compare_baselines(assistant, articles, questions, progress) if compare else None
-    if outcomes_out is not None:
-        outcomes_out.extend(outcomes)
     result = {
         "data": str(data_path),
         "articles": len(articles),

@@ -52,7 +52,6 @@ class Retrieval:
     dense_top: float = 0.0  # best cosine of any chunk
     dense_gap: float = 0.0  # best cosine minus the mean cosine of the dense candidates
     keyword_ratio: float = 0.0  # best BM25 score / mean BM25 score of matching chunks
-    keyword_coverage: float = 0.0  # share of the query's terms that occur in the index
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
 
 
@@ -243,7 +242,6 @@ class HybridRetriever:
             dense_top=float(dense_scores.max()),
             dense_gap=float(dense_values.max() - dense_values.mean()),
             keyword_ratio=float(matching.max() / matching.mean()) if matching.size else 0.0,
-            keyword_coverage=self.keyword.coverage(query),
             timings=watch.laps,
         )
         watch.lap("fusion")

@@ -30,7 +30,7 @@ from assistant.refusal import RelevanceWeights, measure_background
 from assistant.settings import load_settings
 
 HERE = Path(__file__).parent
-SIGNALS = ("dense_top", "dense_gap", "keyword_ratio", "keyword_coverage")
+SIGNALS = ("dense_top", "dense_gap", "keyword_ratio")  # + keyword coverage of the question
 WEIGHTS = [(k, g) for k in (0.0, 0.02, 0.03, 0.04) for g in (0.0, 0.2, 0.4)]
 
 
@@ -43,7 +43,8 @@ def collect(assistant: Assistant, data: Path, out: Path) -> None:
         others = [i for i in ids if i != q.article_id]
         for rows, only in ((pos, None), (neg, others)):
             found = retriever.retrieve(q.text, 10, only)
-            rows.append([getattr(found, s) for s in SIGNALS])
+            rows.append([*(getattr(found, s) for s in SIGNALS),
+                         retriever.keyword.coverage(q.text)])
         half.append(q.half)
     np.savez(out, pos=np.array(pos), neg=np.array(neg), half=np.array(half))
 
