@@ -177,7 +177,7 @@ def run_jsquad(
         index_dir = Path(keep_index) if keep_index else Path(tmp)
         assistant = Assistant(settings.model_copy(update={"index_dir": index_dir}))
         started = time.perf_counter()
-        report = assistant.index.sync(articles, progress=progress)
+        report = assistant.index_articles(articles, progress=progress)
         build_seconds = time.perf_counter() - started
         all_ids = [a.id for a in articles]
         assistant.ask(questions[0].text)  # warm up: load the retriever once

@@ -100,6 +100,8 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._decline_rule: DeclineRule | None = None
         self._lock = threading.Lock()
+        self._manifest_key: tuple[int, int, int] | None = None
+        self._revision = ""
 
     # -- index -----------------------------------------------------------------------
     def corpus(self) -> tuple[list[Article], list[Skipped]]:
@@ -109,17 +111,20 @@ class Assistant:
 
     def update_index(self, *, rebuild: bool = False, progress: bool = True) -> SyncReport:
         """Bring the index in line with the corpus folder (embedding only what changed)."""
-        return self._sync(*self.corpus(), rebuild=rebuild, progress=progress)
+        articles, skipped = self.corpus()
+        return self.index_articles(articles, skipped, rebuild=rebuild, progress=progress)
 
-    def _sync(self, articles: list[Article], skipped: list[Skipped], *, rebuild: bool,
-              progress: bool) -> SyncReport:
-        with self._lock:
-            report = self.index.sync(articles, rebuild=rebuild, progress=progress)
-            report.skipped = skipped
-            if not search_state_is_current(self.index, self.settings.keyword_tokenizer):
-                load_search_state(self.index, self.settings.keyword_tokenizer)  # for readers
-            self._retriever = None
-            self._decline_rule = None
+    def index_articles(self, articles: list[Article], skipped: Sequence[Skipped] = (), *,
+                       rebuild: bool = False, progress: bool = True) -> SyncReport:
+        """Index exactly these articles (a new revision, switched to atomically)."""
+        tokenizer = self.settings.keyword_tokenizer
+
+        def prepare(revision: str) -> None:  # search files ready before readers switch
+            if not search_state_is_current(self.index, tokenizer, revision):
+                load_search_state(self.index, tokenizer, revision)
+
+        report = self.index.sync(articles, rebuild=rebuild, progress=progress, prepare=prepare)
+        report.skipped = list(skipped)
         return report
 
     def ensure_index(self, *, progress: bool = True) -> SyncReport | None:
@@ -129,18 +134,33 @@ class Assistant:
             self.index.check_compatible(self.index.read_manifest())
         if not self.index.is_stale(articles):
             return None
-        return self._sync(articles, skipped, rebuild=False, progress=progress)
+        if self.index.exists() and self.index.is_being_written():
+            return None  # another process is updating it; answer from the current revision
+        return self.index_articles(articles, skipped, progress=progress)
 
     def retriever(self) -> HybridRetriever:
+        """The retriever of the index's current revision; a re-index by another process
+        (or a deletion) is picked up at the next question, without a restart."""
+        revision = self._current_revision()
         with self._lock:
-            if self._retriever is None:
-                if not self.index.exists():
-                    raise IndexProblem(f"there is no index in {self.index.root}: "
-                                       "run `assistant index`")
-                self.index.check_compatible(self.index.read_manifest())
-                self._retriever = HybridRetriever(self.index, self.settings, self.embedder)
-                self._decline_rule = self._calibrate(self._retriever)
+            if self._retriever is None or self._retriever.revision != revision:
+                retriever = HybridRetriever(self.index, self.settings, self.embedder, revision)
+                self._decline_rule = self._calibrate(retriever)
+                self._retriever = retriever
             return self._retriever
+
+    def _current_revision(self) -> str:
+        """The committed revision, re-read only when the manifest file changed (one stat)."""
+        try:
+            stat = self.index.manifest_path.stat()
+        except OSError:
+            raise IndexProblem(f"there is no index in {self.index.root}: "
+                               "run `assistant index`") from None
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if self._manifest_key != key:
+            self._revision = self.index.current()["revision"]
+            self._manifest_key = key
+        return self._revision
 
     def decline_rule(self) -> DeclineRule:
         self.retriever()
@@ -177,7 +197,13 @@ class Assistant:
         query = search_query(question, history or [])
         top_k = max(1, min(top_k or self.settings.top_k, 50))
         retriever = self.retriever()
-        found = retriever.retrieve(query, top_k, article_ids)
+        try:
+            found = retriever.retrieve(query, top_k, article_ids)
+        except Exception:
+            if self.retriever() is retriever:
+                raise
+            retriever = self.retriever()  # the index changed under the question: once more
+            found = retriever.retrieve(query, top_k, article_ids)
         started = time.perf_counter()
         if self.decline_rule().declines(found, question):
             answer = decline(question, query, language, found.passages)

@@ -22,13 +22,12 @@ import numpy as np
 
 from .corpus import Article
 from .embeddings import Embedder
-from .index import CHUNKS, SENTENCES, ArticleIndex, embedding_text, sentence_id
+from .index import CHUNKS, PAGE, SENTENCES, ArticleIndex, embedding_text, sentence_id
 from .keyword import KeywordIndex
 from .results import Passage
 from .settings import Settings
 
 CANDIDATES = 50
-PAGE = 5_000
 SENTENCE_VECTOR_CACHE = 50_000  # ~77 MB of 384-dim float32 vectors at most
 
 
@@ -76,34 +75,33 @@ def zscores(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std
 
 
-def load_search_state(index: ArticleIndex, tokenizer: str
+def load_search_state(index: ArticleIndex, tokenizer: str, revision: str
                       ) -> tuple[list[ChunkRecord], KeywordIndex]:
-    """The chunk table and BM25 index: read from index/search/ when they were built from
-    the current index revision with this tokenizer, else built from Chroma and saved.
+    """The chunk table and BM25 index of a revision: read from its search folder when they
+    were built with this tokenizer, else built from Chroma and saved.
 
     Building means tokenizing every chunk (SudachiPy: ~1 M characters/s), which at 100k
     chunks would take half a minute at every start; reading the saved files does not."""
-    folder = index.search_path
-    revision = index.read_manifest().get("revision")
-    if search_state_is_current(index, tokenizer):
+    folder = index.search_path(revision)
+    if search_state_is_current(index, tokenizer, revision):
         try:
             chunks = [ChunkRecord(**{**c, "sentences": tuple(map(tuple, c["sentences"]))})
                       for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8"))]
             return chunks, KeywordIndex.load(folder)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # damaged: rebuild below
-    articles = index.read_articles()
-    chunks = load_chunks(index)
+    articles = index.read_articles(revision)
+    chunks = load_chunks(index, revision)
     keyword = KeywordIndex(
         [embedding_text(articles[c.article_id], c.section, c.text) for c in chunks], tokenizer)
     _save_search_state(folder, revision, tokenizer, chunks, keyword)
     return chunks, keyword
 
 
-def search_state_is_current(index: ArticleIndex, tokenizer: str) -> bool:
+def search_state_is_current(index: ArticleIndex, tokenizer: str, revision: str) -> bool:
     try:
-        state = json.loads((index.search_path / "state.json").read_text(encoding="utf-8"))
-        revision = index.read_manifest().get("revision")
+        state = json.loads((index.search_path(revision) / "state.json").read_text(
+            encoding="utf-8"))
         return state["revision"] == revision and state["tokenizer"] == tokenizer
     except (OSError, ValueError, KeyError, TypeError):
         return False
@@ -126,9 +124,9 @@ def _save_search_state(folder: Path, revision: str | None, tokenizer: str,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_chunks(index: ArticleIndex) -> list[ChunkRecord]:
-    """Every chunk in the index, in a stable order (article, then position)."""
-    collection = index.collection(CHUNKS)
+def load_chunks(index: ArticleIndex, revision: str) -> list[ChunkRecord]:
+    """Every chunk of a revision, in a stable order (article, then position)."""
+    collection = index.collection(CHUNKS, revision)
     ids: list[str] = []
     documents: list[str] = []
     metadatas: list[dict] = []
@@ -160,11 +158,14 @@ def load_chunks(index: ArticleIndex) -> list[ChunkRecord]:
 class HybridRetriever:
     """Searches one loaded index; cheap to query, built once per index version."""
 
-    def __init__(self, index: ArticleIndex, settings: Settings, embedder: Embedder) -> None:
+    def __init__(self, index: ArticleIndex, settings: Settings, embedder: Embedder,
+                 revision: str | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.articles: dict[str, Article] = index.read_articles()
-        self.chunks, self.keyword = load_search_state(index, settings.keyword_tokenizer)
+        self.revision = revision or index.current()["revision"]
+        self.articles: dict[str, Article] = index.read_articles(self.revision)
+        self.chunks, self.keyword = load_search_state(index, settings.keyword_tokenizer,
+                                                      self.revision)
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
         for i, c in enumerate(self.chunks):
@@ -173,10 +174,10 @@ class HybridRetriever:
         for spans in self._sentences_of.values():
             spans.sort()
         self._article_of = np.array([c.article_id for c in self.chunks], dtype=object)
-        self.chunk_store = index.collection(CHUNKS)
+        self.chunk_store = index.collection(CHUNKS, self.revision)
         self._sentence_cache: dict[str, np.ndarray] = {}
         self.embedder_dim = len(embedder.embed_query("次元 dimension"))
-        self.sentence_store = index.collection(SENTENCES)
+        self.sentence_store = index.collection(SENTENCES, self.revision)
 
     def dense_search(
         self, vector: np.ndarray, n: int, article_ids: Collection[str] | None = None

