@@ -58,6 +58,10 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def paths_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--chroma-url", "chroma_url", envvar="ASSISTANT_CHROMA_URL",
+                        default=None, metavar="http://HOST:PORT",
+                        help="Keep the vectors on this Chroma server (`chroma run`) "
+                        "instead of the embedded store.")(func)
     func = click.option("--index", "index_dir", type=click.Path(path_type=Path),
                         envvar="ASSISTANT_INDEX_DIR", default=None,
                         help="Index folder [default: index/].")(func)
@@ -67,10 +71,12 @@ def paths_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def build_assistant(corpus_dir: Path | None, index_dir: Path | None, **overrides: Any) -> Any:
+def build_assistant(corpus_dir: Path | None, index_dir: Path | None,
+                    chroma_url: str | None = None, **overrides: Any) -> Any:
     from .qa import Assistant
 
-    settings = load_settings(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
+    settings = load_settings(corpus_dir=corpus_dir, index_dir=index_dir, chroma_url=chroma_url,
+                             **overrides)
     return Assistant(settings)
 
 
@@ -78,9 +84,16 @@ def ensure_index_verbose(assistant: Any) -> None:
     """Build or update the index if needed, telling the user on stderr."""
     report = assistant.ensure_index(progress=sys.stderr.isatty())
     if report is not None:
+        report_skipped(report.skipped)
         click.echo(report.summary(), err=True)
-        for skipped in report.skipped:
-            click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+
+
+SKIPPED_EXIT = 3  # the command did its work, but some files were skipped
+
+
+def report_skipped(skipped: list[Any]) -> None:
+    for item in skipped:
+        click.echo(f"skipped {item.path}: {item.reason}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,13 +106,54 @@ def cli() -> None:
 @paths_options
 @click.option("--rebuild", is_flag=True, help="Drop the index and embed everything again.")
 @friendly_errors
-def index_command(corpus_dir: Path | None, index_dir: Path | None, rebuild: bool) -> None:
-    """Embed added or changed articles and drop deleted ones."""
-    assistant = build_assistant(corpus_dir, index_dir)
+def index_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: str | None,
+                  rebuild: bool) -> None:
+    """Embed added or changed articles and drop deleted ones.
+
+    Exit status 0: all files indexed; 3: indexed, but some files were skipped (listed)."""
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
     report = assistant.update_index(rebuild=rebuild, progress=True)
-    for skipped in report.skipped:
-        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    report_skipped(report.skipped)
     click.echo(report.summary())
+    if report.skipped:
+        sys.exit(SKIPPED_EXIT)
+
+
+@cli.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@paths_options
+@friendly_errors
+def add_command(paths: tuple[Path, ...], corpus_dir: Path | None, index_dir: Path | None,
+                chroma_url: str | None) -> None:
+    """Copy article files (.md .txt .html .pdf, or folders of them) into the corpus and
+    index them. Exit status 3 when some were skipped (each listed with its reason)."""
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
+    added, skipped, report = assistant.add_files(list(paths), progress=True)
+    for item in added:
+        click.echo(f"added {item.source} -> {item.target}")
+    report_skipped(skipped + report.skipped)
+    click.echo(f"{len(added)} file(s) added, {len(skipped)} skipped; {report.summary()}")
+    if skipped or report.skipped:
+        sys.exit(SKIPPED_EXIT)
+
+
+@cli.command("list")
+@paths_options
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@friendly_errors
+def list_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: str | None,
+                 as_json: bool) -> None:
+    """Show the indexed articles: id, title, date, chunks."""
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
+    articles = assistant.list_articles()
+    if as_json:
+        click.echo(json.dumps([a.to_dict() for a in articles], ensure_ascii=False, indent=2))
+        return
+    width = max([len(a.id) for a in articles] + [2])
+    click.echo(f"{'id':<{width}}  {'date':<10}  {'chunks':>6}  title")
+    for a in articles:
+        click.echo(f"{a.id:<{width}}  {a.published[:10] or '-':<10}  {a.chunks:>6}  {a.title}")
+    click.echo(f"{len(articles)} article(s), {sum(a.chunks for a in articles)} chunks")
 
 
 def read_history(path: Path | None) -> list[Any]:
@@ -123,7 +177,7 @@ def format_answer(answer: Any) -> str:
     if answer.query != answer.question:
         lines.insert(0, f"(検索 / search: {answer.query})")
     for c in answer.citations:
-        where = " — ".join(x for x in (c.title, c.section) if x)
+        where = " — ".join(x for x in dict.fromkeys((c.title, c.section)) if x)
         date = f" ({c.published})" if c.published else ""
         lines.append(f"\n[{c.n}] {where}{date}")
         lines.append(f"    「{c.quote}」")
@@ -141,11 +195,12 @@ def format_answer(answer: Any) -> str:
               help="Passages to retrieve [default: 5].")
 @friendly_errors
 def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
-                as_json: bool, history: Path | None, top_k: int | None) -> None:
+                chroma_url: str | None, as_json: bool, history: Path | None,
+                top_k: int | None) -> None:
     """Answer QUESTION from the articles, with citations."""
     from .qa import clean_question
 
-    assistant = build_assistant(corpus_dir, index_dir)
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
     clean_question(question, assistant.settings.max_question_chars)  # fail before indexing
     turns = read_history(history)
     ensure_index_verbose(assistant)
@@ -162,11 +217,12 @@ def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535),
               envvar="ASSISTANT_PORT")
 @friendly_errors
-def serve_command(corpus_dir: Path | None, index_dir: Path | None, host: str, port: int) -> None:
+def serve_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: str | None,
+                  host: str, port: int) -> None:
     """Start the chat in the browser (offline; listens on 127.0.0.1 by default)."""
     from .ui import serve
 
-    assistant = build_assistant(corpus_dir, index_dir)
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
     ensure_index_verbose(assistant)
     assistant.retriever()  # load before the first question, not during it
     serve(assistant, host=host, port=port)

@@ -330,6 +330,8 @@ class ArticleIndex:
             old = None if rebuild else self._manifest_for_update()
             report = _plan(articles, old["articles"] if old else {})
             if old is not None and not report.changed:
+                for kind in (CHUNKS, SENTENCES):
+                    self.collection(kind, old["revision"])  # still there? else: rebuild hint
                 self._collect_garbage(old)
                 return report
             prior = old if old is not None else self._readable_manifest()

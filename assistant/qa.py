@@ -9,14 +9,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from .answer import decline, extractive_answer
-from .corpus import Article, Skipped, detect_language, load_corpus
+from .corpus import Added, Article, Skipped, add_to_corpus, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .refusal import DeclineRule, RelevanceWeights, measure_background
-from .results import Answer
+from .results import Answer, ArticleInfo
 from .retrieval import HybridRetriever, load_search_state, search_state_is_current
 from .settings import Settings
 
@@ -182,6 +183,23 @@ class Assistant:
 
     def articles(self) -> list[Article]:
         return list(self.retriever().articles.values())
+
+    def list_articles(self) -> list[ArticleInfo]:
+        """The indexed articles (of the revision in use), by id."""
+        retriever = self.retriever()
+        chunks = Counter(c.article_id for c in retriever.chunks)
+        return [
+            ArticleInfo(a.id, a.title, a.published, a.source, a.language, chunks[a.id],
+                        len(a.body), a.path)
+            for a in sorted(retriever.articles.values(), key=lambda a: a.id)
+        ]
+
+    def add_files(self, paths: list[Path], *, progress: bool = True
+                  ) -> tuple[list[Added], list[Skipped], SyncReport]:
+        """Copy article files into the corpus folder, then index what changed."""
+        added, skipped = add_to_corpus(paths, self.settings.corpus_dir)
+        report = self.update_index(progress=progress)
+        return added, skipped, report
 
     # -- questions -------------------------------------------------------------------
     def ask(

@@ -60,3 +60,20 @@ class Answer:
             "abstained": self.abstained,
             "citations": [asdict(c) for c in self.citations],
         }
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One indexed article, as listed by `assistant list` and the article browser."""
+
+    id: str
+    title: str
+    published: str
+    source: str
+    language: str
+    chunks: int
+    characters: int
+    path: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

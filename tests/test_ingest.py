@@ -1,0 +1,202 @@
+"""Ingestion and index safety as a user meets them: `assistant add/list/index` in real
+subprocesses, a real SIGKILL in the middle of indexing, a second writer, a re-index
+while a service is answering."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+
+from .conftest import write_article
+from .files import BAD, GOOD, write_every_kind
+from .test_cli import assert_one_line_error, run
+from .test_index import ALPHA, BETA, GAMMA
+
+SKIPPED_EXIT = 3
+
+
+def small_corpus(folder: Path) -> Path:
+    for name, text in (("alpha.md", ALPHA), ("beta.md", BETA), ("gamma.md", GAMMA)):
+        write_article(folder, name, text)
+    return folder
+
+
+def test_add_copies_every_readable_file_and_names_each_skipped_one(tmp_path):
+    incoming = write_every_kind(tmp_path / "incoming")
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    result = run("add", str(incoming), "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == SKIPPED_EXIT, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(GOOD)
+    skipped_lines = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    assert len(skipped_lines) == len(BAD)
+    for name, words in BAD.items():
+        assert any(name in line and words in line for line in skipped_lines), name
+    assert f"{len(GOOD)} file(s) added, {len(BAD)} skipped" in result.stdout
+
+    listed = run("list", "--json", "--corpus", str(corpus), "--index", str(index))
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["id"]: row for row in json.loads(listed.stdout)}
+    assert set(rows) == {article_id for article_id, _ in GOOD.values()}
+    assert all(row["chunks"] >= 1 for row in rows.values())
+    assert rows["sakurajima"]["published"] == "2024-07-03"
+
+    again = run("add", str(incoming / "aso.md"), "--corpus", str(corpus), "--index", str(index))
+    assert again.returncode == SKIPPED_EXIT and "same text as" in again.stderr
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(GOOD)  # nothing copied twice
+
+    answer = run("ask", "琵琶湖は何県にありますか？", "--json", "--corpus", str(corpus),
+                 "--index", str(index))
+    data = json.loads(answer.stdout)
+    assert data["citations"][0]["article_id"] == "eucjp"
+    assert data["citations"][0]["quote"] == "琵琶湖は滋賀県にある日本最大の湖である。"
+
+
+def test_index_exit_status_says_whether_files_were_skipped(tmp_path):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    clean = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert clean.returncode == 0, clean.stderr
+    (corpus / "empty.md").write_text("", encoding="utf-8")
+    partial = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert partial.returncode == SKIPPED_EXIT
+    assert f"skipped {corpus / 'empty.md'}: empty file" in partial.stderr
+
+
+def numbered_articles(corpus: Path, count: int) -> None:
+    """Enough text that indexing takes several seconds on two cores."""
+    for i in range(count):
+        sentences = "".join(f"記録{i}の第{j}項では、地域{i}の出来事{j}について詳しく述べている。"
+                            for j in range(10))
+        write_article(corpus, f"log{i:03d}.md", f"---\nid: log{i:03d}\ntitle: 記録{i}\n---\n\n"
+                      f"{sentences}\n")
+
+
+def answer_of(corpus: Path, index: Path, question: str) -> dict:
+    """What a fresh process answers from the index as it is (no re-index)."""
+    assistant = Assistant(load_settings(corpus_dir=corpus, index_dir=index))
+    data = assistant.ask(question).to_dict()
+    data.pop("timings", None)
+    return data
+
+
+def kill_during_indexing(corpus: Path, index: Path, wait_for) -> None:
+    command = [sys.executable, "-m", "assistant", "index", "--corpus", str(corpus),
+               "--index", str(index)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not wait_for() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, "indexing finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+
+
+def pending_done(index: Path) -> int:
+    try:
+        return len(json.loads((index / "pending.json").read_text(encoding="utf-8"))["done"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+@pytest.mark.parametrize("moment", ["as soon as it starts writing", "after some articles"])
+def test_kill_9_while_indexing_leaves_the_previous_index_answering(tmp_path, moment):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    Assistant(load_settings(corpus_dir=corpus, index_dir=index)).update_index(progress=False)
+    manifest_before = (index / "manifest.json").read_text(encoding="utf-8")
+    before = answer_of(corpus, index, "祇園祭はいつ行われますか？")
+    assert not before["abstained"]
+
+    numbered_articles(corpus, 60)
+    (corpus / "beta.md").unlink()  # a deletion in the same run must not show early either
+    if moment == "after some articles":
+        kill_during_indexing(corpus, index, lambda: pending_done(index) > 0)
+    else:
+        kill_during_indexing(corpus, index, lambda: (index / "pending.json").exists())
+
+    assert (index / "manifest.json").read_text(encoding="utf-8") == manifest_before
+    assert answer_of(corpus, index, "祇園祭はいつ行われますか？") == before
+    done_before_restart = pending_done(index)
+
+    finished = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert finished.returncode == 0, finished.stderr
+    if done_before_restart:
+        assert f"{done_before_restart} resumed from an interrupted run" in finished.stdout
+    assert not (index / "pending.json").exists()
+    after = answer_of(corpus, index, "記録7の第3項は何について述べていますか？")
+    assert after["citations"][0]["article_id"] == "log007"
+    assert all(c["article_id"] != "beta" for c in
+               answer_of(corpus, index, "祇園祭はいつ行われますか？")["citations"])
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["articles"]) == 62
+    assert sum(e["chunks"] for e in manifest["articles"].values()) == len(
+        Assistant(load_settings(corpus_dir=corpus, index_dir=index)).retriever().chunks)
+
+
+def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    assistant = Assistant(load_settings(corpus_dir=corpus, index_dir=index))
+    assistant.update_index(progress=False)
+    write_article(corpus, "delta.md", "---\nid: delta\n---\n\n金閣寺は京都市北区の寺院である。\n")
+    with assistant.index.writer_lock():
+        result = run("index", "--corpus", str(corpus), "--index", str(index))
+        assert_one_line_error(result)
+        assert "another `assistant index` is updating" in result.stderr
+        asked = run("ask", "祇園祭はいつ行われますか？", "--corpus", str(corpus),
+                    "--index", str(index))  # a reader answers from the current revision
+        assert asked.returncode == 0 and "七月" in asked.stdout
+    assert run("index", "--corpus", str(corpus), "--index", str(index)).returncode == 0
+
+
+def test_a_running_service_follows_a_reindex_without_restart(tmp_path):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    service = Assistant(load_settings(corpus_dir=corpus, index_dir=index))
+    service.update_index(progress=False)
+    assert service.ask("新幹線はいつ開業しましたか？").citations[0].article_id == "gamma"
+
+    (corpus / "gamma.md").unlink()
+    write_article(corpus, "delta.md", "---\nid: delta\ntitle: 寺院\n---\n\n"
+                  "金閣寺は京都市北区にある寺院である。正式名称は鹿苑寺という。\n")
+    assert run("index", "--corpus", str(corpus), "--index", str(index)).returncode == 0
+
+    gone = service.ask("新幹線はいつ開業しましたか？")
+    assert all(c.article_id != "gamma" for c in gone.citations)
+    assert all(p.article_id != "gamma" for p in gone.passages)
+    new = service.ask("金閣寺の正式名称は何ですか？")
+    assert new.citations[0].article_id == "delta"
+    assert {a.id for a in service.list_articles()} == {"alpha", "beta", "delta"}
+
+
+def test_a_foreign_or_broken_index_folder_is_reported_with_what_to_run(tmp_path):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    index.mkdir()
+    (index / "manifest.json").write_text('{"name": "something else"}', encoding="utf-8")
+    foreign = run("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index))
+    assert_one_line_error(foreign)
+    assert "does not hold an index of this assistant" in foreign.stderr
+    assert "--rebuild" in foreign.stderr
+
+    assert run("index", "--rebuild", "--corpus", str(corpus), "--index", str(index)
+               ).returncode == 0
+    import shutil
+
+    shutil.rmtree(index / "chroma")  # the vectors are gone, the manifest is not
+    broken = run("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index))
+    assert_one_line_error(broken)
+    assert "assistant index --rebuild" in broken.stderr
+    again = run("index", "--corpus", str(corpus), "--index", str(index))
+    assert_one_line_error(again)
+    fixed = run("index", "--rebuild", "--corpus", str(corpus), "--index", str(index))
+    assert fixed.returncode == 0, fixed.stderr
+    assert run("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index)
+               ).returncode == 0
