@@ -15,6 +15,7 @@ import click
 from .settings import load_settings
 
 MAX_HISTORY_BYTES = 2_000_000
+MAX_STDIN_CHARS = 10_000_000  # a question this long is refused anyway; stop reading there
 
 
 class UserError(click.ClickException):
@@ -162,13 +163,14 @@ def read_history(path: Path | None) -> list[Any]:
     if path is None:
         return []
     try:
-        if path.stat().st_size > MAX_HISTORY_BYTES:
-            raise InvalidQuestion(f"history file {path} is larger than 2 MB")
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        too_big = path.stat().st_size > MAX_HISTORY_BYTES
+        raw = None if too_big else json.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise InvalidQuestion(f"cannot read history file {path}: {err.strerror}") from err
     except (UnicodeDecodeError, ValueError) as err:
         raise InvalidQuestion(f"history file {path} is not valid JSON") from err
+    if too_big:
+        raise InvalidQuestion(f"history file {path} is larger than 2 MB")
     return parse_history(raw)
 
 
@@ -197,9 +199,11 @@ def format_answer(answer: Any) -> str:
 def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
                 chroma_url: str | None, as_json: bool, history: Path | None,
                 top_k: int | None) -> None:
-    """Answer QUESTION from the articles, with citations."""
+    """Answer QUESTION from the articles, with citations (QUESTION `-`: read stdin)."""
     from .qa import clean_question
 
+    if question == "-":
+        question = sys.stdin.buffer.read(MAX_STDIN_CHARS).decode("utf-8", "replace")
     assistant = build_assistant(corpus_dir, index_dir, chroma_url)
     clean_question(question, assistant.settings.max_question_chars)  # fail before indexing
     turns = read_history(history)

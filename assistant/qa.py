@@ -27,8 +27,11 @@ _FOLLOW_UP = re.compile(
     r"\b(?:it|its|that|this|these|those|they|them|their|he|him|his|she|her|there|then)\b",
     re.I,
 )
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
 _SHORT_QUESTION = 12
 HISTORY_TURN_CHARS = 500
+MAX_HISTORY_TURNS = 1_000
+MAX_HISTORY_CHARS = 1_000_000
 
 
 class InvalidQuestion(ValueError):
@@ -45,17 +48,23 @@ def clean_question(question: str, max_chars: int) -> str:
     """The question without control or invisible characters; raises InvalidQuestion."""
     if not isinstance(question, str):
         raise InvalidQuestion("the question must be text")
+    if len(question) > max_chars * 4:  # refuse before any work, however long it is
+        raise _too_long(len(question), max_chars)
     text = _INVISIBLE.sub("", question)
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise InvalidQuestion("the question is empty / 質問が空です")
     if len(text) > max_chars:
-        raise InvalidQuestion(
-            f"the question is too long ({len(text):,} characters; at most {max_chars:,}) / "
-            f"質問が長すぎます（{max_chars:,}文字まで）"
-        )
+        raise _too_long(len(text), max_chars)
     return text
+
+
+def _too_long(length: int, max_chars: int) -> InvalidQuestion:
+    return InvalidQuestion(
+        f"the question is too long ({length:,} characters; at most {max_chars:,}) / "
+        f"質問が長すぎます（{max_chars:,}文字まで）"
+    )
 
 
 def parse_history(raw: object) -> list[Turn]:
@@ -64,6 +73,9 @@ def parse_history(raw: object) -> list[Turn]:
         return []
     if not isinstance(raw, list):
         raise InvalidQuestion("history must be a JSON list of {role, content} objects")
+    if len(raw) > MAX_HISTORY_TURNS:
+        raise InvalidQuestion(f"history has {len(raw):,} turns; at most {MAX_HISTORY_TURNS} "
+                              "are accepted (only the last question is used)")
     turns = []
     for i, item in enumerate(raw):
         if (
@@ -75,6 +87,8 @@ def parse_history(raw: object) -> list[Turn]:
                 f'history item {i} must be {{"role": "user"|"assistant", "content": "..."}}'
             )
         turns.append(Turn(item["role"], item["content"]))
+    if sum(len(t.content) for t in turns) > MAX_HISTORY_CHARS:
+        raise InvalidQuestion(f"history is longer than {MAX_HISTORY_CHARS:,} characters")
     return turns
 
 
@@ -82,8 +96,15 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP.search(question)) or len(question) <= _SHORT_QUESTION
 
 
+def strip_markup(question: str) -> str:
+    """The question without HTML tags (they are shown, but not searched for)."""
+    return re.sub(r"\s+", " ", _TAG.sub(" ", question)).strip() or question
+
+
 def search_query(question: str, history: Sequence[Turn]) -> str:
-    """The query actually searched: a follow-up is joined to the previous question."""
+    """The query actually searched: without markup tags, and a follow-up is joined to the
+    previous question."""
+    question = strip_markup(question)
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")
     previous = re.sub(r"\s+", " ", _INVISIBLE.sub("", previous)).strip()[:HISTORY_TURN_CHARS]
     if previous and previous != question and is_follow_up(question):
@@ -214,6 +235,8 @@ class Assistant:
         language = detect_language(question)
         query = search_query(question, history or [])
         top_k = max(1, min(top_k or self.settings.top_k, 50))
+        if not any(ch.isalnum() for ch in question):  # emoji or punctuation only
+            return decline(question, query, language, [])
         retriever = self.retriever()
         try:
             found = retriever.retrieve(query, top_k, article_ids)
@@ -223,7 +246,7 @@ class Assistant:
             retriever = self.retriever()  # the index changed under the question: once more
             found = retriever.retrieve(query, top_k, article_ids)
         started = time.perf_counter()
-        if self.decline_rule().declines(found, question):
+        if self.decline_rule().declines(found, strip_markup(question)):
             answer = decline(question, query, language, found.passages)
         else:
             question_vector = (

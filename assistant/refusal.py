@@ -11,14 +11,18 @@ relevance = best dense cosine + keyword_weight * log(1 + best BM25 / mean matchi
             + gap_weight * (best dense cosine - mean cosine of the dense candidates)
 
 `z` is `decline_z` when the question is in the corpus's main language and
-`decline_z_cross` otherwise (no shared terms, weaker similarities). Both, and the two
-weights, were chosen from data: see bench/calibrate_refusal.py and bench/RESULTS.md.
+`decline_z_cross` otherwise (no shared terms, weaker similarities). A question in another
+language with fewer than three words is declined outright: multilingual-e5 rates any very
+short string ("x", "hello", "test") as close to everything, closer than real questions.
+The thresholds and the two weights were chosen from data: see bench/calibrate_refusal.py
+and bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -30,6 +34,8 @@ from .corpus import detect_language
 if TYPE_CHECKING:
     from .retrieval import HybridRetriever, Retrieval
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+MIN_CROSS_LANGUAGE_WORDS = 3  # fewer words than this, in another language: nothing to go on
 MIN_STD = 0.01  # tiny corpora have a very narrow background; don't divide by ~0
 
 
@@ -87,4 +93,7 @@ class DeclineRule:
         if not found.passages:
             return True
         same = detect_language(question) == self.corpus_language
+        if not same and len(_WORD.findall(question)) < MIN_CROSS_LANGUAGE_WORDS:
+            return True  # "x", "hello", "test": e5 finds every short string similar
+        return self.z(found, question) < (self.z_same if same else self.z_cross)
         return self.z(found, question) < (self.z_same if same else self.z_cross)

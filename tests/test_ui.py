@@ -1,56 +1,11 @@
 """The chat server: a real `assistant serve` process driven through gradio_client."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 
 from assistant.results import Answer, Citation
 from assistant.ui import evidence_html
 
-from .conftest import SEED_CORPUS
-
 WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(seed_index_dir):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env["GRADIO_ANALYTICS_ENABLED"] = "False"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port),
-         "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"serve exited: {proc.stdout.read()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("serve did not start in 90 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
