@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, replace
@@ -176,6 +177,7 @@ class HybridRetriever:
         self._article_of = np.array([c.article_id for c in self.chunks], dtype=object)
         self.chunk_store = index.collection(CHUNKS, self.revision)
         self._sentence_cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
         self.embedder_dim = len(embedder.embed_query("次元 dimension"))
         self.sentence_store = index.collection(SENTENCES, self.revision)
 
@@ -286,10 +288,12 @@ class HybridRetriever:
         missing = [i for i in ids if i not in self._sentence_cache]
         if missing:
             data = self.sentence_store.get(ids=missing, include=["embeddings"])
-            for key, vector in zip(data["ids"], data["embeddings"], strict=True):
-                self._sentence_cache[key] = np.asarray(vector, dtype=np.float32)
-            while len(self._sentence_cache) > SENTENCE_VECTOR_CACHE:
-                self._sentence_cache.pop(next(iter(self._sentence_cache)))
+            with self._cache_lock:  # questions may be answered in several threads
+                for key, vector in zip(data["ids"], data["embeddings"], strict=True):
+                    self._sentence_cache[key] = np.asarray(vector, dtype=np.float32)
+                while len(self._sentence_cache) > SENTENCE_VECTOR_CACHE:
+                    self._sentence_cache.pop(next(iter(self._sentence_cache)))
         dim = self.embedder_dim
-        return np.array([self._sentence_cache.get(i, np.zeros(dim, dtype=np.float32))
-                         for i in ids], dtype=np.float32).reshape(len(ids), dim)
+        zero = np.zeros(dim, dtype=np.float32)
+        return np.array([self._sentence_cache.get(i, zero) for i in ids],
+                        dtype=np.float32).reshape(len(ids), dim)

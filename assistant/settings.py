@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")
+    api_concurrency: int = Field(
+        2, ge=1, le=64, description="API questions answered at once by `serve` (more wait in "
+        "its queue; 1, 2, 4 and 8 measured alike on 2 cores: bench/RESULTS.md).",
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -111,7 +111,8 @@ def build_app(assistant: Assistant) -> Any:
                         api_visibility="private")
         clear.click(lambda: ([], "", ""), None, [chat, question, evidence],
                     api_visibility="private")
-        gr.api(ask_api, api_name="ask")
+        gr.api(ask_api, api_name="ask",
+               concurrency_limit=assistant.settings.api_concurrency)
     return app
 
 

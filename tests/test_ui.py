@@ -61,3 +61,25 @@ def test_evidence_shows_markup_in_articles_as_text():
     shown = evidence_html(answer)
     assert "<script>" not in shown and "<i>" not in shown
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;は危険。</mark>" in shown
+
+
+def test_concurrent_clients_all_get_their_own_answers(server):
+    """Five clients at once, four questions each: every reply answers its own question."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    questions = [WHO, "28項目案にはどんな内容が含まれていましたか？",
+                 "ブダペスト覚書は何年のものですか？", "カレーライスの作り方を教えて"]
+
+    def one_client(n: int) -> list[tuple[str, dict]]:
+        client = Client(server, verbose=False)
+        return [(q, client.predict(q, None, api_name="/ask")) for q in questions[n % 4:] +
+                questions[: n % 4]]
+
+    with ThreadPoolExecutor(5) as pool:
+        replies = [r for batch in pool.map(one_client, range(5)) for r in batch]
+    assert len(replies) == 20
+    for question, data in replies:
+        assert data["question"] == question
+        assert data["abstained"] is (question == "カレーライスの作り方を教えて")
