@@ -218,6 +218,11 @@ class ArticleIndex:
 
     def check_compatible(self, manifest: dict[str, Any]) -> None:
         built = {k: manifest.get(k) for k in self.config}
+        if self._upgradable(manifest):
+            raise IndexProblem(
+                f"the index in {self.root} was written by an older version of the assistant: "
+                "run `assistant index` to upgrade it (nothing is embedded again)"
+            )
         if built != self.config:
             raise IndexProblem(
                 f"the index in {self.root} was built with {_describe(built)}, but the settings "
@@ -327,6 +332,8 @@ class ArticleIndex:
         `prepare(revision)` runs after the revision's data is written and before the
         switch (the service builds the search files there, so readers find them ready)."""
         with self.writer_lock():
+            if not rebuild:
+                self._upgrade_format_1()
             old = None if rebuild else self._manifest_for_update()
             report = _plan(articles, old["articles"] if old else {})
             if old is not None and not report.changed:
@@ -337,6 +344,32 @@ class ArticleIndex:
             prior = old if old is not None else self._readable_manifest()
             self._write_revision(articles, old, prior, report, progress, prepare)
         return report
+
+    def _upgradable(self, manifest: dict[str, Any]) -> bool:
+        """A format-1 index (one `chunks`/`sentences` pair, `articles.json`, `search/`)
+        built with the same model and chunking: renamed into a revision, not re-embedded."""
+        same = {**self.config, "format": 1}
+        return ({k: manifest.get(k) for k in same} == same and self.store == "embedded"
+                and (self.root / "articles.json").exists())
+
+    def _upgrade_format_1(self) -> None:
+        manifest = self._readable_manifest()
+        if manifest is None or not self._upgradable(manifest):
+            return
+        revision = uuid.uuid4().hex[:16]
+        client = self.client()
+        for kind in (CHUNKS, SENTENCES):
+            client.get_collection(kind).modify(name=self.collection_name(kind, revision))
+        os.replace(self.root / "articles.json", self.articles_path(revision))
+        search = self.root / "search"
+        if search.is_dir():  # the BM25 files stay valid: re-label them with the revision
+            with contextlib.suppress(OSError, ValueError):
+                state = json.loads((search / "state.json").read_text(encoding="utf-8"))
+                write_json(search / "state.json", {**state, "revision": revision})
+            os.replace(search, self.search_path(revision))
+        write_json(self.manifest_path, {
+            **manifest, **self.config, "store": self.store, "revision": revision,
+            "previous": None, "retired": []})
 
     def _readable_manifest(self) -> dict[str, Any] | None:
         """The manifest as it is, even of an incompatible index; None if missing/damaged."""

@@ -144,3 +144,31 @@ def test_a_no_change_sync_keeps_the_revision_so_nothing_derived_is_rebuilt(small
     before = json.loads(manifest.read_text())["revision"]
     assert not assistant.update_index(progress=False).changed
     assert json.loads(manifest.read_text())["revision"] == before
+
+
+def test_an_index_of_the_first_format_is_upgraded_without_embedding_again(small):
+    """Format 1 kept one `chunks`/`sentences` pair, articles.json and search/."""
+    _, assistant, embedder = small
+    assistant.update_index(progress=False)
+    before = assistant.ask("祇園祭はいつ行われますか？").to_dict()
+    root, rev = assistant.index.root, revision(assistant)
+    client = assistant.index.client()
+    for kind in (CHUNKS, SENTENCES):
+        client.get_collection(assistant.index.collection_name(kind, rev)).modify(name=kind)
+    (root / f"articles-{rev}.json").rename(root / "articles.json")
+    (root / f"search-{rev}").rename(root / "search")
+    manifest = json.loads(assistant.index.manifest_path.read_text())
+    for key in ("store", "previous", "retired"):
+        manifest.pop(key)
+    manifest["format"] = 1
+    assistant.index.manifest_path.write_text(json.dumps(manifest))
+
+    reader = Assistant(assistant.settings, embedder=embedder)
+    with pytest.raises(IndexProblem, match="run `assistant index` to upgrade"):
+        reader.ask("祇園祭はいつ行われますか？")
+    embedder.passages.clear()
+    report = reader.update_index(progress=False)
+    assert not report.changed and embedder.passages == []
+    assert json.loads(assistant.index.manifest_path.read_text())["format"] == 2
+    assert reader.ask("祇園祭はいつ行われますか？").to_dict() == before
+    assert not (root / "articles.json").exists() and not (root / "search").exists()
