@@ -1,33 +1,34 @@
-"""The persisted index: Chroma collections plus a manifest, replaced atomically.
+"""The persisted index: Chroma collections plus a manifest that is replaced atomically.
 
-Every change to the index writes a new *revision* next to the current one and then
-switches to it with one atomic file rename, so a reader (or a crash) only ever sees a
-complete index:
-
+Layout (index folder, plus the vectors in Chroma):
 - `manifest.json`: format, embedding model id, chunking parameters, where the vectors
-  live (`store`), the current `revision`, and per article its content hash and chunk
-  count. Checked against the settings before any use. Replacing this file *is* the
-  commit.
-- `articles-<rev>.json`: the indexed articles (metadata and body) of that revision, so
-  citations are always cut from the text that was indexed, never from a file changed since;
+  live (`store`), the collections' `generation`, the current `revision`, and per article
+  its content hash, record tag and chunk count. Checked against the settings before any
+  use. Replacing this file (one atomic rename) *is* the commit of a change.
+- `articles-<rev>.json`: the articles of that revision (metadata and body), so citations
+  are always cut from the text that was indexed, never from a file changed since;
 - `search-<rev>/`: the chunk table and BM25 index of that revision (derived, rebuildable);
-- Chroma collections `<ns>-chunks-<rev>` (written through llama-index's
-  ChromaVectorStore) and `<ns>-sentences-<rev>` (sentence vectors for answer selection),
-  in the embedded store under `chroma/` or on a Chroma server (`chroma_url`).
-  Embeddings are always computed here and passed in, so Chroma's own embedding function
-  (which would download a model) never runs.
+- Chroma collections `<ns>-chunks-<generation>` (written through llama-index's
+  ChromaVectorStore) and `<ns>-sentences-<generation>` (sentence vectors for answer
+  selection), in the embedded store under `chroma/` or on a Chroma server.
 
-`sync()` copies the vectors of unchanged articles into the new revision, embeds only
-added or changed ones, and leaves removed ones out. Its progress is saved in
-`pending.json` every few seconds, so after a crash (even `kill -9`) the previous revision
-is still the one in use and the next run resumes where the last one stopped. The
-previous revision is kept until the next change, so a server still answering from it is
-never cut off mid-question. A file lock lets only one writer in at a time.
+Records are content-addressed: their ids and `article_hash` metadata carry a tag made
+from the article id and content hash, so a changed article's new vectors are written
+*beside* the old ones and nothing a reader uses is touched before the commit. A reader
+only uses the records whose tag its revision lists (dense hits of other tags are
+skipped), so a crash at any moment (even `kill -9`) leaves the previous revision intact
+and answering, and an update costs only what changed. Records that only the previous
+revision uses are deleted at the next change (a server still answering from it is never
+cut off mid-question); records an interrupted run wrote are found through `pending.json`
+and either reused (the next run resumes) or deleted. `--rebuild` (or a new model)
+writes a new generation of collections and drops the old one after the commit.
+A file lock lets only one writer in at a time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -54,7 +55,7 @@ COMMIT_SECONDS = 5.0  # how often a running sync saves its progress
 CHUNKS = "chunks"
 SENTENCES = "sentences"
 PAGE = 5_000  # records per Chroma get(): one get of ~100k exceeds SQLite's variable limit
-COPY_BATCH = 200  # articles per copy step
+DELETE_BATCH = 200  # tags per delete call
 
 
 class IndexProblem(Exception):
@@ -131,18 +132,42 @@ def _read_json(path: Path) -> Any:
         ) from err
 
 
-def chunk_to_node(chunk: Chunk, embedding: np.ndarray) -> Any:
+@dataclass(frozen=True)
+class Snapshot:
+    """One committed state of the index, as a reader uses it."""
+
+    revision: str
+    generation: str
+    tags: dict[str, str]  # article id -> tag of its records
+
+
+def record_tag(article: Article) -> str:
+    """Names one version of one article's records (the same text gives the same tag)."""
+    key = f"{article.id}\x1f{article.content_hash}".encode()
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def chunk_record_id(article_id: str, tag: str, index: int) -> str:
+    return f"{article_id}#{tag}#{index}"
+
+
+def sentence_id(article_id: str, tag: str, start: int, end: int) -> str:
+    return f"{article_id}#{tag}@{start}-{end}"
+
+
+def chunk_to_node(chunk: Chunk, tag: str, embedding: np.ndarray) -> Any:
     """A llama-index TextNode for a chunk, its offsets and sentence spans in metadata."""
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
     return TextNode(
-        id_=chunk.id,
+        id_=chunk_record_id(chunk.article_id, tag, chunk.index),
         text=chunk.text,
         embedding=embedding.tolist(),
         start_char_idx=chunk.start,
         end_char_idx=chunk.end,
         metadata={
             "article_id": chunk.article_id,
+            "article_hash": tag,
             "chunk_index": chunk.index,
             "section": chunk.section,
             "sentences": json.dumps(chunk.sentences),
@@ -179,6 +204,7 @@ def open_chroma(settings: Settings) -> Any:
     return client
 
 
+
 class ArticleIndex:
     """One index: open it, check it, bring it in line with the corpus, read a revision."""
 
@@ -193,15 +219,15 @@ class ArticleIndex:
         self.store = store_label(settings)
         self._client: Any = None
 
-    # -- files of a revision ------------------------------------------------------
+    # -- files and names ----------------------------------------------------------
     def articles_path(self, revision: str) -> Path:
         return self.root / f"articles-{revision}.json"
 
     def search_path(self, revision: str) -> Path:
         return self.root / f"search-{revision}"
 
-    def collection_name(self, kind: str, revision: str) -> str:
-        return f"{self.settings.chroma_namespace}-{kind}-{revision}"
+    def collection_name(self, kind: str, generation: str) -> str:
+        return f"{self.settings.chroma_namespace}-{kind}-{generation}"
 
     # -- reading ------------------------------------------------------------------
     def exists(self) -> bool:
@@ -218,11 +244,6 @@ class ArticleIndex:
 
     def check_compatible(self, manifest: dict[str, Any]) -> None:
         built = {k: manifest.get(k) for k in self.config}
-        if self._upgradable(manifest):
-            raise IndexProblem(
-                f"the index in {self.root} was written by an older version of the assistant: "
-                "run `assistant index` to upgrade it (nothing is embedded again)"
-            )
         if built != self.config:
             raise IndexProblem(
                 f"the index in {self.root} was built with {_describe(built)}, but the settings "
@@ -234,7 +255,7 @@ class ArticleIndex:
                 f"but the settings point to {_store(self.store)}: use the same --chroma-url, "
                 "or run `assistant index --rebuild` to build it there"
             )
-        if not isinstance(manifest.get("revision"), str):
+        if not all(isinstance(manifest.get(k), str) for k in ("revision", "generation")):
             raise IndexProblem(f"the index in {self.root} is damaged (no revision): "
                                "run `assistant index --rebuild`")
 
@@ -245,6 +266,11 @@ class ArticleIndex:
         manifest = self.read_manifest()
         self.check_compatible(manifest)
         return manifest
+
+    @staticmethod
+    def snapshot(manifest: dict[str, Any]) -> Snapshot:
+        tags = {article_id: entry["tag"] for article_id, entry in manifest["articles"].items()}
+        return Snapshot(manifest["revision"], manifest["generation"], tags)
 
     def read_articles(self, revision: str) -> dict[str, Article]:
         data = _read_json(self.articles_path(revision))
@@ -264,9 +290,22 @@ class ArticleIndex:
             self._client = open_chroma(self.settings)
         return self._client
 
-    def collection(self, kind: str, revision: str) -> Any:
-        """A collection of a committed revision; IndexProblem when it is gone."""
-        name = self.collection_name(kind, revision)
+    def reopen(self) -> None:
+        """Forget the open store so the next read sees what other processes wrote.
+
+        An embedded Chroma client keeps each collection's vector index in memory and does
+        not see records another process added since it was loaded; a new client loads it
+        afresh (Chroma caches one client per folder and process, hence the cache reset;
+        handles already given out keep working). A server has no such problem."""
+        if self.store == "embedded":
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+        self._client = None
+
+    def collection(self, kind: str, generation: str) -> Any:
+        """A collection of the index; IndexProblem when it is gone."""
+        name = self.collection_name(kind, generation)
         try:
             return self.client().get_collection(name, embedding_function=None)
         except IndexProblem:
@@ -277,16 +316,16 @@ class ArticleIndex:
                 "does not have: run `assistant index --rebuild`"
             ) from err
 
-    def _new_collection(self, kind: str, revision: str) -> Any:
+    def _writable_collection(self, kind: str, generation: str) -> Any:
         return self.client().get_or_create_collection(
-            self.collection_name(kind, revision),
+            self.collection_name(kind, generation),
             configuration={"hnsw": {"space": "cosine"}}, embedding_function=None,
         )
 
-    def vector_store(self, revision: str) -> Any:
+    def vector_store(self, generation: str) -> Any:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        return ChromaVectorStore(chroma_collection=self.collection(CHUNKS, revision))
+        return ChromaVectorStore(chroma_collection=self.collection(CHUNKS, generation))
 
     # -- writing ------------------------------------------------------------------
     @contextmanager
@@ -325,51 +364,23 @@ class ArticleIndex:
         *,
         rebuild: bool = False,
         progress: bool = True,
-        prepare: Callable[[str], None] | None = None,
+        prepare: Callable[[Snapshot], None] | None = None,
     ) -> SyncReport:
         """Make the index match `articles` as a new revision, then switch to it.
 
-        `prepare(revision)` runs after the revision's data is written and before the
+        `prepare(snapshot)` runs after the revision's data is written and before the
         switch (the service builds the search files there, so readers find them ready)."""
         with self.writer_lock():
-            if not rebuild:
-                self._upgrade_format_1()
             old = None if rebuild else self._manifest_for_update()
             report = _plan(articles, old["articles"] if old else {})
             if old is not None and not report.changed:
-                for kind in (CHUNKS, SENTENCES):
-                    self.collection(kind, old["revision"])  # still there? else: rebuild hint
-                self._collect_garbage(old)
+                for kind in (CHUNKS, SENTENCES):  # still there? else: the rebuild hint
+                    self.collection(kind, old["generation"])
+                self._forget_abandoned_run(old)
                 return report
             prior = old if old is not None else self._readable_manifest()
             self._write_revision(articles, old, prior, report, progress, prepare)
         return report
-
-    def _upgradable(self, manifest: dict[str, Any]) -> bool:
-        """A format-1 index (one `chunks`/`sentences` pair, `articles.json`, `search/`)
-        built with the same model and chunking: renamed into a revision, not re-embedded."""
-        same = {**self.config, "format": 1}
-        return ({k: manifest.get(k) for k in same} == same and self.store == "embedded"
-                and (self.root / "articles.json").exists())
-
-    def _upgrade_format_1(self) -> None:
-        manifest = self._readable_manifest()
-        if manifest is None or not self._upgradable(manifest):
-            return
-        revision = uuid.uuid4().hex[:16]
-        client = self.client()
-        for kind in (CHUNKS, SENTENCES):
-            client.get_collection(kind).modify(name=self.collection_name(kind, revision))
-        os.replace(self.root / "articles.json", self.articles_path(revision))
-        search = self.root / "search"
-        if search.is_dir():  # the BM25 files stay valid: re-label them with the revision
-            with contextlib.suppress(OSError, ValueError):
-                state = json.loads((search / "state.json").read_text(encoding="utf-8"))
-                write_json(search / "state.json", {**state, "revision": revision})
-            os.replace(search, self.search_path(revision))
-        write_json(self.manifest_path, {
-            **manifest, **self.config, "store": self.store, "revision": revision,
-            "previous": None, "retired": []})
 
     def _readable_manifest(self) -> dict[str, Any] | None:
         """The manifest as it is, even of an incompatible index; None if missing/damaged."""
@@ -392,65 +403,94 @@ class ArticleIndex:
         prior: dict[str, Any] | None,
         report: SyncReport,
         progress: bool,
-        prepare: Callable[[str], None] | None,
+        prepare: Callable[[Snapshot], None] | None,
     ) -> None:
-        """Write a new revision from `old` (None: from scratch); `prior` is the manifest
-        it replaces, whose revision stays readable until the next change."""
-        base = old["revision"] if old else None
-        pending = self._resume_or_start(base, {a.id: a.content_hash for a in articles})
-        revision = pending["revision"]
-        report.resumed = len(pending["done"])
-        unchanged = [a for a in articles if a.id in report.unchanged]
+        """Write the records of a new revision beside `old` (None: a new generation),
+        commit it, then clean up; `prior` is the manifest being replaced."""
+        generation = old["generation"] if old else self._generation_for_fresh_build()
+        tags = {a.id: record_tag(a) for a in articles}
         todo = [a for a in articles if a.id not in report.unchanged]
-        self._copy_unchanged(base, revision, unchanged, pending, progress)
-        report.chunks_embedded = self._embed_articles(revision, todo, pending, progress)
-        entries = {a.id: {"hash": a.content_hash, "chunks": pending["chunks"][a.id],
+        pending = self._start_or_resume(generation, old is None, prior,
+                                        {a.id: tags[a.id] for a in todo})
+        report.resumed = len(pending["done"])
+        report.chunks_embedded = self._embed_articles(generation, todo, tags, pending, progress)
+        counts = {**{k: v["chunks"] for k, v in (old or {}).get("articles", {}).items()},
+                  **pending["chunks"]}
+        entries = {a.id: {"hash": a.content_hash, "tag": tags[a.id], "chunks": counts[a.id],
                           "path": a.path} for a in articles}
+        revision = uuid.uuid4().hex[:16]
         write_json(self.articles_path(revision),
                    {a.id: asdict(a) for a in sorted(articles, key=lambda a: a.id)})
         if prepare is not None:
-            prepare(revision)
-        prior = prior or {}
-        retired = [*prior.get("retired", []), prior.get("previous")]
-        manifest = {**self.config, "store": self.store, "revision": revision,
-                    "previous": prior.get("revision"), "retired": [r for r in retired if r],
-                    "articles": entries}
+            prepare(Snapshot(revision, generation, tags))
+        live = set(tags.values())
+        was_live = {e["tag"] for e in old["articles"].values()} if old else set()
+        manifest = {**self.config, "store": self.store, "generation": generation,
+                    "revision": revision, "previous_revision": old["revision"] if old else None,
+                    "stale_tags": sorted(was_live - live), "articles": entries}
         write_json(self.manifest_path, manifest)  # the commit
         self.pending_path.unlink(missing_ok=True)
-        self._collect_garbage(manifest, rebuilt=old is None)
+        if old is not None:  # records only the revision before the previous one used
+            self._delete_tags(generation, set(old.get("stale_tags", [])) - live)
+        self._drop_unused_files({revision, manifest["previous_revision"]})
+        if prior is not None and prior.get("generation") not in (None, generation):
+            self._drop_generation(prior["generation"])
+        if old is None and self.store == "embedded":
+            self._drop_stray_collections(generation)
 
-    def _resume_or_start(self, base: str | None, wanted: dict[str, str]) -> dict[str, Any]:
-        """Continue an interrupted sync into the same base revision, or start afresh."""
-        pending = self._read_pending()
-        same_job = (
+    def _resumable(self, pending: dict[str, Any] | None, fresh: bool) -> bool:
+        return (
             pending is not None
             and {k: pending.get(k) for k in self.config} == self.config
             and pending.get("store") == self.store
-            and pending.get("base") == base
+            and pending.get("fresh") is fresh
         )
-        if pending is not None and not same_job:
-            self._drop_revision(pending["revision"])
-            pending = None
-        if pending is None:
-            pending = {**self.config, "store": self.store, "base": base,
-                       "revision": uuid.uuid4().hex[:16], "done": {}, "chunks": {}}
-            self._save_pending(pending)
-        revision = pending["revision"]
-        keep = {k: h for k, h in pending["done"].items() if wanted.get(k) == h}
-        pending["done"] = keep
-        pending["chunks"] = {k: n for k, n in pending["chunks"].items() if k in keep}
-        for kind in (CHUNKS, SENTENCES):  # whatever a crash left half-written
-            collection = self._new_collection(kind, revision)
-            if keep:
-                collection.delete(where={"article_id": {"$nin": sorted(keep)}})
-            elif collection.count():
-                collection.delete(where={"article_id": {"$ne": ""}})
+
+    def _generation_for_fresh_build(self) -> str:
+        """A new generation, or that of an interrupted first build / rebuild to resume."""
+        pending = self._read_pending()
+        if self._resumable(pending, fresh=True):
+            return str(pending["generation"])  # type: ignore[index]
+        return uuid.uuid4().hex[:12]
+
+    def _start_or_resume(self, generation: str, fresh: bool, prior: dict[str, Any] | None,
+                         todo: dict[str, str]) -> dict[str, Any]:
+        """The progress record of this run: an interrupted run of the same job is resumed
+        (articles it finished are kept), anything else it wrote is deleted. `prior` is the
+        manifest in use (whose records must survive)."""
+        pending = self._read_pending()
+        resumable = (self._resumable(pending, fresh)
+                     and pending.get("generation") == generation)  # type: ignore[union-attr]
+        kept: dict[str, str] = {}
+        if pending is not None and resumable:
+            kept = {k: t for k, t in pending["done"].items() if todo.get(k) == t}
+            self._delete_tags(generation, set(pending["planned"].values()) - set(kept.values()))
+        elif pending is not None:
+            self._forget_abandoned_run(prior)
+        chunks = {k: n for k, n in (pending or {}).get("chunks", {}).items() if k in kept}
+        pending = {**self.config, "store": self.store, "generation": generation,
+                   "fresh": fresh, "planned": todo, "done": kept, "chunks": chunks}
+        self._save_pending(pending)
         return pending
+
+    def _forget_abandoned_run(self, current: dict[str, Any] | None) -> None:
+        """Delete what an interrupted run wrote for a job that is no longer wanted."""
+        pending = self._read_pending()
+        if pending is None:
+            return
+        generation = pending.get("generation")
+        if current is not None and generation == current.get("generation"):
+            in_use = {e.get("tag") for e in current.get("articles", {}).values()}
+            in_use |= set(current.get("stale_tags", []))
+            self._delete_tags(generation, set(pending.get("planned", {}).values()) - in_use)
+        elif isinstance(generation, str) and generation != (current or {}).get("generation"):
+            self._drop_generation(generation)
+        self.pending_path.unlink(missing_ok=True)
 
     def _read_pending(self) -> dict[str, Any] | None:
         try:
             pending = json.loads(self.pending_path.read_text(encoding="utf-8"))
-            if isinstance(pending.get("revision"), str) and isinstance(pending.get("done"), dict):
+            if all(isinstance(pending.get(k), dict) for k in ("planned", "done", "chunks")):
                 return pending
         except (OSError, ValueError, AttributeError):
             pass
@@ -459,44 +499,23 @@ class ArticleIndex:
     def _save_pending(self, pending: dict[str, Any]) -> None:
         write_json(self.pending_path, pending)
 
-    def _copy_unchanged(self, base: str | None, revision: str, articles: list[Article],
-                        pending: dict[str, Any], progress: bool) -> None:
-        """Carry the vectors of unchanged articles over from the base revision."""
-        todo = [a for a in articles if a.id not in pending["done"]]
-        if not todo or base is None:
-            return
-        with tqdm(total=len(todo), desc="keeping unchanged", unit="article",
-                  disable=not progress or len(todo) < COPY_BATCH, file=_stderr(),
-                  dynamic_ncols=True) as bar:
-            for i in range(0, len(todo), COPY_BATCH):
-                batch = todo[i : i + COPY_BATCH]
-                ids = [a.id for a in batch]
-                counts = _copy_records(self.collection(CHUNKS, base),
-                                       self._new_collection(CHUNKS, revision), ids)
-                _copy_records(self.collection(SENTENCES, base),
-                              self._new_collection(SENTENCES, revision), ids)
-                for article in batch:
-                    pending["done"][article.id] = article.content_hash
-                    pending["chunks"][article.id] = counts.get(article.id, 0)
-                self._save_pending(pending)
-                bar.update(len(batch))
-
-    def _embed_articles(self, revision: str, articles: list[Article],
+    def _embed_articles(self, generation: str, articles: list[Article], tags: dict[str, str],
                         pending: dict[str, Any], progress: bool) -> int:
         todo = [a for a in articles if a.id not in pending["done"]]
         plans = [(a, chunk_article(a, self.settings.chunk_max_chars,
                                    self.settings.chunk_overlap_sentences)) for a in todo]
         total = sum(len(chunks) + len(split_sentences(a.body)) for a, chunks in plans)
-        chunk_store = self._new_collection(CHUNKS, revision)
-        sentence_store = self._new_collection(SENTENCES, revision)
+        chunk_store = self._writable_collection(CHUNKS, generation)
+        sentence_store = self._writable_collection(SENTENCES, generation)
         embedded = 0
         with tqdm(total=total, desc="embedding", unit="text", disable=not progress,
                   file=_stderr(), dynamic_ncols=True) as bar:
             last_save = time.monotonic()
             for article, chunks in plans:
-                self._add_chunks(chunk_store, article, chunks, bar)
-                self._add_sentences(sentence_store, article, bar)
-                pending["done"][article.id] = article.content_hash
+                tag = tags[article.id]
+                self._add_chunks(chunk_store, article, tag, chunks, bar)
+                self._add_sentences(sentence_store, article, tag, bar)
+                pending["done"][article.id] = tag
                 pending["chunks"][article.id] = len(chunks)
                 embedded += len(chunks)
                 if time.monotonic() - last_save >= COMMIT_SECONDS:
@@ -513,7 +532,8 @@ class ArticleIndex:
             bar.update(len(texts[i : i + size]))
         return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
-    def _add_chunks(self, store: Any, article: Article, chunks: list[Chunk], bar: tqdm) -> None:
+    def _add_chunks(self, store: Any, article: Article, tag: str, chunks: list[Chunk],
+                    bar: tqdm) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         if not chunks:
@@ -521,45 +541,40 @@ class ArticleIndex:
         texts = [embedding_text(article, c.section, c.text) for c in chunks]
         vectors = self._embed(texts, bar)
         ChromaVectorStore(chroma_collection=store).add(
-            [chunk_to_node(c, v) for c, v in zip(chunks, vectors, strict=True)])
+            [chunk_to_node(c, tag, v) for c, v in zip(chunks, vectors, strict=True)])
 
-    def _add_sentences(self, store: Any, article: Article, bar: tqdm) -> None:
+    def _add_sentences(self, store: Any, article: Article, tag: str, bar: tqdm) -> None:
         sentences = split_sentences(article.body)
         if not sentences:
             return
         vectors = self._embed([article.body[s.start : s.end] for s in sentences], bar)
         store.add(
-            ids=[sentence_id(article.id, s.start, s.end) for s in sentences],
+            ids=[sentence_id(article.id, tag, s.start, s.end) for s in sentences],
             embeddings=vectors,
-            metadatas=[{"article_id": article.id, "start": s.start, "end": s.end}
-                       for s in sentences],
+            metadatas=[{"article_id": article.id, "article_hash": tag, "start": s.start,
+                        "end": s.end} for s in sentences],
         )
 
     # -- clean-up -------------------------------------------------------------------
-    def _collect_garbage(self, manifest: dict[str, Any], rebuilt: bool = False) -> None:
-        """Drop revisions retired by earlier commits (the previous one is kept for readers).
+    def _delete_tags(self, generation: str, tags: set[str]) -> None:
+        if not tags:
+            return
+        ordered = sorted(tags)
+        for kind in (CHUNKS, SENTENCES):
+            try:
+                collection = self.client().get_collection(
+                    self.collection_name(kind, generation), embedding_function=None)
+            except Exception:  # no such collection: nothing to delete
+                continue
+            for i in range(0, len(ordered), DELETE_BATCH):
+                collection.delete(where={"article_hash": {"$in": ordered[i : i + DELETE_BATCH]}})
 
-        After a rebuild, the embedded store and the folder belong to this index alone, so
-        anything not in use is dropped too (older formats, runs abandoned long ago)."""
-        keep = {manifest.get("revision"), manifest.get("previous")}
-        for revision in manifest.get("retired", []):
-            if revision not in keep:
-                self._drop_revision(revision)
-        if manifest.get("retired"):
-            write_json(self.manifest_path, {**manifest, "retired": []})
-        if rebuilt:
-            self._drop_strays(keep)
-
-    def _drop_revision(self, revision: str) -> None:
+    def _drop_generation(self, generation: str) -> None:
         for kind in (CHUNKS, SENTENCES):
             with contextlib.suppress(Exception):  # already gone
-                self.client().delete_collection(self.collection_name(kind, revision))
-        self.articles_path(revision).unlink(missing_ok=True)
-        shutil.rmtree(self.search_path(revision), ignore_errors=True)
+                self.client().delete_collection(self.collection_name(kind, generation))
 
-    def _drop_strays(self, keep: set[str | None]) -> None:
-        pending = self._read_pending()
-        keep = keep | {pending["revision"]} if pending else keep
+    def _drop_unused_files(self, keep: set[str | None]) -> None:
         for path in self.root.glob("articles-*.json"):
             if path.stem.removeprefix("articles-") not in keep:
                 path.unlink(missing_ok=True)
@@ -568,13 +583,17 @@ class ArticleIndex:
                 shutil.rmtree(path, ignore_errors=True)
         for stray in ("articles.json", "search"):  # the layout of format 1
             target = self.root / stray
-            shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(
-                missing_ok=True)
-        if self.store != "embedded":
-            return  # a server may hold other indexes' collections: only drop what we know
+            if target.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
+
+    def _drop_stray_collections(self, generation: str) -> None:
+        """After a rebuild, the embedded store belongs to this index alone: anything but
+        the new generation (older formats, runs abandoned long ago) goes."""
         for collection in self.client().list_collections():
             name = getattr(collection, "name", collection)
-            if name.rsplit("-", 1)[-1] not in keep:
+            if not name.endswith(f"-{generation}"):
                 self.client().delete_collection(name)
 
 
@@ -589,30 +608,6 @@ def _plan(articles: list[Article], indexed: dict[str, Any]) -> SyncReport:
         else:
             (report.updated if entry else report.added).append(article.id)
     return report
-
-
-def _copy_records(source: Any, target: Any, article_ids: list[str]) -> dict[str, int]:
-    """Copy every record of these articles between collections; records per article."""
-    counts: dict[str, int] = {}
-    offset = 0
-    while True:
-        page = source.get(where={"article_id": {"$in": article_ids}}, limit=PAGE, offset=offset,
-                          include=["embeddings", "documents", "metadatas"])
-        if not page["ids"]:
-            break
-        documents = page["documents"]
-        target.add(ids=page["ids"], embeddings=page["embeddings"], metadatas=page["metadatas"],
-                   documents=documents if documents and any(documents) else None)
-        for meta in page["metadatas"]:
-            counts[meta["article_id"]] = counts.get(meta["article_id"], 0) + 1
-        offset += len(page["ids"])
-        if len(page["ids"]) < PAGE:
-            break
-    return counts
-
-
-def sentence_id(article_id: str, start: int, end: int) -> str:
-    return f"{article_id}@{start}-{end}"
 
 
 def _store(label: object) -> str:

@@ -15,7 +15,7 @@ from typing import Literal
 from .answer import decline, extractive_answer
 from .corpus import Added, Article, Skipped, add_to_corpus, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
-from .index import ArticleIndex, IndexProblem, SyncReport
+from .index import ArticleIndex, IndexProblem, Snapshot, SyncReport
 from .refusal import DeclineRule, RelevanceWeights, measure_background
 from .results import Answer, ArticleInfo
 from .retrieval import HybridRetriever, load_search_state, search_state_is_current
@@ -141,9 +141,9 @@ class Assistant:
         """Index exactly these articles (a new revision, switched to atomically)."""
         tokenizer = self.settings.keyword_tokenizer
 
-        def prepare(revision: str) -> None:  # search files ready before readers switch
-            if not search_state_is_current(self.index, tokenizer, revision):
-                load_search_state(self.index, tokenizer, revision)
+        def prepare(snapshot: Snapshot) -> None:  # search files ready before readers switch
+            if not search_state_is_current(self.index, tokenizer, snapshot.revision):
+                load_search_state(self.index, tokenizer, snapshot)
 
         report = self.index.sync(articles, rebuild=rebuild, progress=progress, prepare=prepare)
         report.skipped = list(skipped)
@@ -166,7 +166,7 @@ class Assistant:
         revision = self._current_revision()
         with self._lock:
             if self._retriever is None or self._retriever.revision != revision:
-                retriever = HybridRetriever(self.index, self.settings, self.embedder, revision)
+                retriever = HybridRetriever(self.index, self.settings, self.embedder)
                 self._decline_rule = self._calibrate(retriever)
                 self._retriever = retriever
             return self._retriever

@@ -23,12 +23,13 @@ import numpy as np
 
 from .corpus import Article
 from .embeddings import Embedder
-from .index import CHUNKS, PAGE, SENTENCES, ArticleIndex, embedding_text, sentence_id
+from .index import CHUNKS, PAGE, SENTENCES, ArticleIndex, Snapshot, embedding_text, sentence_id
 from .keyword import KeywordIndex
 from .results import Passage
 from .settings import Settings
 
 CANDIDATES = 50
+OTHER_VERSIONS_MARGIN = 20  # extra dense hits asked for: records of other revisions are skipped
 SENTENCE_VECTOR_CACHE = 50_000  # ~77 MB of 384-dim float32 vectors at most
 
 
@@ -76,13 +77,14 @@ def zscores(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std
 
 
-def load_search_state(index: ArticleIndex, tokenizer: str, revision: str
+def load_search_state(index: ArticleIndex, tokenizer: str, snapshot: Snapshot
                       ) -> tuple[list[ChunkRecord], KeywordIndex]:
     """The chunk table and BM25 index of a revision: read from its search folder when they
     were built with this tokenizer, else built from Chroma and saved.
 
     Building means tokenizing every chunk (SudachiPy: ~1 M characters/s), which at 100k
     chunks would take half a minute at every start; reading the saved files does not."""
+    revision = snapshot.revision
     folder = index.search_path(revision)
     if search_state_is_current(index, tokenizer, revision):
         try:
@@ -92,7 +94,7 @@ def load_search_state(index: ArticleIndex, tokenizer: str, revision: str
         except (OSError, ValueError, KeyError, TypeError):
             pass  # damaged: rebuild below
     articles = index.read_articles(revision)
-    chunks = load_chunks(index, revision)
+    chunks = load_chunks(index, snapshot)
     keyword = KeywordIndex(
         [embedding_text(articles[c.article_id], c.section, c.text) for c in chunks], tokenizer)
     _save_search_state(folder, revision, tokenizer, chunks, keyword)
@@ -125,9 +127,10 @@ def _save_search_state(folder: Path, revision: str | None, tokenizer: str,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_chunks(index: ArticleIndex, revision: str) -> list[ChunkRecord]:
-    """Every chunk of a revision, in a stable order (article, then position)."""
-    collection = index.collection(CHUNKS, revision)
+def load_chunks(index: ArticleIndex, snapshot: Snapshot) -> list[ChunkRecord]:
+    """Every chunk of a revision (records of other revisions skipped), in a stable order
+    (article, then position)."""
+    collection = index.collection(CHUNKS, snapshot.generation)
     ids: list[str] = []
     documents: list[str] = []
     metadatas: list[dict] = []
@@ -140,6 +143,8 @@ def load_chunks(index: ArticleIndex, revision: str) -> list[ChunkRecord]:
             break
     records = []
     for chunk_id, text, meta in zip(ids, documents, metadatas, strict=True):
+        if snapshot.tags.get(str(meta["article_id"])) != meta.get("article_hash"):
+            continue  # another version of the article (older, or being written)
         node = json.loads(meta.get("_node_content") or "{}")
         records.append(
             ChunkRecord(
@@ -159,14 +164,17 @@ def load_chunks(index: ArticleIndex, revision: str) -> list[ChunkRecord]:
 class HybridRetriever:
     """Searches one loaded index; cheap to query, built once per index version."""
 
-    def __init__(self, index: ArticleIndex, settings: Settings, embedder: Embedder,
-                 revision: str | None = None) -> None:
+    def __init__(self, index: ArticleIndex, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.revision = revision or index.current()["revision"]
+        index.reopen()  # see the records other processes wrote since the store was opened
+        snapshot = index.snapshot(index.current())
+        self.revision = snapshot.revision
+        self.generation = snapshot.generation
+        self.tags = snapshot.tags
         self.articles: dict[str, Article] = index.read_articles(self.revision)
         self.chunks, self.keyword = load_search_state(index, settings.keyword_tokenizer,
-                                                      self.revision)
+                                                      snapshot)
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
         for i, c in enumerate(self.chunks):
@@ -175,11 +183,11 @@ class HybridRetriever:
         for spans in self._sentences_of.values():
             spans.sort()
         self._article_of = np.array([c.article_id for c in self.chunks], dtype=object)
-        self.chunk_store = index.collection(CHUNKS, self.revision)
+        self.chunk_store = index.collection(CHUNKS, snapshot.generation)
         self._sentence_cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self.embedder_dim = len(embedder.embed_query("次元 dimension"))
-        self.sentence_store = index.collection(SENTENCES, self.revision)
+        self.sentence_store = index.collection(SENTENCES, snapshot.generation)
 
     def dense_search(
         self, vector: np.ndarray, n: int, article_ids: Collection[str] | None = None
@@ -191,13 +199,24 @@ class HybridRetriever:
         ~3 ms of a ~10 ms question (bench/RESULTS.md). Writes go through ChromaVectorStore.
         """
         where = {"article_id": {"$in": list(article_ids)}} if article_ids is not None else None
-        result = self.chunk_store.query(query_embeddings=[vector.tolist()], n_results=n,
+        asked = n + OTHER_VERSIONS_MARGIN
+        found, returned = self._nearest_live(vector, asked, n, where)
+        if len(found) < n and returned == asked:  # crowded out by another revision's records
+            live = {"article_hash": {"$in": sorted(set(self.tags.values()))}}
+            found, _ = self._nearest_live(vector, n, n,
+                                          live if where is None else {"$and": [where, live]})
+        return found
+
+    def _nearest_live(self, vector: np.ndarray, asked: int, n: int, where: dict | None
+                      ) -> tuple[dict[int, float], int]:
+        """The n nearest chunks of this revision among the `asked` nearest records."""
+        result = self.chunk_store.query(query_embeddings=[vector.tolist()], n_results=asked,
                                         where=where, include=["distances"])
-        return {  # cosine distance = 1 - cosine similarity
-            self.position[chunk_id]: 1.0 - distance
-            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
-            if chunk_id in self.position
-        }
+        found: dict[int, float] = {}
+        for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            if chunk_id in self.position and len(found) < n:  # skip other versions' records
+                found[self.position[chunk_id]] = 1.0 - distance  # cosine distance = 1 - cos
+        return found, len(result["ids"][0])
 
     def keyword_search(
         self, query: str, article_ids: Collection[str] | None = None
@@ -284,7 +303,7 @@ class HybridRetriever:
 
         Vectors read once are kept (up to SENTENCE_VECTOR_CACHE): the same sentences are
         candidates again and again."""
-        ids = [sentence_id(*k) for k in keys]
+        ids = [sentence_id(a, self.tags.get(a, ""), start, end) for a, start, end in keys]
         missing = [i for i in ids if i not in self._sentence_cache]
         if missing:
             data = self.sentence_store.get(ids=missing, include=["embeddings"])

@@ -93,7 +93,7 @@ def tutorial_style_latency(assistant: Assistant, questions: list[str]) -> str:
     query (uncached) and ask ChromaVectorStore for the 10 nearest nodes."""
     from llama_index.core.vector_stores.types import VectorStoreQuery
 
-    store = assistant.index.vector_store(assistant.retriever().revision)
+    store = assistant.index.vector_store(assistant.retriever().generation)
     times = []
     for round_ in range(3):
         for q in questions:

@@ -43,12 +43,18 @@ def small(tmp_path):
     return corpus, Assistant(settings, embedder=embedder), embedder
 
 
+def manifest(assistant):
+    return json.loads(assistant.index.manifest_path.read_text())
+
+
 def revision(assistant):
-    return json.loads(assistant.index.manifest_path.read_text())["revision"]
+    return manifest(assistant)["revision"]
 
 
 def stored_article_ids(assistant, collection):
-    data = assistant.index.collection(collection, revision(assistant)).get(include=["metadatas"])
+    """Articles that have records in the store (of any version)."""
+    generation = manifest(assistant)["generation"]
+    data = assistant.index.collection(collection, generation).get(include=["metadatas"])
     return {m["article_id"] for m in data["metadatas"]}
 
 
@@ -69,15 +75,32 @@ def test_incremental_index_embeds_only_what_changed(small):
     assert sorted(report.unchanged) == ["alpha"]
     assert embedder.passages and all("桜島" not in t for t in embedder.passages)
     assert any("毎年七月" in t for t in embedder.passages)
-    assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta"}
-    assert stored_article_ids(assistant, SENTENCES) == {"alpha", "beta"}
-    manifest = json.loads((assistant.index.root / "manifest.json").read_text())
-    assert set(manifest["articles"]) == {"alpha", "beta"}
+    assert set(manifest(assistant)["articles"]) == {"alpha", "beta"}
+    assert {c.article_id for c in assistant.retriever().chunks} == {"alpha", "beta"}
 
     answer = assistant.ask("祇園祭はいつ行われますか？")
     assert not answer.abstained
     assert answer.citations[0].quote == "祇園祭は京都で毎年七月に行われる。"
     assert all(c.article_id != "gamma" for c in answer.citations)
+
+
+def test_records_of_replaced_versions_are_kept_for_one_change_then_deleted(small):
+    corpus, assistant, _ = small
+    assistant.update_index(progress=False)
+    write_article(corpus, "beta.md", BETA_CHANGED)
+    (corpus / "gamma.md").unlink()
+    assistant.update_index(progress=False)  # the previous revision stays readable
+    assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta", "gamma"}
+    write_article(corpus, "delta.md", "---\nid: delta\n---\n\n金閣寺は京都市北区の寺院である。\n")
+    assistant.update_index(progress=False)
+    for kind in (CHUNKS, SENTENCES):
+        assert stored_article_ids(assistant, kind) == {"alpha", "beta", "delta"}
+    generation = manifest(assistant)["generation"]
+    beta_records = assistant.index.collection(CHUNKS, generation).get(
+        where={"article_id": "beta"}, include=["documents"])
+    assert beta_records["documents"] and all("毎年七月" in d for d in beta_records["documents"])
+    files = sorted(p.name for p in assistant.index.root.glob("articles-*.json"))
+    assert len(files) == 2  # the current and the previous revision
 
 
 def test_ensure_index_builds_when_missing_and_then_does_nothing(small):
@@ -131,9 +154,10 @@ def test_chunks_are_read_back_in_pages(small, monkeypatch):
 
     _, assistant, _ = small
     assistant.update_index(progress=False)
-    whole = retrieval.load_chunks(assistant.index, revision(assistant))
+    snapshot = assistant.index.snapshot(manifest(assistant))
+    whole = retrieval.load_chunks(assistant.index, snapshot)
     monkeypatch.setattr(retrieval, "PAGE", 2)  # a few chunks, many pages
-    assert retrieval.load_chunks(assistant.index, revision(assistant)) == whole
+    assert retrieval.load_chunks(assistant.index, snapshot) == whole
     assert len(whole) >= 3
 
 
@@ -145,30 +169,3 @@ def test_a_no_change_sync_keeps_the_revision_so_nothing_derived_is_rebuilt(small
     assert not assistant.update_index(progress=False).changed
     assert json.loads(manifest.read_text())["revision"] == before
 
-
-def test_an_index_of_the_first_format_is_upgraded_without_embedding_again(small):
-    """Format 1 kept one `chunks`/`sentences` pair, articles.json and search/."""
-    _, assistant, embedder = small
-    assistant.update_index(progress=False)
-    before = assistant.ask("祇園祭はいつ行われますか？").to_dict()
-    root, rev = assistant.index.root, revision(assistant)
-    client = assistant.index.client()
-    for kind in (CHUNKS, SENTENCES):
-        client.get_collection(assistant.index.collection_name(kind, rev)).modify(name=kind)
-    (root / f"articles-{rev}.json").rename(root / "articles.json")
-    (root / f"search-{rev}").rename(root / "search")
-    manifest = json.loads(assistant.index.manifest_path.read_text())
-    for key in ("store", "previous", "retired"):
-        manifest.pop(key)
-    manifest["format"] = 1
-    assistant.index.manifest_path.write_text(json.dumps(manifest))
-
-    reader = Assistant(assistant.settings, embedder=embedder)
-    with pytest.raises(IndexProblem, match="run `assistant index` to upgrade"):
-        reader.ask("祇園祭はいつ行われますか？")
-    embedder.passages.clear()
-    report = reader.update_index(progress=False)
-    assert not report.changed and embedder.passages == []
-    assert json.loads(assistant.index.manifest_path.read_text())["format"] == 2
-    assert reader.ask("祇園祭はいつ行われますか？").to_dict() == before
-    assert not (root / "articles.json").exists() and not (root / "search").exists()
