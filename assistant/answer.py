@@ -27,7 +27,7 @@ import numpy as np
 
 from .corpus import Article
 from .keyword import KeywordIndex
-from .results import Answer, Citation, Passage
+from .results import Answer, AnswerSentence, Citation, Passage
 from .retrieval import HybridRetriever, Retrieval, zscores
 
 CANDIDATE_PASSAGES = 3
@@ -227,4 +227,6 @@ def extractive_answer(
     citations = [_citation(n, c, retriever.articles[c.article_id].body)
                  for n, c in enumerate(chosen, start=1)]
     text = join_cited([c.quote for c in citations], language)
-    return Answer(question, query, text, False, citations, language, found.passages)
+    sentences = [AnswerSentence(c.quote, (c.n,)) for c in citations]
+    return Answer(question, query, text, False, citations, language, found.passages,
+                  sentences=sentences)

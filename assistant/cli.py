@@ -72,10 +72,24 @@ def paths_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def llm_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--llm-model", envvar="ASSISTANT_LLM_MODEL", default=None,
+                        help="Model name on that server.")(func)
+    func = click.option("--llm-url", envvar="ASSISTANT_LLM_URL", default=None,
+                        metavar="http://HOST:PORT/v1",
+                        help="OpenAI-compatible server to write the answers (API key, if "
+                        "any, from ASSISTANT_LLM_API_KEY); without it, answers quote the "
+                        "articles.")(func)
+    return func
+
+
 def build_assistant(corpus_dir: Path | None, index_dir: Path | None,
                     chroma_url: str | None = None, **overrides: Any) -> Any:
     from .qa import Assistant
 
+    if overrides.get("llm_url") and not (overrides.get("llm_model")
+                                         or os.environ.get("ASSISTANT_LLM_MODEL")):
+        raise UserError("--llm-url needs --llm-model (the model's name on that server)")
     settings = load_settings(corpus_dir=corpus_dir, index_dir=index_dir, chroma_url=chroma_url,
                              **overrides)
     return Assistant(settings)
@@ -178,6 +192,12 @@ def format_answer(answer: Any) -> str:
     lines = [answer.answer]
     if answer.query != answer.question:
         lines.insert(0, f"(検索 / search: {answer.query})")
+    if answer.notice:
+        lines.insert(0, f"⚠ {answer.notice}")
+    unsupported = [s.text for s in answer.sentences if s.unsupported]
+    if unsupported:
+        lines.append("\nNot backed by any passage (treat with care): "
+                     + " / ".join(unsupported))
     for c in answer.citations:
         where = " — ".join(x for x in dict.fromkeys((c.title, c.section)) if x)
         date = f" ({c.published})" if c.published else ""
@@ -195,16 +215,18 @@ def format_answer(answer: Any) -> str:
               help='JSON file: [{"role": "user"|"assistant", "content": "..."}].')
 @click.option("--top-k", type=click.IntRange(1, 50), default=None,
               help="Passages to retrieve [default: 5].")
+@llm_options
 @friendly_errors
 def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
                 chroma_url: str | None, as_json: bool, history: Path | None,
-                top_k: int | None) -> None:
+                top_k: int | None, llm_url: str | None, llm_model: str | None) -> None:
     """Answer QUESTION from the articles, with citations (QUESTION `-`: read stdin)."""
     from .qa import clean_question
 
     if question == "-":
         question = sys.stdin.buffer.read(MAX_STDIN_CHARS).decode("utf-8", "replace")
-    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url, llm_url=llm_url,
+                                llm_model=llm_model)
     clean_question(question, assistant.settings.max_question_chars)  # fail before indexing
     turns = read_history(history)
     ensure_index_verbose(assistant)
@@ -220,13 +242,15 @@ def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="ASSISTANT_HOST")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535),
               envvar="ASSISTANT_PORT")
+@llm_options
 @friendly_errors
 def serve_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: str | None,
-                  host: str, port: int) -> None:
+                  host: str, port: int, llm_url: str | None, llm_model: str | None) -> None:
     """Start the chat in the browser (offline; listens on 127.0.0.1 by default)."""
     from .ui import serve
 
-    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url, llm_url=llm_url,
+                                llm_model=llm_model)
     ensure_index_verbose(assistant)
     assistant.retriever()  # load before the first question, not during it
     serve(assistant, host=host, port=port)

@@ -256,7 +256,7 @@ class ArticleIndex:
                 "or run `assistant index --rebuild` to build it there"
             )
         if not all(isinstance(manifest.get(k), str) for k in ("revision", "generation")):
-            raise IndexProblem(f"the index in {self.root} is damaged (no revision): "
+            raise IndexProblem(f"the index in {self.root} is damaged (no revision or generation): "
                                "run `assistant index --rebuild`")
 
     def current(self) -> dict[str, Any]:

@@ -7,18 +7,39 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .answer import decline, extractive_answer
+import numpy as np
+
+from .answer import candidate_sentences, decline, extractive_answer, score_sentences
 from .corpus import Added, Article, Skipped, add_to_corpus, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, Snapshot, SyncReport
+from .llm import (
+    ChatModel,
+    LLMFailure,
+    SupportFinder,
+    check_answer,
+    clean_rewritten_query,
+    create_chat_model,
+    grounded_messages,
+    guarded,
+    rewrite_messages,
+    says_not_covered,
+    support_scores,
+)
 from .refusal import DeclineRule, RelevanceWeights, measure_background
-from .results import Answer, ArticleInfo
-from .retrieval import HybridRetriever, load_search_state, search_state_is_current
+from .results import Answer, ArticleInfo, Passage
+from .retrieval import (
+    HybridRetriever,
+    Retrieval,
+    load_search_state,
+    search_state_is_current,
+    zscores,
+)
 from .settings import Settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -30,6 +51,7 @@ _FOLLOW_UP = re.compile(
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
 _SHORT_QUESTION = 12
 HISTORY_TURN_CHARS = 500
+CLAIM_WEIGHT = 1.0  # the claim's similarity, against the question-based sentence score
 MAX_HISTORY_TURNS = 1_000
 MAX_HISTORY_CHARS = 1_000_000
 
@@ -123,6 +145,7 @@ class Assistant:
         self._decline_rule: DeclineRule | None = None
         self._lock = threading.Lock()
         self._manifest_key: tuple[int, int, int] | None = None
+        self._chat_model: ChatModel | None = None
         self._revision = ""
 
     # -- index -----------------------------------------------------------------------
@@ -231,12 +254,30 @@ class Assistant:
         article_ids: Collection[str] | None = None,
     ) -> Answer:
         """Answer one question (with optional conversation) from the indexed articles."""
+        answer = None
+        for event in self.ask_stream(question, history, top_k, article_ids):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Turn] | None = None,
+        top_k: int | None = None,
+        article_ids: Collection[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Answer one question: with an LLM configured, the model's text as it arrives
+        (str), then always the checked Answer last."""
         question = clean_question(question, self.settings.max_question_chars)
         language = detect_language(question)
-        query = search_query(question, history or [])
+        turns = list(history or [])
+        query = self._search_query(question, turns)
         top_k = max(1, min(top_k or self.settings.top_k, 50))
         if not any(ch.isalnum() for ch in question):  # emoji or punctuation only
-            return decline(question, query, language, [])
+            yield decline(question, query, language, [])
+            return
         retriever = self.retriever()
         try:
             found = retriever.retrieve(query, top_k, article_ids)
@@ -246,13 +287,107 @@ class Assistant:
             retriever = self.retriever()  # the index changed under the question: once more
             found = retriever.retrieve(query, top_k, article_ids)
         started = time.perf_counter()
+        notice = None
         if self.decline_rule().declines(found, strip_markup(question)):
             answer = decline(question, query, language, found.passages)
         else:
+            if self.settings.llm_url:
+                try:
+                    answer = yield from self._llm_answer(question, query, language, turns,
+                                                         found, retriever)
+                    answer.timings = {**found.timings,
+                                      "answer": (time.perf_counter() - started) * 1000}
+                    yield answer
+                    return
+                except LLMFailure as err:
+                    notice = fallback_notice(str(err), language)
             question_vector = (
                 found.query_vector if query == question else self.embedder.embed_query(question)
             )
             answer = extractive_answer(question, query, language, question_vector, found,
                                        retriever, self.settings.max_answer_sentences)
+        answer.notice = notice
         answer.timings = {**found.timings, "answer": (time.perf_counter() - started) * 1000}
-        return answer
+        yield answer
+
+    # -- the optional language model -----------------------------------------------
+    def chat_model(self) -> ChatModel:
+        if self._chat_model is None:
+            self._chat_model = create_chat_model(self.settings)
+        return self._chat_model
+
+    def _search_query(self, question: str, turns: list[Turn]) -> str:
+        """The heuristic search query; with a model, a follow-up rewritten by it."""
+        query = search_query(question, turns)
+        if not self.settings.llm_url or query == strip_markup(question):
+            return query
+        messages = rewrite_messages(question, [(t.role, t.content) for t in turns])
+        try:
+            model = self.chat_model()
+            timeout = self.settings.llm_first_token_timeout
+            reply = "".join(guarded(lambda: iter([model.complete(messages)]), timeout,
+                                    2 * timeout))
+        except LLMFailure:
+            return query
+        return clean_rewritten_query(reply, query)
+
+    def _llm_answer(self, question: str, query: str, language: str, turns: list[Turn],
+                    found: Retrieval, retriever: HybridRetriever
+                    ) -> Generator[str, None, Answer]:
+        """The model's answer, streamed, then checked (see llm.py); raises LLMFailure."""
+        model = self.chat_model()
+        messages = grounded_messages(question, language, [(t.role, t.content) for t in turns],
+                                     found.passages, self.settings.max_answer_sentences)
+        reply = ""
+        for token in guarded(lambda: model.stream(messages),
+                             self.settings.llm_first_token_timeout, self.settings.llm_timeout):
+            reply += token
+            yield token
+        if not reply.strip():
+            raise LLMFailure("the server sent no answer text; is it OpenAI-compatible?")
+        if says_not_covered(reply):
+            answer = decline(question, query, language, found.passages)
+            answer.mode = "llm"
+            return answer
+        checked = check_answer(reply, found.passages,
+                               self._support_finder(retriever, found, query),
+                               lambda a: retriever.articles[a].body, language)
+        if not any(not s.unsupported for s in checked.sentences):
+            raise LLMFailure("its answer cited none of the passages")
+        notice = None
+        if checked.removed_markers:
+            notice = removed_markers_notice(checked.removed_markers, language)
+        return Answer(question, query, checked.text, False, checked.citations, language,
+                      found.passages, mode="llm", notice=notice, sentences=checked.sentences)
+
+    def _support_finder(self, retriever: HybridRetriever, found: Retrieval,
+                        query: str) -> SupportFinder:
+        """For a claim citing a passage: the passage sentence that best supports it, by
+        the extractive answer's scoring for the question (answer type, overlap, …) plus the
+        claim's own similarity to each sentence."""
+        def best_support(claim: str, passage: Passage) -> tuple[int, int]:
+            candidates = candidate_sentences([passage])
+            body = retriever.articles[passage.article_id].body
+            vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end)
+                                                  for c in candidates])
+            for_question = score_sentences(query, found.query_vector, candidates, vectors,
+                                           retriever.articles, retriever.keyword)
+            claim_vector = self.embedder.embed_passages([claim])[0]  # like the stored ones
+            for_claim = support_scores(claim_vector, vectors, claim,
+                                       [body[c.start : c.end] for c in candidates])
+            best = candidates[int(np.argmax(for_question + CLAIM_WEIGHT * zscores(for_claim)))]
+            return best.start, best.end
+
+        return best_support
+
+
+def fallback_notice(reason: str, language: str) -> str:
+    if language == "ja":
+        return f"言語モデルを使えませんでした（{reason}）。記事の文をそのまま引用して答えます。"
+    return f"The language model could not be used ({reason}); quoting the articles instead."
+
+
+def removed_markers_notice(count: int, language: str) -> str:
+    if language == "ja":
+        return f"存在しない出典を指す番号を{count}個取り除きました。"
+    return f"Removed {count} citation marker(s) that named no given passage."

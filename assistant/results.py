@@ -40,6 +40,16 @@ class Citation:
     score: float
 
 
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of the answer text, the citation numbers it carries, and whether it
+    rests on no passage at all (possible only for a model-written answer)."""
+
+    text: str
+    citations: tuple[int, ...]
+    unsupported: bool = False
+
+
 @dataclass
 class Answer:
     question: str
@@ -50,6 +60,9 @@ class Answer:
     language: str = "ja"
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage, not in the JSON
+    mode: str = "extractive"  # "extractive" | "llm": what wrote the answer text
+    notice: str | None = None  # e.g. why an LLM answer fell back to the extractive one
+    sentences: list[AnswerSentence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of `assistant ask --json` and the `ask` API endpoint."""
@@ -59,6 +72,10 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [asdict(c) for c in self.citations],
+            "mode": self.mode,
+            "notice": self.notice,
+            "sentences": [{"text": s.text, "citations": list(s.citations),
+                           "unsupported": s.unsupported} for s in self.sentences],
         }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")
+    llm_url: str | None = Field(
+        None, description="OpenAI-compatible server (…/v1) to write answers; unset: extractive."
+    )
+    llm_model: str | None = Field(None, description="Model name to ask the LLM server for.")
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key for the LLM server (environment only; never logged)."
+    )
+    llm_first_token_timeout: float = Field(
+        5.0, gt=0, description="Seconds to wait for the model's first token before falling "
+        "back to the extractive answer.",
+    )
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds for a whole model answer.")
     api_concurrency: int = Field(
         2, ge=1, le=64, description="API questions answered at once by `serve` (more wait in "
         "its queue; 1, 2, 4 and 8 measured alike on 2 cores: bench/RESULTS.md).",

@@ -112,6 +112,7 @@ def chroma_server_latency(settings, embedder: Embedder, pool: list[str]) -> tupl
     import shutil
     import socket
     import subprocess
+    import sys
     import tempfile
     import urllib.request
 
@@ -125,7 +126,8 @@ def chroma_server_latency(settings, embedder: Embedder, pool: list[str]) -> tupl
         manifest_path = index_copy / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         manifest_path.write_text(json.dumps({**manifest, "store": url}), encoding="utf-8")
-        proc = subprocess.Popen(["chroma", "run", "--path", str(index_copy / "chroma"),
+        chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+        proc = subprocess.Popen([chroma, "run", "--path", str(index_copy / "chroma"),
                                  "--host", "127.0.0.1", "--port", str(port)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

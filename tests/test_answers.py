@@ -85,11 +85,15 @@ def test_off_topic_questions_are_declined_in_the_question_language(
 
 def test_json_contract(seed_assistant):
     data = seed_assistant.ask(WHO).to_dict()
-    assert list(data) == ["question", "query", "answer", "abstained", "citations"]
+    assert list(data) == ["question", "query", "answer", "abstained", "citations", "mode",
+                          "notice", "sentences"]
     assert list(data["citations"][0]) == [
         "n", "article_id", "title", "section", "published", "text", "quote", "start", "end",
         "score",
     ]
+    assert data["mode"] == "extractive" and data["notice"] is None
+    assert [s["citations"] for s in data["sentences"]] == [[c["n"]] for c in data["citations"]]
+    assert not any(s["unsupported"] for s in data["sentences"])
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t ", "\u200b\u200b", "あ" * 10_000])

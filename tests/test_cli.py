@@ -12,8 +12,9 @@ from .conftest import SEED_CORPUS, write_article
 WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
 
 
-def run(*args, cwd=None, timeout=180):
+def run(*args, cwd=None, timeout=180, env_extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
         timeout=timeout, env=env, cwd=cwd,

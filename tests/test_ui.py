@@ -17,7 +17,8 @@ def client(server):
 
 def test_ask_endpoint_returns_the_json_contract(client):
     data = client.predict(WHO, None, api_name="/ask")
-    assert list(data) == ["question", "query", "answer", "abstained", "citations"]
+    assert list(data) == ["question", "query", "answer", "abstained", "citations", "mode",
+                          "notice", "sentences"]
     assert data["abstained"] is False
     assert "ウシャコフ" in data["citations"][0]["quote"]
 
