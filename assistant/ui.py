@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from .qa import Assistant, InvalidQuestion, parse_history
@@ -55,6 +56,17 @@ def evidence_html(answer: Answer) -> str:
     return "\n".join(parts)
 
 
+def chat_text(answer: Answer) -> str:
+    """The answer as shown in the chat: a notice first, unsupported sentences named."""
+    parts = [f"⚠ {answer.notice}"] if answer.notice else []
+    parts.append(answer.answer)
+    unsupported = [s.text for s in answer.sentences if s.unsupported]
+    if unsupported:
+        label = "記事に根拠のない文" if answer.language == "ja" else "Not backed by the articles"
+        parts.append(f"⚠ {label}: " + " / ".join(unsupported))
+    return "\n\n".join(parts)
+
+
 def history_from_chat(chat: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The conversation as [{role, content}] from Gradio's message list."""
     turns = []
@@ -71,18 +83,28 @@ def build_app(assistant: Assistant) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    def respond(message: str, chat: list[dict[str, Any]]) -> tuple[Any, ...]:
+    def respond(message: str, chat: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+        """Stream the model's text when one is configured, then show the checked answer."""
         chat = list(chat or [])
         turns = parse_history(history_from_chat(chat))
+        chat += [{"role": "user", "content": message or ""},
+                 {"role": "assistant", "content": ""}]
+        answer = None
         try:
-            answer = assistant.ask(message, turns)
+            for event in assistant.ask_stream(message, turns):
+                if isinstance(event, str):
+                    chat[-1] = {"role": "assistant", "content": chat[-1]["content"] + event}
+                    yield chat, "", ""
+                else:
+                    answer = event
         except InvalidQuestion as err:
-            chat += [{"role": "user", "content": message or ""},
-                     {"role": "assistant", "content": f"⚠ {err}"}]
-            return chat, "", ""
-        chat += [{"role": "user", "content": answer.question},
-                 {"role": "assistant", "content": answer.answer}]
-        return chat, "", evidence_html(answer)
+            chat[-1] = {"role": "assistant", "content": f"⚠ {err}"}
+            yield chat, "", ""
+            return
+        assert answer is not None
+        chat[-2:] = [{"role": "user", "content": answer.question},
+                     {"role": "assistant", "content": chat_text(answer)}]
+        yield chat, "", evidence_html(answer)
 
     def ask_api(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
         """Answer a question; returns the JSON object of `assistant ask --json`."""
