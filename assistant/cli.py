@@ -242,18 +242,31 @@ def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="ASSISTANT_HOST")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535),
               envvar="ASSISTANT_PORT")
+@click.option("--classroom", is_flag=True, envvar="ASSISTANT_CLASSROOM",
+              help="Start in classroom mode: large type, high contrast, one answer at a "
+              "time, sources revealed one by one.")
+@click.option("--auth", envvar="ASSISTANT_AUTH", default=None, metavar="USER:PASSWORD",
+              help="Ask for this login (for a shared classroom machine).")
 @llm_options
 @friendly_errors
 def serve_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: str | None,
-                  host: str, port: int, llm_url: str | None, llm_model: str | None) -> None:
+                  host: str, port: int, classroom: bool, auth: str | None,
+                  llm_url: str | None, llm_model: str | None) -> None:
     """Start the chat in the browser (offline; listens on 127.0.0.1 by default)."""
     from .ui import serve
+
+    login = None
+    if auth is not None:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise UserError("--auth must be USER:PASSWORD")
+        login = (user, password)
 
     assistant = build_assistant(corpus_dir, index_dir, chroma_url, llm_url=llm_url,
                                 llm_model=llm_model)
     ensure_index_verbose(assistant)
     assistant.retriever()  # load before the first question, not during it
-    serve(assistant, host=host, port=port)
+    serve(assistant, host=host, port=port, classroom=classroom, auth=login)
 
 
 def main() -> None:

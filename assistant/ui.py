@@ -1,70 +1,90 @@
-"""The Gradio chat: a thin layer over qa.Assistant. Works offline.
+"""The Gradio chat: a thin layer over qa.Assistant (rendering lives in views.py).
 
 Offline by construction: analytics off (env + Blocks), a theme with system fonts only
 (no remote font), no share link. Every article text and question is HTML-escaped before
 it is shown, so markup in them is displayed, never run.
+
+Tabs: the chat (answers with source cards; a click on a card opens the article there)
+and the article browser (list, reader, "ask about this article"). A language switch
+(default from the browser), classroom mode (large type, high contrast, one answer at a
+time, sources revealed one by one), Markdown export, and the `ask` API endpoint.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from .qa import Assistant, InvalidQuestion, parse_history
-from .results import Answer
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
+import gradio as gr
 
-EXAMPLES = [
-    "ウィトコフ特使と通話したロシア高官は誰ですか？",
-    "28項目案にはどんな内容が含まれていましたか？",
-    "Who did Witkoff talk to on the leaked call?",
-    "ブダペスト覚書とは何ですか？",
-]
+from .qa import Assistant, InvalidQuestion, Turn, parse_history
+from .results import Answer
+from .views import (
+    LANGUAGE_CHOICES,
+    article_html,
+    article_rows,
+    chat_text,
+    conversation_markdown,
+    evidence_html,
+    load_examples,
+    text,
+)
 
 CSS = """
-.evidence-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;}
-.evidence-card .meta {font-size: 0.85em; color: #57606a;}
-.evidence-card p {white-space: pre-wrap;}
-.evidence-card mark {background: #fff3a3; color: inherit; padding: 0 2px;}
+.evidence-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;
+  cursor: pointer;}
+.evidence-card:hover, .evidence-card:focus {border-color: #0969da; outline: none;}
+.evidence-card .meta, .reader .meta {font-size: 0.85em; color: #57606a;}
+.evidence-card p, .reader p {white-space: pre-wrap;}
+.evidence-card mark, .reader mark {background: #fff3a3; color: inherit; padding: 0 2px;}
+.evidence-card .score {font-size: 0.8em; color: #57606a;}
 .evidence-query {font-size: 0.8em; color: #57606a;}
+.muted {color: #57606a;}
+.hidden-control {display: none !important;}
+body.classroom, body.classroom gradio-app {font-size: 150%; background: #000 !important;}
+body.classroom .gradio-container {background: #000 !important; color: #fff !important;
+  --body-text-color: #fff; --block-background-fill: #000; --background-fill-primary: #000;
+  --background-fill-secondary: #111; --body-background-fill: #000; --border-color-primary: #fff;
+  --block-label-text-color: #fff; --input-background-fill: #111;}
+body.classroom .gradio-container * {font-size: 1.3rem;}
+body.classroom .message, body.classroom .reader, body.classroom .evidence-card {
+  color: #fff !important; background: #000 !important;}
+body.classroom .evidence-card {border: 2px solid #fff;}
+body.classroom mark {background: #ffe600 !important; color: #000 !important;}
 """
 
-
-def passage_html(text: str, passage_start: int, quote_start: int, quote_end: int) -> str:
-    """The passage, escaped, with the quoted sentence marked."""
-    a, b = quote_start - passage_start, quote_end - passage_start
-    return (html.escape(text[:a]) + "<mark>" + html.escape(text[a:b]) + "</mark>"
-            + html.escape(text[b:]))
-
-
-def evidence_html(answer: Answer) -> str:
-    """Cards for the cited passages of one answer."""
-    parts = []
-    if answer.query != answer.question:
-        parts.append(f'<div class="evidence-query">検索: {html.escape(answer.query)}</div>')
-    if answer.abstained:
-        parts.append("<p>—</p>")
-    for c in answer.citations:
-        passage_start = c.start - c.text.find(c.quote) if c.quote in c.text else c.start
-        meta = " · ".join(html.escape(x) for x in (c.section, c.published) if x)
-        parts.append(
-            f'<div class="evidence-card" id="cite-{c.n}"><b>[{c.n}] {html.escape(c.title)}</b>'
-            f'<div class="meta">{meta} · score {c.score:.2f}</div>'
-            f"<p>{passage_html(c.text, passage_start, c.start, c.end)}</p></div>"
-        )
-    return "\n".join(parts)
-
-
-def chat_text(answer: Answer) -> str:
-    """The answer as shown in the chat: a notice first, unsupported sentences named."""
-    parts = [f"⚠ {answer.notice}"] if answer.notice else []
-    parts.append(answer.answer)
-    unsupported = [s.text for s in answer.sentences if s.unsupported]
-    if unsupported:
-        label = "記事に根拠のない文" if answer.language == "ja" else "Not backed by the articles"
-        parts.append(f"⚠ {label}: " + " / ".join(unsupported))
-    return "\n\n".join(parts)
+# A click on a source card (anywhere in the page) opens the article at the quote: the
+# card's data-cite goes into a hidden textbox, then a hidden button runs the handler.
+JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const card = event.target.closest('[data-cite]');
+    if (!card) return;
+    const box = document.querySelector('#cite-target textarea, #cite-target input');
+    if (!box) return;
+    box.value = card.dataset.cite;
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    setTimeout(() => document.querySelector('#open-cite')?.click(), 100);
+  });
+}
+"""
+LOAD_JS = """
+(language, classroom) => {
+  const lang = (navigator.language || 'ja').toLowerCase().startsWith('ja') ? '日本語'
+    : ((navigator.language || '').toLowerCase().startsWith('en') ? 'English' : '日本語');
+  document.body.classList.toggle('classroom', classroom);
+  return [lang, classroom];
+}
+"""
+CLASSROOM_JS = ("(...inputs) => { document.body.classList.toggle('classroom', inputs[0]); "
+                "return inputs; }")
+SCROLL_JS = ("() => { setTimeout(() => document.getElementById('reader-mark')"
+             "?.scrollIntoView({block: 'center'}), 300); }")
 
 
 def history_from_chat(chat: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -79,71 +99,237 @@ def history_from_chat(chat: list[dict[str, Any]]) -> list[dict[str, str]]:
     return turns
 
 
-def build_app(assistant: Assistant) -> Any:
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    import gradio as gr
+def shown_chat(conversation: list[dict[str, str]], classroom: bool) -> list[dict[str, str]]:
+    """The messages to display: escaped (the chat renders HTML, and would drop a `<script>`
+    in a question instead of showing it); one exchange at a time in classroom mode. The
+    conversation itself is kept as typed, for follow-ups."""
+    shown = conversation[-2:] if classroom else conversation
+    return [{"role": m["role"], "content": html.escape(m["content"], quote=False)}
+            for m in shown]
 
-    def respond(message: str, chat: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
-        """Stream the model's text when one is configured, then show the checked answer."""
-        chat = list(chat or [])
-        turns = parse_history(history_from_chat(chat))
-        chat += [{"role": "user", "content": message or ""},
-                 {"role": "assistant", "content": ""}]
-        answer = None
+
+def build_app(assistant: Assistant, classroom: bool = False) -> Any:
+    examples = load_examples(assistant.settings.corpus_dir)
+    export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+
+    def example_messages(language: str) -> list[dict[str, str]]:
+        other = "en" if language == "ja" else "ja"
+        return [{"text": q} for q in examples[language] + examples[other]]
+
+    def article_choices() -> list[tuple[str, str]]:
+        return [(a.title or a.id, a.id) for a in assistant.list_articles()]
+
+    def export_file(answers: list[dict[str, Any]], language: str) -> str | None:
+        if not answers:
+            return None
+        path = export_dir / f"conversation-{len(answers)}.md"
+        path.write_text(conversation_markdown(answers, language), encoding="utf-8")
+        return str(path)
+
+    def answer_in_chat(message: str, conversation: list[dict[str, str]],
+                       answers: list[dict[str, Any]], scope: str | None, classroom_on: bool,
+                       language: str) -> Iterator[tuple[Any, ...]]:
+        """Stream an answer into the chat; keep the whole conversation for follow-ups."""
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        conversation = list(conversation or [])
+        turns = [Turn(t["role"], t["content"]) for t in history_from_chat(conversation)]
+        conversation += [{"role": "user", "content": message or ""},
+                         {"role": "assistant", "content": ""}]
+        answer: Answer | None = None
         try:
-            for event in assistant.ask_stream(message, turns):
+            for event in assistant.ask_stream(message, turns,
+                                              article_ids=[scope] if scope else None):
                 if isinstance(event, str):
-                    chat[-1] = {"role": "assistant", "content": chat[-1]["content"] + event}
-                    yield chat, "", ""
+                    conversation[-1] = {"role": "assistant",
+                                        "content": conversation[-1]["content"] + event}
+                    yield (shown_chat(conversation, classroom_on), conversation, answers, "",
+                           gr.update(), 0, gr.update())
                 else:
                     answer = event
         except InvalidQuestion as err:
-            chat[-1] = {"role": "assistant", "content": f"⚠ {err}"}
-            yield chat, "", ""
+            conversation[-1] = {"role": "assistant", "content": f"⚠ {err}"}
+            yield (shown_chat(conversation, classroom_on), conversation, answers, "",
+                   gr.update(), 0, gr.update())
             return
         assert answer is not None
-        chat[-2:] = [{"role": "user", "content": answer.question},
-                     {"role": "assistant", "content": chat_text(answer)}]
-        yield chat, "", evidence_html(answer)
+        conversation[-2:] = [{"role": "user", "content": answer.question},
+                             {"role": "assistant", "content": chat_text(answer)}]
+        answers = [*answers, answer.to_dict()]
+        revealed = 1 if classroom_on else len(answer.citations)
+        yield (shown_chat(conversation, classroom_on), conversation, answers, "",
+               evidence_html(answers[-1], lang, revealed), revealed,
+               gr.update(value=export_file(answers, lang)))
 
-    def ask_api(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
-        """Answer a question; returns the JSON object of `assistant ask --json`."""
-        try:
-            answer = assistant.ask(question, parse_history(history))
-        except InvalidQuestion as err:
-            raise gr.Error(str(err)) from err
-        return answer.to_dict()
+    def retry(conversation: list[dict[str, str]], answers: list[dict[str, Any]],
+              scope: str | None, classroom_on: bool, language: str
+              ) -> Iterator[tuple[Any, ...]]:
+        """Ask the last question again (e.g. after a model fell back)."""
+        if len(conversation or []) < 2 or not answers:
+            return
+        last = conversation[-2]["content"]
+        yield from answer_in_chat(last, conversation[:-2], answers[:-1], scope, classroom_on,
+                                  language)
+
+    def reveal_next(answers: list[dict[str, Any]], revealed: int,
+                    language: str) -> tuple[str, int]:
+        if not answers:
+            return evidence_html(None, LANGUAGE_CHOICES.get(language, "ja")), 0
+        revealed = min(revealed + 1, len(answers[-1]["citations"]))
+        return evidence_html(answers[-1], LANGUAGE_CHOICES.get(language, "ja"), revealed), revealed
+
+    def set_classroom(on: bool, conversation: list[dict[str, str]],
+                      answers: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        revealed = (1 if on else len(answers[-1]["citations"])) if answers else 0
+        return (shown_chat(conversation or [], on), gr.update(visible=on),
+                evidence_html(answers[-1] if answers else None, lang, revealed), revealed)
+
+    def open_citation(target: str, language: str) -> tuple[Any, ...]:
+        """A source card was clicked: the article at the quote, in the reader tab."""
+        article_id, _, span = (target or "").partition("|")
+        start, _, end = span.partition("|")
+        articles = {a.id: a for a in assistant.articles()}
+        article = articles.get(article_id)
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        html_view = article_html(article, lang, int(start or -1), int(end or -1))
+        return gr.Tabs(selected="articles"), html_view, gr.update(value=article_id or None)
+
+    def show_article(article_id: str | None, language: str) -> str:
+        articles = {a.id: a for a in assistant.articles()}
+        return article_html(articles.get(article_id or ""), LANGUAGE_CHOICES.get(language, "ja"))
+
+    def scope_text(scope: str | None, language: str) -> str:
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        if not scope:
+            return text(lang, "scope_all")
+        titles = {i: t for t, i in article_choices()}
+        return text(lang, "scope_one") + titles.get(scope, scope)
+
+    def ask_about(article_id: str | None, language: str) -> tuple[Any, ...]:
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        return (article_id or None, scope_text(article_id, language),
+                gr.update(visible=bool(article_id), value=text(lang, "scope_clear")),
+                gr.Tabs(selected="chat"))
+
+    def relabel(language: str, scope: str | None) -> tuple[Any, ...]:
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        t = lambda key: text(lang, key)  # noqa: E731 - a local shorthand
+        return (
+            t("title"), gr.update(label=t("question"), placeholder=t("placeholder")),
+            gr.update(value=t("ask")), gr.update(value=t("clear")), f"### {t('evidence')}",
+            gr.update(value=t("next_citation")), gr.update(label=t("classroom")),
+            gr.update(label=t("export")), gr.update(label=t("chat_tab")),
+            gr.update(label=t("articles_tab")), gr.update(value=t("ask_article")),
+            gr.update(label=t("pick_article")),
+            gr.update(headers=t("list_headers").split("|")),
+            scope_text(scope, language), gr.update(value=t("scope_clear")),
+            gr.update(examples=example_messages(lang)), gr.update(label=t("language")),
+        )
 
     with gr.Blocks(title="記事Q&A · News Q&A", analytics_enabled=False) as app:
-        gr.Markdown("## 記事Q&A · Ask the articles\n"
-                    "答えの各文に出典 [n] が付きます。 Every sentence cites its source.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Chat", height=480, render_markdown=False)
-                question = gr.Textbox(label="質問 / Question", lines=1, autofocus=True)
+        conversation = gr.State([])
+        answers = gr.State([])
+        revealed = gr.State(0)
+        scope = gr.State(None)
+        with gr.Row(equal_height=True):
+            header = gr.Markdown(text("ja", "title"), elem_id="header")
+            with gr.Column(scale=0, min_width=320):
+                language = gr.Radio(list(LANGUAGE_CHOICES), value="日本語",
+                                    label=text("ja", "language"), elem_id="language")
+                classroom_box = gr.Checkbox(value=classroom, label=text("ja", "classroom"),
+                                            elem_id="classroom")
+                export = gr.DownloadButton(text("ja", "export"), value=None, size="sm",
+                                           elem_id="export")
+        with gr.Tabs(selected="chat") as tabs:
+            with gr.Tab(text("ja", "chat_tab"), id="chat") as chat_tab, gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        label="Chat", height=460, render_markdown=False,
+                        buttons=["copy", "copy_all"], examples=example_messages("ja"),
+                        elem_id="chat",
+                    )
+                    with gr.Row():
+                        scope_line = gr.Markdown(text("ja", "scope_all"), elem_id="scope")
+                        scope_clear = gr.Button(text("ja", "scope_clear"), size="sm",
+                                                visible=False, elem_id="scope-clear")
+                    question = gr.Textbox(label=text("ja", "question"), lines=1,
+                                          placeholder=text("ja", "placeholder"),
+                                          autofocus=True, elem_id="question")
+                    with gr.Row():
+                        send = gr.Button(text("ja", "ask"), variant="primary", elem_id="ask")
+                        clear = gr.Button(text("ja", "clear"), elem_id="clear")
+                with gr.Column(scale=2):
+                    evidence_title = gr.Markdown(f"### {text('ja', 'evidence')}")
+                    evidence = gr.HTML(evidence_html(None), elem_id="evidence")
+                    next_cite = gr.Button(text("ja", "next_citation"), visible=classroom,
+                                          elem_id="next-citation")
+            with gr.Tab(text("ja", "articles_tab"), id="articles") as articles_tab:
+                table = gr.Dataframe(
+                    value=article_rows(assistant.list_articles()),
+                    headers=text("ja", "list_headers").split("|"), interactive=False,
+                    elem_id="article-list",
+                )
                 with gr.Row():
-                    send = gr.Button("質問する / Ask", variant="primary")
-                    clear = gr.Button("クリア / Clear")
-                gr.Examples(EXAMPLES, inputs=question, label="例 / Examples")
-            with gr.Column(scale=2):
-                gr.Markdown("### 出典 / Evidence")
-                evidence = gr.HTML()
-        send.click(respond, [question, chat], [chat, question, evidence], api_visibility="private")
-        question.submit(respond, [question, chat], [chat, question, evidence],
+                    picker = gr.Dropdown(article_choices(), label=text("ja", "pick_article"),
+                                         value=None, elem_id="article-picker")
+                    ask_article = gr.Button(text("ja", "ask_article"), elem_id="ask-article")
+                reader = gr.HTML(article_html(None, "ja"), elem_id="reader")
+        cite_target = gr.Textbox(elem_id="cite-target", elem_classes=["hidden-control"],
+                                 show_label=False, container=False)
+        open_cite = gr.Button("open", elem_id="open-cite", elem_classes=["hidden-control"])
+
+        ask_inputs = [question, conversation, answers, scope, classroom_box, language]
+        ask_outputs = [chatbot, conversation, answers, question, evidence, revealed, export]
+        send.click(answer_in_chat, ask_inputs, ask_outputs, api_visibility="private")
+        question.submit(answer_in_chat, ask_inputs, ask_outputs, api_visibility="private")
+        def pick_example(event: gr.SelectData) -> str:
+            return event.value["text"]
+
+        chatbot.example_select(pick_example, None, question, api_visibility="private").then(
+            answer_in_chat, ask_inputs, ask_outputs, api_visibility="private")
+        chatbot.retry(retry, [conversation, answers, scope, classroom_box, language],
+                      ask_outputs, api_visibility="private")
+        clear.click(lambda lang: ([], [], [], "", evidence_html(None, LANGUAGE_CHOICES[lang]), 0,
+                                  gr.update(value=None)),
+                    language, ask_outputs, api_visibility="private")
+        next_cite.click(reveal_next, [answers, revealed, language], [evidence, revealed],
                         api_visibility="private")
-        clear.click(lambda: ([], "", ""), None, [chat, question, evidence],
-                    api_visibility="private")
-        gr.api(ask_api, api_name="ask",
-               concurrency_limit=assistant.settings.api_concurrency)
+        classroom_box.change(set_classroom, [classroom_box, conversation, answers, language],
+                             [chatbot, next_cite, evidence, revealed], js=CLASSROOM_JS,
+                             api_visibility="private")
+        open_cite.click(open_citation, [cite_target, language], [tabs, reader, picker],
+                        api_visibility="private").then(None, js=SCROLL_JS)
+        picker.input(show_article, [picker, language], reader, api_visibility="private")
+        ask_article.click(ask_about, [picker, language], [scope, scope_line, scope_clear, tabs],
+                          api_visibility="private")
+        scope_clear.click(ask_about, [gr.State(None), language],
+                          [scope, scope_line, scope_clear, tabs], api_visibility="private")
+        language.change(relabel, [language, scope], [
+            header, question, send, clear, evidence_title, next_cite, classroom_box, export,
+            chat_tab, articles_tab, ask_article, picker, table, scope_line, scope_clear,
+            chatbot, language], api_visibility="private")
+        app.load(None, [language, classroom_box], [language, classroom_box], js=LOAD_JS,
+                 api_visibility="private")
+
+        def ask_api(question: str, history: list[dict[str, str]] | None = None
+                    ) -> dict[str, Any]:
+            """Answer a question; returns the JSON object of `assistant ask --json`."""
+            try:
+                answer = assistant.ask(question, parse_history(history))
+            except InvalidQuestion as err:
+                raise gr.Error(str(err)) from err
+            return answer.to_dict()
+
+        gr.api(ask_api, api_name="ask", concurrency_limit=assistant.settings.api_concurrency)
     return app
 
 
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    import gradio as gr
-
-    app = build_app(assistant)
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
+          classroom: bool = False, auth: tuple[str, str] | None = None) -> None:
+    app = build_app(assistant, classroom=classroom)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    app.launch(server_name=host, server_port=port, share=False, theme=theme, css=CSS,
-               footer_links=["api"], quiet=True)
+    app.launch(server_name=host, server_port=port, share=False, theme=theme, css=CSS, js=JS,
+               footer_links=["api"], quiet=True, auth=[auth] if auth else None,
+               auth_message="記事Q&A · News Q&A")

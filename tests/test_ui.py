@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.results import Answer, Citation
-from assistant.ui import evidence_html
+from assistant.views import evidence_html
 
 WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
 

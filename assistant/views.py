@@ -1,0 +1,176 @@
+"""What the chat shows, as plain functions: UI texts in two languages, evidence cards,
+the article reader, example questions, and the Markdown export. No Gradio here.
+
+Every article text, title and question is HTML-escaped before it is put into markup, so
+`<script>` in an article or a question is displayed, never run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .corpus import Article
+from .results import Answer, ArticleInfo
+
+EXAMPLES_FILE = "examples.yaml"
+DEFAULT_EXAMPLES = {
+    "ja": ["ウィトコフ特使と通話したロシア高官は誰ですか？",
+           "28項目案にはどんな内容が含まれていましたか？",
+           "ブダペスト覚書は何年のものですか？"],
+    "en": ["Who did Witkoff talk to on the leaked call?",
+           "Which missiles did the US stop supplying to Ukraine?"],
+}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "## 記事Q&A\n答えの各文に出典 [n] が付きます。"
+                 "出典のカードを押すと記事のその箇所が開きます。",
+        "chat_tab": "チャット", "articles_tab": "記事一覧",
+        "question": "質問", "placeholder": "記事について質問してください（日本語・英語）",
+        "ask": "質問する", "clear": "クリア", "evidence": "出典",
+        "next_citation": "次の出典を表示", "classroom": "授業モード（大きな文字・1問ずつ）",
+        "export": "会話をMarkdownで保存", "language": "表示言語",
+        "ask_article": "この記事について質問する", "scope_all": "すべての記事から探します。",
+        "scope_one": "この記事だけから探します：", "scope_clear": "すべての記事に戻す",
+        "reader_empty": "記事一覧から記事を選ぶか、出典のカードを押してください。",
+        "pick_article": "記事", "no_answer_yet": "まだ回答がありません。",
+        "search": "検索", "score": "関連度", "unsupported": "記事に根拠のない文",
+        "list_headers": "見出し|出典|日付|文字数|チャンク",
+    },
+    "en": {
+        "title": "## News Q&A\nEvery sentence of an answer cites its source [n]. "
+                 "Click a source card to open the article at that spot.",
+        "chat_tab": "Chat", "articles_tab": "Articles",
+        "question": "Question", "placeholder": "Ask about the articles (Japanese or English)",
+        "ask": "Ask", "clear": "Clear", "evidence": "Sources",
+        "next_citation": "Show next source",
+        "classroom": "Classroom mode (large type, one at a time)",
+        "export": "Save conversation as Markdown", "language": "Language",
+        "ask_article": "Ask about this article", "scope_all": "Searching all articles.",
+        "scope_one": "Searching only this article: ", "scope_clear": "Back to all articles",
+        "reader_empty": "Pick an article from the list, or click a source card.",
+        "pick_article": "Article", "no_answer_yet": "No answer yet.",
+        "search": "search", "score": "relevance", "unsupported": "Not backed by the articles",
+        "list_headers": "Title|Source|Date|Characters|Chunks",
+    },
+}
+LANGUAGE_CHOICES = {"日本語": "ja", "English": "en"}
+
+
+def text(language: str, key: str) -> str:
+    return TEXTS.get(language, TEXTS["ja"])[key]
+
+
+def load_examples(corpus_dir: Path) -> dict[str, list[str]]:
+    """Starter questions per language from corpus/examples.yaml (a teacher edits it);
+    the built-in ones for the bundled articles when it is missing or unreadable."""
+    path = Path(corpus_dir) / EXAMPLES_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return DEFAULT_EXAMPLES
+    if not isinstance(data, dict):
+        return DEFAULT_EXAMPLES
+    examples = {lang: [str(q).strip() for q in data.get(lang) or [] if str(q).strip()]
+                for lang in ("ja", "en")}
+    return examples if any(examples.values()) else DEFAULT_EXAMPLES
+
+
+def chat_text(answer: Answer) -> str:
+    """The answer as shown in the chat: a notice first, unsupported sentences named."""
+    parts = [f"⚠ {answer.notice}"] if answer.notice else []
+    parts.append(answer.answer)
+    unsupported = [s.text for s in answer.sentences if s.unsupported]
+    if unsupported:
+        parts.append(f"⚠ {text(answer.language, 'unsupported')}: " + " / ".join(unsupported))
+    return "\n\n".join(parts)
+
+
+def passage_html(passage_text: str, passage_start: int, quote_start: int, quote_end: int) -> str:
+    """The passage, escaped, with the quoted sentence marked."""
+    a, b = quote_start - passage_start, quote_end - passage_start
+    return (html.escape(passage_text[:a]) + "<mark>" + html.escape(passage_text[a:b])
+            + "</mark>" + html.escape(passage_text[b:]))
+
+
+def evidence_html(answer: Answer | dict[str, Any] | None, language: str = "ja",
+                  shown: int | None = None) -> str:
+    """Cards for the cited passages of one answer (the first `shown` of them): title,
+    section, date, the passage with the quote marked, the score on demand. A card carries
+    data-cite="article_id|start|end" so a click can open the article there."""
+    if answer is None:
+        return f'<p class="muted">{html.escape(text(language, "no_answer_yet"))}</p>'
+    data = answer.to_dict() if isinstance(answer, Answer) else answer
+    parts = []
+    if data["query"] != data["question"]:
+        parts.append(f'<div class="evidence-query">{html.escape(text(language, "search"))}: '
+                     f'{html.escape(data["query"])}</div>')
+    citations = data["citations"] if shown is None else data["citations"][:shown]
+    for c in citations:
+        passage_start = c["start"] - c["text"].find(c["quote"]) if c["quote"] in c["text"] \
+            else c["start"]
+        meta = " · ".join(html.escape(x) for x in (c["section"], c["published"])
+                          if x and x != c["title"])
+        cite = html.escape(f'{c["article_id"]}|{c["start"]}|{c["end"]}', quote=True)
+        parts.append(
+            f'<div class="evidence-card" id="cite-{c["n"]}" data-cite="{cite}" role="button" '
+            f'tabindex="0"><b>[{c["n"]}] {html.escape(c["title"])}</b>'
+            f'<div class="meta">{meta}</div>'
+            f'<p>{passage_html(c["text"], passage_start, c["start"], c["end"])}</p>'
+            f'<details class="score"><summary>{html.escape(text(language, "score"))}</summary>'
+            f'{c["score"]:.2f}</details></div>'
+        )
+    return "\n".join(parts)
+
+
+def article_html(article: Article | None, language: str, start: int = -1, end: int = -1) -> str:
+    """The reader view of an article: title, date, source, Markdown headings as headings,
+    paragraphs as text (escaped), the span start:end marked and scrolled to."""
+    if article is None:
+        return f'<p class="muted">{html.escape(text(language, "reader_empty"))}</p>'
+    body = article.body
+    if 0 <= start < end <= len(body):
+        marked = (html.escape(body[:start]) + '<mark id="reader-mark">'
+                  + html.escape(body[start:end]) + "</mark>" + html.escape(body[end:]))
+    else:
+        marked = html.escape(body)
+    lines = []
+    for line in marked.split("\n"):
+        heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if heading:
+            level = min(len(heading.group(1)) + 2, 6)
+            lines.append(f"<h{level}>{heading.group(2)}</h{level}>")
+        elif line.strip():
+            lines.append(f"<p>{line}</p>")
+    meta = " · ".join(html.escape(x) for x in (article.published, article.source) if x)
+    return (f'<article class="reader"><h2>{html.escape(article.title)}</h2>'
+            f'<div class="meta">{meta}</div>{"".join(lines)}</article>')
+
+
+def article_rows(articles: list[ArticleInfo]) -> list[list[Any]]:
+    return [[a.title, a.source, a.published, a.characters, a.chunks] for a in articles]
+
+
+def conversation_markdown(answers: list[dict[str, Any]], language: str) -> str:
+    """The conversation with every answer's citations written out, for a handout."""
+    title = "記事Q&A" if language == "ja" else "News Q&A"
+    lines = [f"# {title} — {dt.date.today().isoformat()}", ""]
+    for i, a in enumerate(answers, start=1):
+        lines += [f"## {i}. {a['question']}", ""]
+        if a["query"] != a["question"]:
+            lines += [f"*{text(language, 'search')}: {a['query']}*", ""]
+        if a.get("notice"):
+            lines += [f"> ⚠ {a['notice']}", ""]
+        lines += [a["answer"], ""]
+        for c in a["citations"]:
+            where = " — ".join(x for x in dict.fromkeys((c["title"], c["section"])) if x)
+            date = f" ({c['published']})" if c["published"] else ""
+            lines.append(f"[{c['n']}] {where}{date}: 「{c['quote']}」")
+        lines.append("")
+    return "\n".join(lines)

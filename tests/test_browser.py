@@ -1,0 +1,184 @@
+"""The chat in a real headless browser (Debian chromium driven by Playwright).
+
+Screenshots of each state are saved under test-output/browser/ for a person to look at.
+.ci/run installs chromium and CJK fonts where they are missing; the tests skip, saying
+why, only on a machine where the browser can't exist.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEED_CORPUS, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "test-output" / "browser"
+WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
+XSS_ARTICLE = """---
+id: markup-demo
+title: <script>alert(1)</script>の記事
+---
+
+この記事の本文には<script>alert(1)</script>という文字列がそのまま含まれている。
+ブラウザはこれを実行せず、文字として表示しなければならない。
+"""
+EXAMPLES = """# Example questions shown on an empty chat (edit freely).
+ja:
+  - ウィトコフ特使と通話したロシア高官は誰ですか？
+  - ブダペスト覚書は何年のものですか？
+en:
+  - Which missiles did the US stop supplying to Ukraine?
+"""
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="no /usr/bin/chromium (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    corpus = folder / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    (corpus / "markup-demo.md").write_text(XSS_ARTICLE, encoding="utf-8")
+    (corpus / "examples.yaml").write_text(EXAMPLES, encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    log = open(folder / "serve.log", "w", encoding="utf-8")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--corpus",
+         str(corpus), "--index", str(folder / "index")], stdout=log, stderr=subprocess.STDOUT,
+        env=env)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail((folder / "serve.log").read_text(encoding="utf-8"))
+        try:
+            import urllib.request
+
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture
+def page(site):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      locale="ja-JP", accept_downloads=True)
+        page = context.new_page()
+        page.dialogs = []  # any alert() would land here
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(site, wait_until="load")
+        page.wait_for_selector("#chat button.example", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+SOURCES_JS = ("() => Array.from(document.querySelectorAll('#evidence .evidence-card, "
+              "#evidence .muted')).map(e => e.outerHTML).join('')")
+
+
+def ask(page, question: str) -> None:
+    """Type a question, press Ask, wait until its sources replace the previous ones."""
+    before = page.evaluate(SOURCES_JS)
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function(
+        f"(before) => ({SOURCES_JS})() !== before && "
+        "!document.querySelector('#chat').innerText.includes('processing')",
+        arg=before, timeout=60_000)
+
+
+def test_example_question_answer_with_highlighted_source_opens_the_article(page):
+    shot(page, "01-start")
+    page.click("#chat button.example >> nth=0")  # the first example of examples.yaml
+    page.wait_for_selector("#evidence .evidence-card mark", timeout=60_000)
+    chat = page.inner_text("#chat")
+    assert WHO in chat and "[1]" in chat
+    quote = page.inner_text("#evidence .evidence-card >> nth=0 >> mark")
+    assert "ウシャコフ" in quote
+    shot(page, "02-answer")
+
+    page.click("#evidence .evidence-card >> nth=0")
+    page.wait_for_selector("#reader mark#reader-mark", timeout=30_000)
+    assert page.inner_text("#reader mark#reader-mark") == quote
+    assert page.is_visible("#reader mark#reader-mark")
+    assert page.inner_text("#reader h2").startswith("米特使とロシア高官の通話流出")
+    shot(page, "03-article-at-the-quote")
+
+
+def test_language_switch_and_an_english_question(page):
+    page.click("#language label:has-text('English')")
+    page.wait_for_function(
+        "() => document.querySelector('#ask')?.innerText.trim() === 'Ask'", timeout=30_000)
+    assert "Every sentence of an answer cites its source" in page.inner_text("#header")
+    ask(page, "Which missiles did the US stop supplying to Ukraine?")
+    assert "[1]" in page.inner_text("#chat")
+    assert "トマホーク" in page.inner_text("#evidence")
+    shot(page, "04-english")
+
+
+def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
+    ask(page, WHO)
+    page.click("#classroom input")
+    page.wait_for_function("() => document.body.classList.contains('classroom')")
+    ask(page, "28項目案にはどんな内容が含まれていましたか？")
+    chat = page.inner_text("#chat")
+    assert "28項目案" in chat and WHO not in chat  # only the last exchange is shown
+    assert page.locator("#evidence .evidence-card").count() == 1
+    page.click("#next-citation")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#evidence .evidence-card').length === 2")
+    font = page.evaluate("() => getComputedStyle(document.querySelector('#question textarea'))"
+                         ".fontSize")
+    assert float(font.removesuffix("px")) >= 20
+    shot(page, "05-classroom")
+
+
+def test_export_markdown_has_every_citation(page, tmp_path):
+    ask(page, WHO)
+    with page.expect_download(timeout=30_000) as download:
+        page.click("#export")
+    target = tmp_path / "conversation.md"
+    download.value.save_as(target)
+    exported = target.read_text(encoding="utf-8")
+    assert exported.startswith("# 記事Q&A") and f"## 1. {WHO}" in exported
+    assert "[1] 米特使とロシア高官の通話流出" in exported and "ウシャコフ" in exported
+    shot(page, "06-export")
+
+
+def test_script_in_a_question_and_in_an_article_is_shown_as_text(page):
+    ask(page, "<script>alert(1)</script>の記事には何が書かれていますか？")
+    assert "<script>alert(1)</script>" in page.inner_text("#chat")
+    page.click("#evidence .evidence-card >> nth=0")
+    page.wait_for_selector("#reader h2", timeout=30_000)
+    assert "<script>alert(1)</script>" in page.inner_text("#reader")
+    assert page.locator("#reader script, #chat script, #evidence script").count() == 0
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+    shot(page, "07-markup-as-text")
