@@ -74,18 +74,19 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture
-def page(site):
+def page(site, request):
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
+    locale = getattr(request, "param", "ja-JP")
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,
             args=["--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
+                  "--disable-sync", f"--lang={locale}"])
         context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                      locale="ja-JP", accept_downloads=True)
+                                      locale=locale, accept_downloads=True)
         page = context.new_page()
         page.dialogs = []  # any alert() would land here
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
@@ -182,3 +183,29 @@ def test_script_in_a_question_and_in_an_article_is_shown_as_text(page):
     page.wait_for_timeout(500)
     assert page.dialogs == []
     shot(page, "07-markup-as-text")
+
+
+@pytest.mark.parametrize("page", ["en-US"], indirect=True)
+def test_an_english_browser_gets_the_english_interface(page):
+    page.wait_for_function(
+        "() => document.querySelector('#ask')?.innerText.trim() === 'Ask'", timeout=30_000)
+    assert "Articles" in page.inner_text("body")
+    shot(page, "08-english-browser")
+
+
+def test_ask_about_one_article_from_the_browser(page):
+    page.click("button[role=tab]:has-text('記事一覧')")
+    page.click("#article-picker input")
+    page.click("ul[role=listbox] li:has-text('ウクライナ和平交渉')")
+    page.wait_for_selector("#reader h2", timeout=30_000)
+    assert "ウクライナ和平交渉" in page.inner_text("#reader h2")
+    page.click("#ask-article")
+    page.wait_for_selector("#scope-clear", state="visible", timeout=30_000)
+    assert "この記事だけから探します" in page.inner_text("#scope")
+    ask(page, "和平実現の障害の背景には何がありますか？")
+    titles = page.locator("#evidence .evidence-card b").all_inner_texts()
+    assert titles and all("ウクライナ和平交渉" in t for t in titles)
+    shot(page, "09-one-article")
+    page.click("#scope-clear")
+    page.wait_for_selector("#scope-clear", state="hidden", timeout=30_000)
+    assert "すべての記事" in page.inner_text("#scope")

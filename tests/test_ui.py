@@ -84,3 +84,46 @@ def test_concurrent_clients_all_get_their_own_answers(server):
     for question, data in replies:
         assert data["question"] == question
         assert data["abstained"] is (question == "カレーライスの作り方を教えて")
+
+
+def test_auth_protects_the_page_and_the_api(seed_index_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from gradio_client import Client
+
+    from .conftest import SEED_CORPUS, free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["ASSISTANT_AUTH"] = "teacher:s3cret"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--corpus",
+         str(SEED_CORPUS), "--index", str(seed_index_dir)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
+            Client(url, verbose=False).predict(WHO, None, api_name="/ask")
+        client = Client(url, auth=("teacher", "s3cret"), verbose=False)
+        assert client.predict(WHO, None, api_name="/ask")["abstained"] is False
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_a_malformed_auth_is_one_clear_line():
+    from .test_cli import assert_one_line_error, run
+
+    result = run("serve", "--auth", "no-colon-here", "--port", "1")
+    assert_one_line_error(result)
+    assert "USER:PASSWORD" in result.stderr
