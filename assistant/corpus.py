@@ -252,6 +252,15 @@ def read_article(path: Path) -> Article:
     return reader(raw, path)
 
 
+def _read_or_skip(path: Path, skipped: list[Skipped]) -> Article | None:
+    """The article of a file, or None with the reason added to `skipped`."""
+    try:
+        return read_article(path)
+    except ValueError as err:
+        skipped.append(Skipped(str(path), str(err)))
+        return None
+
+
 def is_corpus_candidate(path: Path) -> bool:
     """Files of a corpus folder that are meant as articles (not hidden, not settings)."""
     return not path.name.startswith((".", "_")) and path.suffix.lower() not in IGNORED_SUFFIXES
@@ -268,10 +277,8 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Article], list[Skipped]]:
     for path in sorted(p for p in corpus_dir.iterdir() if is_corpus_candidate(p)):
         if path.is_dir() and path.suffix.lower() not in READERS:
             continue
-        try:
-            article = read_article(path)
-        except ValueError as err:
-            skipped.append(Skipped(str(path), str(err)))
+        article = _read_or_skip(path, skipped)
+        if article is None:
             continue
         fingerprint = body_fingerprint(article)
         if article.id in ids:
@@ -304,10 +311,8 @@ def add_to_corpus(paths: list[Path], corpus_dir: Path) -> tuple[list[Added], lis
     added: list[Added] = []
     skipped: list[Skipped] = []
     for path in _expand(paths, skipped):
-        try:
-            article = read_article(path)
-        except ValueError as err:
-            skipped.append(Skipped(str(path), str(err)))
+        article = _read_or_skip(path, skipped)
+        if article is None:
             continue
         fingerprint = body_fingerprint(article)
         if fingerprint in texts:

@@ -103,3 +103,22 @@ def server(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+    """Until `url` answers (any HTTP status); fails if the process exits first."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with status {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers, if only to say no
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer within {seconds:.0f} s")

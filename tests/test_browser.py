@@ -11,12 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED_CORPUS, free_port
+from .conftest import ROOT, SEED_CORPUS, free_port, wait_for_http
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "test-output" / "browser"
@@ -56,17 +55,7 @@ def site(tmp_path_factory):
          str(corpus), "--index", str(folder / "index")], stdout=log, stderr=subprocess.STDOUT,
         env=env)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail((folder / "serve.log").read_text(encoding="utf-8"))
-        try:
-            import urllib.request
-
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
+    wait_for_http(url, proc)
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -14,12 +14,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
-from .conftest import SEED_CORPUS, free_port
+from .conftest import SEED_CORPUS, free_port, wait_for_http
 from .test_cli import run
 from .test_llm import assert_citations_hold
 
@@ -43,12 +41,7 @@ def model_server():
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
+    wait_for_http(f"{url}/models", proc)
     yield url
     proc.terminate()
     proc.wait(timeout=30)

@@ -90,12 +90,10 @@ def test_auth_protects_the_page_and_the_api(seed_index_dir, tmp_path):
     import os
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     from gradio_client import Client
 
-    from .conftest import SEED_CORPUS, free_port
+    from .conftest import SEED_CORPUS, free_port, wait_for_http
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
@@ -106,12 +104,7 @@ def test_auth_protects_the_page_and_the_api(seed_index_dir, tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for_http(url, proc)
         with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
             Client(url, verbose=False).predict(WHO, None, api_name="/ask")
         client = Client(url, auth=("teacher", "s3cret"), verbose=False)
