@@ -27,6 +27,7 @@ QUESTIONS = [  # (row of the README table, question, expected)
     ("HTML / script", "<script>alert(1)</script><b>x</b>", "declined"),
     ("a language the corpus doesn't have", "Qui a parlé avec Witkoff au téléphone ?",
      "answer or declined"),
+    ("fewer than 3 words in another language", "hello test", "declined"),
 ]
 
 
