@@ -11,6 +11,7 @@ functions (chosen by the `keyword_tokenizer` setting; measured in bench/RESULTS.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import re
@@ -79,10 +80,18 @@ TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
+def text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
 class KeywordIndex:
     """BM25 over a fixed list of texts; scores every text for a query."""
 
-    def __init__(self, texts: Sequence[str], tokenizer: str = "bigram") -> None:
+    def __init__(self, texts: Sequence[str], tokenizer: str = "bigram",
+                 known_terms: dict[str, list[str]] | None = None) -> None:
+        """`known_terms` (text key -> terms, from `saved_terms` of an earlier index with the
+        same tokenizer) spares re-tokenizing unchanged texts: SudachiPy over 100k chunks
+        takes about a minute."""
         self.tokenizer = tokenizer
         self.terms = TOKENIZERS[tokenizer]
         # answer sentences recur across questions: keep their terms (not whole chunks')
@@ -91,14 +100,20 @@ class KeywordIndex:
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
         self._document_frequency: Counter[str] = Counter()
+        self._corpus_terms: dict[str, list[str]] = {}
         if texts:
-            corpus = [self.terms(t) or ["\x00"] for t in texts]
+            known = known_terms or {}
+            keys = [text_key(t) for t in texts]
+            corpus = [known.get(k) or self.terms(t) or ["\x00"]
+                      for k, t in zip(keys, texts, strict=True)]
+            self._corpus_terms = dict(zip(keys, corpus, strict=True))
             self._bm25.index(corpus, show_progress=False)
             for terms in corpus:
                 self._document_frequency.update(set(terms))
 
     def save(self, folder: Path) -> None:
-        """bm25s's own plain files (no pickle) plus document frequencies and size."""
+        """bm25s's own plain files (no pickle) plus document frequencies, size, and each
+        text's terms (for the next index to reuse)."""
         folder.mkdir(parents=True, exist_ok=True)
         if self.size:
             self._bm25.save(str(folder), show_progress=False)
@@ -106,6 +121,18 @@ class KeywordIndex:
             {"tokenizer": self.tokenizer, "size": self.size,
              "document_frequency": self._document_frequency}, ensure_ascii=False),
             encoding="utf-8")
+        (folder / "terms.json").write_text(json.dumps(
+            {"tokenizer": self.tokenizer, "terms": self._corpus_terms}, ensure_ascii=False),
+            encoding="utf-8")
+
+    @staticmethod
+    def saved_terms(folder: Path, tokenizer: str) -> dict[str, list[str]]:
+        """The per-text terms a saved index was built from ({} if none or another tokenizer)."""
+        try:
+            data = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data.get("terms", {}) if data.get("tokenizer") == tokenizer else {}
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:

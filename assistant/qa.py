@@ -164,9 +164,15 @@ class Assistant:
         """Index exactly these articles (a new revision, switched to atomically)."""
         tokenizer = self.settings.keyword_tokenizer
 
+        try:  # the revision in use: its search files' terms are reused for unchanged chunks
+            in_use = self.index.read_manifest().get("revision") if self.index.exists() else None
+        except IndexProblem:
+            in_use = None
+        in_use = in_use if isinstance(in_use, str) else None
+
         def prepare(snapshot: Snapshot) -> None:  # search files ready before readers switch
             if not search_state_is_current(self.index, tokenizer, snapshot.revision):
-                load_search_state(self.index, tokenizer, snapshot)
+                load_search_state(self.index, tokenizer, snapshot, reuse=in_use)
 
         report = self.index.sync(articles, rebuild=rebuild, progress=progress, prepare=prepare)
         report.skipped = list(skipped)

@@ -77,10 +77,11 @@ def zscores(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / std
 
 
-def load_search_state(index: ArticleIndex, tokenizer: str, snapshot: Snapshot
-                      ) -> tuple[list[ChunkRecord], KeywordIndex]:
+def load_search_state(index: ArticleIndex, tokenizer: str, snapshot: Snapshot,
+                      reuse: str | None = None) -> tuple[list[ChunkRecord], KeywordIndex]:
     """The chunk table and BM25 index of a revision: read from its search folder when they
-    were built with this tokenizer, else built from Chroma and saved.
+    were built with this tokenizer, else built from Chroma and saved (reusing the terms of
+    the `reuse` revision's unchanged chunks).
 
     Building means tokenizing every chunk (SudachiPy: ~1 M characters/s), which at 100k
     chunks would take half a minute at every start; reading the saved files does not."""
@@ -95,8 +96,10 @@ def load_search_state(index: ArticleIndex, tokenizer: str, snapshot: Snapshot
             pass  # damaged: rebuild below
     articles = index.read_articles(revision)
     chunks = load_chunks(index, snapshot)
+    known = KeywordIndex.saved_terms(index.search_path(reuse), tokenizer) if reuse else None
     keyword = KeywordIndex(
-        [embedding_text(articles[c.article_id], c.section, c.text) for c in chunks], tokenizer)
+        [embedding_text(articles[c.article_id], c.section, c.text) for c in chunks], tokenizer,
+        known_terms=known)
     _save_search_state(folder, revision, tokenizer, chunks, keyword)
     return chunks, keyword
 

@@ -169,3 +169,23 @@ def test_a_no_change_sync_keeps_the_revision_so_nothing_derived_is_rebuilt(small
     assert not assistant.update_index(progress=False).changed
     assert json.loads(manifest.read_text())["revision"] == before
 
+
+
+def test_a_new_revision_reuses_the_terms_of_unchanged_chunks(small, monkeypatch):
+    from assistant import keyword
+
+    corpus, assistant, _ = small
+    assistant.update_index(progress=False)
+    saved = keyword.KeywordIndex.saved_terms(assistant.index.search_path(revision(assistant)),
+                                             "sudachi")
+    assert len(saved) == len(assistant.retriever().chunks)
+    tokenized: list[str] = []
+    original = keyword.TOKENIZERS["sudachi"]
+    monkeypatch.setitem(keyword.TOKENIZERS, "sudachi",
+                        lambda text: tokenized.append(text) or original(text))
+    write_article(corpus, "beta.md", BETA_CHANGED)
+    assistant.update_index(progress=False)
+    beta_chunks = manifest(assistant)["articles"]["beta"]["chunks"]
+    assert len(tokenized) == beta_chunks and all("祇園祭" in t for t in tokenized)
+    answer = assistant.ask("祇園祭はいつ行われますか？")
+    assert answer.citations[0].quote == "祇園祭は京都で毎年七月に行われる。"

@@ -1,0 +1,80 @@
+"""What one changed article costs in a big index (issue 6: revisions written beside the
+live records, so an update costs what changed, not the size of the index).
+
+    python bench/update_cost.py [--chunks 10000] [--append]
+
+Works on a copy of bench/.cache/scale-N (built by bench/scale.py), with the same
+synthetic embedder: time of `index_articles` after removing one article, after adding it
+back, and with nothing changed; split into the sync itself and the search files (chunk
+table + BM25) that every new revision gets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from results_file import publish
+from scale import HERE, SyntheticPassages, synthetic_articles
+
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+
+
+def timed(assistant: Assistant, articles: list) -> tuple[float, float]:
+    """Seconds of the whole update, and of building the new revision's search files."""
+    from assistant import qa
+
+    spent = {"search": 0.0}
+    original = qa.load_search_state
+
+    def measured(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent["search"] += time.perf_counter() - started
+
+    qa.load_search_state = measured
+    try:
+        started = time.perf_counter()
+        assistant.index_articles(articles, progress=False)
+        return time.perf_counter() - started, spent["search"]
+    finally:
+        qa.load_search_state = original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--append", action="store_true")
+    args = parser.parse_args()
+    source = HERE / ".cache" / f"scale-{args.chunks}"
+    if not (source / "manifest.json").exists():
+        raise SystemExit(f"build it first: python bench/scale.py --chunks {args.chunks}")
+    articles = synthetic_articles(args.chunks)
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = Path(tmp) / "index"
+        shutil.copytree(source, index_dir)
+        assistant = Assistant(load_settings(index_dir=index_dir), embedder=SyntheticPassages())
+        rows = [("nothing changed", timed(assistant, articles)),
+                ("one article removed (first update: no saved terms to reuse yet)",
+                 timed(assistant, articles[:-1])),
+                ("the same article added back (embedded again)", timed(assistant, articles)),
+                ("one article removed again", timed(assistant, articles[:-1])),
+                ("nothing changed", timed(assistant, articles[:-1]))]
+    lines = [f"## {dt.date.today()} — Cost of one changed article at {args.chunks:,} chunks "
+             "(issue 6)", "", f"`python bench/update_cost.py --chunks {args.chunks}` (a copy of "
+             "the scale index, synthetic vectors)", "",
+             "| update | whole `index_articles` | of which: new search files (chunks + BM25) |",
+             "|---|---|---|"]
+    lines += [f"| {label} | {total:.2f} s | {search:.2f} s |" for label, (total, search) in rows]
+    publish(lines, args.append)
+
+
+if __name__ == "__main__":
+    main()
