@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, gt=0, description="Seconds for a whole model answer.")
     api_concurrency: int = Field(
         2, ge=1, le=64, description="API questions answered at once by `serve` (more wait in "
-        "its queue; 1, 2, 4 and 8 measured alike on 2 cores: bench/RESULTS.md).",
+        "its queue; on 2 cores the answer itself takes ~27 ms of CPU: bench/load_test.py).",
     )
 
 
