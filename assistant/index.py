@@ -368,12 +368,13 @@ class ArticleIndex:
         *,
         rebuild: bool = False,
         progress: bool = True,
-        prepare: Callable[[Snapshot], None] | None = None,
+        prepare: Callable[[Snapshot, str | None], None] | None = None,
     ) -> SyncReport:
         """Make the index match `articles` as a new revision, then switch to it.
 
-        `prepare(snapshot)` runs after the revision's data is written and before the
-        switch (the service builds the search files there, so readers find them ready)."""
+        `prepare(snapshot, replaced_revision)` runs after the revision's data is written and
+        before the switch (the service builds the search files there, so readers find them
+        ready)."""
         with self.writer_lock():
             old = None if rebuild else self._manifest_for_update()
             report = _plan(articles, old["articles"] if old else {})
@@ -418,7 +419,7 @@ class ArticleIndex:
         prior: dict[str, Any] | None,
         report: SyncReport,
         progress: bool,
-        prepare: Callable[[Snapshot], None] | None,
+        prepare: Callable[[Snapshot, str | None], None] | None,
     ) -> None:
         """Write the records of a new revision beside `old` (None: a new generation),
         commit it, then clean up; `prior` is the manifest being replaced."""
@@ -437,7 +438,9 @@ class ArticleIndex:
         write_json(self.articles_path(revision),
                    {a.id: asdict(a) for a in sorted(articles, key=lambda a: a.id)})
         if prepare is not None:
-            prepare(Snapshot(revision, generation, tags))
+            replaced = (prior or {}).get("revision")
+            prepare(Snapshot(revision, generation, tags),
+                    replaced if isinstance(replaced, str) else None)
         live = set(tags.values())
         was_live = {e["tag"] for e in old["articles"].values()} if old else set()
         manifest = {**self.config, "store": self.store, "generation": generation,

@@ -141,8 +141,7 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder or create_embedder(settings)
         self.index = ArticleIndex(settings, self.embedder)
-        self._retriever: HybridRetriever | None = None
-        self._decline_rule: DeclineRule | None = None
+        self._loaded_pair: tuple[HybridRetriever, DeclineRule] | None = None
         self._lock = threading.Lock()
         self._manifest_key: tuple[int, int, int] | None = None
         self._chat_model: ChatModel | None = None
@@ -164,15 +163,11 @@ class Assistant:
         """Index exactly these articles (a new revision, switched to atomically)."""
         tokenizer = self.settings.keyword_tokenizer
 
-        try:  # the revision in use: its search files' terms are reused for unchanged chunks
-            in_use = self.index.read_manifest().get("revision") if self.index.exists() else None
-        except IndexProblem:
-            in_use = None
-        in_use = in_use if isinstance(in_use, str) else None
-
-        def prepare(snapshot: Snapshot) -> None:  # search files ready before readers switch
+        def prepare(snapshot: Snapshot, replaced: str | None) -> None:
+            """Search files ready before readers switch (terms of unchanged chunks reused
+            from the revision being replaced)."""
             if not search_state_is_current(self.index, tokenizer, snapshot.revision):
-                load_search_state(self.index, tokenizer, snapshot, reuse=in_use)
+                load_search_state(self.index, tokenizer, snapshot, reuse=replaced)
 
         report = self.index.sync(articles, rebuild=rebuild, progress=progress, prepare=prepare)
         report.skipped = list(skipped)
@@ -192,13 +187,16 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         """The retriever of the index's current revision; a re-index by another process
         (or a deletion) is picked up at the next question, without a restart."""
+        return self._loaded()[0]
+
+    def _loaded(self) -> tuple[HybridRetriever, DeclineRule]:
+        """The current revision's retriever and the decline rule calibrated on it."""
         revision = self._current_revision()
         with self._lock:
-            if self._retriever is None or self._retriever.revision != revision:
+            if self._loaded_pair is None or self._loaded_pair[0].revision != revision:
                 retriever = HybridRetriever(self.index, self.settings, self.embedder)
-                self._decline_rule = self._calibrate(retriever)
-                self._retriever = retriever
-            return self._retriever
+                self._loaded_pair = (retriever, self._calibrate(retriever))
+            return self._loaded_pair
 
     def _current_revision(self) -> str:
         """The committed revision, re-read only when the manifest file changed (one stat)."""
@@ -214,9 +212,7 @@ class Assistant:
         return self._revision
 
     def decline_rule(self) -> DeclineRule:
-        self.retriever()
-        assert self._decline_rule is not None
-        return self._decline_rule
+        return self._loaded()[1]
 
     def _calibrate(self, retriever: HybridRetriever) -> DeclineRule:
         """The decline rule for this index: its background, its main language."""
@@ -284,17 +280,17 @@ class Assistant:
         if not any(ch.isalnum() for ch in question):  # emoji or punctuation only
             yield decline(question, query, language, [])
             return
-        retriever = self.retriever()
+        retriever, rule = self._loaded()
         try:
             found = retriever.retrieve(query, top_k, article_ids)
         except Exception:
-            if self.retriever() is retriever:
+            if self._loaded()[0] is retriever:
                 raise
-            retriever = self.retriever()  # the index changed under the question: once more
+            retriever, rule = self._loaded()  # the index changed under the question: again
             found = retriever.retrieve(query, top_k, article_ids)
         started = time.perf_counter()
         notice = None
-        if self.decline_rule().declines(found, strip_markup(question)):
+        if rule.declines(found, strip_markup(question)):
             answer = decline(question, query, language, found.passages)
         else:
             if self.settings.llm_url:

@@ -87,18 +87,6 @@ SCROLL_JS = ("() => { setTimeout(() => document.getElementById('reader-mark')"
              "?.scrollIntoView({block: 'center'}), 300); }")
 
 
-def history_from_chat(chat: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The conversation as [{role, content}] from Gradio's message list."""
-    turns = []
-    for message in chat or []:
-        content = message.get("content")
-        if isinstance(content, list):  # Gradio may hand back content parts
-            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
-        if message.get("role") in ("user", "assistant") and isinstance(content, str):
-            turns.append({"role": message["role"], "content": content})
-    return turns
-
-
 def shown_chat(conversation: list[dict[str, str]], classroom: bool) -> list[dict[str, str]]:
     """The messages to display: escaped (the chat renders HTML, and would drop a `<script>`
     in a question instead of showing it); one exchange at a time in classroom mode. The
@@ -132,7 +120,7 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
         """Stream an answer into the chat; keep the whole conversation for follow-ups."""
         lang = LANGUAGE_CHOICES.get(language, "ja")
         conversation = list(conversation or [])
-        turns = [Turn(t["role"], t["content"]) for t in history_from_chat(conversation)]
+        turns = [Turn(m["role"], m["content"]) for m in conversation]
         conversation += [{"role": "user", "content": message or ""},
                          {"role": "assistant", "content": ""}]
         answer: Answer | None = None
