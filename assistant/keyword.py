@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -51,11 +52,25 @@ def bigram_terms(text: str) -> list[str]:
     return terms
 
 
-@functools.cache
-def _sudachi() -> Any:
-    from sudachipy import Dictionary, SplitMode
+_PER_THREAD = threading.local()
 
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+
+@functools.cache
+def _sudachi_dictionary() -> Any:
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+def _sudachi() -> Any:
+    """This thread's tokenizer: a SudachiPy Tokenizer can't be used by two threads at once
+    (the server answers API questions in several worker threads)."""
+    tokenizer = getattr(_PER_THREAD, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import SplitMode
+
+        tokenizer = _PER_THREAD.tokenizer = _sudachi_dictionary().tokenizer(mode=SplitMode.A)
+    return tokenizer
 
 
 def sudachi_terms(text: str) -> list[str]:
