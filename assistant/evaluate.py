@@ -126,6 +126,20 @@ def _contains_answer(text: str, answers: tuple[str, ...]) -> bool:
     return any(a in text for a in answers)
 
 
+def answered_only(outcomes: list[Outcome]) -> dict[str, float]:
+    """The two answer metrics over the questions the product answers (declined ones, about
+    5% at the shipped threshold, left out rather than counted as misses)."""
+    answered = [o for o in outcomes if o.answered]
+    n = len(answered) or 1
+    return {
+        "questions": len(answered),
+        "answer_in_first_citation": round(
+            sum(_contains_answer(o.first_quote, o.question.answers) for o in answered) / n, 4),
+        "answer_in_answer": round(
+            sum(_contains_answer(o.answer_text, o.question.answers) for o in answered) / n, 4),
+    }
+
+
 def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
     n = len(outcomes)
     if not n:
@@ -152,6 +166,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         "answer_in_first_citation": share(
             lambda o: _contains_answer(o.first_quote, o.question.answers)),
         "answer_in_answer": share(lambda o: _contains_answer(o.answer_text, o.question.answers)),
+        "answered_only": answered_only(outcomes),
         "refusal": {
             "answerable_kept": share(lambda o: o.answered),
             "unanswerable_declined": share(lambda o: not o.held_out_answered),

@@ -89,6 +89,21 @@ def sudachi_terms(text: str) -> list[str]:
     return terms
 
 
+@functools.lru_cache(maxsize=SENTENCE_TERMS_CACHE)
+def named_things(text: str) -> frozenset[tuple[str, str]]:
+    """(kind, normalised form) of the names and numbers in a text, by SudachiPy's parts of
+    speech: kind is "person", "place", "name" (other proper nouns) or "number"."""
+    found = set()
+    for morpheme in _sudachi().tokenize(_normalise(text)[:_SUDACHI_MAX_CHARS]):
+        pos = morpheme.part_of_speech()
+        if pos[1] == "固有名詞":
+            kind = {"人名": "person", "地名": "place"}.get(pos[2], "name")
+            found.add((kind, morpheme.normalized_form()))
+        elif pos[1] == "数詞":
+            found.add(("number", morpheme.normalized_form()))
+    return frozenset(found)
+
+
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
     "bigram": bigram_terms,
     "sudachi": sudachi_terms,

@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from .answer import candidate_sentences, decline, extractive_answer, score_sentences
+from .answer import decline, extractive_answer
 from .corpus import Added, Article, Skipped, add_to_corpus, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, Snapshot, SyncReport
@@ -40,6 +40,7 @@ from .retrieval import (
     search_state_is_current,
     zscores,
 )
+from .sentences import candidate_sentences, score_sentences
 from .settings import Settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -373,7 +374,7 @@ class Assistant:
             vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end)
                                                   for c in candidates])
             for_question = score_sentences(query, found.query_vector, candidates, vectors,
-                                           retriever.articles, retriever.keyword)
+                                           retriever)
             claim_vector = self.embedder.embed_passages([claim])[0]  # like the stored ones
             for_claim = support_scores(claim_vector, vectors, claim,
                                        [body[c.start : c.end] for c in candidates])

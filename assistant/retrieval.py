@@ -10,6 +10,7 @@ Japanese text) gets no BM25 matches, so dense alone decides, as it should.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import shutil
@@ -271,6 +272,15 @@ class HybridRetriever:
         )
         watch.lap("fusion")
         return found
+
+    def neighbour_sentences(self, article_id: str, start: int, end: int
+                            ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The spans of the article sentences just before and just after [start, end)."""
+        spans = self._sentences_of.get(article_id, [])
+        i = bisect.bisect_left(spans, (start, end, -1))
+        before = next((s[:2] for s in reversed(spans[:i]) if s[1] <= start), None)
+        after = next((s[:2] for s in spans[i:] if s[0] >= end), None)
+        return before, after
 
     def following_sentences(self, article_id: str, end: int, n: int) -> list[Passage]:
         """The next n sentences of an article after offset `end`, each with its chunk."""

@@ -1,0 +1,352 @@
+"""Which sentences answer the question: candidate sentences, their features, the scorer.
+
+The candidates are the distinct sentences of the top `CANDIDATE_PASSAGES` passages. Each
+gets the features of `FEATURES` (z-scored over the candidates where marked):
+
+- similarity*: e5 similarity of question and sentence (vectors computed at index time);
+- bigram_overlap*, word_overlap*: IDF-weighted share of the question's character bigrams /
+  SudachiPy words the sentence has; local_overlap*: the bigram share with each bigram
+  weighted by how few candidates have it (the article's topic words count for little);
+- previous_overlap, next_overlap, previous_excess: how well the article's sentence before
+  / after matches the question, and how much better than this one the one before does
+  (the question paraphrases one sentence, the answer is in the next: 「梅雨の半ばには…期間
+  が出現することがある。この期間のことを梅雨の中休みという。」);
+- antecedent: the sentence opens with これ/その/同… or follows a lead-in (「次の…。」), and
+  the sentence before matches the question;
+- echo: the sentence repeats the question and adds next to nothing (it can't hold the
+  answer); novelty: share of its words that the question lacks;
+- answer_type: it has the kind of thing asked for (a date for いつ, a number for 何人, …);
+  new_named / new_any_named: it names a person/place/thing or number of the kind asked
+  for / of any kind (SudachiPy parts of speech) that the question does not; naming: the
+  question asks what something is called and the sentence names (という/と呼ぶ/「」);
+- slot_left, slot_right, slot_both: the question's text just before / after its question
+  word (「首都は」どこ, 何「という」) is in the sentence, both with a gap between;
+- passage_rank: 1 / (1 + rank of the passage it comes from).
+
+The score is a weighted sum; then a second, small logistic model looks at the best
+sentence's two neighbours among the candidates and moves citation [1] to one of them
+when it is likely the answer ("move"). Both sets of weights live in
+data/sentence_model.json, fitted by bench/fit_sentences.py on the tuning half of JSQuAD
+only (bench/RESULTS.md has the figures on the half it never saw). When the question
+shares no terms with the candidates (an English question over Japanese articles), the
+similarity is all the evidence left and is weighted up (`CROSS_LANGUAGE_BOOST`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .keyword import KeywordIndex, named_things
+from .results import Passage
+from .retrieval import HybridRetriever, zscores
+
+CANDIDATE_PASSAGES = 3
+CROSS_LANGUAGE_BOOST = 5.0
+MODEL_PATH = Path(__file__).parent / "data" / "sentence_model.json"
+FEATURES = (
+    "similarity", "bigram_overlap", "word_overlap", "local_overlap", "previous_overlap",
+    "next_overlap", "previous_excess", "antecedent", "echo", "novelty", "answer_type",
+    "new_named", "new_any_named", "naming", "slot_left", "slot_right", "slot_both",
+    "passage_rank", "passage_score", "names_topic",
+)
+
+DEMONSTRATIVE = re.compile(r"^(?:これ|それ|この|その|同|こう|そう|彼|彼女|ここ|そこ)")
+LEAD_IN = re.compile(r"(?:次の|以下の|下記の).{0,20}[。：:]$|[：:]$")
+_DATE = re.compile(
+    r"\d|[〇一二三四五六七八九十百千]+(?:年|月|日)|世紀|年代|時代|旬|昭和|平成|令和|明治|大正"
+)
+_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万億]")
+_PERSON = re.compile(
+    r"氏|さん|大統領|首相|特使|顧問|長官|大臣|高官|議長|社長|[ァ-ヶー]{2,}・[ァ-ヶー]{2,}"
+)
+_PLACE = re.compile(r"国|県|市|町|村|州|島|地域|地方|都|府|[ァ-ヶー]{3,}")
+QUESTION_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"いつ|何年|何月|何日|何時|何世紀|when|what (?:year|date|time)", re.I), _DATE),
+    (re.compile(r"何人|いくつ|何個|何回|何か国|何ヶ国|何項目|how (?:many|much)", re.I), _NUMBER),
+    (re.compile(r"誰|だれ|\bwho(?:m|se)?\b", re.I), _PERSON),
+    (re.compile(r"どこ|\bwhere\b", re.I), _PLACE),
+]
+_ASKS_NAME = re.compile(r"何と|なんと|何て|名前|名称|呼ば|呼ぶ|\bcalled\b|\bname", re.I)
+_NAMES = re.compile(r"という|といい|と呼|と称|と言|「|『|名")
+ANSWER_KINDS: list[tuple[re.Pattern[str], frozenset[str]]] = [
+    (re.compile(r"誰|だれ|\bwho", re.I), frozenset({"person", "name"})),
+    (re.compile(r"どこ|\bwhere", re.I), frozenset({"place", "name"})),
+    (re.compile(r"いつ|何年|何月|何日|何世紀|何人|いくつ|何個|何回|何位|何割|何%|何パーセント"
+                r"|どのくらい|どれくらい|どれだけ|人口|\bwhen\b|how (?:many|much)", re.I),
+     frozenset({"number"})),
+    (_ASKS_NAME, frozenset({"person", "place", "name"})),
+]
+_QUESTION_WORD = re.compile(
+    r"何|なに|なん|誰|だれ|どこ|いつ|いくつ|いくら|どの|どんな|どう|どれ|なぜ|何故")
+_QUESTION_END = re.compile(r"(?:ですか|でしょうか|ますか|か|の|？|\?|。|\s)+$")
+SLOT_CHARS = 4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence [start, end) of an article, with the best retrieved passage holding it."""
+
+    article_id: str
+    start: int
+    end: int
+    passage: Passage
+    rank: int
+
+
+@dataclass(frozen=True)
+class CandidateContext:
+    """A candidate sentence's text and the article sentences around it."""
+
+    text: str
+    previous: str
+    next: str
+    rank: int
+    passage_score: float = 0.0  # the fused retrieval score of its passage
+    title: str = ""  # of its article
+
+
+@dataclass(frozen=True)
+class SentenceModel:
+    weights: np.ndarray  # one per FEATURES
+    move_weights: np.ndarray  # one per move_features() column
+    move_bias: float
+    move_threshold: float
+
+
+@functools.cache
+def sentence_model() -> SentenceModel:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    move = data["move"]
+    return SentenceModel(
+        weights=np.array([data["weights"][name] for name in FEATURES]),
+        move_weights=np.array(move["weights"]),
+        move_bias=float(move["bias"]),
+        move_threshold=float(move["threshold"]),
+    )
+
+
+class Overlap:
+    """IDF-weighted share of a question's bigrams / words that a sentence contains."""
+
+    def __init__(self, question: str, keyword: KeywordIndex) -> None:
+        self.keyword = keyword
+        self.bigrams, self.words = self.split(question)
+        self.bigram_weight = sum(keyword.idf(t) for t in self.bigrams) or 1.0
+        self.word_weight = sum(keyword.idf(t) for t in self.words) or 1.0
+
+    def split(self, text: str) -> tuple[set[str], set[str]]:
+        terms = self.keyword.sentence_terms(text)
+        words = {t for t in terms if t.startswith("w:")}
+        return {t for t in terms - words if len(t) > 1}, words
+
+    def of(self, text: str) -> tuple[float, float]:
+        bigrams, words = self.split(text)
+        idf = self.keyword.idf
+        return (sum(idf(t) for t in self.bigrams & bigrams) / self.bigram_weight,
+                sum(idf(t) for t in self.words & words) / self.word_weight)
+
+    def novelty(self, text: str) -> float:
+        """IDF-weighted share of the sentence's words that the question does not have."""
+        _, words = self.split(text)
+        idf = self.keyword.idf
+        total = sum(idf(t) for t in words)
+        return sum(idf(t) for t in words - self.words) / total if total else 0.0
+
+    def local(self, texts: list[str]) -> np.ndarray:
+        """Share of the question's bigrams each text has, each bigram weighted by how few
+        of the texts have it."""
+        sets = [self.split(t)[0] & self.bigrams for t in texts]
+        df = Counter(t for s in sets for t in s)
+        weight = {t: np.log((len(texts) + 1) / (df.get(t, 0) + 0.5)) for t in self.bigrams}
+        total = sum(weight.values()) or 1.0
+        return np.array([sum(weight[t] for t in s) / total for s in sets])
+
+
+def candidate_sentences(passages: list[Passage], depth: int = CANDIDATE_PASSAGES
+                        ) -> list[Candidate]:
+    """Distinct sentences of the top passages, each with the best passage holding it."""
+    seen: set[tuple[str, int, int]] = set()
+    candidates = []
+    for rank, passage in enumerate(passages[:depth]):
+        for start, end in passage.sentences:
+            key = (passage.article_id, start, end)
+            if key not in seen:
+                seen.add(key)
+                candidates.append(Candidate(passage.article_id, start, end, passage, rank))
+    return candidates
+
+
+def candidate_contexts(candidates: list[Candidate], retriever: HybridRetriever
+                       ) -> list[CandidateContext]:
+    contexts = []
+    for c in candidates:
+        body = retriever.articles[c.article_id].body
+        before, after = retriever.neighbour_sentences(c.article_id, c.start, c.end)
+        contexts.append(CandidateContext(
+            text=body[c.start : c.end],
+            previous=body[before[0] : before[1]] if before else "",
+            next=body[after[0] : after[1]] if after else "",
+            rank=c.rank,
+            passage_score=c.passage.score,
+            title=retriever.articles[c.article_id].title,
+        ))
+    return contexts
+
+
+def answer_type_pattern(question: str) -> re.Pattern[str] | None:
+    """What an answer to this question should contain, if the question says."""
+    for asks, answer_looks_like in QUESTION_TYPES:
+        if asks.search(question):
+            return answer_looks_like
+    return None
+
+
+def answer_kinds(question: str) -> frozenset[str] | None:
+    """The kinds of name (named_things) an answer should contain, if the question says."""
+    for asks, kinds in ANSWER_KINDS:
+        if asks.search(question):
+            return kinds
+    return None
+
+
+def names_something_new(question: str, text: str, kinds: frozenset[str] | None) -> bool:
+    """Whether the sentence names something (of the kinds asked for) the question doesn't."""
+    asked = {form for _, form in named_things(question)}
+    return any(form not in asked and (kinds is None or kind in kinds)
+               for kind, form in named_things(text))
+
+
+def question_slot(question: str) -> tuple[str, str] | None:
+    """The text just before and just after the question word (「首都は」どこ「？」 ->
+    ("首都は", "")): in the answer sentence the answer usually sits between the two."""
+    match = _QUESTION_WORD.search(question)
+    if not match:
+        return None
+    left = re.sub(r"[、。，．\s「」]+$", "", question[: match.start()])[-SLOT_CHARS:]
+    right = _QUESTION_END.sub("", question[match.end() :])[:SLOT_CHARS]
+    return left, right
+
+
+def slot_fit(slot: tuple[str, str] | None, text: str) -> tuple[float, float, float]:
+    """How much of the slot's left / right text the sentence has (the longest end of at
+    least 2 characters, as a share of SLOT_CHARS), and whether both are there with a gap
+    of at most 30 characters between them."""
+    if slot is None:
+        return 0.0, 0.0, 0.0
+    left, right = slot
+    left_at, left_len = next(((text.find(left[-n:]), n) for n in range(len(left), 1, -1)
+                              if left[-n:] in text), (-1, 0))
+    right_at, right_len = next(((text.find(right[:n], max(0, left_at)), n)
+                                for n in range(len(right), 1, -1) if right[:n] in text),
+                               (-1, 0))
+    gap = right_at - (left_at + left_len)
+    both = left_at >= 0 and right_at >= 0 and 0 < gap <= 30
+    return left_len / SLOT_CHARS, right_len / SLOT_CHARS, float(both)
+
+
+def _antecedent(context: CandidateContext, overlap: Overlap) -> float:
+    """How well the sentence this one continues (これ…, a list after 次の…：) fits."""
+    previous = context.previous
+    if previous and (DEMONSTRATIVE.match(context.text) or LEAD_IN.search(previous)):
+        return overlap.of(previous)[0]
+    return 0.0
+
+
+def sentence_features(question: str, contexts: list[CandidateContext], similarity: np.ndarray,
+                      keyword: KeywordIndex) -> np.ndarray:
+    """The FEATURES of every candidate: one row per candidate, one column per feature."""
+    texts = [c.text for c in contexts]
+    overlap = Overlap(question, keyword)
+    bigram, word = (np.array(v) for v in zip(*[overlap.of(t) for t in texts], strict=True))
+    previous = np.array([overlap.of(c.previous)[0] for c in contexts])
+    novelty = np.array([overlap.novelty(t) for t in texts])
+    wanted, kinds = answer_type_pattern(question), answer_kinds(question)
+    naming = bool(_ASKS_NAME.search(question))
+    slot = question_slot(question)
+    slots = np.array([slot_fit(slot, t) for t in texts]).reshape(len(texts), 3)
+    boost = CROSS_LANGUAGE_BOOST if not bigram.any() and not word.any() else 1.0
+    columns = {
+        "similarity": boost * zscores(similarity),
+        "bigram_overlap": zscores(bigram),
+        "word_overlap": zscores(word),
+        "local_overlap": zscores(overlap.local(texts)),
+        "previous_overlap": previous,
+        "next_overlap": np.array([overlap.of(c.next)[0] for c in contexts]),
+        "previous_excess": np.maximum(0.0, previous - bigram),
+        "antecedent": np.array([_antecedent(c, overlap) for c in contexts]),
+        "echo": ((bigram >= 0.7) & (novelty < 0.3)).astype(float),
+        "novelty": novelty,
+        "answer_type": np.array([bool(wanted and wanted.search(t)) for t in texts], float),
+        "new_named": np.array([names_something_new(question, t, kinds) for t in texts], float),
+        "new_any_named": np.array([names_something_new(question, t, None) for t in texts],
+                                  float),
+        "naming": np.array([naming and bool(_NAMES.search(t)) for t in texts], float),
+        "slot_left": slots[:, 0],
+        "slot_right": slots[:, 1],
+        "slot_both": slots[:, 2],
+        "passage_rank": np.array([1.0 / (1 + c.rank) for c in contexts]),
+        "passage_score": zscores(np.array([c.passage_score for c in contexts])),
+        "names_topic": np.array([bool(c.title) and c.title not in question and c.title in c.text
+                                 for c in contexts], float),
+    }
+    return np.stack([columns[name] for name in FEATURES], axis=1)
+
+
+def neighbours_of(best: int, contexts: list[CandidateContext]) -> list[tuple[int, bool]]:
+    """Candidates that are the article sentence just before / after the best one (index,
+    whether it comes after)."""
+    top = contexts[best]
+    return [(i, c.text == top.next) for i, c in enumerate(contexts)
+            if i != best and c.text and c.text in (top.previous, top.next)]
+
+
+def move_features(features: np.ndarray, scores: np.ndarray, best: int, other: int,
+                  after: bool) -> np.ndarray:
+    """What the move model sees of a neighbour against the best sentence."""
+    return np.concatenate([features[other] - features[best], features[best],
+                           [float(after), scores[other] - scores[best]]])
+
+
+def rank_sentences(features: np.ndarray, contexts: list[CandidateContext],
+                   model: SentenceModel | None = None) -> list[int]:
+    """Candidate indices, best first: by score, except that a neighbour of the best the
+    move model favours takes its place (the best then comes second)."""
+    model = model or sentence_model()
+    scores = features @ model.weights
+    order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    if not order:
+        return order
+    best, chosen, likeliest = order[0], None, model.move_threshold
+    for other, after in neighbours_of(best, contexts):
+        logit = move_features(features, scores, best, other, after) @ model.move_weights
+        probability = 1.0 / (1.0 + np.exp(-(logit + model.move_bias)))
+        if probability > likeliest:
+            chosen, likeliest = other, probability
+    if chosen is None:
+        return order
+    return [chosen, best] + [i for i in order[1:] if i != chosen]
+
+
+def score_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],
+                    sentence_vectors: np.ndarray, retriever: HybridRetriever) -> np.ndarray:
+    """The scorer's score of each candidate (no move step)."""
+    contexts = candidate_contexts(candidates, retriever)
+    features = sentence_features(question, contexts, sentence_vectors @ question_vector,
+                                 retriever.keyword)
+    return features @ sentence_model().weights
+
+
+def best_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],
+                   sentence_vectors: np.ndarray, retriever: HybridRetriever) -> list[int]:
+    """Candidate indices, best first (see rank_sentences)."""
+    contexts = candidate_contexts(candidates, retriever)
+    features = sentence_features(question, contexts, sentence_vectors @ question_vector,
+                                 retriever.keyword)
+    return rank_sentences(features, contexts)
