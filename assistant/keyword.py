@@ -179,6 +179,10 @@ class KeywordIndex:
         df = self._document_frequency.get(term, 0)
         return math.log((self.size + 1) / (df + 0.5))
 
+    def known(self, term: str) -> bool:
+        """Whether any indexed text has the term."""
+        return term in self._document_frequency
+
     def coverage(self, query: str) -> float:
         """Share of the query's distinct terms that occur anywhere in the indexed texts."""
         terms = set(self.terms(query))

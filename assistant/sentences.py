@@ -1,7 +1,7 @@
 """Which sentences answer the question: candidate sentences, their features, the scorer.
 
 The candidates are the distinct sentences of the top `CANDIDATE_PASSAGES` passages. Each
-gets the features of `FEATURES` (z-scored over the candidates where marked):
+gets the features of `FEATURES` (* = scaled onto [0, 1] over the candidates):
 
 - similarity*: e5 similarity of question and sentence (vectors computed at index time);
 - bigram_overlap*, word_overlap*: IDF-weighted share of the question's character bigrams /
@@ -13,23 +13,29 @@ gets the features of `FEATURES` (z-scored over the candidates where marked):
   が出現することがある。この期間のことを梅雨の中休みという。」);
 - antecedent: the sentence opens with これ/その/同… or follows a lead-in (「次の…。」), and
   the sentence before matches the question;
-- echo: the sentence repeats the question and adds next to nothing (it can't hold the
-  answer); novelty: share of its words that the question lacks;
+- echo: how much the sentence just repeats the question (its bigram share times the share
+  of its words the question has: such a sentence can't hold the answer); novelty: the
+  share of its words that the question lacks;
 - answer_type: it has the kind of thing asked for (a date for いつ, a number for 何人, …);
   new_named / new_any_named: it names a person/place/thing or number of the kind asked
   for / of any kind (SudachiPy parts of speech) that the question does not; naming: the
   question asks what something is called and the sentence names (という/と呼ぶ/「」);
 - slot_left, slot_right, slot_both: the question's text just before / after its question
   word (「首都は」どこ, 何「という」) is in the sentence, both with a gap between;
-- passage_rank: 1 / (1 + rank of the passage it comes from).
+- passage_rank: 1 / (1 + rank of the passage it comes from); passage_score*: its fused
+  retrieval score; names_topic: the sentence has its article's title and the question
+  does not (「…を行っている国は？」 about the article オランダ).
 
-The score is a weighted sum; then a second, small logistic model looks at the best
-sentence's two neighbours among the candidates and moves citation [1] to one of them
-when it is likely the answer ("move"). Both sets of weights live in
-data/sentence_model.json, fitted by bench/fit_sentences.py on the tuning half of JSQuAD
-only (bench/RESULTS.md has the figures on the half it never saw). When the question
-shares no terms with the candidates (an English question over Japanese articles), the
-similarity is all the evidence left and is weighted up (`CROSS_LANGUAGE_BOOST`).
+Gradient-boosted trees score each candidate from its features, how far each falls below
+the best candidate's, and the features of the sentences just before and after it (so
+the sentence after one that merely repeats the question can win). The trees were fitted
+by bench/fit_sentences.py on the tuning half of JSQuAD only (bench/RESULTS.md has the
+figures on the half they never saw) and are shipped as plain arrays in
+data/sentence_model.json, evaluated here with numpy (~1 ms per question; no scikit-learn
+at run time). A question that shares no terms with the candidates (English over
+Japanese articles) is left to the similarity and passage features; weighting the
+similarity up for it, or ranking by similarity alone, changed none of the hand-written
+English seed questions' citations (bench/seed_check.py), so there is no special rule.
 """
 
 from __future__ import annotations
@@ -45,10 +51,9 @@ import numpy as np
 
 from .keyword import KeywordIndex, named_things
 from .results import Passage
-from .retrieval import HybridRetriever, zscores
+from .retrieval import HybridRetriever
 
 CANDIDATE_PASSAGES = 3
-CROSS_LANGUAGE_BOOST = 5.0
 MODEL_PATH = Path(__file__).parent / "data" / "sentence_model.json"
 FEATURES = (
     "similarity", "bigram_overlap", "word_overlap", "local_overlap", "previous_overlap",
@@ -112,32 +117,50 @@ class CandidateContext:
     title: str = ""  # of its article
 
 
-@dataclass(frozen=True)
-class SentenceModel:
-    weights: np.ndarray  # one per FEATURES
-    move_weights: np.ndarray  # one per move_features() column
-    move_bias: float
-    move_threshold: float
+class TreeEnsemble:
+    """Gradient-boosted trees (fitted with scikit-learn by bench/fit_sentences.py, saved as
+    plain arrays) evaluated with numpy: all trees walked at once, one level per step."""
+
+    def __init__(self, data: dict) -> None:
+        self.feature = np.array(data["feature"], dtype=np.int64)
+        self.threshold = np.array(data["threshold"], dtype=np.float64)
+        self.left = np.array(data["left"], dtype=np.int64)
+        self.right = np.array(data["right"], dtype=np.int64)
+        self.value = np.array(data["value"], dtype=np.float64)
+        self.leaf = np.array(data["leaf"], dtype=bool)
+        self.roots = np.array(data["roots"], dtype=np.int64)
+        self.baseline = float(data["baseline"])
+        self.depth = int(data["depth"])
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The raw score (log-odds) of each row."""
+        rows = np.arange(len(x))[:, None]
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        for _ in range(self.depth):
+            leaf = self.leaf[node]
+            if leaf.all():
+                break
+            go_left = x[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+        return self.baseline + self.value[node].sum(axis=1)
 
 
 @functools.cache
-def sentence_model() -> SentenceModel:
-    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    move = data["move"]
-    return SentenceModel(
-        weights=np.array([data["weights"][name] for name in FEATURES]),
-        move_weights=np.array(move["weights"]),
-        move_bias=float(move["bias"]),
-        move_threshold=float(move["threshold"]),
-    )
+def sentence_model() -> TreeEnsemble:
+    return TreeEnsemble(json.loads(MODEL_PATH.read_text(encoding="utf-8"))["trees"])
 
 
 class Overlap:
     """IDF-weighted share of a question's bigrams / words that a sentence contains."""
 
     def __init__(self, question: str, keyword: KeywordIndex) -> None:
+        """Only the question's terms that some indexed text has count: one no article has
+        can't tell candidates apart, and with its large IDF it would shrink every share
+        (most on a small corpus, where the other terms' IDFs are all low)."""
         self.keyword = keyword
-        self.bigrams, self.words = self.split(question)
+        bigrams, words = self.split(question)
+        self.bigrams = {t for t in bigrams if keyword.known(t)}
+        self.words = {t for t in words if keyword.known(t)}
         self.bigram_weight = sum(keyword.idf(t) for t in self.bigrams) or 1.0
         self.word_weight = sum(keyword.idf(t) for t in self.words) or 1.0
 
@@ -251,6 +274,13 @@ def slot_fit(slot: tuple[str, str] | None, text: str) -> tuple[float, float, flo
     return left_len / SLOT_CHARS, right_len / SLOT_CHARS, float(both)
 
 
+def scaled(values: np.ndarray) -> np.ndarray:
+    """Values mapped onto [0, 1] over the candidates (the lowest 0, the highest 1; all 0
+    when they don't vary): unlike z-scores, the range doesn't depend on how many there are."""
+    low, high = float(values.min()), float(values.max())
+    return (values - low) / (high - low) if high - low > 1e-9 else np.zeros_like(values)
+
+
 def _antecedent(context: CandidateContext, overlap: Overlap) -> float:
     """How well the sentence this one continues (これ…, a list after 次の…：) fits."""
     previous = context.previous
@@ -271,17 +301,16 @@ def sentence_features(question: str, contexts: list[CandidateContext], similarit
     naming = bool(_ASKS_NAME.search(question))
     slot = question_slot(question)
     slots = np.array([slot_fit(slot, t) for t in texts]).reshape(len(texts), 3)
-    boost = CROSS_LANGUAGE_BOOST if not bigram.any() and not word.any() else 1.0
     columns = {
-        "similarity": boost * zscores(similarity),
-        "bigram_overlap": zscores(bigram),
-        "word_overlap": zscores(word),
-        "local_overlap": zscores(overlap.local(texts)),
+        "similarity": scaled(similarity),
+        "bigram_overlap": scaled(bigram),
+        "word_overlap": scaled(word),
+        "local_overlap": scaled(overlap.local(texts)),
         "previous_overlap": previous,
         "next_overlap": np.array([overlap.of(c.next)[0] for c in contexts]),
         "previous_excess": np.maximum(0.0, previous - bigram),
         "antecedent": np.array([_antecedent(c, overlap) for c in contexts]),
-        "echo": ((bigram >= 0.7) & (novelty < 0.3)).astype(float),
+        "echo": bigram * (1.0 - novelty),
         "novelty": novelty,
         "answer_type": np.array([bool(wanted and wanted.search(t)) for t in texts], float),
         "new_named": np.array([names_something_new(question, t, kinds) for t in texts], float),
@@ -292,55 +321,43 @@ def sentence_features(question: str, contexts: list[CandidateContext], similarit
         "slot_right": slots[:, 1],
         "slot_both": slots[:, 2],
         "passage_rank": np.array([1.0 / (1 + c.rank) for c in contexts]),
-        "passage_score": zscores(np.array([c.passage_score for c in contexts])),
+        "passage_score": scaled(np.array([c.passage_score for c in contexts])),
         "names_topic": np.array([bool(c.title) and c.title not in question and c.title in c.text
                                  for c in contexts], float),
     }
     return np.stack([columns[name] for name in FEATURES], axis=1)
 
 
-def neighbours_of(best: int, contexts: list[CandidateContext]) -> list[tuple[int, bool]]:
-    """Candidates that are the article sentence just before / after the best one (index,
-    whether it comes after)."""
-    top = contexts[best]
-    return [(i, c.text == top.next) for i, c in enumerate(contexts)
-            if i != best and c.text and c.text in (top.previous, top.next)]
-
-
-def move_features(features: np.ndarray, scores: np.ndarray, best: int, other: int,
-                  after: bool) -> np.ndarray:
-    """What the move model sees of a neighbour against the best sentence."""
-    return np.concatenate([features[other] - features[best], features[best],
-                           [float(after), scores[other] - scores[best]]])
+def model_inputs(features: np.ndarray, contexts: list[CandidateContext]) -> np.ndarray:
+    """What the trees see of each candidate: its features, how far each is below the best
+    candidate's, and the features of the sentences just before and after it when those
+    are candidates too (zeros when not)."""
+    row_of = {c.text: i for i, c in enumerate(contexts)}
+    none = np.zeros(features.shape[1])
+    previous = [features[row_of[c.previous]] if c.previous in row_of else none
+                for c in contexts]
+    following = [features[row_of[c.next]] if c.next in row_of else none for c in contexts]
+    return np.hstack([features, features - features.max(axis=0),
+                      np.array(previous).reshape(features.shape),
+                      np.array(following).reshape(features.shape)])
 
 
 def rank_sentences(features: np.ndarray, contexts: list[CandidateContext],
-                   model: SentenceModel | None = None) -> list[int]:
-    """Candidate indices, best first: by score, except that a neighbour of the best the
-    move model favours takes its place (the best then comes second)."""
-    model = model or sentence_model()
-    scores = features @ model.weights
-    order = [int(i) for i in np.argsort(-scores, kind="stable")]
-    if not order:
-        return order
-    best, chosen, likeliest = order[0], None, model.move_threshold
-    for other, after in neighbours_of(best, contexts):
-        logit = move_features(features, scores, best, other, after) @ model.move_weights
-        probability = 1.0 / (1.0 + np.exp(-(logit + model.move_bias)))
-        if probability > likeliest:
-            chosen, likeliest = other, probability
-    if chosen is None:
-        return order
-    return [chosen, best] + [i for i in order[1:] if i != chosen]
+                   model: TreeEnsemble | None = None) -> list[int]:
+    """Candidate indices, best first."""
+    if not len(contexts):
+        return []
+    scores = (model or sentence_model()).predict(model_inputs(features, contexts))
+    return [int(i) for i in np.argsort(-scores, kind="stable")]
 
 
 def score_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],
                     sentence_vectors: np.ndarray, retriever: HybridRetriever) -> np.ndarray:
-    """The scorer's score of each candidate (no move step)."""
+    """The model's score of each candidate (log-odds that it holds the answer)."""
     contexts = candidate_contexts(candidates, retriever)
     features = sentence_features(question, contexts, sentence_vectors @ question_vector,
                                  retriever.keyword)
-    return features @ sentence_model().weights
+    return sentence_model().predict(model_inputs(features, contexts))
 
 
 def best_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],

@@ -3,7 +3,8 @@
     python bench/seed_check.py [--index DIR]
 
 Prints, per question, the best dense score, whether it was answered, and whether a
-citation holds the expected string; then the totals per language.
+citation holds the expected string; then the totals per language ("good": answered with
+the string in some citation / declined when off-topic; "in [1]": in citation [1]).
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ def main() -> None:
         kind = "answerable" if expect else "off_topic"
         good = (not answer.abstained and any(expect in c.quote for c in answer.citations)
                 if expect else answer.abstained)
+        first = bool(expect and answer.citations and expect in answer.citations[0].quote)
         key = f"{detect_language(question)} {kind}"
-        totals.setdefault(key, {"good": 0, "of": 0})
+        totals.setdefault(key, {"good": 0, "of": 0, **({"in [1]": 0} if expect else {})})
         totals[key]["good"] += good
+        if expect:
+            totals[key]["in [1]"] += first
         totals[key]["of"] += 1
         print(f"{'ok ' if good else 'BAD'} {signals} {kind:10} {question}")
     print(json.dumps(totals))

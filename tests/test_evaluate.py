@@ -38,6 +38,12 @@ def test_eval_limit_50_reports_sane_metrics():
                 "answer_in_first_citation", "answer_in_answer"):
         assert 0.0 <= overall[key] <= 1.0
     assert overall["recall@1"] <= overall["recall@5"] <= overall["recall@10"]
+    answered = overall["answered_only"]
+    kept = overall["refusal"]["answerable_kept"]
+    assert answered["questions"] == round(kept * 50)
+    for key in ("answer_in_first_citation", "answer_in_answer"):  # same hits, fewer questions
+        assert answered[key] == round(overall[key] * 50 / max(answered["questions"], 1), 4)
+    assert answered["answer_in_first_citation"] <= answered["answer_in_answer"]
     assert overall["mrr@10"] >= overall["recall@1"]
     # one article: with it held out nothing is left, so every held-out question is declined
     assert overall["refusal"]["unanswerable_declined"] == 1.0
