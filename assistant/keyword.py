@@ -127,6 +127,8 @@ class KeywordIndex:
         # answer sentences recur across questions: keep their terms (not whole chunks')
         self.sentence_terms = functools.lru_cache(maxsize=SENTENCE_TERMS_CACHE)(
             lambda text: frozenset(self.terms(text)))
+        self.sentence_parts = functools.lru_cache(maxsize=SENTENCE_TERMS_CACHE)(
+            self._bigrams_and_words)
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
         self._document_frequency: Counter[str] = Counter()
@@ -140,6 +142,12 @@ class KeywordIndex:
             self._bm25.index(corpus, show_progress=False)
             for terms in corpus:
                 self._document_frequency.update(set(terms))
+
+    def _bigrams_and_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """A sentence's multi-character n-gram terms and its word terms ("w:…")."""
+        terms = self.sentence_terms(text)
+        words = frozenset(t for t in terms if t.startswith("w:"))
+        return frozenset(t for t in terms - words if len(t) > 1), words
 
     def save(self, folder: Path) -> None:
         """bm25s's own plain files (no pickle) plus document frequencies, size, and each
