@@ -29,13 +29,14 @@ gets the features of `FEATURES` (* = scaled onto [0, 1] over the candidates):
 Gradient-boosted trees score each candidate from its features, how far each falls below
 the best candidate's, and the features of the sentences just before and after it (so
 the sentence after one that merely repeats the question can win). The trees were fitted
-by bench/fit_sentences.py on the tuning half of JSQuAD only (bench/RESULTS.md has the
-figures on the half they never saw) and are shipped as plain arrays in
-data/sentence_model.json, evaluated here with numpy (~1 ms per question; no scikit-learn
-at run time). A question that shares no term with any candidate (English over Japanese
-articles) is unlike anything the trees were fitted on: its candidates are ranked by e5
-similarity alone (on the 11 hand-written English seed questions, the expected fact is then
-in citation [1] for 5, against 3 with the trees; bench/RESULTS.md).
+by bench/fit_sentences.py on the tuning half of JSQuAD only, its questions asked both of
+the 59-article index and of 2-article corpora (bench/RESULTS.md has the figures on the
+half they never saw), and are shipped as plain arrays in data/sentence_model.json,
+evaluated here with numpy (~0.5 ms per question; no scikit-learn at run time).
+A question that shares no term with any candidate (English over Japanese articles) is
+unlike anything the trees were fitted on: its candidates are ranked by e5 similarity alone
+(on the 11 hand-written English seed questions, the expected fact is then in citation [1]
+for 5, against 3 with the trees; bench/RESULTS.md).
 """
 
 from __future__ import annotations

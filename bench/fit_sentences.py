@@ -2,20 +2,26 @@
 
     python bench/fit_sentences.py dump --data ../shared/data/jsquad-valid-v1.3.json \
         --index bench/.cache/jsquad-index --out bench/.cache/sentences.pkl
+    python bench/fit_sentences.py dump-small --data ../shared/data/jsquad-valid-v1.3.json \
+        --out bench/.cache/sentences-small.pkl
     python bench/fit_sentences.py fit --dump bench/.cache/sentences.pkl \
-        --index bench/.cache/jsquad-index [--write]
+        --index bench/.cache/jsquad-index [--small-dump bench/.cache/sentences-small.pkl] \
+        [--write]
 
-`dump` retrieves every JSQuAD question as the product does and keeps, per question, the
-candidate sentences of the top passages (sentences.candidate_contexts), the e5
-similarities, whether the product declines it, and a label per candidate: does it hold a
-gold answer. `fit` computes sentences.model_inputs and fits gradient-boosted trees
-(scikit-learn's HistGradientBoostingClassifier, which the test extra installs; the
-product only reads the exported arrays) on the tuning half only (even title positions):
-the settings come from a 2-fold split of the tuning half by article, then the chosen
-settings are fitted on the whole tuning half. It prints top-1 / top-3 shares (over all
-questions and over the answered ones) for the shipped model and the fitted one on both
-halves; `--write` saves the fitted model. The report half is never used for fitting or
-choosing.
+`dump` retrieves every JSQuAD question as the product does from the 59-article index and
+keeps, per question, the candidate sentences of the top passages
+(sentences.candidate_contexts), the e5 similarities, whether the product declines it,
+and a label per candidate: does it hold a gold answer. `dump-small` does the same with
+each question asked of a small corpus (its article and one more of the same half, indexed
+on their own, as a teacher's handful of articles would be). `fit` computes
+sentences.model_inputs and fits gradient-boosted trees (scikit-learn's
+HistGradientBoostingClassifier, which the test extra installs; the product only reads
+the exported arrays) on the tuning half only (even title positions): the settings, and
+whether to train on the small-corpus questions too, come from a 2-fold split of the
+tuning half by article; the choice is then fitted on the whole tuning half. It prints
+top-1 / top-3 shares (over all questions and over the answered ones) for the shipped
+model and the fitted one, per regime and half; `--write` saves the fitted model. The
+report half is never used for fitting or choosing.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import argparse
 import contextlib
 import json
 import pickle
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +53,7 @@ from assistant.sentences import (
 )
 from assistant.settings import load_settings
 
+SMALL_CORPUS_ARTICLES = 2
 DUMP_DEPTH = 5  # passages whose sentences are kept; `fit` looks at CANDIDATE_PASSAGES
 CONFIGS = [  # scikit-learn HistGradientBoostingClassifier settings tried
     {"learning_rate": 0.05, "max_iter": 200, "max_leaf_nodes": 7, "l2_regularization": 1.0,
@@ -61,22 +69,50 @@ def dump(data: Path, index: Path, out: Path) -> None:
     assistant = Assistant(load_settings(index_dir=index))
     retriever, rule = assistant._loaded()
     _, questions = load_jsquad(data)
-    rows = []
-    for q in tqdm(questions, desc="questions"):
-        found = retriever.retrieve(q.text, 10)
-        candidates = candidate_sentences(found.passages, DUMP_DEPTH)
-        vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
-        contexts = candidate_contexts(candidates, retriever)
-        rows.append({
-            "question": q.text, "answers": q.answers, "half": q.half,
-            "article_id": q.article_id,
-            "declined": rule.declines(found, q.text),
-            "contexts": contexts,
-            "similarity": vectors @ found.query_vector,
-            "labels": np.array([any(a in c.text for a in q.answers) for c in contexts]),
-        })
+    rows = [question_row(q, retriever, rule) for q in tqdm(questions, desc="questions")]
     with out.open("wb") as f:
         pickle.dump(rows, f)
+
+
+def dump_small(data: Path, out: Path, size: int = SMALL_CORPUS_ARTICLES) -> None:
+    """The same, but each question asked of a small corpus: its article and the next
+    `size - 1` articles of the same half, indexed on their own (as a teacher's handful of
+    articles would be: few chunks, IDFs and passage ranks unlike the 59-article index)."""
+    articles, questions = load_jsquad(data)
+    rows = []
+    for half in ("tune", "report"):
+        ours = [a for i, a in enumerate(articles) if ("tune", "report")[i % 2] == half]
+        for start in tqdm(range(0, len(ours), size), desc=f"small corpora ({half})"):
+            group = ours[start : start + size]
+            ids = {a.id for a in group}
+            with tempfile.TemporaryDirectory(prefix="small-corpus-") as tmp:
+                assistant = Assistant(load_settings(index_dir=Path(tmp)))
+                assistant.index_articles(group, progress=False)
+                retriever, rule = assistant._loaded()
+                rows += [question_row(q, retriever, rule) for q in questions
+                         if q.article_id in ids]
+    with out.open("wb") as f:
+        pickle.dump(rows, f)
+
+
+def question_row(q, retriever, rule) -> dict:
+    found = retriever.retrieve(q.text, 10)
+    candidates = candidate_sentences(found.passages, DUMP_DEPTH)
+    vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
+    contexts = candidate_contexts(candidates, retriever)
+    similarity = vectors @ found.query_vector
+    keep = [c.rank < CANDIDATE_PASSAGES for c in contexts]
+    kept = [c for c, k in zip(contexts, keep, strict=True) if k]
+    return {
+        "question": q.text, "answers": q.answers, "half": q.half, "article_id": q.article_id,
+        "declined": rule.declines(found, q.text),
+        "contexts": contexts,
+        "similarity": similarity,
+        "labels": np.array([any(a in c.text for a in q.answers) for c in contexts]),
+        # computed here, with this corpus's IDFs (a small corpus's index is gone after)
+        "features": (sentence_features(q.text, kept, similarity[keep], retriever.keyword)
+                     if kept else None),
+    }
 
 
 class Question:
@@ -88,9 +124,13 @@ class Question:
         self.labels = row["labels"][keep]
         self.half, self.declined = row["half"], row["declined"]
         self.article_id = row["article_id"]
-        self.features = (sentence_features(row["question"], self.contexts,
-                                           row["similarity"][keep], keyword)
-                         if self.contexts else np.zeros((0, len(FEATURES))))
+        if not self.contexts:
+            self.features = np.zeros((0, len(FEATURES)))
+        elif row.get("features") is not None and keyword is None:
+            self.features = row["features"]  # a small corpus's, computed by dump-small
+        else:
+            self.features = sentence_features(row["question"], self.contexts,
+                                              row["similarity"][keep], keyword)
 
 
 def training_rows(questions: list[Question]) -> tuple[np.ndarray, np.ndarray]:
@@ -151,45 +191,66 @@ def shares(questions: list[Question], model: TreeEnsemble) -> dict[str, float]:
             "ceiling": round(sum(bool(q.labels.any()) for q in questions) / n, 4)}
 
 
-def choose_config(tune: list[Question]) -> dict:
-    """The config with the best mean top-1 share over a 2-fold split of the tuning half
-    by article."""
-    folds = [[q for q in tune if hash_fold(q.article_id) == k] for k in (0, 1)]
-    best, best_share = CONFIGS[0], -1.0
-    for config in CONFIGS:
-        mean = np.mean([shares(folds[1 - k], fit_trees(folds[k], config)[0])["first"]
-                        for k in (0, 1)])
-        print(f"config {config}: 2-fold top-1 on the tuning half {mean:.4f}")
-        if mean > best_share:
-            best, best_share = config, mean
+def choose(big: list[Question], small: list[Question]) -> tuple[dict, bool]:
+    """The settings, and whether to train on the small-corpus questions too, with the best
+    top-1 share over a 2-fold split of the tuning half by article: the mean of the shares
+    on the 59-article index and on the small corpora (on the first alone without a
+    small-corpus dump)."""
+    folds = [[q for q in big if fold(q.article_id) == k] for k in (0, 1)]
+    small_folds = [[q for q in small if fold(q.article_id) == k] for k in (0, 1)]
+    best, best_share = (CONFIGS[0], False), -1.0
+    for with_small in (False, True) if small else (False,):
+        for config in CONFIGS:
+            big_share, small_share = [], []
+            for k in (0, 1):
+                train = folds[k] + (small_folds[k] if with_small else [])
+                model = fit_trees(train, config)[0]
+                big_share.append(shares(folds[1 - k], model)["first"])
+                if small:
+                    small_share.append(shares(small_folds[1 - k], model)["first"])
+            mean = float(np.mean(big_share + small_share))
+            print(f"{config} trained on small corpora too: {with_small}: 2-fold top-1 "
+                  f"59 articles {np.mean(big_share):.4f}"
+                  + (f", small corpora {np.mean(small_share):.4f}" if small else ""))
+            if mean > best_share:
+                best, best_share = (config, with_small), mean
     return best
 
 
-def hash_fold(article_id: str) -> int:
+def fold(article_id: str) -> int:
     return int(article_id.rsplit("-", 1)[-1]) // 2 % 2  # tuning titles are even positions
 
 
-def fit(dump_path: Path, index: Path, write: bool) -> None:
-    with dump_path.open("rb") as f:
+def load_questions(path: Path, keyword) -> list[Question]:
+    with path.open("rb") as f:
         rows = pickle.load(f)
-    keyword = Assistant(load_settings(index_dir=index)).retriever().keyword
-    questions = [Question(row, keyword) for row in tqdm(rows, desc="features")]
-    tune = [q for q in questions if q.half == "tune"]
-    report = [q for q in questions if q.half == "report"]
+    return [Question(row, keyword) for row in tqdm(rows, desc=f"features ({path.name})")]
 
-    config = choose_config(tune)
-    fitted, trees = fit_trees(tune, config)
-    print(f"chosen: {config}")
+
+def fit(dump_path: Path, index: Path, write: bool, small_path: Path | None) -> None:
+    keyword = Assistant(load_settings(index_dir=index)).retriever().keyword
+    regimes = {"59 articles": load_questions(dump_path, keyword)}
+    if small_path:
+        regimes["small corpora"] = load_questions(small_path, None)
+    tune = {name: [q for q in qs if q.half == "tune"] for name, qs in regimes.items()}
+
+    config, with_small = choose(tune["59 articles"], tune.get("small corpora", []))
+    train = tune["59 articles"] + (tune["small corpora"] if with_small else [])
+    fitted, trees = fit_trees(train, config)
+    print(f"chosen: {config}, trained on small corpora too: {with_small}")
     models = {"fitted": fitted}
     with contextlib.suppress(OSError, KeyError, ValueError):  # none shipped yet
         models["shipped"] = sentence_model()
     for name, model in models.items():
-        for half, qs in (("tune", tune), ("report", report), ("all", questions)):
-            print(name, half, shares(qs, model))
+        for regime, qs in regimes.items():
+            for half in ("tune", "report"):
+                print(name, regime, half, shares([q for q in qs if q.half == half], model))
     if write:
         MODEL_PATH.write_text(json.dumps({
             "fitted": f"{date.today().isoformat()} by bench/fit_sentences.py on the tuning "
-                      "half of JSQuAD v1.3 valid (even title positions)",
+                      "half of JSQuAD v1.3 valid (even title positions)"
+                      + (", asked of the 59-article index and of 2-article corpora"
+                         if with_small else ""),
             "features": list(FEATURES),
             "config": config,
             "trees": trees,
@@ -204,15 +265,21 @@ def main() -> None:
     d.add_argument("--data", type=Path, required=True)
     d.add_argument("--index", type=Path, required=True)
     d.add_argument("--out", type=Path, required=True)
+    small = sub.add_parser("dump-small")
+    small.add_argument("--data", type=Path, required=True)
+    small.add_argument("--out", type=Path, required=True)
     f = sub.add_parser("fit")
     f.add_argument("--dump", type=Path, required=True)
     f.add_argument("--index", type=Path, required=True)
     f.add_argument("--write", action="store_true", help="save the fitted model")
+    f.add_argument("--small-dump", type=Path, help="a dump-small file: fit for both regimes")
     args = parser.parse_args()
     if args.command == "dump":
         dump(args.data, args.index, args.out)
+    elif args.command == "dump-small":
+        dump_small(args.data, args.out)
     else:
-        fit(args.dump, args.index, args.write)
+        fit(args.dump, args.index, args.write, args.small_dump)
 
 
 if __name__ == "__main__":
