@@ -287,10 +287,10 @@ def _antecedent(context: CandidateContext, overlap: Overlap) -> float:
 
 
 def sentence_features(question: str, contexts: list[CandidateContext], similarity: np.ndarray,
-                      keyword: KeywordIndex) -> np.ndarray:
+                      keyword: KeywordIndex, overlap: Overlap | None = None) -> np.ndarray:
     """The FEATURES of every candidate: one row per candidate, one column per feature."""
     texts = [c.text for c in contexts]
-    overlap = Overlap(question, keyword)
+    overlap = overlap or Overlap(question, keyword)
     bigram, word = (np.array(v) for v in zip(*[overlap.of(t) for t in texts], strict=True))
     previous = np.array([overlap.of(c.previous)[0] for c in contexts])
     novelty = np.array([overlap.novelty(t) for t in texts])
@@ -339,45 +339,42 @@ def model_inputs(features: np.ndarray, contexts: list[CandidateContext]) -> np.n
                       np.array(following).reshape(features.shape)])
 
 
+def candidate_scores(features: np.ndarray, contexts: list[CandidateContext],
+                     shares_terms: bool = True, model: TreeEnsemble | None = None
+                     ) -> np.ndarray:
+    """The trees' score of each candidate (log-odds that it holds the answer) or, for a
+    question that shares no term with any candidate (English over Japanese articles:
+    nothing like it in the trees' training), its e5 similarity alone."""
+    if not shares_terms:
+        return features[:, FEATURES.index("similarity")]
+    return (model or sentence_model()).predict(model_inputs(features, contexts))
+
+
 def rank_sentences(features: np.ndarray, contexts: list[CandidateContext],
                    model: TreeEnsemble | None = None, shares_terms: bool = True) -> list[int]:
-    """Candidate indices, best first: by the trees, or, for a question that shares no term
-    with any candidate (English over Japanese articles: nothing like it in the trees'
-    training), by e5 similarity alone."""
+    """Candidate indices, best first (see candidate_scores)."""
     if not len(contexts):
         return []
-    if shares_terms:
-        scores = (model or sentence_model()).predict(model_inputs(features, contexts))
-    else:
-        scores = features[:, FEATURES.index("similarity")]
+    scores = candidate_scores(features, contexts, shares_terms, model)
     return [int(i) for i in np.argsort(-scores, kind="stable")]
-
-
-def shares_terms(question: str, contexts: list[CandidateContext], keyword: KeywordIndex
-                 ) -> bool:
-    """Whether any candidate has any of the question's bigrams or words."""
-    overlap = Overlap(question, keyword)
-    return any(any(overlap.of(c.text)) for c in contexts)
 
 
 def _described(question: str, question_vector: np.ndarray, candidates: list[Candidate],
                sentence_vectors: np.ndarray, retriever: HybridRetriever
                ) -> tuple[np.ndarray, list[CandidateContext], bool]:
+    """Features and contexts of the candidates, and whether any shares a question term."""
     contexts = candidate_contexts(candidates, retriever)
+    overlap = Overlap(question, retriever.keyword)
     features = sentence_features(question, contexts, sentence_vectors @ question_vector,
-                                 retriever.keyword)
-    return features, contexts, shares_terms(question, contexts, retriever.keyword)
+                                 retriever.keyword, overlap)
+    return features, contexts, any(any(overlap.of(c.text)) for c in contexts)
 
 
 def score_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],
                     sentence_vectors: np.ndarray, retriever: HybridRetriever) -> np.ndarray:
-    """The model's score of each candidate (log-odds that it holds the answer), or its
-    e5 similarity when the question shares no term with the candidates."""
-    features, contexts, shared = _described(question, question_vector, candidates,
-                                            sentence_vectors, retriever)
-    if not shared:
-        return features[:, FEATURES.index("similarity")]
-    return sentence_model().predict(model_inputs(features, contexts))
+    """Each candidate's score (see candidate_scores)."""
+    return candidate_scores(*_described(question, question_vector, candidates,
+                                        sentence_vectors, retriever))
 
 
 def best_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],
