@@ -94,14 +94,16 @@ SOURCES_JS = ("() => Array.from(document.querySelectorAll('#evidence .evidence-c
 
 
 def ask(page, question: str) -> None:
-    """Type a question, press Ask, wait until its sources replace the previous ones."""
+    """Type a question, press Ask, wait until the chat shows it with its answer done and
+    its sources have replaced the previous ones."""
     before = page.evaluate(SOURCES_JS)
     page.fill("#question textarea", question)
     page.click("#ask")
     page.wait_for_function(
-        f"(before) => ({SOURCES_JS})() !== before && "
+        f"([before, question]) => ({SOURCES_JS})() !== before && "
+        "document.querySelector('#chat').innerText.includes(question) && "
         "!document.querySelector('#chat').innerText.includes('processing')",
-        arg=before, timeout=60_000)
+        arg=[before, question], timeout=60_000)
 
 
 def test_example_question_answer_with_highlighted_source_opens_the_article(page):
@@ -135,8 +137,13 @@ def test_language_switch_and_an_english_question(page):
 
 def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
     ask(page, WHO)
+    assert page.locator("#evidence .evidence-card").count() > 1
     page.click("#classroom input")
     page.wait_for_function("() => document.body.classList.contains('classroom')")
+    # switching on re-renders the shown answer's sources one at a time (a server round
+    # trip after the page's own class change): wait for it before the next question
+    page.wait_for_function(
+        "() => document.querySelectorAll('#evidence .evidence-card').length === 1")
     ask(page, "28項目案にはどんな内容が含まれていましたか？")
     chat = page.inner_text("#chat")
     assert "28項目案" in chat and WHO not in chat  # only the last exchange is shown
