@@ -96,4 +96,3 @@ class DeclineRule:
         if not same and len(_WORD.findall(question)) < MIN_CROSS_LANGUAGE_WORDS:
             return True  # "x", "hello", "test": e5 finds every short string similar
         return self.z(found, question) < (self.z_same if same else self.z_cross)
-        return self.z(found, question) < (self.z_same if same else self.z_cross)
