@@ -12,7 +12,6 @@ time, sources revealed one by one), Markdown export, and the `ask` API endpoint.
 
 from __future__ import annotations
 
-import html
 import os
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from .views import (
     LANGUAGE_CHOICES,
     article_html,
     article_rows,
+    chat_markup,
     chat_text,
     conversation_markdown,
     evidence_html,
@@ -88,12 +88,11 @@ SCROLL_JS = ("() => { setTimeout(() => document.getElementById('reader-mark')"
 
 
 def shown_chat(conversation: list[dict[str, str]], classroom: bool) -> list[dict[str, str]]:
-    """The messages to display: escaped (the chat renders HTML, and would drop a `<script>`
-    in a question instead of showing it); one exchange at a time in classroom mode. The
-    conversation itself is kept as typed, for follow-ups."""
+    """The messages to display: markup escaped (the chat renders HTML, and would drop a
+    `<script>` in a question instead of showing it); one exchange at a time in classroom
+    mode. The conversation itself is kept as typed, for follow-ups."""
     shown = conversation[-2:] if classroom else conversation
-    return [{"role": m["role"], "content": html.escape(m["content"], quote=False)}
-            for m in shown]
+    return [{"role": m["role"], "content": chat_markup(m["content"])} for m in shown]
 
 
 def build_app(assistant: Assistant, classroom: bool = False) -> Any:

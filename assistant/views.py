@@ -92,6 +92,18 @@ def chat_text(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what an HTML parser would take for markup
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")  # "&amp;", "&#60;": would be decoded
+
+
+def chat_markup(message: str) -> str:
+    """A chat message made safe for the chat's HTML rendering with as little escaping as
+    possible: only a `<` that would open a tag and a `&` that would start an entity are
+    escaped. The chat's copy buttons copy this string, so "R&D" and "3 < 5" stay as
+    typed, while `<script>` is shown (and copied) as text instead of being dropped."""
+    return _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", message))
+
+
 def passage_html(passage_text: str, passage_start: int, quote_start: int, quote_end: int) -> str:
     """The passage, escaped, with the quoted sentence marked."""
     a, b = quote_start - passage_start, quote_end - passage_start

@@ -27,6 +27,7 @@ title: <script>alert(1)</script>の記事
 
 この記事の本文には<script>alert(1)</script>という文字列がそのまま含まれている。
 ブラウザはこれを実行せず、文字として表示しなければならない。
+研究開発(R&D)の予算は3 < 5の関係で、記事の文字はそのままコピーできなければならない。
 """
 EXAMPLES = """# Example questions shown on an empty chat (edit freely).
 ja:
@@ -76,6 +77,7 @@ def page(site, request):
                   "--disable-sync", f"--lang={locale}"])
         context = browser.new_context(viewport={"width": 1280, "height": 900},
                                       locale=locale, accept_downloads=True)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
         page = context.new_page()
         page.dialogs = []  # any alert() would land here
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
@@ -179,6 +181,17 @@ def test_script_in_a_question_and_in_an_article_is_shown_as_text(page):
     page.wait_for_timeout(500)
     assert page.dialogs == []
     shot(page, "07-markup-as-text")
+
+
+def test_copying_an_answer_gives_its_text_as_shown(page):
+    ask(page, "研究開発の予算はどんな関係ですか？")
+    answer = page.locator("#chat [data-testid=bot]").last
+    assert "(R&D)の予算は3 < 5の関係" in answer.inner_text()
+    answer.hover()
+    page.locator("#chat button[aria-label='Copy message']").last.click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert "(R&D)の予算は3 < 5の関係" in copied and "&amp;" not in copied
+    assert copied.strip() == answer.inner_text().strip()
 
 
 @pytest.mark.parametrize("page", ["en-US"], indirect=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.results import Answer, Citation
-from assistant.views import evidence_html
+from assistant.views import chat_markup, evidence_html
 
 WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
 
@@ -62,6 +62,14 @@ def test_evidence_shows_markup_in_articles_as_text():
     shown = evidence_html(answer)
     assert "<script>" not in shown and "<i>" not in shown
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;は危険。</mark>" in shown
+
+
+def test_chat_messages_escape_only_what_would_be_markup():
+    assert chat_markup("<script>alert(1)</script>") == "&lt;script>alert(1)&lt;/script>"
+    assert chat_markup("<!-- c --> <b>") == "&lt;!-- c --> &lt;b>"
+    assert chat_markup("&lt; &#60;") == "&amp;lt; &amp;#60;"  # shown as typed, not decoded
+    # what the copy buttons copy: ordinary text stays as it is
+    assert chat_markup("R&D費は3 < 5、AT&T > 2。") == "R&D費は3 < 5、AT&T > 2。"
 
 
 def test_concurrent_clients_all_get_their_own_answers(server):
