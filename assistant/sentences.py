@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -150,7 +151,12 @@ def sentence_model() -> TreeEnsemble:
 
 
 class Overlap:
-    """IDF-weighted share of a question's bigrams / words that a sentence contains."""
+    """IDF-weighted share of a question's bigrams / words that a sentence contains.
+
+    Sums over term sets use math.fsum: exact, so independent of the sets' iteration order
+    (which changes with each process's string hashing). A plain sum differed in the last
+    bit between runs, enough to send a candidate down another branch of a tree and to
+    change which sentence is quoted."""
 
     def __init__(self, question: str, keyword: KeywordIndex) -> None:
         """Only the question's terms that some indexed text has count: one no article has
@@ -160,8 +166,8 @@ class Overlap:
         bigrams, words = self.split(question)
         self.bigrams = {t for t in bigrams if keyword.known(t)}
         self.words = {t for t in words if keyword.known(t)}
-        self.bigram_weight = sum(keyword.idf(t) for t in self.bigrams) or 1.0
-        self.word_weight = sum(keyword.idf(t) for t in self.words) or 1.0
+        self.bigram_weight = math.fsum(keyword.idf(t) for t in self.bigrams) or 1.0
+        self.word_weight = math.fsum(keyword.idf(t) for t in self.words) or 1.0
 
     def split(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         return self.keyword.sentence_parts(text)
@@ -169,15 +175,15 @@ class Overlap:
     def of(self, text: str) -> tuple[float, float]:
         bigrams, words = self.split(text)
         idf = self.keyword.idf
-        return (sum(idf(t) for t in self.bigrams & bigrams) / self.bigram_weight,
-                sum(idf(t) for t in self.words & words) / self.word_weight)
+        return (math.fsum(idf(t) for t in self.bigrams & bigrams) / self.bigram_weight,
+                math.fsum(idf(t) for t in self.words & words) / self.word_weight)
 
     def novelty(self, text: str) -> float:
         """IDF-weighted share of the sentence's words that the question does not have."""
         _, words = self.split(text)
         idf = self.keyword.idf
-        total = sum(idf(t) for t in words)
-        return sum(idf(t) for t in words - self.words) / total if total else 0.0
+        total = math.fsum(idf(t) for t in words)
+        return math.fsum(idf(t) for t in words - self.words) / total if total else 0.0
 
     def local(self, texts: list[str]) -> np.ndarray:
         """Share of the question's bigrams each text has, each bigram weighted by how few
@@ -185,8 +191,8 @@ class Overlap:
         sets = [self.split(t)[0] & self.bigrams for t in texts]
         df = Counter(t for s in sets for t in s)
         weight = {t: np.log((len(texts) + 1) / (df.get(t, 0) + 0.5)) for t in self.bigrams}
-        total = sum(weight.values()) or 1.0
-        return np.array([sum(weight[t] for t in s) / total for s in sets])
+        total = math.fsum(weight.values()) or 1.0
+        return np.array([math.fsum(weight[t] for t in s) / total for s in sets])
 
 
 def candidate_sentences(passages: list[Passage], depth: int = CANDIDATE_PASSAGES

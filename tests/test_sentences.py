@@ -18,6 +18,8 @@ from assistant.sentences import (
     slot_fit,
 )
 
+from .conftest import SEED_CORPUS
+
 
 def test_question_slot_is_the_text_around_the_question_word():
     assert question_slot("梅雨の半ばに一旦天気が回復する期間を何という？") == ("る期間を", "という")
@@ -74,3 +76,44 @@ def test_answers_quote_up_to_three_sentences_best_first(seed_assistant):
     assert len(answer.citations) == seed_assistant.settings.max_answer_sentences
     assert "ウシャコフ" in answer.citations[0].quote
     assert len({(c.article_id, c.start) for c in answer.citations}) == len(answer.citations)
+
+
+FEATURES_SCRIPT = """
+import hashlib, sys
+from pathlib import Path
+from assistant import sentences
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+
+assistant = Assistant(load_settings(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])))
+retriever = assistant.retriever()
+digest = hashlib.sha256()
+for question in sys.argv[3:]:
+    found = retriever.retrieve(question, 5)
+    candidates = sentences.candidate_sentences(found.passages)
+    vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
+    features, _, _ = sentences._described(question, found.query_vector, candidates, vectors,
+                                          retriever)
+    digest.update(features.tobytes())
+print(digest.hexdigest())
+"""
+
+
+def test_features_are_the_same_bits_whatever_the_string_hashing(seed_index_dir):
+    """Term sets iterate in an order that changes with each process's hash seed; sums over
+    them must not (a last-bit difference can flip a tree's branch and the quoted sentence)."""
+    import os
+    import subprocess
+    import sys
+
+    questions = ["ウィトコフ特使と通話したロシア高官は誰ですか？", "和平実現の障害は何ですか？",
+                 "ロシアは和平交渉で何を求めていますか？"]
+    digests = set()
+    for seed in ("1", "2", "3"):
+        run = subprocess.run(
+            [sys.executable, "-c", FEATURES_SCRIPT, str(SEED_CORPUS), str(seed_index_dir),
+             *questions],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=300, check=True)
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
