@@ -39,6 +39,8 @@ CSS = """
 .evidence-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;
   cursor: pointer;}
 .evidence-card:hover, .evidence-card:focus {border-color: #0969da; outline: none;}
+.evidence-card.selected {border-color: #0969da; box-shadow: 0 0 0 2px #0969da;}
+.evidence-for {font-size: 0.85em; color: #57606a; margin-bottom: 4px;}
 .evidence-card .meta, .reader .meta {font-size: 0.85em; color: #57606a;}
 .evidence-card p, .reader p {white-space: pre-wrap;}
 .evidence-card mark, .reader mark {background: #fff3a3; color: inherit; padding: 0 2px;}
@@ -55,21 +57,54 @@ body.classroom .gradio-container * {font-size: 1.3rem;}
 body.classroom .message, body.classroom .reader, body.classroom .evidence-card {
   color: #fff !important; background: #000 !important;}
 body.classroom .evidence-card {border: 2px solid #fff;}
+body.classroom .evidence-card.selected {border-color: #ffe600; box-shadow: 0 0 0 3px #ffe600;}
 body.classroom mark {background: #ffe600 !important; color: #000 !important;}
 """
 
-# A click on a source card (anywhere in the page) opens the article at the quote: the
-# card's data-cite goes into a hidden textbox, then a hidden button runs the handler.
-JS = """
+# Clicks the page turns into server calls: a value goes into a hidden textbox, then a
+# hidden button runs the handler. A source card (its data-cite) opens the article at the
+# quote. A marker [n] in an answer of the chat shows that answer's sources with card n
+# outlined: the chat's messages are plain text (so its copy buttons copy plain text), so
+# the marker under the pointer is found from the text at the caret, and sent as
+# "k|n" (the k-th answer shown in the chat, citation n).
+JS = r"""
 () => {
-  document.addEventListener('click', (event) => {
-    const card = event.target.closest('[data-cite]');
-    if (!card) return;
-    const box = document.querySelector('#cite-target textarea, #cite-target input');
+  const send = (target, button, value) => {
+    const box = document.querySelector(`#${target} textarea, #${target} input`);
     if (!box) return;
-    box.value = card.dataset.cite;
+    box.value = value;
     box.dispatchEvent(new Event('input', {bubbles: true}));
-    setTimeout(() => document.querySelector('#open-cite')?.click(), 100);
+    setTimeout(() => document.querySelector(`#${button}`)?.click(), 100);
+  };
+  const markerAt = (event) => {
+    const bot = event.target.closest && event.target.closest('#chat [data-testid="bot"]');
+    if (!bot) return null;
+    let node = null, offset = 0;
+    if (document.caretRangeFromPoint) {
+      const range = document.caretRangeFromPoint(event.clientX, event.clientY);
+      if (range) { node = range.startContainer; offset = range.startOffset; }
+    } else if (document.caretPositionFromPoint) {
+      const position = document.caretPositionFromPoint(event.clientX, event.clientY);
+      if (position) { node = position.offsetNode; offset = position.offset; }
+    }
+    if (!node || node.nodeType !== Node.TEXT_NODE || !bot.contains(node)) return null;
+    for (const match of node.textContent.matchAll(/\[(\d+)\]/g)) {
+      if (match.index <= offset && offset <= match.index + match[0].length) {
+        const answers = Array.from(document.querySelectorAll('#chat [data-testid="bot"]'));
+        return `${answers.indexOf(bot)}|${match[1]}`;
+      }
+    }
+    return null;
+  };
+  document.addEventListener('click', (event) => {
+    const card = event.target.closest && event.target.closest('[data-cite]');
+    if (card) { send('cite-target', 'open-cite', card.dataset.cite); return; }
+    const marker = markerAt(event);
+    if (marker) send('ref-target', 'open-ref', marker);
+  });
+  document.addEventListener('mousemove', (event) => {
+    const bot = event.target.closest && event.target.closest('#chat [data-testid="bot"]');
+    if (bot) bot.style.cursor = markerAt(event) ? 'pointer' : '';
   });
 }
 """
@@ -85,14 +120,30 @@ CLASSROOM_JS = ("(...inputs) => { document.body.classList.toggle('classroom', in
                 "return inputs; }")
 SCROLL_JS = ("() => { setTimeout(() => document.getElementById('reader-mark')"
              "?.scrollIntoView({block: 'center'}), 300); }")
+SELECTED_SCROLL_JS = ("() => { setTimeout(() => document.querySelector('#evidence .selected')"
+                      "?.scrollIntoView({block: 'nearest'}), 100); }")
 
 
-def shown_chat(conversation: list[dict[str, str]], classroom: bool) -> list[dict[str, str]]:
-    """The messages to display: markup escaped (the chat renders HTML, and would drop a
-    `<script>` in a question instead of showing it); one exchange at a time in classroom
-    mode. The conversation itself is kept as typed, for follow-ups."""
-    shown = conversation[-2:] if classroom else conversation
-    return [{"role": m["role"], "content": chat_markup(m["content"])} for m in shown]
+def shown_messages(conversation: list[dict[str, Any]], classroom: bool
+                   ) -> list[dict[str, Any]]:
+    """The conversation's messages the chat shows: one exchange at a time in classroom
+    mode."""
+    return conversation[-2:] if classroom else conversation
+
+
+def shown_chat(conversation: list[dict[str, Any]], classroom: bool) -> list[dict[str, str]]:
+    """The messages to display, markup escaped (the chat renders HTML, and would drop a
+    `<script>` in a question instead of showing it). The conversation itself is kept as
+    typed, for follow-ups; its answer messages also carry their index in the answers."""
+    return [{"role": m["role"], "content": chat_markup(m["content"])}
+            for m in shown_messages(conversation, classroom)]
+
+
+def answer_shown_at(conversation: list[dict[str, Any]], classroom: bool, k: int) -> int | None:
+    """Which answer (index into the answers state) the k-th assistant message in the chat
+    shows; None for a message that is no answer (an error) or no message at all."""
+    replies = [m for m in shown_messages(conversation, classroom) if m["role"] == "assistant"]
+    return replies[k].get("answer") if 0 <= k < len(replies) else None
 
 
 def build_app(assistant: Assistant, classroom: bool = False) -> Any:
@@ -140,7 +191,8 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
             return
         assert answer is not None
         conversation[-2:] = [{"role": "user", "content": answer.question},
-                             {"role": "assistant", "content": chat_text(answer)}]
+                             {"role": "assistant", "content": chat_text(answer),
+                              "answer": len(answers)}]
         answers = [*answers, answer.to_dict()]
         revealed = 1 if classroom_on else len(answer.citations)
         yield (shown_chat(conversation, classroom_on), conversation, answers, "",
@@ -151,10 +203,11 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
               scope: str | None, classroom_on: bool, language: str
               ) -> Iterator[tuple[Any, ...]]:
         """Ask the last question again (e.g. after a model fell back)."""
-        if len(conversation or []) < 2 or not answers:
+        if len(conversation or []) < 2:
             return
         last = conversation[-2]["content"]
-        yield from answer_in_chat(last, conversation[:-2], answers[:-1], scope, classroom_on,
+        kept = answers[:-1] if conversation[-1].get("answer") is not None else answers
+        yield from answer_in_chat(last, conversation[:-2], kept, scope, classroom_on,
                                   language)
 
     def reveal_next(answers: list[dict[str, Any]], revealed: int,
@@ -163,6 +216,25 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
             return evidence_html(None, LANGUAGE_CHOICES.get(language, "ja")), 0
         revealed = min(revealed + 1, len(answers[-1]["citations"]))
         return evidence_html(answers[-1], LANGUAGE_CHOICES.get(language, "ja"), revealed), revealed
+
+    def show_reference(target: str, conversation: list[dict[str, Any]],
+                       answers: list[dict[str, Any]], classroom_on: bool, revealed: int,
+                       language: str) -> tuple[Any, int]:
+        """A marker [n] was clicked in the chat ("k|n": the k-th answer shown, citation n):
+        that answer's sources, card n outlined (in classroom mode revealed up to n)."""
+        k, _, n = (target or "").partition("|")
+        index = answer_shown_at(conversation or [], classroom_on, int(k)) \
+            if k.isdigit() else None
+        if index is None or index >= len(answers or []) or not n.isdigit():
+            return gr.update(), revealed
+        answer = answers[index]
+        selected = min(max(int(n), 1), len(answer["citations"]))
+        latest = index == len(answers) - 1
+        shown = None
+        if classroom_on and latest:
+            revealed = shown = max(revealed, selected)
+        return (evidence_html(answer, LANGUAGE_CHOICES.get(language, "ja"), shown, selected,
+                              earlier=not latest), revealed)
 
     def set_classroom(on: bool, conversation: list[dict[str, str]],
                       answers: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
@@ -264,6 +336,9 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
         cite_target = gr.Textbox(elem_id="cite-target", elem_classes=["hidden-control"],
                                  show_label=False, container=False)
         open_cite = gr.Button("open", elem_id="open-cite", elem_classes=["hidden-control"])
+        ref_target = gr.Textbox(elem_id="ref-target", elem_classes=["hidden-control"],
+                                show_label=False, container=False)
+        open_ref = gr.Button("show", elem_id="open-ref", elem_classes=["hidden-control"])
 
         ask_inputs = [question, conversation, answers, scope, classroom_box, language]
         ask_outputs = [chatbot, conversation, answers, question, evidence, revealed, export]
@@ -286,6 +361,10 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
                              api_visibility="private")
         open_cite.click(open_citation, [cite_target, language], [tabs, reader, picker],
                         api_visibility="private").then(None, js=SCROLL_JS)
+        open_ref.click(show_reference,
+                       [ref_target, conversation, answers, classroom_box, revealed, language],
+                       [evidence, revealed], api_visibility="private"
+                       ).then(None, js=SELECTED_SCROLL_JS)
         picker.input(show_article, [picker, language], reader, api_visibility="private")
         ask_article.click(ask_about, [picker, language], [scope, scope_line, scope_clear, tabs],
                           api_visibility="private")

@@ -30,7 +30,7 @@ DEFAULT_EXAMPLES = {
 TEXTS: dict[str, dict[str, str]] = {
     "ja": {
         "title": "## 記事Q&A\n答えの各文に出典 [n] が付きます。"
-                 "出典のカードを押すと記事のその箇所が開きます。",
+                 "[n] を押すとその出典が、出典のカードを押すと記事のその箇所が開きます。",
         "chat_tab": "チャット", "articles_tab": "記事一覧",
         "question": "質問", "placeholder": "記事について質問してください（日本語・英語）",
         "ask": "質問する", "clear": "クリア", "evidence": "出典",
@@ -42,10 +42,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_article": "記事", "no_answer_yet": "まだ回答がありません。",
         "search": "検索", "score": "関連度", "unsupported": "記事に根拠のない文",
         "list_headers": "見出し|出典|日付|文字数|チャンク",
+        "sources_for": "前の質問「{question}」の出典",
     },
     "en": {
         "title": "## News Q&A\nEvery sentence of an answer cites its source [n]. "
-                 "Click a source card to open the article at that spot.",
+                 "Click [n] to see that source, and a source card to open the article at "
+                 "that spot.",
         "chat_tab": "Chat", "articles_tab": "Articles",
         "question": "Question", "placeholder": "Ask about the articles (Japanese or English)",
         "ask": "Ask", "clear": "Clear", "evidence": "Sources",
@@ -58,6 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_article": "Article", "no_answer_yet": "No answer yet.",
         "search": "search", "score": "relevance", "unsupported": "Not backed by the articles",
         "list_headers": "Title|Source|Date|Characters|Chunks",
+        "sources_for": "Sources of an earlier question: “{question}”",
     },
 }
 LANGUAGE_CHOICES = {"日本語": "ja", "English": "en"}
@@ -112,14 +115,20 @@ def passage_html(passage_text: str, passage_start: int, quote_start: int, quote_
 
 
 def evidence_html(answer: Answer | dict[str, Any] | None, language: str = "ja",
-                  shown: int | None = None) -> str:
+                  shown: int | None = None, selected: int | None = None,
+                  earlier: bool = False) -> str:
     """Cards for the cited passages of one answer (the first `shown` of them): title,
     section, date, the passage with the quote marked, the score on demand. A card carries
-    data-cite="article_id|start|end" so a click can open the article there."""
+    data-cite="article_id|start|end" so a click can open the article there. Card
+    `selected` is outlined (its [n] was clicked in the chat); `earlier`: the answer is not
+    the latest, so its question is named above the cards."""
     if answer is None:
         return f'<p class="muted">{html.escape(text(language, "no_answer_yet"))}</p>'
     data = answer.to_dict() if isinstance(answer, Answer) else answer
     parts = []
+    if earlier:
+        label = text(language, "sources_for").format(question=data["question"])
+        parts.append(f'<div class="evidence-for">{html.escape(label)}</div>')
     if data["query"] != data["question"]:
         parts.append(f'<div class="evidence-query">{html.escape(text(language, "search"))}: '
                      f'{html.escape(data["query"])}</div>')
@@ -131,7 +140,8 @@ def evidence_html(answer: Answer | dict[str, Any] | None, language: str = "ja",
                           if x and x != c["title"])
         cite = html.escape(f'{c["article_id"]}|{c["start"]}|{c["end"]}', quote=True)
         parts.append(
-            f'<div class="evidence-card" id="cite-{c["n"]}" data-cite="{cite}" role="button" '
+            f'<div class="evidence-card{" selected" if c["n"] == selected else ""}" '
+            f'id="cite-{c["n"]}" data-cite="{cite}" role="button" '
             f'tabindex="0"><b>[{c["n"]}] {html.escape(c["title"])}</b>'
             f'<div class="meta">{meta}</div>'
             f'<p>{passage_html(c["text"], passage_start, c["start"], c["end"])}</p>'

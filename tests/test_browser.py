@@ -137,6 +137,50 @@ def test_language_switch_and_an_english_question(page):
     shot(page, "04-english")
 
 
+MARKER_JS = """([k, n]) => {
+  const answer = document.querySelectorAll('#chat [data-testid="bot"]')[k];
+  const walker = document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf(`[${n}]`);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at + 1);
+    range.setEnd(node, at + 2);
+    const box = range.getBoundingClientRect();
+    return [box.left + box.width / 2, box.top + box.height / 2];
+  }
+  return null;
+}"""
+
+
+def click_marker(page, k: int, n: int) -> None:
+    """Click on the digit of marker [n] in the k-th answer of the chat, as a person would."""
+    point = page.evaluate(MARKER_JS, [k, n])
+    assert point, f"no [{n}] in answer {k}"
+    page.mouse.move(*point)
+    page.mouse.click(*point)
+
+
+def test_a_marker_in_the_chat_shows_its_source(page):
+    ask(page, WHO)
+    ask(page, "ブダペスト覚書は何年のものですか？")
+    click_marker(page, 1, 2)  # [2] of the latest answer: its card outlined
+    page.wait_for_selector("#evidence #cite-2.selected", timeout=30_000)
+    assert page.locator("#evidence .selected").count() == 1
+    assert page.locator("#evidence .evidence-for").count() == 0
+    assert page.evaluate("() => document.querySelectorAll('#chat [data-testid=bot]')[1]"
+                         ".style.cursor") == "pointer"
+    click_marker(page, 0, 1)  # [1] of the first answer: its sources come back, named
+    page.wait_for_function(
+        "(q) => document.querySelector('#evidence .evidence-for')?.innerText.includes(q)",
+        arg=WHO, timeout=30_000)
+    assert "ウシャコフ" in page.inner_text("#evidence #cite-1.selected mark")
+    shot(page, "05-marker-clicked")
+    page.mouse.click(5, 5)  # elsewhere: nothing changes
+    page.wait_for_timeout(300)
+    assert page.locator("#evidence .evidence-for").count() == 1
+
+
 def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
     ask(page, WHO)
     assert page.locator("#evidence .evidence-card").count() > 1

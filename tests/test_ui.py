@@ -72,6 +72,33 @@ def test_chat_messages_escape_only_what_would_be_markup():
     assert chat_markup("R&D費は3 < 5、AT&T > 2。") == "R&D費は3 < 5、AT&T > 2。"
 
 
+
+def test_a_chat_message_knows_which_answer_it_shows():
+    from assistant.ui import answer_shown_at
+
+    conversation = [{"role": "user", "content": "q1"},
+                    {"role": "assistant", "content": "a1[1]", "answer": 0},
+                    {"role": "user", "content": ""},
+                    {"role": "assistant", "content": "⚠ empty question"},  # no answer
+                    {"role": "user", "content": "q2"},
+                    {"role": "assistant", "content": "a2[1]", "answer": 1}]
+    assert [answer_shown_at(conversation, False, k) for k in range(4)] == [0, None, 1, None]
+    assert answer_shown_at(conversation, True, 0) == 1  # classroom: the last exchange only
+    assert answer_shown_at(conversation, True, 1) is None
+
+
+def test_evidence_outlines_the_clicked_source_and_names_an_earlier_question():
+    quote = "通話は10月中旬に行われた。"
+    answer = Answer(question="いつ？", query="いつ？", answer=f"{quote}[1]", abstained=False,
+                    citations=[Citation(n, "a", "t", "", "", quote, quote, 0, len(quote), 1.0)
+                               for n in (1, 2)])
+    shown = evidence_html(answer, "ja", selected=2, earlier=True)
+    assert 'class="evidence-card selected" id="cite-2"' in shown
+    assert 'class="evidence-card" id="cite-1"' in shown
+    assert "前の質問「いつ？」の出典" in shown
+    assert "evidence-for" not in evidence_html(answer, "en", selected=1)
+
+
 def test_concurrent_clients_all_get_their_own_answers(server):
     """Five clients at once, four questions each: every reply answers its own question."""
     from concurrent.futures import ThreadPoolExecutor
