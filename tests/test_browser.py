@@ -143,6 +143,7 @@ MARKER_JS = """([k, n]) => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.textContent.indexOf(`[${n}]`);
     if (at < 0) continue;
+    node.parentElement.scrollIntoView({block: 'center'});
     const range = document.createRange();
     range.setStart(node, at + 1);
     range.setEnd(node, at + 2);
@@ -179,6 +180,25 @@ def test_a_marker_in_the_chat_shows_its_source(page):
     page.mouse.click(5, 5)  # elsewhere: nothing changes
     page.wait_for_timeout(300)
     assert page.locator("#evidence .evidence-for").count() == 1
+
+
+def test_retrying_a_refused_question_keeps_the_earlier_answer(page):
+    ask(page, WHO)
+    page.fill("#question textarea", "長" * 2001)  # over max_question_chars: refused
+    page.click("#ask")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#chat [data-testid=bot]').length === 2 && "
+        "document.querySelectorAll('#chat [data-testid=bot]')[1].innerText.includes('⚠')",
+        timeout=30_000)
+    page.locator("#chat [data-testid=bot]").last.hover()
+    # Gradio's own label follows the browser's language
+    page.locator("#chat button[aria-label='再試行'], #chat button[aria-label='Retry']"
+                 ).last.click()
+    page.wait_for_timeout(1_000)
+    page.wait_for_function(
+        "() => !document.querySelector('#chat').innerText.includes('processing')")
+    click_marker(page, 0, 1)  # the earlier answer is still there to show
+    page.wait_for_selector("#evidence #cite-1.selected", timeout=30_000)
 
 
 def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
