@@ -52,7 +52,8 @@ body.classroom, body.classroom gradio-app {font-size: 150%; background: #000 !im
 body.classroom .gradio-container {background: #000 !important; color: #fff !important;
   --body-text-color: #fff; --block-background-fill: #000; --background-fill-primary: #000;
   --background-fill-secondary: #111; --body-background-fill: #000; --border-color-primary: #fff;
-  --block-label-text-color: #fff; --input-background-fill: #111;}
+  --block-label-text-color: #fff; --input-background-fill: #111;
+  --block-label-background-fill: #000; --block-title-text-color: #fff;}
 body.classroom .gradio-container * {font-size: 1.3rem;}
 body.classroom .message, body.classroom .reader, body.classroom .evidence-card {
   color: #fff !important; background: #000 !important;}
@@ -282,7 +283,8 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
             gr.update(label=t("pick_article")),
             gr.update(headers=t("list_headers").split("|")),
             scope_text(scope, language), gr.update(value=t("scope_clear")),
-            gr.update(examples=example_messages(lang)), gr.update(label=t("language")),
+            gr.update(examples=example_messages(lang), label=t("chat_tab")),
+            gr.update(label=t("language")),
         )
 
     with gr.Blocks(title="記事Q&A · News Q&A", analytics_enabled=False) as app:
@@ -303,7 +305,7 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
             with gr.Tab(text("ja", "chat_tab"), id="chat") as chat_tab, gr.Row():
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(
-                        label="Chat", height=460, render_markdown=False,
+                        label=text("ja", "chat_tab"), height=460, render_markdown=False,
                         buttons=["copy", "copy_all"], examples=example_messages("ja"),
                         elem_id="chat",
                     )

@@ -176,7 +176,7 @@ def test_a_marker_in_the_chat_shows_its_source(page):
         "(q) => document.querySelector('#evidence .evidence-for')?.innerText.includes(q)",
         arg=WHO, timeout=30_000)
     assert "ウシャコフ" in page.inner_text("#evidence #cite-1.selected mark")
-    shot(page, "05-marker-clicked")
+    shot(page, "05b-marker-clicked")
     page.mouse.click(5, 5)  # elsewhere: nothing changes
     page.wait_for_timeout(300)
     assert page.locator("#evidence .evidence-for").count() == 1
@@ -221,6 +221,9 @@ def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
                          ".fontSize")
     assert float(font.removesuffix("px")) >= 20
     shot(page, "05-classroom")
+    click_marker(page, 0, 3)  # a marker reveals the sources up to it
+    page.wait_for_selector("#evidence #cite-3.selected", timeout=30_000)
+    assert page.locator("#evidence .evidence-card").count() == 3
 
 
 def test_export_markdown_has_every_citation(page, tmp_path):
