@@ -1,6 +1,6 @@
 """Seed-corpus questions in Japanese and English: cited right? declined when off-topic?
 
-    python bench/seed_check.py [--index DIR]
+    python bench/seed_check.py [--index DIR] [--questions FILE]
 
 Prints, per question, the best dense score, whether it was answered, and whether a
 citation holds the expected string; then the totals per language ("good": answered with
@@ -24,13 +24,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", type=Path, default=Path("index"))
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--questions", type=Path, default=HERE / "seed_questions.json",
+                        help="also bench/english_questions.json (held-out English ones)")
     args = parser.parse_args()
-    questions = json.loads((HERE / "seed_questions.json").read_text(encoding="utf-8"))
+    questions = json.loads(args.questions.read_text(encoding="utf-8"))
     assistant = Assistant(load_settings(corpus_dir=args.corpus, index_dir=args.index))
     assistant.ensure_index()
     totals: dict[str, dict[str, int]] = {}
     items = [(q["q"], q["expect"]) for q in questions["answerable"]]
-    items += [(q, None) for q in questions["off_topic"]]
+    items += [(q, None) for q in questions.get("off_topic", [])]
     for question, expect in items:
         answer = assistant.ask(question)
         found = assistant.retriever().retrieve(answer.query, assistant.settings.top_k)

@@ -78,6 +78,32 @@ def test_answers_quote_up_to_three_sentences_best_first(seed_assistant):
     assert len({(c.article_id, c.start) for c in answer.citations}) == len(answer.citations)
 
 
+
+def test_a_question_in_another_language_is_ranked_by_similarity(seed_assistant):
+    """The trees saw only Japanese questions about Japanese articles; an English question
+    over them ranks by e5 similarity even when SudachiPy finds a shared term (news →
+    ニュース)."""
+    from assistant import sentences
+
+    retriever = seed_assistant.retriever()
+    for question, trees in [("Which news outlet reported the leaked recording?", False),
+                            ("通話録音の流出を報じたのはどこですか？", True)]:
+        found = retriever.retrieve(question, 5)
+        candidates = sentences.candidate_sentences(found.passages)
+        vectors = retriever.sentence_vectors(
+            [(c.article_id, c.start, c.end) for c in candidates])
+        overlap = sentences.Overlap(question, retriever.keyword)
+        assert any(any(overlap.of(c.passage.text)) for c in candidates)  # a shared term
+        _, _, trees_apply = sentences._described(question, found.query_vector, candidates,
+                                                 vectors, retriever)
+        assert trees_apply is trees
+        if not trees:
+            ranked = sentences.best_sentences(question, found.query_vector, candidates,
+                                              vectors, retriever)
+            similarity = vectors @ found.query_vector
+            assert ranked == np.argsort(-similarity, kind="stable").tolist()
+
+
 FEATURES_SCRIPT = """
 import hashlib, sys
 from pathlib import Path
