@@ -211,6 +211,12 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
         yield from answer_in_chat(last, conversation[:-2], kept, scope, classroom_on,
                                   language)
 
+    def start_over(language: str) -> tuple[Any, ...]:
+        """Clear (our button or the chat's own 🗑): the conversation, its answers and
+        sources, the export — not only what the chat shows."""
+        return ([], [], [], "", evidence_html(None, LANGUAGE_CHOICES.get(language, "ja")), 0,
+                gr.update(value=None))
+
     def reveal_next(answers: list[dict[str, Any]], revealed: int,
                     language: str) -> tuple[str, int]:
         if not answers:
@@ -353,9 +359,8 @@ def build_app(assistant: Assistant, classroom: bool = False) -> Any:
             answer_in_chat, ask_inputs, ask_outputs, api_visibility="private")
         chatbot.retry(retry, [conversation, answers, scope, classroom_box, language],
                       ask_outputs, api_visibility="private")
-        clear.click(lambda lang: ([], [], [], "", evidence_html(None, LANGUAGE_CHOICES[lang]), 0,
-                                  gr.update(value=None)),
-                    language, ask_outputs, api_visibility="private")
+        clear.click(start_over, language, ask_outputs, api_visibility="private")
+        chatbot.clear(start_over, language, ask_outputs, api_visibility="private")  # its 🗑
         next_cite.click(reveal_next, [answers, revealed, language], [evidence, revealed],
                         api_visibility="private")
         classroom_box.change(set_classroom, [classroom_box, conversation, answers, language],

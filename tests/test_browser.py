@@ -201,6 +201,17 @@ def test_retrying_a_refused_question_keeps_the_earlier_answer(page):
     page.wait_for_selector("#evidence #cite-1.selected", timeout=30_000)
 
 
+def test_the_chats_own_clear_button_starts_over(page):
+    ask(page, WHO)
+    page.locator("#chat button[aria-label='会話をクリア'], #chat button[aria-label='Clear']"
+                 ).first.click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#evidence .evidence-card').length === 0")
+    ask(page, "ブダペスト覚書は何年のものですか？")
+    chat = page.inner_text("#chat")
+    assert "ブダペスト" in chat and WHO not in chat  # the old exchange does not come back
+
+
 def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
     ask(page, WHO)
     assert page.locator("#evidence .evidence-card").count() > 1
