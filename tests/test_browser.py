@@ -137,13 +137,13 @@ def test_language_switch_and_an_english_question(page):
     shot(page, "04-english")
 
 
-MARKER_JS = """([k, n]) => {
+MARKER_JS = """([k, n, scroll]) => {
   const answer = document.querySelectorAll('#chat [data-testid="bot"]')[k];
   const walker = document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.textContent.indexOf(`[${n}]`);
     if (at < 0) continue;
-    node.parentElement.scrollIntoView({block: 'center'});
+    if (scroll) node.parentElement.scrollIntoView({block: 'center'});
     const range = document.createRange();
     range.setStart(node, at + 1);
     range.setEnd(node, at + 2);
@@ -155,9 +155,17 @@ MARKER_JS = """([k, n]) => {
 
 
 def click_marker(page, k: int, n: int) -> None:
-    """Click on the digit of marker [n] in the k-th answer of the chat, as a person would."""
-    point = page.evaluate(MARKER_JS, [k, n])
+    """Click on the digit of marker [n] in the k-th answer of the chat, as a person would:
+    scroll it into view, wait until it stays put (the chat may still be scrolling itself
+    to its newest message), then click."""
+    point = page.evaluate(MARKER_JS, [k, n, True])
     assert point, f"no [{n}] in answer {k}"
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        settled = page.evaluate(MARKER_JS, [k, n, False])
+        if settled == point:
+            break
+        point = page.evaluate(MARKER_JS, [k, n, True])
     page.mouse.move(*point)
     page.mouse.click(*point)
 
