@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import html.entities
 import re
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,10 @@ def chat_text(answer: Answer) -> str:
 
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what an HTML parser would take for markup
-_ENTITY_START = re.compile(r"&(?=#?\w+;)")  # "&amp;", "&#60;": would be decoded
+# "&amp;", "&#60;", and the legacy names a browser decodes even without ";" ("&copy")
+_ENTITY_START = re.compile("&(?=#|\\w+;|(?:" + "|".join(sorted(
+    (name for name in html.entities.html5 if not name.endswith(";")), key=len, reverse=True))
+    + "))")
 
 
 def chat_markup(message: str) -> str:

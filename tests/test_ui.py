@@ -68,8 +68,9 @@ def test_chat_messages_escape_only_what_would_be_markup():
     assert chat_markup("<script>alert(1)</script>") == "&lt;script>alert(1)&lt;/script>"
     assert chat_markup("<!-- c --> <b>") == "&lt;!-- c --> &lt;b>"
     assert chat_markup("&lt; &#60;") == "&amp;lt; &amp;#60;"  # shown as typed, not decoded
+    assert chat_markup("&copy 2025") == "&amp;copy 2025"  # decoded even without ";"
     # what the copy buttons copy: ordinary text stays as it is
-    assert chat_markup("R&D費は3 < 5、AT&T > 2。") == "R&D費は3 < 5、AT&T > 2。"
+    assert chat_markup("R&D費は3 < 5、AT&T > 2、Q&A。") == "R&D費は3 < 5、AT&T > 2、Q&A。"
 
 
 
