@@ -45,7 +45,7 @@ def _citation(n: int, candidate: Candidate, body: str) -> Citation:
     return Citation(
         n=n, article_id=p.article_id, title=p.title, section=p.section, published=p.published,
         text=p.text, quote=body[candidate.start : candidate.end], start=candidate.start,
-        end=candidate.end, score=p.score,
+        end=candidate.end, score=p.score, passage_start=p.start,
     )
 
 

@@ -242,7 +242,7 @@ def check_answer(reply: str, passages: list[Passage], best_support: SupportFinde
                     n=numbers[key], article_id=passage.article_id, title=passage.title,
                     section=passage.section, published=passage.published, text=passage.text,
                     quote=body_of(passage.article_id)[start:end], start=start, end=end,
-                    score=passage.score))
+                    score=passage.score, passage_start=passage.start))
             if numbers[key] not in cited:
                 cited.append(numbers[key])
         if claim:

@@ -26,7 +26,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class Citation:
-    """One quoted sentence: `quote == article body[start:end]`, inside passage `text`."""
+    """One quoted sentence: `quote == article body[start:end]`, inside passage `text`,
+    which starts at `passage_start` in the article body."""
 
     n: int
     article_id: str
@@ -38,6 +39,7 @@ class Citation:
     start: int
     end: int
     score: float
+    passage_start: int
 
 
 @dataclass(frozen=True)

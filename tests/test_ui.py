@@ -57,7 +57,7 @@ def test_evidence_shows_markup_in_articles_as_text():
     answer = Answer(
         question="<b>q</b>", query="<b>q</b>", answer=f"{quote}[1]", abstained=False,
         citations=[Citation(1, "a", "<i>title</i>", "", "", text, quote, start,
-                            start + len(quote), 1.0)],
+                            start + len(quote), 1.0, 10)],
     )
     shown = evidence_html(answer)
     assert "<script>" not in shown and "<i>" not in shown
@@ -91,7 +91,7 @@ def test_a_chat_message_knows_which_answer_it_shows():
 def test_evidence_outlines_the_clicked_source_and_names_an_earlier_question():
     quote = "通話は10月中旬に行われた。"
     answer = Answer(question="いつ？", query="いつ？", answer=f"{quote}[1]", abstained=False,
-                    citations=[Citation(n, "a", "t", "", "", quote, quote, 0, len(quote), 1.0)
+                    citations=[Citation(n, "a", "t", "", "", quote, quote, 0, len(quote), 1.0, 0)
                                for n in (1, 2)])
     shown = evidence_html(answer, "ja", selected=2, earlier=True)
     assert 'class="evidence-card selected" id="cite-2"' in shown
