@@ -23,7 +23,8 @@ def seed(article_id: str) -> str:
 
 def test_the_leak_article_tells_report_comments_promotion_credit_and_analysis_apart():
     roles = roles_by_sentence(seed("witkoff-ushakov-call-leak"))
-    call = "通話は10月中旬に行われ、ウクライナ情勢や今後の協議に関するやり取りが含まれていたという。"
+    call = ("通話は10月中旬に行われ、"
+            "ウクライナ情勢や今後の協議に関するやり取りが含まれていたという。")
     assert roles[call] == "report"
     assert roles["出典:Bloomberg"] == "credit"
     assert roles["正直、誰かがちゃんと説明してくれることを願ってる。"] == "comments"
@@ -37,10 +38,12 @@ def test_the_explainer_is_report_with_an_analysis_wrap_up():
     roles = roles_by_sentence(seed("ukraine-peace-talks-witkoff"))
     counts = {role: list(roles.values()).count(role) for role in set(roles.values())}
     assert set(counts) == {"report", "analysis"}
-    wrap_up = "国際社会の一人ひとりとしても、このテーマに引き続き関心を持ち続けていくことが大切です。"
+    wrap_up = ("国際社会の一人ひとりとしても、"
+               "このテーマに引き続き関心を持ち続けていくことが大切です。")
     assert roles[wrap_up] == "analysis"  # まとめ
     # 「国際社会の反応」 is reporting about reactions, not a comment thread
-    reaction = "EU諸国や日本もウクライナ支援を続けながら、米・ロ両国と連携を図る難しい立場に置かれています。"
+    reaction = ("EU諸国や日本もウクライナ支援を続けながら、"
+                "米・ロ両国と連携を図る難しい立場に置かれています。")
     assert roles[reaction] == "report"
 
 
