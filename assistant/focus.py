@@ -1,0 +1,128 @@
+"""What a question is about, and what kind of answer it asks for.
+
+- `question_focus`: the names and content words a reader would underline in a Japanese
+  question (SudachiPy parts of speech): proper nouns are *names* (インド, ゼレンスキー is
+  a loanword the dictionary doesn't know as a name, so it is a *word*), other nouns are
+  *words*; question words (何年, いつ頃), pronouns, numbers, counters and the words that
+  only frame a question (記事, 内容, 理由, 名前, タイトル…) are not the focus.
+- `missing_focus`: the focus terms that no article in scope contains. A name the articles
+  never mention means they can't answer the question, however similar the rest of it is
+  (「インドはこの計画にどう反応した？」). Measured on JSQuAD (bench/RESULTS.md): a name of an
+  answerable question is missing from its corpus for 0.1% of questions, but for 31% of
+  questions whose article is held out; a missing *word* is weaker evidence (3.7% of
+  answerable questions use a word their article doesn't, 「軟化」 for 「弱まる」), so the
+  decline rule weighs it against the match's strength.
+- `refers_back`: does a follow-up need the previous question (「それはいつ？」, "When was
+  that?", or no subject of its own: 「いつですか？」)? A question with a subject of its own
+  (「明日の天気は？」) is a change of topic and is asked on its own.
+- `intent`: fact, summary (要約して / summarize) or opinion (どう思う？ / what do you think?).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Intent = Literal["fact", "summary", "opinion"]
+
+_QUESTION_WORD = re.compile(r"[何誰幾]|どこ|いつ|どの|どれ|どう|なぜ|どんな|いくら|いくつ")
+_FRAME_TEXT = (
+    "記事 内容 こと もの 人 方 理由 意味 目的 方法 説明 話 件 点 情報 タイトル 題名 名前 名称 "
+    "場所 時期 日付 年 今回 要約 まとめ ポイント 要点 概要 感想 意見 考え ため 種類 数 部分 場合 "
+    "時 とき 事 物 者 ところ 他 ほか 以外 以上 以下 前 後 中 間 際 頃 年代 世紀 人物 別名 正式 "
+    "略称 フルネーム 詳細 具体 全体 結果 様子 状況 特徴 ニュース 文章 本文 質問 答え 回答")
+FRAME_WORDS = frozenset(_FRAME_TEXT.split())
+_REFERS_BACK = re.compile(
+    r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|同国|同社|そこ|当時|その後|そちら|"
+    r"\b(?:it|its|that|this|these|those|they|them|their|he|him|his|she|her|there|then)\b",
+    re.I)
+_SUMMARY = re.compile(
+    r"要約|まとめ|要点|概要|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
+    r"\bsummari[sz]e|\bsummary\b|key points|main points|\boverview\b|\btl;?dr\b", re.I)
+_OPINION = re.compile(
+    r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"
+    r"what do you think|your (?:opinion|view|take)|do you (?:think|agree)", re.I)
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+_PER_THREAD = threading.local()
+
+
+@dataclass(frozen=True)
+class FocusTerm:
+    """A term a reader would underline: its text as written, its dictionary form, and
+    whether it is a name (proper noun) or another content word."""
+
+    text: str
+    normalized: str
+    is_name: bool
+
+
+@functools.cache
+def _dictionary() -> Any:
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+def _tokenizer() -> Any:
+    """This thread's SudachiPy tokenizer (one can't be shared by threads), long units."""
+    tokenizer = getattr(_PER_THREAD, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import SplitMode
+
+        tokenizer = _PER_THREAD.tokenizer = _dictionary().tokenizer(mode=SplitMode.C)
+    return tokenizer
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _is_focus(surface: str, pos: tuple[str, ...]) -> bool:
+    if pos[0] != "名詞" or pos[1] in ("数詞", "代名詞") or pos[2] in ("副詞可能", "助数詞可能"):
+        return False
+    if surface in FRAME_WORDS or _QUESTION_WORD.search(surface):
+        return False
+    return len(surface) >= 2 or pos[1] == "固有名詞"
+
+
+def question_focus(question: str) -> tuple[FocusTerm, ...]:
+    """The focus terms of a Japanese question, in order, without repeats (see above)."""
+    terms: dict[str, FocusTerm] = {}
+    for morpheme in _tokenizer().tokenize(normalise(question)[:2000]):
+        surface = morpheme.surface()
+        pos = tuple(morpheme.part_of_speech())
+        if _is_focus(surface, pos) and surface not in terms:
+            terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()),
+                                       pos[1] == "固有名詞")
+    return tuple(terms.values())
+
+
+def missing_focus(focus: Iterable[FocusTerm], texts: Iterable[str]) -> list[FocusTerm]:
+    """The focus terms that occur in none of the texts (compared NFKC-normalised and
+    lower-cased, as written or in dictionary form)."""
+    normalised = [normalise(text) for text in texts]
+    return [term for term in focus
+            if not any(term.text in text or term.normalized in text for text in normalised)]
+
+
+def refers_back(question: str) -> bool:
+    """Does the question lean on the previous one (a reference word, or no subject)?"""
+    if _REFERS_BACK.search(question):
+        return True
+    if _ENGLISH_WORD.search(question) and not re.search(r"[ぁ-んァ-ヶ一-龯]", question):
+        return len(_ENGLISH_WORD.findall(question)) <= 2  # "And when?", "Why?"
+    return not question_focus(question)
+
+
+def intent(question: str) -> Intent:
+    """What the reader wants: a summary, the articles' opinion, or facts."""
+    if _SUMMARY.search(question):
+        return "summary"
+    if _OPINION.search(question):
+        return "opinion"
+    return "fact"

@@ -1,0 +1,45 @@
+"""Question focus, follow-up detection and intent (assistant/focus.py), real SudachiPy."""
+
+from __future__ import annotations
+
+from assistant.focus import intent, missing_focus, question_focus, refers_back
+
+
+def focus_texts(question: str) -> list[tuple[str, bool]]:
+    return [(term.text, term.is_name) for term in question_focus(question)]
+
+
+def test_focus_is_the_names_and_content_words_not_the_question_frame():
+    assert focus_texts("ウシャコフ氏とは誰？") == [("ウシャコフ", True)]
+    assert focus_texts("インドはこの計画にどう反応した？") == [
+        ("インド", True), ("計画", False), ("反応", False)]
+    assert focus_texts("ウシャコフ氏の年齢は？") == [("ウシャコフ", True), ("年齢", False)]
+    assert focus_texts("ブダペスト覚書は何年のものですか？") == [
+        ("ブダペスト", True), ("覚書", False)]
+    assert focus_texts("いつですか？") == []
+    assert focus_texts("この記事の内容の理由は何？") == []
+
+
+def test_missing_focus_names_what_no_text_contains():
+    texts = ["ロシア大統領府のユーリ・ウシャコフ外交顧問", "１９９４年のブダペスト覚書"]
+    assert missing_focus(question_focus("ウシャコフ氏の年齢は？"), texts) == [
+        question_focus("年齢")[0]]
+    assert missing_focus(question_focus("ブダペスト覚書は何年？"), texts) == []
+    assert [t.text for t in missing_focus(question_focus("中国の反応は？"), texts)] == [
+        "中国", "反応"]
+
+
+def test_a_question_refers_back_only_with_a_reference_or_without_a_subject():
+    assert refers_back("それはいつ？") and refers_back("いつですか？")
+    assert refers_back("When was that call?") and refers_back("Why?")
+    assert not refers_back("明日の天気は？")
+    assert not refers_back("ウシャコフ氏とは誰？")
+    assert not refers_back("Who is Ushakov?")
+
+
+def test_intent():
+    assert intent("この記事を要約して") == "summary"
+    assert intent("Summarize the articles.") == "summary"
+    assert intent("ポイントを教えて") == "summary"
+    assert intent("どう思う？") == "opinion" and intent("What do you think?") == "opinion"
+    assert intent("ウシャコフ氏とは誰？") == "fact"
