@@ -77,3 +77,18 @@ def test_front_matter_overrides_a_section_and_bad_entries_are_reported():
     overrides, problems = valid_overrides(["comments"])
     assert overrides == {} and problems and "mapping" in problems[0]
     assert valid_overrides(None) == ({}, [])
+
+
+def test_key_points_are_reported_facts_first_and_never_comments_or_promotion():
+    from assistant.summary import key_points
+
+    articles, _ = load_corpus(CORPUS)
+    leak = next(a for a in articles if a.id == "witkoff-ushakov-call-leak")
+    points = key_points(leak)
+    texts = [leak.body[p.start : p.end] for p in points]
+    assert texts[0].startswith("ブルームバーグは11月25日")
+    assert texts[1].startswith("通話は10月中旬に行われ")
+    assert [p.role for p in points[:2]] == ["report", "report"]
+    assert {p.role for p in points} <= {"report", "analysis"}
+    assert not any("noteで読む" in t or "一冊です" in t or "出典" in t for t in texts)
+    assert len(points) <= 8

@@ -1,0 +1,96 @@
+"""Key points of an article: the reported facts first, then its own analysis, each an exact
+sentence of the article.
+
+One sentence per section, in article order: the section's first sentence that says
+something (not a list announcement such as 「以下のような課題が指摘されています。」 or
+「次のような内容が含まれていたとされます。」, not a question, not a one-word line; a list
+item only when the section is nothing but a list), two for a reported section of three
+sentences or more. Sections whose role (roles.py) is `report` come first, then
+`analysis` ones; comment threads, promotion and credit lines are never key points. A news
+lead states the section's point first, so its first sentence is the best single pick
+without a model that could rank sentences by importance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .chunking import Sentence, split_sentences
+from .corpus import Article
+from .roles import ArticleRoles, Role, article_roles
+
+MAX_POINTS = 8  # per article: a summary a reader takes in at a glance
+LONG_SECTION = 3  # sentences (not list items): a reported section this long gives two
+MIN_POINT_CHARS = 12
+_ANNOUNCES = re.compile(r"(?:次の|以下の|下記の|このような).{0,30}[。：:]$|[：:]$|following:?$")
+_QUESTION = re.compile(r"[？?]$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•・●◆■□▪]|\d{1,3}[.)、])")
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One key point: an exact sentence of an article, its section and role."""
+
+    article_id: str
+    start: int
+    end: int
+    section: str
+    role: Role
+
+
+def _says_something(body: str, sentence: Sentence) -> bool:
+    text = body[sentence.start : sentence.end].strip()
+    return (len(text) >= MIN_POINT_CHARS and not _ANNOUNCES.search(text)
+            and not _QUESTION.search(text))
+
+
+def is_list_item(body: str, sentence: Sentence) -> bool:
+    """Is the sentence an item of a list (its line starts with a list marker)?"""
+    line_start = body.rfind("\n", 0, sentence.start) + 1
+    return bool(_LIST_ITEM.match(body[line_start : sentence.end]))
+
+
+def _sections(sentences: list[Sentence]) -> list[list[Sentence]]:
+    """Consecutive sentences of one section, in article order."""
+    groups: list[list[Sentence]] = []
+    for sentence in sentences:
+        if groups and groups[-1][0].section == sentence.section:
+            groups[-1].append(sentence)
+        else:
+            groups.append([sentence])
+    return groups
+
+
+def _section_points(article: Article, group: list[Sentence], roles: ArticleRoles
+                    ) -> list[KeyPoint]:
+    """A section's candidate points, best first (prose before list items)."""
+    picks = [s for s in group if _says_something(article.body, s)
+             and roles.of_span(s.start, s.end) in ("report", "analysis")]
+    prose = [s for s in picks if not is_list_item(article.body, s)]
+    return [KeyPoint(article.id, s.start, s.end, s.section, roles.of_span(s.start, s.end))
+            for s in (prose or picks)[:2 if len(prose) >= LONG_SECTION else 1]]
+
+
+def key_points(article: Article, roles: ArticleRoles | None = None,
+               limit: int = MAX_POINTS) -> list[KeyPoint]:
+    """The article's key points (see above): one per reported section, a second one of
+    long reported sections, then one per analysis section, as many as `limit` allows,
+    reported facts shown first."""
+    roles = roles or article_roles(article.body)
+    per_section = [_section_points(article, group, roles)
+                   for group in _sections(split_sentences(article.body))]
+    firsts = [points[0] for points in per_section if points]
+    seconds = [points[1] for points in per_section if len(points) > 1
+               and points[1].role == "report"]
+    ordered = ([p for p in firsts if p.role == "report"] + seconds
+               + [p for p in firsts if p.role != "report"])
+    chosen = ordered[:limit]
+    return sorted(chosen, key=lambda p: (p.role != "report", p.start))
+
+
+def analysis_points(article: Article, roles: ArticleRoles | None = None,
+                    limit: int = 3) -> list[KeyPoint]:
+    """The article's own analysis, in article order (for "what do you think?")."""
+    roles = roles or article_roles(article.body)
+    return [p for p in key_points(article, roles, limit=100) if p.role == "analysis"][:limit]
