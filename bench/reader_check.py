@@ -250,8 +250,8 @@ def _report(results: dict[str, dict[str, list[Outcome]]], args: argparse.Namespa
             print(f"\n== {path} — split {split} ({len(outcomes)} questions)")
             for kind, f in breakdown(outcomes).items():
                 print(describe(kind, f))
-            if args.show_misses:
-                show_misses(outcomes)
+            if args.show_misses and (split != "all" or len(by_split) == 1):
+                show_misses(outcomes)  # not again for "all": each split already showed its
 
 
 def _arguments() -> argparse.Namespace:
