@@ -43,7 +43,7 @@ def product_side(assistant: Any, dense_weight: float, keyword_weight: float) -> 
 
     settings = assistant.settings.model_copy(
         update={"dense_weight": dense_weight, "keyword_weight": keyword_weight})
-    retriever = HybridRetriever(assistant.index, settings, assistant.embedder)
+    retriever = HybridRetriever(assistant.retriever().loaded, settings, assistant.embedder)
 
     def retrieve(question: str) -> list[Hit]:
         return [Hit(p.article_id, p.start, p.end, p.text)
