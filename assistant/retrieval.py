@@ -61,7 +61,8 @@ def zscores(values: np.ndarray) -> np.ndarray:
     std = float(values.std())
     if std < 1e-9:
         return np.zeros_like(values)
-    return (values - values.mean()) / std
+    scaled: np.ndarray = (values - values.mean()) / std
+    return scaled
 
 
 class HybridRetriever:
@@ -97,8 +98,8 @@ class HybridRetriever:
                                           live if where is None else {"$and": [where, live]})
         return found
 
-    def _nearest_live(self, vector: np.ndarray, asked: int, n: int, where: dict | None
-                      ) -> tuple[dict[int, float], int]:
+    def _nearest_live(self, vector: np.ndarray, asked: int, n: int,
+                      where: Mapping[str, object] | None) -> tuple[dict[int, float], int]:
         """The n nearest chunks of this revision among the `asked` nearest records."""
         result = self.loaded.chunk_store.query(query_embeddings=[vector.tolist()], n_results=asked,
                                         where=where, include=["distances"])

@@ -86,8 +86,9 @@ class SearchFiles:
     def is_current(self) -> bool:
         try:
             state = json.loads((self.folder / "state.json").read_text(encoding="utf-8"))
-            return (state["revision"] == self.revision and state["tokenizer"] == self.tokenizer
-                    and state.get("format", 1) == SEARCH_FORMAT)
+            return bool(state["revision"] == self.revision
+                        and state["tokenizer"] == self.tokenizer
+                        and state.get("format", 1) == SEARCH_FORMAT)
         except (OSError, ValueError, KeyError, TypeError):
             return False
 
