@@ -43,7 +43,7 @@ def product_side(assistant: Any, dense_weight: float, keyword_weight: float) -> 
 
     settings = assistant.settings.model_copy(
         update={"dense_weight": dense_weight, "keyword_weight": keyword_weight})
-    retriever = HybridRetriever(assistant.index, settings, assistant.embedder)
+    retriever = HybridRetriever(assistant.retriever().loaded, settings, assistant.embedder)
 
     def retrieve(question: str) -> list[Hit]:
         return [Hit(p.article_id, p.start, p.end, p.text)
@@ -64,8 +64,9 @@ class TutorialPipeline:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self._tmp = None if path else tempfile.TemporaryDirectory(prefix="tutorial-chroma-")
+        folder = path or Path(self._tmp.name if self._tmp else ".")
         client = chromadb.PersistentClient(
-            path=str(path or self._tmp.name), settings=ChromaSettings(anonymized_telemetry=False))
+            path=str(folder), settings=ChromaSettings(anonymized_telemetry=False))
         # embedding_function=None only keeps Chroma from ever loading its own model;
         # vectors always come from the embedder below, as in the tutorial.
         collection = client.get_or_create_collection("tutorial", embedding_function=None)
@@ -85,8 +86,9 @@ class TutorialPipeline:
         hits = []
         for scored in self.retriever.retrieve(question):
             node = scored.node
-            hits.append(Hit(node.ref_doc_id or "", node.start_char_idx or 0,
-                            node.end_char_idx or 0, node.get_content()))
+            start = getattr(node, "start_char_idx", None) or 0  # a TextNode's offsets
+            end = getattr(node, "end_char_idx", None) or 0
+            hits.append(Hit(node.ref_doc_id or "", start, end, node.get_content()))
         return hits
 
 

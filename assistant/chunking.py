@@ -10,6 +10,7 @@ Every span satisfies `body[start:end] == text`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .corpus import Article
@@ -41,10 +42,6 @@ class Chunk:
     text: str
     section: str
     sentences: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return f"{self.article_id}#{self.index}"
 
 
 def _is_english_period(segment: str, i: int) -> bool:
@@ -156,7 +153,13 @@ def split_sentences(body: str) -> list[Sentence]:
 
 def chunk_article(article: Article, max_chars: int = 300, overlap: int = 1) -> list[Chunk]:
     """Chunks of whole sentences, within one section, about max_chars long, overlapping."""
-    sentences = split_sentences(article.body)
+    return chunk_sentences(article, split_sentences(article.body), max_chars, overlap)
+
+
+def chunk_sentences(article: Article, sentences: Sequence[Sentence], max_chars: int = 300,
+                    overlap: int = 1) -> list[Chunk]:
+    """`chunk_article` over sentences already split (the indexer splits each article once
+    and also embeds the sentences)."""
     chunks: list[Chunk] = []
     i = 0
     while i < len(sentences):

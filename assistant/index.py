@@ -1,10 +1,11 @@
 """The persisted index: Chroma collections plus a manifest that is replaced atomically.
 
 Layout (index folder, plus the vectors in Chroma):
-- `manifest.json`: format, embedding model id, chunking parameters, where the vectors
-  live (`store`), the collections' `generation`, the current `revision`, and per article
-  its content hash, record tag and chunk count. Checked against the settings before any
-  use. Replacing this file (one atomic rename) *is* the commit of a change.
+- `manifest.json` (manifest.py): format, embedding model id, chunking parameters, where
+  the vectors live (`store`), the collections' `generation`, the current `revision`, the
+  vectors' width, and per article its content hash, record tag and chunk count. Checked
+  against the settings before any use (an older format is migrated in place). Replacing
+  this file (one atomic rename) *is* the commit of a change.
 - `articles-<rev>.json`: the articles of that revision (metadata and body), so citations
   are always cut from the text that was indexed, never from a file changed since;
 - `search-<rev>/`: the chunk table and BM25 index of that revision (derived, rebuildable);
@@ -12,7 +13,7 @@ Layout (index folder, plus the vectors in Chroma):
   ChromaVectorStore) and `<ns>-sentences-<generation>` (sentence vectors for answer
   selection), in the embedded store under `chroma/` or on a Chroma server.
 
-Records are content-addressed: their ids and `article_hash` metadata carry a tag made
+Records are content-addressed: their ids and `record_tag` metadata carry a tag made
 from the article id and content hash, so a changed article's new vectors are written
 *beside* the old ones and nothing a reader uses is touched before the commit. A reader
 only uses the records whose tag its revision lists (dense hits of other tags are
@@ -28,38 +29,61 @@ A file lock lets only one writer in at a time.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlparse
 
 import numpy as np
 from tqdm import tqdm
 
-from .chunking import Chunk, chunk_article, split_sentences
+from .chunking import Chunk, Sentence, chunk_sentences, split_sentences
 from .corpus import Article, Skipped
 from .embeddings import Embedder
+from .manifest import (
+    FORMAT,
+    SPLITTER_VERSION,
+    TAG_KEY,
+    ArticleEntry,
+    ChunkingConfig,
+    IndexConfig,
+    IndexProblem,
+    Manifest,
+    Pending,
+    Snapshot,
+    check_compatible,
+    migratable,
+    migrate,
+    read_manifest_json,
+    read_pending,
+    store_phrase,
+    write_json,
+)
+from .revision import (
+    CHUNKS,
+    SENTENCES,
+    ChunkRecord,
+    SearchFiles,
+    chunk_record_id,
+    chunk_table,
+    embedding_text,
+    record_tag,
+    sentence_id,
+)
 from .settings import Settings
 
-FORMAT = 2
-SPLITTER_VERSION = 1
+__all__ = ["CHUNKS", "SENTENCES", "ArticleIndex", "IndexProblem", "Snapshot", "SyncReport",
+           "embedding_text", "index_config", "record_tag", "store_label", "write_json"]
+
 COMMIT_SECONDS = 5.0  # how often a running sync saves its progress
-CHUNKS = "chunks"
-SENTENCES = "sentences"
 PAGE = 5_000  # records per Chroma get(): one get of ~100k exceeds SQLite's variable limit
 DELETE_BATCH = 200  # tags per delete call
-
-
-class IndexProblem(Exception):
-    """The index can't be used as it is; the message says what to run."""
 
 
 @dataclass
@@ -89,70 +113,25 @@ class SyncReport:
         return "index: " + ", ".join(parts) + f" ({self.chunks_embedded} chunks embedded{extra})"
 
 
-def index_config(settings: Settings, embedder_id: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ArticlePlan:
+    """A changed article split once: its sentences (embedded) and chunks (embedded)."""
+
+    article: Article
+    tag: str
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+
+
+def index_config(settings: Settings, embedder_id: str) -> IndexConfig:
     """What an index must have been built with to be usable under these settings."""
-    return {
-        "format": FORMAT,
-        "embedding_model": embedder_id,
-        "chunking": {
-            "max_chars": settings.chunk_max_chars,
-            "overlap_sentences": settings.chunk_overlap_sentences,
-            "splitter": SPLITTER_VERSION,
-        },
-    }
+    return IndexConfig(FORMAT, embedder_id, ChunkingConfig(
+        settings.chunk_max_chars, settings.chunk_overlap_sentences, SPLITTER_VERSION))
 
 
 def store_label(settings: Settings) -> str:
     """Where the vectors live: 'embedded' or the Chroma server's URL."""
     return settings.chroma_url.rstrip("/") if settings.chroma_url else "embedded"
-
-
-def embedding_text(article: Article, section: str, text: str) -> str:
-    """What is embedded (and keyword-indexed) for a chunk: title and section give context."""
-    return "\n".join(part for part in (article.title, section, text) if part)
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write a JSON file atomically (temporary file, fsync, rename)."""
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as out:
-        out.write(json.dumps(data, ensure_ascii=False, indent=1))
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise IndexProblem(
-            f"the index in {path.parent} is damaged ({path.name} unreadable): "
-            "run `assistant index --rebuild`"
-        ) from err
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One committed state of the index, as a reader uses it."""
-
-    revision: str
-    generation: str
-    tags: dict[str, str]  # article id -> tag of its records
-
-
-def record_tag(article: Article) -> str:
-    """Names one version of one article's records (the same text gives the same tag)."""
-    key = f"{article.id}\x1f{article.content_hash}".encode()
-    return hashlib.sha256(key).hexdigest()[:16]
-
-
-def chunk_record_id(article_id: str, tag: str, index: int) -> str:
-    return f"{article_id}#{tag}#{index}"
-
-
-def sentence_id(article_id: str, tag: str, start: int, end: int) -> str:
-    return f"{article_id}#{tag}@{start}-{end}"
 
 
 def chunk_to_node(chunk: Chunk, tag: str, embedding: np.ndarray) -> Any:
@@ -167,7 +146,7 @@ def chunk_to_node(chunk: Chunk, tag: str, embedding: np.ndarray) -> Any:
         end_char_idx=chunk.end,
         metadata={
             "article_id": chunk.article_id,
-            "article_hash": tag,
+            TAG_KEY: tag,
             "chunk_index": chunk.index,
             "section": chunk.section,
             "sentences": json.dumps(chunk.sentences),
@@ -176,20 +155,42 @@ def chunk_to_node(chunk: Chunk, tag: str, embedding: np.ndarray) -> Any:
     )
 
 
+def _chroma_settings(path: Path | None = None) -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    if path is None:
+        return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False, is_persistent=True,
+                          persist_directory=str(path))
+
+
+def open_embedded(path: Path) -> Any:
+    """A client of the embedded store in `path` on a System of its own, so it loads the
+    store as it is now on disk (Chroma's PersistentClient shares one System per folder and
+    process, whose in-memory vector index misses other processes' writes). Only clients
+    of this folder made later share the new System; other indexes are left alone."""
+    from chromadb.api import ServerAPI
+    from chromadb.api.client import Client
+    from chromadb.config import System
+
+    system = System(_chroma_settings(path))
+    system.instance(ServerAPI)  # type: ignore[type-abstract]  # chromadb's own pattern
+    system.start()
+    return Client.from_system(system)
+
+
 def open_chroma(settings: Settings, create: bool = False) -> Any:
     """The Chroma client the settings ask for: a server's HttpClient or the embedded store
     (created only when `create`: a reader must not leave an empty store behind)."""
     import chromadb
-    from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if not settings.chroma_url:
         path = Path(settings.index_dir) / "chroma"
         if not create and not (path / "chroma.sqlite3").is_file():
             raise IndexProblem(f"the vectors of the index in {settings.index_dir} are missing "
                                f"({path}): run `assistant index --rebuild`")
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        return open_embedded(path)
     url = urlparse(settings.chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise IndexProblem(
@@ -197,7 +198,7 @@ def open_chroma(settings: Settings, create: bool = False) -> Any:
     try:
         client = chromadb.HttpClient(
             host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https", settings=chroma_settings,
+            ssl=url.scheme == "https", settings=_chroma_settings(),
         )
         client.heartbeat()
     except Exception as err:
@@ -206,7 +207,6 @@ def open_chroma(settings: Settings, create: bool = False) -> Any:
             "is `chroma run` running there?"
         ) from err
     return client
-
 
 
 class ArticleIndex:
@@ -230,6 +230,9 @@ class ArticleIndex:
     def search_path(self, revision: str) -> Path:
         return self.root / f"search-{revision}"
 
+    def search_files(self, revision: str) -> SearchFiles:
+        return SearchFiles(self.search_path(revision), revision, self.settings.keyword_tokenizer)
+
     def collection_name(self, kind: str, generation: str) -> str:
         return f"{self.settings.chroma_namespace}-{kind}-{generation}"
 
@@ -237,56 +240,60 @@ class ArticleIndex:
     def exists(self) -> bool:
         return self.manifest_path.exists()
 
-    def read_manifest(self) -> dict[str, Any]:
-        manifest = _read_json(self.manifest_path)
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("articles"), dict):
-            raise IndexProblem(
-                f"{self.root} does not hold an index of this assistant: "
-                "run `assistant index --rebuild`"
-            )
-        return manifest
-
-    def check_compatible(self, manifest: dict[str, Any]) -> None:
-        built = {k: manifest.get(k) for k in self.config}
-        if built != self.config:
-            raise IndexProblem(
-                f"the index in {self.root} was built with {_describe(built)}, but the settings "
-                f"ask for {_describe(self.config)}: run `assistant index --rebuild`"
-            )
-        if manifest.get("store") != self.store:
-            raise IndexProblem(
-                f"the index in {self.root} keeps its vectors in {_store(manifest.get('store'))}, "
-                f"but the settings point to {_store(self.store)}: use the same --chroma-url, "
-                "or run `assistant index --rebuild` to build it there"
-            )
-        if not all(isinstance(manifest.get(k), str) for k in ("revision", "generation")):
-            raise IndexProblem(f"the index in {self.root} is damaged (no revision or generation): "
-                               "run `assistant index --rebuild`")
-
-    def current(self) -> dict[str, Any]:
-        """The manifest of the index in use, checked; raises IndexProblem."""
+    def current(self) -> Manifest:
+        """The manifest of the index in use, checked (and migrated from an older format);
+        raises IndexProblem."""
         if not self.exists():
             raise IndexProblem(f"there is no index in {self.root}: run `assistant index`")
-        manifest = self.read_manifest()
-        self.check_compatible(manifest)
-        return manifest
+        data = read_manifest_json(self.manifest_path)
+        if migratable(data):
+            data = self._migrate()
+        return check_compatible(data, self.config, self.store, self.root)
 
-    @staticmethod
-    def snapshot(manifest: dict[str, Any]) -> Snapshot:
-        tags = {article_id: entry["tag"] for article_id, entry in manifest["articles"].items()}
-        return Snapshot(manifest["revision"], manifest["generation"], tags)
+    def check_compatible(self) -> None:
+        """IndexProblem (saying what to run) when an existing index can't be used."""
+        if self.exists():
+            self.current()
+
+    def _migrate(self) -> dict[str, object]:
+        """Bring an older format up to date in place (as a writer: one at a time)."""
+        with self.writer_lock():
+            data = read_manifest_json(self.manifest_path)  # another process may have done it
+            if not migratable(data):
+                return data
+            data = migrate(self.manifest_path, data, self)
+            manifest = check_compatible(data, self.config, self.store, self.root)
+            self.ensure_search_files(manifest)
+            return data
+
+    def ensure_search_files(self, manifest: Manifest) -> None:
+        """Rebuild the current revision's search files if missing or of another format."""
+        files = self.search_files(manifest.revision)
+        if not files.is_current():
+            articles = self.read_articles(manifest.revision)
+            files.build(articles, chunk_table(articles, manifest.snapshot().tags,
+                                              self.settings.chunk_max_chars,
+                                              self.settings.chunk_overlap_sentences),
+                        reuse=files)
 
     def read_articles(self, revision: str) -> dict[str, Article]:
-        data = _read_json(self.articles_path(revision))
-        return {a["id"]: Article(**a) for a in data.values()}
+        path = self.articles_path(revision)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return {a["id"]: Article(**a) for a in data.values()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
+            raise IndexProblem(
+                f"the index in {self.root} is damaged ({path.name} unreadable): "
+                "run `assistant index --rebuild`"
+            ) from err
 
     def is_stale(self, articles: Iterable[Article]) -> bool:
         """Does the corpus differ from what the index holds?"""
         if not self.exists():
             return True
-        indexed = self.read_manifest()["articles"]
+        indexed = self.current().articles
         current = {a.id: a.content_hash for a in articles}
-        return current != {k: v["hash"] for k, v in indexed.items()}
+        return current != {k: v.hash for k, v in indexed.items()}
 
     # -- chroma ----------------------------------------------------------------------
     def client(self, create: bool = False) -> Any:
@@ -298,13 +305,9 @@ class ArticleIndex:
         """Forget the open store so the next read sees what other processes wrote.
 
         An embedded Chroma client keeps each collection's vector index in memory and does
-        not see records another process added since it was loaded; a new client loads it
-        afresh (Chroma caches one client per folder and process, hence the cache reset;
-        handles already given out keep working). A server has no such problem."""
-        if self.store == "embedded":
-            from chromadb.api.client import SharedSystemClient
-
-            SharedSystemClient.clear_system_cache()
+        not see records another process added since it was loaded; the next client is
+        built on a System of its own (see `open_embedded`; handles already given out keep
+        working). A server has no such problem."""
         self._client = None
 
     def collection(self, kind: str, generation: str) -> Any:
@@ -316,9 +319,21 @@ class ArticleIndex:
             raise
         except Exception as err:
             raise IndexProblem(
-                f"the index in {self.root} names vectors ({name}) that {_store(self.store)} "
-                "does not have: run `assistant index --rebuild`"
+                f"the index in {self.root} names vectors ({name}) that "
+                f"{store_phrase(self.store)} does not have: run `assistant index --rebuild`"
             ) from err
+
+    def collections_of(self, generation: str) -> list[Any]:
+        """Both collections of a generation (for a migration)."""
+        return [self.collection(kind, generation) for kind in (CHUNKS, SENTENCES)]
+
+    def stored_dimension(self, generation: str) -> int:
+        """The width of the generation's stored vectors, read from one record."""
+        for collection in self.collections_of(generation):
+            found = collection.get(limit=1, include=["embeddings"])["embeddings"]
+            if found is not None and len(found):
+                return len(found[0])
+        return 0
 
     def _writable_collection(self, kind: str, generation: str) -> Any:
         return self.client(create=True).get_or_create_collection(
@@ -362,29 +377,22 @@ class ArticleIndex:
         except Timeout:
             return True
 
-    def sync(
-        self,
-        articles: list[Article],
-        *,
-        rebuild: bool = False,
-        progress: bool = True,
-        prepare: Callable[[Snapshot, str | None], None] | None = None,
-    ) -> SyncReport:
-        """Make the index match `articles` as a new revision, then switch to it.
-
-        `prepare(snapshot, replaced_revision)` runs after the revision's data is written and
-        before the switch (the service builds the search files there, so readers find them
-        ready)."""
+    def sync(self, articles: list[Article], *, rebuild: bool = False,
+             progress: bool = True) -> SyncReport:
+        """Make the index match `articles` as a new revision (its records, articles file
+        and search files written first), then switch to it."""
+        old = None if rebuild or not self.exists() else self.current()
         with self.writer_lock():
-            old = None if rebuild else self._manifest_for_update()
-            report = _plan(articles, old["articles"] if old else {})
             if old is not None:
-                self._check_vectors_exist(old["generation"])  # else: the rebuild hint
+                old = self.current()  # as it is now that this writer holds the lock
+            report = _plan(articles, old.articles if old else {})
+            if old is not None:
+                self._check_vectors_exist(old.generation)  # else: the rebuild hint
             if old is not None and not report.changed:
                 self._forget_abandoned_run(old)
                 return report
             prior = old if old is not None else self._readable_manifest()
-            self._write_revision(articles, old, prior, report, progress, prepare)
+            self._write_revision(articles, old, prior, report, progress)
         return report
 
     def _check_vectors_exist(self, generation: str) -> None:
@@ -398,151 +406,152 @@ class ArticleIndex:
         for kind in (CHUNKS, SENTENCES):
             self.collection(kind, generation)
 
-    def _readable_manifest(self) -> dict[str, Any] | None:
-        """The manifest as it is, even of an incompatible index; None if missing/damaged."""
+    def _readable_manifest(self) -> PriorIndex | None:
+        """What the manifest names, even of an incompatible index; None if unreadable."""
         try:
-            return self.read_manifest() if self.exists() else None
+            data = read_manifest_json(self.manifest_path) if self.exists() else None
         except IndexProblem:
             return None
-
-    def _manifest_for_update(self) -> dict[str, Any] | None:
-        if not self.exists():
+        if data is None:
             return None
-        manifest = self.read_manifest()
-        self.check_compatible(manifest)
-        return manifest
+        revision, generation = data.get("revision"), data.get("generation")
+        return PriorIndex(revision if isinstance(revision, str) else None,
+                          generation if isinstance(generation, str) else None)
 
-    def _write_revision(
-        self,
-        articles: list[Article],
-        old: dict[str, Any] | None,
-        prior: dict[str, Any] | None,
-        report: SyncReport,
-        progress: bool,
-        prepare: Callable[[Snapshot, str | None], None] | None,
-    ) -> None:
-        """Write the records of a new revision beside `old` (None: a new generation),
-        commit it, then clean up; `prior` is the manifest being replaced."""
-        generation = old["generation"] if old else self._generation_for_fresh_build()
+    def _write_revision(self, articles: list[Article], old: Manifest | None,
+                        prior: Manifest | PriorIndex | None, report: SyncReport,
+                        progress: bool) -> None:
+        """Write the records of a new revision beside `old` (None: a new generation) and
+        its files, commit it, then clean up; `prior` is what is being replaced."""
+        generation = old.generation if old else self._generation_for_fresh_build()
         tags = {a.id: record_tag(a) for a in articles}
-        todo = [a for a in articles if a.id not in report.unchanged]
+        plans = [self._plan_article(a, tags[a.id]) for a in articles
+                 if a.id not in report.unchanged]
         pending = self._start_or_resume(generation, old is None, prior,
-                                        {a.id: tags[a.id] for a in todo})
-        report.resumed = len(pending["done"])
-        report.chunks_embedded = self._embed_articles(generation, todo, tags, pending, progress)
-        counts = {**{k: v["chunks"] for k, v in (old or {}).get("articles", {}).items()},
-                  **pending["chunks"]}
-        entries = {a.id: {"hash": a.content_hash, "tag": tags[a.id], "chunks": counts[a.id],
-                          "path": a.path} for a in articles}
+                                        {p.article.id: p.tag for p in plans})
+        report.resumed = len(pending.done)
+        report.chunks_embedded = self._embed_articles(generation, plans, pending, progress)
         revision = uuid.uuid4().hex[:16]
         write_json(self.articles_path(revision),
                    {a.id: asdict(a) for a in sorted(articles, key=lambda a: a.id)})
-        if prepare is not None:
-            replaced = (prior or {}).get("revision")
-            prepare(Snapshot(revision, generation, tags),
-                    replaced if isinstance(replaced, str) else None)
+        rows = self._chunk_rows(articles, plans, old, tags)
+        self.search_files(revision).build(
+            {a.id: a for a in articles}, rows,
+            reuse=self.search_files(prior.revision) if prior and prior.revision else None)
+        counts = {a.id: 0 for a in articles}
+        for row in rows:
+            counts[row.article_id] += 1
         live = set(tags.values())
-        was_live = {e["tag"] for e in old["articles"].values()} if old else set()
-        manifest = {**self.config, "store": self.store, "generation": generation,
-                    "revision": revision, "previous_revision": old["revision"] if old else None,
-                    "stale_tags": sorted(was_live - live), "articles": entries}
-        write_json(self.manifest_path, manifest)  # the commit
+        was_live = {e.tag for e in old.articles.values()} if old else set()
+        manifest = Manifest(
+            self.config, self.store, generation, revision,
+            previous_revision=old.revision if old else None,
+            stale_tags=tuple(sorted(was_live - live)),
+            articles={a.id: ArticleEntry(a.content_hash, tags[a.id], counts[a.id], a.path)
+                      for a in articles},
+            dimension=self.stored_dimension(generation))
+        write_json(self.manifest_path, manifest.to_json())  # the commit
         self.pending_path.unlink(missing_ok=True)
-        if old is not None:  # records only the revision before the previous one used
-            self._delete_tags(generation, set(old.get("stale_tags", [])) - live)
-        self._drop_unused_files({revision, manifest["previous_revision"]})
-        if prior is not None and prior.get("generation") not in (None, generation):
-            self._drop_generation(prior["generation"])
-        if old is None and self.store == "embedded":
-            self._drop_stray_collections(generation)
+        self._clean_up(manifest, old, prior)
 
-    def _resumable(self, pending: dict[str, Any] | None, fresh: bool) -> bool:
-        return (
-            pending is not None
-            and {k: pending.get(k) for k in self.config} == self.config
-            and pending.get("store") == self.store
-            and pending.get("fresh") is fresh
-        )
+    def _clean_up(self, manifest: Manifest, old: Manifest | None,
+                  prior: Manifest | PriorIndex | None) -> None:
+        live = set(manifest.snapshot().tags.values())
+        if old is not None:  # records only the revision before the previous one used
+            self._delete_tags(manifest.generation, set(old.stale_tags) - live)
+        self._drop_unused_files({manifest.revision, manifest.previous_revision})
+        if prior is not None and prior.generation not in (None, manifest.generation):
+            self._drop_generation(prior.generation)
+        if old is None and self.store == "embedded":
+            self._drop_stray_collections(manifest.generation)
+
+    def _plan_article(self, article: Article, tag: str) -> ArticlePlan:
+        """Split the article into sentences once; chunk those."""
+        sentences = split_sentences(article.body)
+        return ArticlePlan(article, tag, sentences, chunk_sentences(
+            article, sentences, self.settings.chunk_max_chars,
+            self.settings.chunk_overlap_sentences))
+
+    def _chunk_rows(self, articles: list[Article], plans: list[ArticlePlan],
+                    old: Manifest | None, tags: Mapping[str, str]) -> list[ChunkRecord]:
+        """The new revision's chunk table: changed articles' rows from their chunks,
+        unchanged ones' from the previous revision's table (made afresh if missing)."""
+        rows = [ChunkRecord.of(c, p.tag) for p in plans for c in p.chunks]
+        changed = {p.article.id for p in plans}
+        unchanged = {a.id: a for a in articles if a.id not in changed}
+        if old is not None and unchanged:
+            kept = [r for r in self.search_files(old.revision).read_rows()
+                    if r.article_id in unchanged and r.chunk_id.startswith(
+                        f"{r.article_id}#{tags[r.article_id]}#")]
+            rows += kept
+            for article_id in {r.article_id for r in kept}:
+                del unchanged[article_id]
+        return rows + chunk_table(unchanged, tags, self.settings.chunk_max_chars,
+                                  self.settings.chunk_overlap_sentences)
 
     def _generation_for_fresh_build(self) -> str:
         """A new generation, or that of an interrupted first build / rebuild to resume."""
-        pending = self._read_pending()
-        if self._resumable(pending, fresh=True):
-            return str(pending["generation"])  # type: ignore[index]
+        pending = read_pending(self.pending_path, self.config)
+        resumable = pending.resumable_as if pending else None
+        if resumable is not None and resumable.store == self.store and resumable.fresh:
+            return resumable.generation
         return uuid.uuid4().hex[:12]
 
-    def _start_or_resume(self, generation: str, fresh: bool, prior: dict[str, Any] | None,
-                         todo: dict[str, str]) -> dict[str, Any]:
+    def _start_or_resume(self, generation: str, fresh: bool,
+                         prior: Manifest | PriorIndex | None, todo: dict[str, str]) -> Pending:
         """The progress record of this run: an interrupted run of the same job is resumed
         (articles it finished are kept), anything else it wrote is deleted. `prior` is the
-        manifest in use (whose records must survive)."""
-        pending = self._read_pending()
-        resumable = (self._resumable(pending, fresh)
-                     and pending.get("generation") == generation)  # type: ignore[union-attr]
+        index in use (whose records must survive)."""
+        stored = read_pending(self.pending_path, self.config)
+        same = stored.resumable_as if stored else None
+        resumable = (same is not None and same.store == self.store and same.fresh is fresh
+                     and same.generation == generation)
         kept: dict[str, str] = {}
-        if pending is not None and resumable:
-            kept = {k: t for k, t in pending["done"].items() if todo.get(k) == t}
-            self._delete_tags(generation, set(pending["planned"].values()) - set(kept.values()))
-        elif pending is not None:
-            self._forget_abandoned_run(prior)
-        chunks = {k: n for k, n in (pending or {}).get("chunks", {}).items() if k in kept}
-        pending = {**self.config, "store": self.store, "generation": generation,
-                   "fresh": fresh, "planned": todo, "done": kept, "chunks": chunks}
-        self._save_pending(pending)
+        if stored is not None and resumable:
+            kept = {k: t for k, t in stored.done.items() if todo.get(k) == t}
+            self._delete_tags(generation, set(stored.planned.values()) - set(kept.values()))
+        elif stored is not None:
+            self._forget_abandoned_run(prior if isinstance(prior, Manifest) else None)
+        pending = Pending(self.config, self.store, generation, fresh, todo, kept)
+        write_json(self.pending_path, pending.to_json())
         return pending
 
-    def _forget_abandoned_run(self, current: dict[str, Any] | None) -> None:
+    def _forget_abandoned_run(self, current: Manifest | None) -> None:
         """Delete what an interrupted run wrote for a job that is no longer wanted."""
-        pending = self._read_pending()
-        if pending is None:
+        stored = read_pending(self.pending_path, self.config)
+        if stored is None:
             return
-        generation = pending.get("generation")
-        if current is not None and generation == current.get("generation"):
-            in_use = {e.get("tag") for e in current.get("articles", {}).values()}
-            in_use |= set(current.get("stale_tags", []))
-            self._delete_tags(generation, set(pending.get("planned", {}).values()) - in_use)
-        elif isinstance(generation, str) and generation != (current or {}).get("generation"):
+        generation = stored.generation
+        if current is not None and generation == current.generation:
+            in_use = {e.tag for e in current.articles.values()} | set(current.stale_tags)
+            self._delete_tags(generation, set(stored.planned.values()) - in_use)
+        elif generation is not None and generation != (current.generation if current else None):
             self._drop_generation(generation)
         self.pending_path.unlink(missing_ok=True)
 
-    def _read_pending(self) -> dict[str, Any] | None:
-        try:
-            pending = json.loads(self.pending_path.read_text(encoding="utf-8"))
-            if all(isinstance(pending.get(k), dict) for k in ("planned", "done", "chunks")):
-                return pending
-        except (OSError, ValueError, AttributeError):
-            pass
-        return None
-
-    def _save_pending(self, pending: dict[str, Any]) -> None:
-        write_json(self.pending_path, pending)
-
-    def _embed_articles(self, generation: str, articles: list[Article], tags: dict[str, str],
-                        pending: dict[str, Any], progress: bool) -> int:
-        todo = [a for a in articles if a.id not in pending["done"]]
-        plans = [(a, chunk_article(a, self.settings.chunk_max_chars,
-                                   self.settings.chunk_overlap_sentences)) for a in todo]
-        total = sum(len(chunks) + len(split_sentences(a.body)) for a, chunks in plans)
+    def _embed_articles(self, generation: str, plans: list[ArticlePlan], pending: Pending,
+                        progress: bool) -> int:
+        todo = [p for p in plans if p.article.id not in pending.done]
+        total = sum(len(p.chunks) + len(p.sentences) for p in todo)
         chunk_store = self._writable_collection(CHUNKS, generation)
         sentence_store = self._writable_collection(SENTENCES, generation)
+        done = dict(pending.done)
         embedded = 0
         with tqdm(total=total, desc="embedding", unit="text", disable=not progress,
                   file=_stderr(), dynamic_ncols=True) as bar:
             last_save = time.monotonic()
-            for article, chunks in plans:
-                tag = tags[article.id]
-                self._add_chunks(chunk_store, article, tag, chunks, bar)
-                self._add_sentences(sentence_store, article, tag, bar)
-                pending["done"][article.id] = tag
-                pending["chunks"][article.id] = len(chunks)
-                embedded += len(chunks)
+            for plan in todo:
+                self._add_chunks(chunk_store, plan, bar)
+                self._add_sentences(sentence_store, plan, bar)
+                done[plan.article.id] = plan.tag
+                embedded += len(plan.chunks)
                 if time.monotonic() - last_save >= COMMIT_SECONDS:
-                    self._save_pending(pending)
+                    write_json(self.pending_path, replace_done(pending, done).to_json())
                     last_save = time.monotonic()
-        self._save_pending(pending)
+        write_json(self.pending_path, replace_done(pending, done).to_json())
         return embedded
 
-    def _embed(self, texts: list[str], bar: tqdm) -> np.ndarray:
+    def _embed(self, texts: list[str], bar: Any) -> np.ndarray:
         size = self.embedder.batch_size
         parts = []
         for i in range(0, len(texts), size):
@@ -550,27 +559,27 @@ class ArticleIndex:
             bar.update(len(texts[i : i + size]))
         return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
-    def _add_chunks(self, store: Any, article: Article, tag: str, chunks: list[Chunk],
-                    bar: tqdm) -> None:
+    def _add_chunks(self, store: Any, plan: ArticlePlan, bar: Any) -> None:
+        """Through llama-index's ChromaVectorStore, as nodes."""
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        if not chunks:
+        if not plan.chunks:
             return
-        texts = [embedding_text(article, c.section, c.text) for c in chunks]
+        texts = [embedding_text(plan.article, c.section, c.text) for c in plan.chunks]
         vectors = self._embed(texts, bar)
         ChromaVectorStore(chroma_collection=store).add(
-            [chunk_to_node(c, tag, v) for c, v in zip(chunks, vectors, strict=True)])
+            [chunk_to_node(c, plan.tag, v) for c, v in zip(plan.chunks, vectors, strict=True)])
 
-    def _add_sentences(self, store: Any, article: Article, tag: str, bar: tqdm) -> None:
-        sentences = split_sentences(article.body)
-        if not sentences:
+    def _add_sentences(self, store: Any, plan: ArticlePlan, bar: Any) -> None:
+        if not plan.sentences:
             return
-        vectors = self._embed([article.body[s.start : s.end] for s in sentences], bar)
+        article = plan.article
+        vectors = self._embed([article.body[s.start : s.end] for s in plan.sentences], bar)
         store.add(
-            ids=[sentence_id(article.id, tag, s.start, s.end) for s in sentences],
+            ids=[sentence_id(article.id, plan.tag, s.start, s.end) for s in plan.sentences],
             embeddings=vectors,
-            metadatas=[{"article_id": article.id, "article_hash": tag, "start": s.start,
-                        "end": s.end} for s in sentences],
+            metadatas=[{"article_id": article.id, TAG_KEY: plan.tag, "start": s.start,
+                        "end": s.end} for s in plan.sentences],
         )
 
     # -- clean-up -------------------------------------------------------------------
@@ -585,7 +594,7 @@ class ArticleIndex:
             except Exception:  # no such collection: nothing to delete
                 continue
             for i in range(0, len(ordered), DELETE_BATCH):
-                collection.delete(where={"article_hash": {"$in": ordered[i : i + DELETE_BATCH]}})
+                collection.delete(where={TAG_KEY: {"$in": ordered[i : i + DELETE_BATCH]}})
 
     def _drop_generation(self, generation: str) -> None:
         for kind in (CHUNKS, SENTENCES):
@@ -615,33 +624,33 @@ class ArticleIndex:
                 self.client().delete_collection(name)
 
 
-def _plan(articles: list[Article], indexed: dict[str, Any]) -> SyncReport:
+@dataclass(frozen=True)
+class PriorIndex:
+    """What an unusable (incompatible) manifest still names, for the clean-up."""
+
+    revision: str | None
+    generation: str | None
+
+
+def replace_done(pending: Pending, done: Mapping[str, str]) -> Pending:
+    return Pending(pending.config, pending.store, pending.generation, pending.fresh,
+                   pending.planned, dict(done))
+
+
+def _plan(articles: list[Article], indexed: Mapping[str, ArticleEntry]) -> SyncReport:
     report = SyncReport()
     current = {a.id for a in articles}
     report.removed = sorted(set(indexed) - current)
     for article in articles:
         entry = indexed.get(article.id)
-        if entry and entry["hash"] == article.content_hash:
+        if entry and entry.hash == article.content_hash:
             report.unchanged.append(article.id)
         else:
             (report.updated if entry else report.added).append(article.id)
     return report
 
 
-def _store(label: object) -> str:
-    return "the embedded store" if label == "embedded" else f"the Chroma server {label}"
-
-
-def _describe(config: dict[str, Any]) -> str:
-    chunking = config.get("chunking") or {}
-    return (
-        f"embedding model {config.get('embedding_model')!r}, chunks of "
-        f"{chunking.get('max_chars')} chars with {chunking.get('overlap_sentences')} "
-        f"sentence(s) overlap (splitter v{chunking.get('splitter')}, format {config.get('format')})"
-    )
-
-
-def _stderr() -> Any:
+def _stderr() -> IO[str]:
     import sys
 
     return sys.stderr

@@ -17,7 +17,7 @@ import numpy as np
 from .answer import decline, extractive_answer
 from .corpus import Added, Article, Skipped, add_to_corpus, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
-from .index import ArticleIndex, IndexProblem, Snapshot, SyncReport
+from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
     ChatModel,
     LLMFailure,
@@ -33,13 +33,8 @@ from .llm import (
 )
 from .refusal import DeclineRule, RelevanceWeights, measure_background
 from .results import Answer, ArticleInfo, Passage
-from .retrieval import (
-    HybridRetriever,
-    Retrieval,
-    load_search_state,
-    search_state_is_current,
-    zscores,
-)
+from .retrieval import HybridRetriever, Retrieval, zscores
+from .revision import Revision
 from .sentences import candidate_sentences, score_sentences
 from .settings import Settings
 
@@ -162,23 +157,14 @@ class Assistant:
     def index_articles(self, articles: list[Article], skipped: Sequence[Skipped] = (), *,
                        rebuild: bool = False, progress: bool = True) -> SyncReport:
         """Index exactly these articles (a new revision, switched to atomically)."""
-        tokenizer = self.settings.keyword_tokenizer
-
-        def prepare(snapshot: Snapshot, replaced: str | None) -> None:
-            """Search files ready before readers switch (terms of unchanged chunks reused
-            from the revision being replaced)."""
-            if not search_state_is_current(self.index, tokenizer, snapshot.revision):
-                load_search_state(self.index, tokenizer, snapshot, reuse=replaced)
-
-        report = self.index.sync(articles, rebuild=rebuild, progress=progress, prepare=prepare)
+        report = self.index.sync(articles, rebuild=rebuild, progress=progress)
         report.skipped = list(skipped)
         return report
 
     def ensure_index(self, *, progress: bool = True) -> SyncReport | None:
         """Build or update the index when it is missing or stale; None when it was current."""
         articles, skipped = self.corpus()
-        if self.index.exists():
-            self.index.check_compatible(self.index.read_manifest())
+        self.index.check_compatible()
         if not self.index.is_stale(articles):
             return None
         if self.index.exists() and self.index.is_being_written():
@@ -195,7 +181,10 @@ class Assistant:
         revision = self._current_revision()
         with self._lock:
             if self._loaded_pair is None or self._loaded_pair[0].revision != revision:
-                retriever = HybridRetriever(self.index, self.settings, self.embedder)
+                self.index.reopen()  # see what other processes wrote since it was opened
+                loaded = Revision.load(self.index, self.index.current().snapshot(),
+                                       self.settings.keyword_tokenizer)
+                retriever = HybridRetriever(loaded, self.settings, self.embedder)
                 self._loaded_pair = (retriever, self._calibrate(retriever))
             return self._loaded_pair
 
@@ -208,7 +197,7 @@ class Assistant:
                                "run `assistant index`") from None
         key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         if self._manifest_key != key:
-            self._revision = self.index.current()["revision"]
+            self._revision = self.index.current().revision
             self._manifest_key = key
         return self._revision
 

@@ -10,39 +10,25 @@ Japanese text) gets no BM25 matches, so dense alone decides, as it should.
 
 from __future__ import annotations
 
-import bisect
-import json
-import os
-import shutil
-import threading
 import time
-from collections.abc import Collection
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .corpus import Article
 from .embeddings import Embedder
-from .index import CHUNKS, PAGE, SENTENCES, ArticleIndex, Snapshot, embedding_text, sentence_id
 from .keyword import KeywordIndex
+from .manifest import TAG_KEY
 from .results import Passage
+from .revision import ChunkRecord, Revision
 from .settings import Settings
+
+__all__ = ["CANDIDATES", "ChunkRecord", "HybridRetriever", "Retrieval", "Revision",
+           "Stopwatch", "zscores"]
 
 CANDIDATES = 50
 OTHER_VERSIONS_MARGIN = 20  # extra dense hits asked for: records of other revisions are skipped
-SENTENCE_VECTOR_CACHE = 50_000  # ~77 MB of 384-dim float32 vectors at most
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    chunk_id: str
-    article_id: str
-    section: str
-    start: int
-    end: int
-    text: str
-    sentences: tuple[tuple[int, int], ...]
 
 
 @dataclass
@@ -75,123 +61,24 @@ def zscores(values: np.ndarray) -> np.ndarray:
     std = float(values.std())
     if std < 1e-9:
         return np.zeros_like(values)
-    return (values - values.mean()) / std
-
-
-def load_search_state(index: ArticleIndex, tokenizer: str, snapshot: Snapshot,
-                      reuse: str | None = None) -> tuple[list[ChunkRecord], KeywordIndex]:
-    """The chunk table and BM25 index of a revision: read from its search folder when they
-    were built with this tokenizer, else built from Chroma and saved (reusing the terms of
-    the `reuse` revision's unchanged chunks).
-
-    Building means tokenizing every chunk (SudachiPy: ~1 M characters/s), which at 100k
-    chunks would take half a minute at every start; reading the saved files does not."""
-    revision = snapshot.revision
-    folder = index.search_path(revision)
-    if search_state_is_current(index, tokenizer, revision):
-        try:
-            chunks = [ChunkRecord(**{**c, "sentences": tuple(map(tuple, c["sentences"]))})
-                      for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8"))]
-            return chunks, KeywordIndex.load(folder)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # damaged: rebuild below
-    articles = index.read_articles(revision)
-    chunks = load_chunks(index, snapshot)
-    known = KeywordIndex.saved_terms(index.search_path(reuse), tokenizer) if reuse else None
-    keyword = KeywordIndex(
-        [embedding_text(articles[c.article_id], c.section, c.text) for c in chunks], tokenizer,
-        known_terms=known)
-    _save_search_state(folder, revision, tokenizer, chunks, keyword)
-    return chunks, keyword
-
-
-def search_state_is_current(index: ArticleIndex, tokenizer: str, revision: str) -> bool:
-    try:
-        state = json.loads((index.search_path(revision) / "state.json").read_text(
-            encoding="utf-8"))
-        return state["revision"] == revision and state["tokenizer"] == tokenizer
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-
-
-def _save_search_state(folder: Path, revision: str | None, tokenizer: str,
-                       chunks: list[ChunkRecord], keyword: KeywordIndex) -> None:
-    """Write next to the index, then swap in; a failure only costs a rebuild next time."""
-    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
-    try:
-        shutil.rmtree(tmp, ignore_errors=True)
-        keyword.save(tmp)
-        (tmp / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks],
-                                                    ensure_ascii=False), encoding="utf-8")
-        (tmp / "state.json").write_text(json.dumps({"revision": revision,
-                                                    "tokenizer": tokenizer}), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def load_chunks(index: ArticleIndex, snapshot: Snapshot) -> list[ChunkRecord]:
-    """Every chunk of a revision (records of other revisions skipped), in a stable order
-    (article, then position)."""
-    collection = index.collection(CHUNKS, snapshot.generation)
-    ids: list[str] = []
-    documents: list[str] = []
-    metadatas: list[dict] = []
-    while True:  # in pages: one get() of ~100k records exceeds SQLite's variable limit
-        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=len(ids))
-        ids += page["ids"]
-        documents += page["documents"]
-        metadatas += page["metadatas"]
-        if len(page["ids"]) < PAGE:
-            break
-    records = []
-    for chunk_id, text, meta in zip(ids, documents, metadatas, strict=True):
-        if snapshot.tags.get(str(meta["article_id"])) != meta.get("article_hash"):
-            continue  # another version of the article (older, or being written)
-        node = json.loads(meta.get("_node_content") or "{}")
-        records.append(
-            ChunkRecord(
-                chunk_id=chunk_id,
-                article_id=str(meta["article_id"]),
-                section=str(meta.get("section", "")),
-                start=int(node.get("start_char_idx") or 0),
-                end=int(node.get("end_char_idx") or 0),
-                text=text or "",
-                sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))),
-            )
-        )
-    records.sort(key=lambda r: (r.article_id, r.start, r.end))
-    return records
+    scaled: np.ndarray = (values - values.mean()) / std
+    return scaled
 
 
 class HybridRetriever:
-    """Searches one loaded index; cheap to query, built once per index version."""
+    """Searches one loaded revision (`Revision`); cheap to query. Articles, chunks, the
+    keyword index and sentence navigation are the revision's."""
 
-    def __init__(self, index: ArticleIndex, settings: Settings, embedder: Embedder) -> None:
+    def __init__(self, loaded: Revision, settings: Settings, embedder: Embedder) -> None:
+        self.loaded = loaded
         self.settings = settings
         self.embedder = embedder
-        index.reopen()  # see the records other processes wrote since the store was opened
-        snapshot = index.snapshot(index.current())
-        self.revision = snapshot.revision
-        self.generation = snapshot.generation
-        self.tags = snapshot.tags
-        self.articles: dict[str, Article] = index.read_articles(self.revision)
-        self.chunks, self.keyword = load_search_state(index, settings.keyword_tokenizer,
-                                                      snapshot)
-        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
-        self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
-        for i, c in enumerate(self.chunks):
-            spans = self._sentences_of.setdefault(c.article_id, [])
-            spans.extend((start, end, i) for start, end in c.sentences)
-        for spans in self._sentences_of.values():
-            spans.sort()
-        self._article_of = np.array([c.article_id for c in self.chunks], dtype=object)
-        self.chunk_store = index.collection(CHUNKS, snapshot.generation)
-        self._sentence_cache: dict[str, np.ndarray] = {}
-        self._cache_lock = threading.Lock()
-        self.embedder_dim = len(embedder.embed_query("次元 dimension"))
-        self.sentence_store = index.collection(SENTENCES, snapshot.generation)
+        self.revision = loaded.revision
+        self.generation = loaded.generation
+        self.tags = loaded.tags
+        self.articles: Mapping[str, Article] = loaded.articles
+        self.chunks: list[ChunkRecord] = loaded.chunks
+        self.keyword: KeywordIndex = loaded.keyword
 
     def dense_search(
         self, vector: np.ndarray, n: int, article_ids: Collection[str] | None = None
@@ -206,20 +93,20 @@ class HybridRetriever:
         asked = n + OTHER_VERSIONS_MARGIN
         found, returned = self._nearest_live(vector, asked, n, where)
         if len(found) < n and returned == asked:  # crowded out by another revision's records
-            live = {"article_hash": {"$in": sorted(set(self.tags.values()))}}
+            live = {TAG_KEY: {"$in": sorted(set(self.tags.values()))}}
             found, _ = self._nearest_live(vector, n, n,
                                           live if where is None else {"$and": [where, live]})
         return found
 
-    def _nearest_live(self, vector: np.ndarray, asked: int, n: int, where: dict | None
-                      ) -> tuple[dict[int, float], int]:
+    def _nearest_live(self, vector: np.ndarray, asked: int, n: int,
+                      where: Mapping[str, object] | None) -> tuple[dict[int, float], int]:
         """The n nearest chunks of this revision among the `asked` nearest records."""
-        result = self.chunk_store.query(query_embeddings=[vector.tolist()], n_results=asked,
+        result = self.loaded.chunk_store.query(query_embeddings=[vector.tolist()], n_results=asked,
                                         where=where, include=["distances"])
         found: dict[int, float] = {}
         for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
-            if chunk_id in self.position and len(found) < n:  # skip other versions' records
-                found[self.position[chunk_id]] = 1.0 - distance  # cosine distance = 1 - cos
+            if chunk_id in self.loaded.position and len(found) < n:  # skip other versions' records
+                found[self.loaded.position[chunk_id]] = 1.0 - distance  # cosine distance = 1 - cos
         return found, len(result["ids"][0])
 
     def keyword_search(
@@ -227,7 +114,7 @@ class HybridRetriever:
     ) -> np.ndarray:
         scores = self.keyword.scores(query)
         if article_ids is not None:
-            scores = np.where(np.isin(self._article_of, list(article_ids)), scores, 0.0)
+            scores = np.where(np.isin(self.loaded.article_of, list(article_ids)), scores, 0.0)
         return scores
 
     def retrieve(
@@ -256,7 +143,7 @@ class HybridRetriever:
                  + self.settings.keyword_weight * zscores(keyword_scores))
         ranked = np.argsort(-fused, kind="stable")[:top_k]
         passages = [
-            self._passage(order[r], float(fused[r]), float(dense_scores[r]),
+            self.loaded.passage(order[r], float(fused[r]), float(dense_scores[r]),
                           float(keyword_scores[r]))
             for r in ranked
         ]
@@ -276,56 +163,12 @@ class HybridRetriever:
     def neighbour_sentences(self, article_id: str, start: int, end: int
                             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         """The spans of the article sentences just before and just after [start, end)."""
-        spans = self._sentences_of.get(article_id, [])
-        i = bisect.bisect_left(spans, (start, end, -1))
-        before = next((s[:2] for s in reversed(spans[:i]) if s[1] <= start), None)
-        after = next((s[:2] for s in spans[i:] if s[0] >= end), None)
-        return before, after
+        return self.loaded.neighbour_sentences(article_id, start, end)
 
     def following_sentences(self, article_id: str, end: int, n: int) -> list[Passage]:
         """The next n sentences of an article after offset `end`, each with its chunk."""
-        found: list[Passage] = []
-        seen: set[tuple[int, int]] = set()
-        for start, stop, position in self._sentences_of.get(article_id, []):
-            if start >= end and (start, stop) not in seen and len(found) < n:
-                seen.add((start, stop))
-                passage = self._passage(position, 0.0, 0.0, 0.0)
-                found.append(replace(passage, sentences=((start, stop),)))
-        return found
-
-    def _passage(self, position: int, score: float, dense: float, keyword: float) -> Passage:
-        chunk = self.chunks[position]
-        article = self.articles[chunk.article_id]
-        return Passage(
-            chunk_id=chunk.chunk_id,
-            article_id=chunk.article_id,
-            title=article.title,
-            section=chunk.section,
-            published=article.published,
-            start=chunk.start,
-            end=chunk.end,
-            text=chunk.text,
-            sentences=chunk.sentences,
-            score=round(score, 4),
-            dense_score=round(dense, 4),
-            keyword_score=round(keyword, 4),
-        )
+        return self.loaded.following_sentences(article_id, end, n)
 
     def sentence_vectors(self, keys: list[tuple[str, int, int]]) -> np.ndarray:
-        """Stored vectors of sentences (article_id, start, end), in the order asked.
-
-        Vectors read once are kept (up to SENTENCE_VECTOR_CACHE): the same sentences are
-        candidates again and again."""
-        ids = [sentence_id(a, self.tags.get(a, ""), start, end) for a, start, end in keys]
-        missing = [i for i in ids if i not in self._sentence_cache]
-        if missing:
-            data = self.sentence_store.get(ids=missing, include=["embeddings"])
-            with self._cache_lock:  # questions may be answered in several threads
-                for key, vector in zip(data["ids"], data["embeddings"], strict=True):
-                    self._sentence_cache[key] = np.asarray(vector, dtype=np.float32)
-                while len(self._sentence_cache) > SENTENCE_VECTOR_CACHE:
-                    self._sentence_cache.pop(next(iter(self._sentence_cache)))
-        dim = self.embedder_dim
-        zero = np.zeros(dim, dtype=np.float32)
-        return np.array([self._sentence_cache.get(i, zero) for i in ids],
-                        dtype=np.float32).reshape(len(ids), dim)
+        """Stored vectors of sentences (article_id, start, end), in the order asked."""
+        return self.loaded.sentence_vectors(keys)

