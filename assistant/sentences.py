@@ -40,7 +40,12 @@ ranked by e5 similarity alone. (SudachiPy maps some English words onto Japanese 
 "news" → ニュース, "deal" → ディール, so an English question often shares a term or two;
 such thin overlaps misled the trees. On the 11 hand-written English seed questions the
 expected fact is in a citation for 8 and in [1] for 6 this way, against 7 and 5 when the
-trees ranked every question sharing a term; bench/RESULTS.md.)
+trees ranked every question sharing a term; bench/RESULTS.md.) The question's language
+is detected once, by the caller (qa.Assistant.ask_stream), and passed in.
+
+The answer's sentences (choose_sentences) are the best few or, when the best announces a
+list (「次のような内容が含まれていた。」, "…:"), it and the article sentences that follow
+it; citations.py turns them into citations.
 """
 
 from __future__ import annotations
