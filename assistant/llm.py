@@ -223,13 +223,11 @@ def _markers(text: str) -> list[re.Match[str]]:
 
 def _leading_markers_end(piece: str) -> int:
     """Where the markers (and spaces) that open a piece end; 0 when it opens with none."""
-    at = len(piece) - len(piece.lstrip())
     end = 0
     for marker in _markers(piece):
-        if marker.start() != at:
+        if piece[end : marker.start()].strip():
             break
         end = marker.end()
-        at = end + len(piece[end:]) - len(piece[end:].lstrip())
     return end
 
 
