@@ -4,10 +4,19 @@ The model gets the retrieved passages numbered [1]…[k] (title, section, text) 
 conversation, and the question; it must answer only from the passages, in the question's
 language, ending each sentence with the numbers of the passages it rests on, or reply
 NOT_IN_ARTICLES. Its reply is then checked, sentence by sentence:
-- a marker naming no given passage is removed;
-- each remaining marker becomes a citation whose quote is the sentence of that passage
-  that best supports the answer sentence (e5 similarity plus shared bigrams), an exact
-  span of the article as in the extractive mode; markers are renumbered in order;
+- a *marker* is a bracket — [ ], ［ ］ or 【 】 — holding only digits (ASCII or
+  full-width), commas (, ， 、), spaces and minus signs, with at least one digit: [1],
+  [1, 2], ［１］, 【2】, [-1], [0], [2025]. Models write passage numbers in all of these
+  forms, and a bracket of bare numbers in an answer about passages [1]…[k] is a citation
+  attempt even when it looks like a year. A marker is kept when every number in it is a
+  given passage's (1…k): [1,2,3] then cites like [1][2][3]. Any other marker ([0], [-1],
+  [99999999999], [2025] with five passages, [1,99]) is removed from the text and counted
+  in the answer's notice; it is never half-kept, since a list naming a passage that
+  doesn't exist is not evidence for the ones that do. A bracket holding anything else
+  ("[sic]", "[the envoy]") is the model's text and stays;
+- each kept marker becomes a citation whose quote is the sentence of that passage that
+  best supports the answer sentence (citations.SupportFinder), an exact span of the
+  article as in the extractive mode; markers are renumbered in order (citations.py);
 - a sentence left without a marker is flagged `unsupported`.
 A reply with no supported sentence at all, an error, or no first token within the
 configured time raises LLMFailure, and the service falls back to the extractive answer
@@ -21,19 +30,23 @@ import queue
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
+from .citations import CitationList, SupportFinder
 from .results import AnswerSentence, Citation, Passage
 from .settings import Settings
 
 NOT_COVERED = "NOT_IN_ARTICLES"
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+# A bracket of digits, commas, spaces and minus signs (a marker when it has a digit).
+_BRACKETED_NUMBERS = re.compile(r"[\[［【]([0-9０-９,，、\-−－ \t\u3000]+)[\]］】]")
+_MARKER_WITH_SPACE = re.compile(r"[ \t\u3000]*" + _BRACKETED_NUMBERS.pattern)
+_DIGIT = re.compile(r"[0-9０-９]")
+_NUMBER_SEPARATOR = re.compile(r"[,、\s]+")
+MAX_MARKER_DIGITS = 6  # a longer number names no passage (and int() refuses > 4300 digits)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.])(?=\s)")
-_LEADING_MARKERS = re.compile(r"^\s*((?:\[\d{1,3}\]\s*)+)")
 
 SYSTEM_PROMPT = """You answer questions about news articles using ONLY the numbered passages \
 the user gives you.
@@ -194,20 +207,46 @@ def split_answer(text: str) -> list[str]:
     pieces = [p for p in _SENTENCE_END.split(text.strip()) if p and p.strip()]
     sentences: list[str] = []
     for piece in pieces:
-        markers = _LEADING_MARKERS.match(piece)
-        if markers and sentences:
-            sentences[-1] += markers.group(1).strip()
-            piece = piece[markers.end():]
+        markers_end = _leading_markers_end(piece)
+        if markers_end and sentences:
+            sentences[-1] += piece[:markers_end].strip()
+            piece = piece[markers_end:]
         if piece.strip():
             sentences.append(piece.strip())
     return sentences
+
+
+def _markers(text: str) -> list[re.Match[str]]:
+    """The markers in the text (see the module docstring)."""
+    return [m for m in _BRACKETED_NUMBERS.finditer(text) if _DIGIT.search(m.group(1))]
+
+
+def _leading_markers_end(piece: str) -> int:
+    """Where the markers (and spaces) that open a piece end; 0 when it opens with none."""
+    end = 0
+    for marker in _markers(piece):
+        if piece[end : marker.start()].strip():
+            break
+        end = marker.end()
+    return end
+
+
+def marker_numbers(marker: str, passages: int) -> list[int] | None:
+    """The passage numbers a marker's content names ("1, 2", "１", "2、3"), or None when
+    any of them is not one of 1…passages."""
+    tokens = [t for t in _NUMBER_SEPARATOR.split(unicodedata.normalize("NFKC", marker)) if t]
+    if not tokens or not all(t.isascii() and t.isdigit() and len(t) <= MAX_MARKER_DIGITS
+                             for t in tokens):
+        return None
+    numbers = [int(t) for t in tokens]
+    return numbers if all(1 <= n <= passages for n in numbers) else None
 
 
 def says_not_covered(text: str) -> bool:
     return NOT_COVERED in text or NOT_COVERED.replace("_", " ").lower() in text.lower()
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckedAnswer:
     text: str
     citations: list[Citation]
@@ -215,40 +254,37 @@ class CheckedAnswer:
     removed_markers: int
 
 
-SupportFinder = Callable[[str, Passage], tuple[int, int]]
-
-
-def check_answer(reply: str, passages: list[Passage], best_support: SupportFinder,
-                 body_of: Callable[[str], str], language: str) -> CheckedAnswer:
-    """Keep only markers that name a given passage; cite for each the passage sentence
-    that best supports the answer sentence; flag sentences left without a marker."""
-    citations: list[Citation] = []
-    numbers: dict[tuple[str, int, int], int] = {}
+def check_answer(reply: str, passages: list[Passage], support: SupportFinder,
+                 language: str) -> CheckedAnswer:
+    """Keep only markers whose every number names a given passage; cite for each the
+    passage sentence that best supports the answer sentence; flag sentences left without
+    a marker (see the module docstring)."""
+    cited = CitationList(support.body_of)
     sentences: list[AnswerSentence] = []
     removed = 0
     for raw in split_answer(reply):
-        claim = re.sub(r"\s+([.,!?;:。、！？])", r"\1", _MARKER.sub("", raw)).strip()
-        cited: list[int] = []
-        for number in dict.fromkeys(int(m) for m in _MARKER.findall(raw)):
-            if not 1 <= number <= len(passages):
-                removed += 1
-                continue
+        claim = _claim(raw)
+        named: list[int] = []
+        for marker in _markers(raw):
+            numbers = marker_numbers(marker.group(1), len(passages))
+            removed += numbers is None
+            named += numbers or []
+        numbered: list[int] = []
+        for number in dict.fromkeys(named):
             passage = passages[number - 1]
-            start, end = best_support(claim, passage)
-            key = (passage.article_id, start, end)
-            if key not in numbers:
-                numbers[key] = len(citations) + 1
-                citations.append(Citation(
-                    n=numbers[key], article_id=passage.article_id, title=passage.title,
-                    section=passage.section, published=passage.published, text=passage.text,
-                    quote=body_of(passage.article_id)[start:end], start=start, end=end,
-                    score=passage.score, passage_start=passage.start))
-            if numbers[key] not in cited:
-                cited.append(numbers[key])
+            n = cited.cite(passage, *support.best_support(claim, passage))
+            if n not in numbered:
+                numbered.append(n)
         if claim:
-            sentences.append(AnswerSentence(claim, tuple(cited), unsupported=not cited))
-    text = _join(sentences, language)
-    return CheckedAnswer(text, citations, sentences, removed)
+            sentences.append(AnswerSentence(claim, tuple(numbered), unsupported=not numbered))
+    return CheckedAnswer(_join(sentences, language), cited.citations, sentences, removed)
+
+
+def _claim(raw: str) -> str:
+    """An answer sentence without its markers (nor the spaces before them)."""
+    without = _MARKER_WITH_SPACE.sub(lambda m: "" if _DIGIT.search(m.group(1)) else m.group(0),
+                                     raw)
+    return re.sub(r"\s+([.,!?;:。、！？])", r"\1", without).strip()
 
 
 def _join(sentences: list[AnswerSentence], language: str) -> str:
@@ -268,18 +304,3 @@ def _attach(claim: str, markers: str) -> str:
     if claim.endswith((".", "!", "?")) and not claim.endswith("..."):
         return f"{claim[:-1].rstrip()} {markers}{claim[-1]}"
     return f"{claim}{markers}"
-
-
-def support_scores(claim_vector: np.ndarray, sentence_vectors: np.ndarray,
-                   claim: str, sentences: list[str]) -> np.ndarray:
-    """How well each passage sentence supports a claim: e5 cosine plus the share of the
-    claim's character bigrams it contains (which decides between near ties in the same
-    language)."""
-    grams = _bigrams(claim)
-    overlap = np.array([len(grams & _bigrams(s)) / (len(grams) or 1) for s in sentences])
-    return sentence_vectors @ claim_vector + 0.5 * overlap
-
-
-def _bigrams(text: str) -> set[str]:
-    text = re.sub(r"\s+", "", text.lower())
-    return {text[i : i + 2] for i in range(len(text) - 1)}

@@ -12,16 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
-
 from .answer import decline, extractive_answer
+from .citations import SupportFinder
 from .corpus import Added, Article, Skipped, add_to_corpus, detect_language, load_corpus
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
     ChatModel,
     LLMFailure,
-    SupportFinder,
     check_answer,
     clean_rewritten_query,
     create_chat_model,
@@ -29,13 +27,11 @@ from .llm import (
     guarded,
     rewrite_messages,
     says_not_covered,
-    support_scores,
 )
 from .refusal import DeclineRule, RelevanceWeights, measure_background
-from .results import Answer, ArticleInfo, Passage
-from .retrieval import HybridRetriever, Retrieval, zscores
+from .results import Answer, ArticleInfo
+from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
-from .sentences import candidate_sentences, score_sentences
 from .settings import Settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -47,7 +43,6 @@ _FOLLOW_UP = re.compile(
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
 _SHORT_QUESTION = 12
 HISTORY_TURN_CHARS = 500
-CLAIM_WEIGHT = 1.0  # the claim's similarity, against the question-based sentence score
 MAX_HISTORY_TURNS = 1_000
 MAX_HISTORY_CHARS = 1_000_000
 
@@ -280,7 +275,7 @@ class Assistant:
             found = retriever.retrieve(query, top_k, article_ids)
         started = time.perf_counter()
         notice = None
-        if rule.declines(found, strip_markup(question)):
+        if rule.declines(found, strip_markup(question), language):
             answer = decline(question, query, language, found.passages)
         else:
             if self.settings.llm_url:
@@ -342,8 +337,8 @@ class Assistant:
             answer.mode = "llm"
             return answer
         checked = check_answer(reply, found.passages,
-                               self._support_finder(retriever, found, query),
-                               lambda a: retriever.articles[a].body, language)
+                               self._support_finder(retriever, found, query, question, language),
+                               language)
         if not any(not s.unsupported for s in checked.sentences):
             raise LLMFailure("its answer cited none of the passages")
         notice = None
@@ -352,25 +347,14 @@ class Assistant:
         return Answer(question, query, checked.text, False, checked.citations, language,
                       found.passages, mode="llm", notice=notice, sentences=checked.sentences)
 
-    def _support_finder(self, retriever: HybridRetriever, found: Retrieval,
-                        query: str) -> SupportFinder:
-        """For a claim citing a passage: the passage sentence that best supports it, by
-        the extractive answer's scoring for the question (answer type, overlap, …) plus the
-        claim's own similarity to each sentence."""
-        def best_support(claim: str, passage: Passage) -> tuple[int, int]:
-            candidates = candidate_sentences([passage])
-            body = retriever.articles[passage.article_id].body
-            vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end)
-                                                  for c in candidates])
-            for_question = score_sentences(query, found.query_vector, candidates, vectors,
-                                           retriever)
-            claim_vector = self.embedder.embed_passages([claim])[0]  # like the stored ones
-            for_claim = support_scores(claim_vector, vectors, claim,
-                                       [body[c.start : c.end] for c in candidates])
-            best = candidates[int(np.argmax(for_question + CLAIM_WEIGHT * zscores(for_claim)))]
-            return best.start, best.end
-
-        return best_support
+    def _support_finder(self, retriever: HybridRetriever, found: Retrieval, query: str,
+                        question: str, language: str) -> SupportFinder:
+        """What finds the passage sentence supporting each claim (citations.py), scoring
+        sentences for the search query, in the question's language unless the query is
+        another text (a follow-up joined to or rewritten from the conversation)."""
+        query_language = language if query == question else detect_language(query)
+        return SupportFinder(retriever, self.embedder, query, query_language,
+                             found.query_vector)
 
 
 def fallback_notice(reason: str, language: str) -> str:

@@ -29,8 +29,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .corpus import detect_language
-
 if TYPE_CHECKING:
     from .retrieval import HybridRetriever, Retrieval
 
@@ -83,16 +81,17 @@ class DeclineRule:
     z_same: float
     z_cross: float
 
-    def z(self, found: Retrieval, question: str) -> float:
-        """How far above this language's background the best match is, in std units."""
-        language = detect_language(question)
+    def z(self, found: Retrieval, language: str) -> float:
+        """How far above the background of the question's language the best match is, in
+        std units."""
         bg = self.backgrounds.get(language) or self.backgrounds["en"]
         return (relevance(found, self.weights) - bg.mean) / bg.std
 
-    def declines(self, found: Retrieval, question: str) -> bool:
+    def declines(self, found: Retrieval, question: str, language: str) -> bool:
+        """Whether to decline; `language` is the question's, detected once by the caller."""
         if not found.passages:
             return True
-        same = detect_language(question) == self.corpus_language
+        same = language == self.corpus_language
         if not same and len(_WORD.findall(question)) < MIN_CROSS_LANGUAGE_WORDS:
             return True  # "x", "hello", "test": e5 finds every short string similar
-        return self.z(found, question) < (self.z_same if same else self.z_cross)
+        return self.z(found, language) < (self.z_same if same else self.z_cross)

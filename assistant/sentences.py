@@ -40,7 +40,12 @@ ranked by e5 similarity alone. (SudachiPy maps some English words onto Japanese 
 "news" → ニュース, "deal" → ディール, so an English question often shares a term or two;
 such thin overlaps misled the trees. On the 11 hand-written English seed questions the
 expected fact is in a citation for 8 and in [1] for 6 this way, against 7 and 5 when the
-trees ranked every question sharing a term; bench/RESULTS.md.)
+trees ranked every question sharing a term; bench/RESULTS.md.) The question's language
+is detected once, by the caller (qa.Assistant.ask_stream), and passed in.
+
+The answer's sentences (choose_sentences) are the best few or, when the best announces a
+list (「次のような内容が含まれていた。」, "…:"), it and the article sentences that follow
+it; citations.py turns them into citations.
 """
 
 from __future__ import annotations
@@ -50,12 +55,12 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .corpus import detect_language
 from .keyword import KeywordIndex, named_things
 from .results import Passage
 from .retrieval import HybridRetriever
@@ -70,7 +75,7 @@ FEATURES = (
 )
 
 DEMONSTRATIVE = re.compile(r"^(?:これ|それ|この|その|同|こう|そう|彼|彼女|ここ|そこ)")
-LEAD_IN = re.compile(r"(?:次の|以下の|下記の).{0,20}[。：:]$|[：:]$")
+_LEAD_IN = re.compile(r"(?:次の|以下の|下記の).{0,20}[。：:]$|[：:]$")  # a list follows
 _DATE = re.compile(
     r"\d|[〇一二三四五六七八九十百千]+(?:年|月|日)|世紀|年代|時代|旬|昭和|平成|令和|明治|大正"
 )
@@ -128,7 +133,8 @@ class TreeEnsemble:
     """Gradient-boosted trees (fitted with scikit-learn by bench/fit_sentences.py, saved as
     plain arrays) evaluated with numpy: all trees walked at once, one level per step."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
+        """`data`: the "trees" object of sentence_model.json (lists of numbers), read once."""
         self.feature = np.array(data["feature"], dtype=np.int64)
         self.threshold = np.array(data["threshold"], dtype=np.float64)
         self.value = np.array(data["value"], dtype=np.float64)
@@ -147,7 +153,8 @@ class TreeEnsemble:
         for _ in range(self.depth - 1):  # a tree of depth d is d - 1 steps from root to leaf
             go_left = x[rows, self.feature[node]] <= self.threshold[node]
             node = np.where(go_left, self.left[node], self.right[node])
-        return self.baseline + self.value[node].sum(axis=1)
+        scores: np.ndarray = self.baseline + self.value[node].sum(axis=1)
+        return scores
 
 
 @functools.cache
@@ -292,7 +299,7 @@ def scaled(values: np.ndarray) -> np.ndarray:
 def _antecedent(context: CandidateContext, overlap: Overlap) -> float:
     """How well the sentence this one continues (これ…, a list after 次の…：) fits."""
     previous = context.previous
-    if previous and (DEMONSTRATIVE.match(context.text) or LEAD_IN.search(previous)):
+    if previous and (DEMONSTRATIVE.match(context.text) or announces_list(previous)):
         return overlap.of(previous)[0]
     return 0.0
 
@@ -370,31 +377,83 @@ def rank_sentences(features: np.ndarray, contexts: list[CandidateContext],
     return [int(i) for i in np.argsort(-scores, kind="stable")]
 
 
-def _described(question: str, question_vector: np.ndarray, candidates: list[Candidate],
-               sentence_vectors: np.ndarray, retriever: HybridRetriever
-               ) -> tuple[np.ndarray, list[CandidateContext], bool]:
-    """Features and contexts of the candidates, and whether the trees can rank them: the
-    question is in the language of the top candidate's article and shares a term with
-    some candidate (see the module docstring)."""
+@dataclass(frozen=True, eq=False)
+class DescribedCandidates:
+    """The candidates as the scorer sees them: one row of FEATURES each, their contexts,
+    and whether the trees can rank them (the question is in the language of the top
+    candidate's article and shares a term with some candidate; see the module docstring)."""
+
+    features: np.ndarray
+    contexts: list[CandidateContext]
+    trees_apply: bool
+
+    def scores(self) -> np.ndarray:
+        return candidate_scores(self.features, self.contexts, self.trees_apply)
+
+    def ranking(self) -> list[int]:
+        return rank_sentences(self.features, self.contexts, trees_apply=self.trees_apply)
+
+
+def describe_candidates(question: str, language: str, question_vector: np.ndarray,
+                        candidates: list[Candidate], sentence_vectors: np.ndarray,
+                        retriever: HybridRetriever) -> DescribedCandidates:
+    """Features and contexts of the candidates for a question in `language` (detected
+    once, by the caller)."""
     contexts = candidate_contexts(candidates, retriever)
     overlap = Overlap(question, retriever.keyword)
     features = sentence_features(question, contexts, sentence_vectors @ question_vector,
                                  retriever.keyword, overlap)
     same_language = bool(candidates) and (
-        detect_language(question) == retriever.articles[candidates[0].article_id].language)
-    return features, contexts, same_language and any(any(overlap.of(c.text)) for c in contexts)
+        language == retriever.articles[candidates[0].article_id].language)
+    shares_a_term = any(any(overlap.of(c.text)) for c in contexts)
+    return DescribedCandidates(features, contexts, same_language and shares_a_term)
 
 
-def score_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],
-                    sentence_vectors: np.ndarray, retriever: HybridRetriever) -> np.ndarray:
+def score_sentences(question: str, language: str, question_vector: np.ndarray,
+                    candidates: list[Candidate], sentence_vectors: np.ndarray,
+                    retriever: HybridRetriever) -> np.ndarray:
     """Each candidate's score (see candidate_scores)."""
-    return candidate_scores(*_described(question, question_vector, candidates,
-                                        sentence_vectors, retriever))
+    return describe_candidates(question, language, question_vector, candidates,
+                               sentence_vectors, retriever).scores()
 
 
-def best_sentences(question: str, question_vector: np.ndarray, candidates: list[Candidate],
-                   sentence_vectors: np.ndarray, retriever: HybridRetriever) -> list[int]:
+def best_sentences(question: str, language: str, question_vector: np.ndarray,
+                   candidates: list[Candidate], sentence_vectors: np.ndarray,
+                   retriever: HybridRetriever) -> list[int]:
     """Candidate indices, best first (see rank_sentences)."""
-    features, contexts, trees_apply = _described(question, question_vector, candidates,
-                                            sentence_vectors, retriever)
-    return rank_sentences(features, contexts, trees_apply=trees_apply)
+    return describe_candidates(question, language, question_vector, candidates,
+                               sentence_vectors, retriever).ranking()
+
+
+def announces_list(text: str) -> bool:
+    """Whether a sentence announces a list (「次のような内容が含まれていた。」, "…:")."""
+    return bool(_LEAD_IN.search(text))
+
+
+def choose_sentences(question: str, language: str, question_vector: np.ndarray,
+                     passages: list[Passage], retriever: HybridRetriever, max_sentences: int
+                     ) -> list[Candidate]:
+    """The answer's sentences, likeliest first: the best `max_sentences` candidates or,
+    when the best announces a list, it and the article sentences that follow it (each
+    with a retrieved passage holding it, else its own chunk)."""
+    candidates = candidate_sentences(passages)
+    if not candidates:
+        return []
+    vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
+    ranked = best_sentences(question, language, question_vector, candidates, vectors,
+                            retriever)
+    best = candidates[ranked[0]]
+    if not announces_list(retriever.articles[best.article_id].body[best.start : best.end]):
+        return [candidates[i] for i in ranked[:max_sentences]]
+    return [best] + [_continuation(p, best, passages) for p in
+                     retriever.following_sentences(best.article_id, best.end, max_sentences - 1)]
+
+
+def _continuation(sentence: Passage, lead_in: Candidate, passages: list[Passage]) -> Candidate:
+    """A sentence continuing the lead-in, with a retrieved passage holding it (else its own
+    chunk, given the lead-in's relevance rather than none)."""
+    start, end = sentence.sentences[0]
+    holder = next((p for p in passages if p.article_id == sentence.article_id
+                   and p.start <= start and end <= p.end), None)
+    passage = holder or replace(sentence, score=lead_in.passage.score)
+    return Candidate(sentence.article_id, start, end, passage, lead_in.rank)

@@ -12,6 +12,9 @@ def assert_citations_exact(seed_assistant, answer):
     for c in answer.citations:
         assert c.quote == articles[c.article_id].body[c.start : c.end]
         assert c.quote in c.text
+        body = articles[c.article_id].body
+        assert body[c.passage_start : c.passage_start + len(c.text)] == c.text
+        assert c.passage_start <= c.start and c.end <= c.passage_start + len(c.text)
         assert f"[{c.n}]" in answer.answer
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
 
@@ -89,7 +92,7 @@ def test_json_contract(seed_assistant):
                           "notice", "sentences"]
     assert list(data["citations"][0]) == [
         "n", "article_id", "title", "section", "published", "text", "quote", "start", "end",
-        "score",
+        "score", "passage_start",
     ]
     assert data["mode"] == "extractive" and data["notice"] is None
     assert [s["citations"] for s in data["sentences"]] == [[c["n"]] for c in data["citations"]]

@@ -181,3 +181,56 @@ def test_cli_done_when_with_a_server_and_without(llm, seed_index_dir, tmp_path):
     data = json.loads(down.stdout)
     assert data["mode"] == "extractive" and "could not be reached" in data["notice"]
     assert_citations_hold(data)
+
+
+# --- citation markers a model may write -------------------------------------------------
+
+FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def other_number(request, n: int) -> int:
+    """A passage number other than n (a second passage to cite)."""
+    return next(m for m in sorted(passages_of(request)) if m != n)
+
+
+@pytest.mark.parametrize("bad", ["[0]", "[-1]", "[99999999999]", "[ 7 ]", "［９］", "【-3】",
+                                 "[2025]", "[1,99]", "[1, 2, 99]"])
+def test_a_bracket_that_is_not_valid_passage_numbers_is_removed_and_counted(
+        llm, seed_index_dir, bad):
+    llm.answer = lambda r: Reply(f"Witkoff spoke with Ushakov [{number_of(r, 'ウシャコフ')}]. "
+                                 f"The call was leaked {bad}.")
+    data = llm_assistant(seed_index_dir, llm.url, top_k=5).ask(WHO_EN).to_dict()
+    assert data["answer"] == "Witkoff spoke with Ushakov [1]. The call was leaked."
+    assert [(s["citations"], s["unsupported"]) for s in data["sentences"]] == [
+        ([1], False), ([], True)]
+    assert "Removed 1 citation marker" in data["notice"]
+    assert_citations_hold(data)
+
+
+@pytest.mark.parametrize("form", ["[{n},{m}]", "[{n}, {m}]", "［{n}］【{m}】", "［{n}，{m}］",
+                                  "[{n}][{m}][{n}]"])
+def test_a_list_of_valid_numbers_cites_each_like_separate_markers(llm, seed_index_dir, form):
+    def reply(markers: str):
+        def answer(request) -> Reply:
+            n = number_of(request, "ウシャコフ")
+            cited = markers.format(n=n, m=other_number(request, n))
+            return Reply(f"Witkoff spoke with Ushakov {cited}.")
+        return answer
+
+    assistant = llm_assistant(seed_index_dir, llm.url)
+    llm.answer = reply("[{n}][{m}]")
+    expected = assistant.ask(WHO_EN).to_dict()
+    assert len(expected["citations"]) == 2 and expected["notice"] is None
+    llm.answer = reply(form.translate(FULL_WIDTH_DIGITS) if "［" in form else form)
+    data = assistant.ask(WHO_EN).to_dict()
+    assert data == expected
+    assert data["answer"] == "Witkoff spoke with Ushakov [1][2]."
+
+
+def test_brackets_holding_words_stay_text(llm, seed_index_dir):
+    llm.answer = lambda r: Reply(f"Ushakov [sic] spoke with Witkoff [the envoy] "
+                                 f"[{number_of(r, 'ウシャコフ')}].")
+    data = llm_assistant(seed_index_dir, llm.url).ask(WHO_EN).to_dict()
+    assert data["answer"] == "Ushakov [sic] spoke with Witkoff [the envoy] [1]."
+    assert data["notice"] is None
+    assert_citations_hold(data)

@@ -84,6 +84,7 @@ def test_a_question_in_another_language_is_ranked_by_similarity(seed_assistant):
     over them ranks by e5 similarity even when SudachiPy finds a shared term (news →
     ニュース)."""
     from assistant import sentences
+    from assistant.corpus import detect_language
 
     retriever = seed_assistant.retriever()
     for question, trees in [("Which news outlet reported the leaked recording?", False),
@@ -94,12 +95,13 @@ def test_a_question_in_another_language_is_ranked_by_similarity(seed_assistant):
             [(c.article_id, c.start, c.end) for c in candidates])
         overlap = sentences.Overlap(question, retriever.keyword)
         assert any(any(overlap.of(c.passage.text)) for c in candidates)  # a shared term
-        _, _, trees_apply = sentences._described(question, found.query_vector, candidates,
-                                                 vectors, retriever)
-        assert trees_apply is trees
+        language = detect_language(question)
+        described = sentences.describe_candidates(question, language, found.query_vector,
+                                                  candidates, vectors, retriever)
+        assert described.trees_apply is trees
         if not trees:
-            ranked = sentences.best_sentences(question, found.query_vector, candidates,
-                                              vectors, retriever)
+            ranked = sentences.best_sentences(question, language, found.query_vector,
+                                              candidates, vectors, retriever)
             similarity = vectors @ found.query_vector
             assert ranked == np.argsort(-similarity, kind="stable").tolist()
 
@@ -118,9 +120,9 @@ for question in sys.argv[3:]:
     found = retriever.retrieve(question, 5)
     candidates = sentences.candidate_sentences(found.passages)
     vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
-    features, _, _ = sentences._described(question, found.query_vector, candidates, vectors,
-                                          retriever)
-    digest.update(features.tobytes())
+    described = sentences.describe_candidates(question, "ja", found.query_vector, candidates,
+                                              vectors, retriever)
+    digest.update(described.features.tobytes())
 print(digest.hexdigest())
 """
 
