@@ -375,8 +375,8 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
             if not stat.S_ISREG(opened.st_mode):
                 raise ValueError(f"not a regular file ({_special_kind(opened.st_mode)})")
             if opened.st_size > max_bytes:
-                raise ValueError(f"file too large ({opened.st_size / 1e6:,.1f} MB; at most "
-                                 f"{max_bytes / 1e6:,.1f} MB)")
+                raise ValueError(f"file too large ({opened.st_size:,} bytes; at most "
+                                 f"{max_bytes:,})")
             return file.read(max_bytes + 1)
     except OSError as err:
         raise ValueError(f"cannot read file ({err.strerror or err})") from err
