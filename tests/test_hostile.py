@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import ReadLimits, load_corpus, read_article
+from assistant.corpus import load_corpus, read_article
 from assistant.qa import Assistant, clean_question
 from assistant.settings import load_settings
 
@@ -144,6 +144,8 @@ def two_page_pdf() -> bytes:
 
 
 def test_articles_over_the_size_limits_are_skipped_with_the_reason(tmp_path):
+    from assistant.corpus import ReadLimits
+
     corpus = small_corpus(tmp_path / "corpus")
     write_article(corpus, "long.md", "A long article. " * 100)  # 1,600 characters
     (corpus / "huge.txt").write_bytes(b"x" * 4_001 + "。".encode())  # over 4 bytes a char
@@ -180,20 +182,21 @@ def wait_until(condition, seconds: float, what: str) -> None:
 
 def test_ask_answers_from_the_current_index_while_a_long_update_runs(tmp_path):
     corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
-    first = run("ask", "祇園祭はいつ行われますか？", "--corpus", str(corpus), "--index", str(index))
+    first = run("ask", "祇園祭はいつ行われますか？", "--corpus", str(corpus), "--index", str(index),
+                timeout=600)
     assert first.returncode == 0 and "building the index first" in first.stderr
     manifest = (index / "manifest.json").read_text(encoding="utf-8")
 
-    numbered_articles(corpus, 120)  # embedding these takes a while on two cores
+    numbered_articles(corpus, 60)  # ~800 texts to embed: ~8x what answering one question costs
     asked = run("ask", "記録7の第3項は何について述べていますか？", "--json",
-                "--corpus", str(corpus), "--index", str(index))
+                "--corpus", str(corpus), "--index", str(index), timeout=600)
     assert asked.returncode == 0, asked.stderr
     assert "an update is running in the background" in asked.stderr
     old = json.loads(asked.stdout)  # answered from the revision before the update
     assert all(c["article_id"] in ("alpha", "beta", "gamma") for c in old["citations"])
 
     wait_until(lambda: (index / "manifest.json").read_text(encoding="utf-8") != manifest,
-               600, "the background update")
+               1200, "the background update")
     assistant = Assistant(load_settings(corpus_dir=corpus, index_dir=index))
     wait_until(lambda: not assistant.index.is_being_written(), 60, "the writer's exit")
     new = assistant.ask("記録7の第3項は何について述べていますか？")
@@ -284,17 +287,15 @@ def test_a_full_disk_is_reported_as_such_and_leaves_the_index_answering(tmp_path
     corpus = small_corpus(tmp_path / "corpus")
     with tiny_disk(tmp_path / "disk", 48) as disk:
         index = disk / "index"
-        assert run("index", "--corpus", str(corpus), "--index", str(index)).returncode == 0
+        built = run("index", "--corpus", str(corpus), "--index", str(index), timeout=600)
+        assert built.returncode == 0, built.stderr
         manifest = (index / "manifest.json").read_text(encoding="utf-8")
-        before = run("ask", "祇園祭はいつ行われますか？", "--json", "--corpus", str(corpus),
-                     "--index", str(index))
-        numbered_articles(corpus, 40)
+        numbered_articles(corpus, 5)
         fill(disk)
-        result = run("index", "--corpus", str(corpus), "--index", str(index))
+        result = run("index", "--corpus", str(corpus), "--index", str(index), timeout=600)
         assert_one_line_error(result)
         assert "error: the disk is full (" in result.stderr
         assert (index / "manifest.json").read_text(encoding="utf-8") == manifest
-        (disk / "filler").unlink()
-        after = run("ask", "祇園祭はいつ行われますか？", "--json", "--corpus", str(corpus),
-                    "--index", str(index), env_extra={})
-        assert json.loads(after.stdout)["citations"] == json.loads(before.stdout)["citations"]
+        answer = Assistant(load_settings(corpus_dir=corpus, index_dir=index)).ask(
+            "祇園祭はいつ行われますか？")  # the disk still full: the previous index answers
+        assert answer.citations and answer.citations[0].article_id == "beta"
