@@ -37,6 +37,8 @@ MAX_FRONT_MATTER_BYTES = 64 * 1024
 BYTES_PER_CHAR = 4  # UTF-8 needs at most 4 bytes a character (Shift_JIS, EUC-JP: 2 or 3)
 MAX_PDF_BYTES = 200_000_000  # images make a PDF big without adding text
 FRONT_MATTER_REFUSED = "front matter too large or uses YAML aliases"
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX only, like FIFOs
+_NO_BLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 @dataclass(frozen=True)
@@ -333,12 +335,12 @@ def read_article(path: Path, limits: ReadLimits | None = None, *,
 
 def _read_bytes_and_article(path: Path, limits: ReadLimits, corpus_root: Path | None
                             ) -> tuple[bytes, Article]:
+    target = _resolve_link(path, corpus_root)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ValueError(f"unsupported file type {path.suffix or '(none)'} "
                          f"(supported: {', '.join(ARTICLE_SUFFIXES)})")
-    raw = _read_regular_file(_resolve_link(path, corpus_root),
-                             limits.max_bytes(path.suffix.lower()))
+    raw = _read_regular_file(target, limits.max_bytes(path.suffix.lower()))
     if not raw.strip():
         raise ValueError("empty file")
     article = reader(raw, path, limits)
@@ -369,7 +371,7 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
             raise ValueError("a folder, not a file")
         if not stat.S_ISREG(kind):
             raise ValueError(f"not a regular file ({_special_kind(kind)})")
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NO_BLOCK)
         with os.fdopen(fd, "rb") as file:
             opened = os.fstat(file.fileno())
             if not stat.S_ISREG(opened.st_mode):
@@ -486,11 +488,15 @@ def _write_new_file(folder: Path, name: str, raw: bytes, taken_ids: set[str]) ->
     while True:
         target = _free_name(folder, name, taken_ids)
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:  # appeared since _free_name looked: take the next name
             continue
-        with os.fdopen(fd, "wb") as out:
-            out.write(raw)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(raw)
+        except OSError:  # a full disk: no truncated article left behind
+            target.unlink(missing_ok=True)
+            raise
         return target
 
 
