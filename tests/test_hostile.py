@@ -272,7 +272,7 @@ def tiny_disk(folder: Path, megabytes: int):
 
 def fill(folder: Path) -> None:
     """Use up every free byte of the file system holding `folder`."""
-    with open(folder / "filler", "wb") as out:
+    with open(folder / "filler", "wb", buffering=0) as out:  # nothing left to flush at close
         with contextlib.suppress(OSError):
             while True:
                 out.write(b"\0" * 65_536)
