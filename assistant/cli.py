@@ -38,7 +38,8 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (InvalidQuestion, IndexProblem, EmbeddingUnavailable) as err:
-            raise UserError(str(err)) from err
+            full = disk_full(err)  # the store could not even open: not a damaged index
+            raise UserError(disk_full_message(full) if full else str(err)) from err
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
@@ -52,8 +53,7 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             full = disk_full(err)
             if full is not None:
-                raise UserError(f"the disk is full ({full}); the index was left as it was: "
-                                "free some space and run this again") from err
+                raise UserError(disk_full_message(full)) from err
             raise UserError(
                 f"unexpected failure ({err.__class__.__name__}: {err}); "
                 "set ASSISTANT_DEBUG=1 to see the details"
@@ -78,6 +78,11 @@ def disk_full(err: BaseException) -> str | None:
             return " ".join(text.split())[:200]
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def disk_full_message(detail: str) -> str:
+    return (f"the disk is full ({detail}); the index was left as it was: free some space "
+            "and run this again")
 
 
 def paths_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -296,6 +296,11 @@ def test_a_full_disk_is_reported_as_such_and_leaves_the_index_answering(tmp_path
         assert_one_line_error(result)
         assert "error: the disk is full (" in result.stderr
         assert (index / "manifest.json").read_text(encoding="utf-8") == manifest
+        asked = run("ask", "祇園祭はいつ行われますか？", "--corpus", str(corpus),
+                    "--index", str(index), timeout=600)
+        assert_one_line_error(asked)  # the store can't even open: not "run --rebuild"
+        assert "error: the disk is full (" in asked.stderr
+        (disk / "filler").unlink()
         answer = Assistant(load_settings(corpus_dir=corpus, index_dir=index)).ask(
-            "祇園祭はいつ行われますか？")  # the disk still full: the previous index answers
+            "祇園祭はいつ行われますか？")  # space again: the previous index answers
         assert answer.citations and answer.citations[0].article_id == "beta"
