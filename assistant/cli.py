@@ -38,7 +38,8 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except (InvalidQuestion, IndexProblem, EmbeddingUnavailable) as err:
-            raise UserError(str(err)) from err
+            full = disk_full(err)  # the store could not even open: not a damaged index
+            raise UserError(disk_full_message(full) if full else str(err)) from err
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
@@ -50,12 +51,38 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as err:
             if os.environ.get("ASSISTANT_DEBUG"):
                 raise
+            full = disk_full(err)
+            if full is not None:
+                raise UserError(disk_full_message(full)) from err
             raise UserError(
                 f"unexpected failure ({err.__class__.__name__}: {err}); "
                 "set ASSISTANT_DEBUG=1 to see the details"
             ) from err
 
     return wrapper
+
+
+def disk_full(err: BaseException) -> str | None:
+    """What said the disk is full, if anything in the chain of causes did: an OSError
+    ENOSPC/EDQUOT, or SQLite's (and so Chroma's) "database or disk is full"."""
+    import errno
+
+    seen: BaseException | None = err
+    for _ in range(10):  # the causes of a cause; a cycle stops here
+        if seen is None:
+            return None
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return f"{seen.strerror or 'no space left on device'}"
+        text = str(seen)
+        if "database or disk is full" in text or "No space left on device" in text:
+            return " ".join(text.split())[:200]
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def disk_full_message(detail: str) -> str:
+    return (f"the disk is full ({detail}); the index was left as it was: free some space "
+            "and run this again")
 
 
 def paths_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -96,9 +123,17 @@ def build_assistant(corpus_dir: Path | None, index_dir: Path | None,
 
 
 def ensure_index_verbose(assistant: Any) -> None:
-    """Build or update the index if needed, telling the user on stderr."""
-    report = assistant.ensure_index(progress=sys.stderr.isatty())
-    if report is not None:
+    """Build (when there is none) or start updating the index, telling the user on stderr;
+    an existing index is updated in the background while questions are answered."""
+    from .qa import BackgroundUpdate
+
+    if not assistant.index.exists():
+        click.echo(f"building the index first (there is none yet in {assistant.index.root}); "
+                   "later updates run in the background", err=True)
+    report = assistant.ensure_index(progress=sys.stderr.isatty(), background=True)
+    if isinstance(report, BackgroundUpdate):
+        click.echo(report.summary(), err=True)
+    elif report is not None:
         report_skipped(report.skipped)
         click.echo(report.summary(), err=True)
 

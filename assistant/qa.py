@@ -14,7 +14,15 @@ from typing import Literal
 
 from .answer import decline, extractive_answer
 from .citations import SupportFinder
-from .corpus import Added, Article, Skipped, add_to_corpus, detect_language, load_corpus
+from .corpus import (
+    Added,
+    Article,
+    ReadLimits,
+    Skipped,
+    add_to_corpus,
+    detect_language,
+    load_corpus,
+)
 from .embeddings import Embedder, create_embedder
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
@@ -45,6 +53,30 @@ _SHORT_QUESTION = 12
 HISTORY_TURN_CHARS = 500
 MAX_HISTORY_TURNS = 1_000
 MAX_HISTORY_CHARS = 1_000_000
+_LINE_SPACE = "\t\n\r\x0b\x0c\x85"  # control characters that separate words
+MIN_LETTER_SHARE = 0.4  # of a question's visible characters (random bytes: ~0.2)
+MAX_UNDECODABLE_SHARE = 0.05  # U+FFFD, what undecodable bytes become
+SEARCHED_CHARS = 300  # of a question, embedded and split into BM25 terms (bench/question_cost.py)
+
+
+INDEX_SETTINGS = ("corpus_dir", "index_dir", "chroma_url", "chroma_namespace",
+                  "embedding_backend", "embedding_model", "embedding_threads", "chunk_max_chars",
+                  "chunk_overlap_sentences", "keyword_tokenizer", "max_article_chars",
+                  "max_pdf_pages")  # what a background `assistant index` must share
+
+
+@dataclass(frozen=True)
+class BackgroundUpdate:
+    """The index is being brought up to date by a separate process; until it switches,
+    questions are answered from the current revision."""
+
+    started: bool  # by this call (else one was already running)
+    log: Path  # where the updating process writes its output
+
+    def summary(self) -> str:
+        who = "started" if self.started else "already running"
+        return (f"index: an update is running in the background ({who}; log: {self.log}); "
+                "answering from the current index meanwhile")
 
 
 class InvalidQuestion(ValueError):
@@ -58,19 +90,34 @@ class Turn:
 
 
 def clean_question(question: str, max_chars: int) -> str:
-    """The question without control or invisible characters; raises InvalidQuestion."""
+    """The question without control or invisible characters (dropped, not made spaces:
+    「特使と\x00通話」 is 「特使と通話」); raises InvalidQuestion."""
     if not isinstance(question, str):
         raise InvalidQuestion("the question must be text")
     if len(question) > max_chars * 4:  # refuse before any work, however long it is
         raise _too_long(len(question), max_chars)
     text = _INVISIBLE.sub("", question)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    text = "".join(" " if ch in _LINE_SPACE else ch for ch in text
+                   if ch in _LINE_SPACE or unicodedata.category(ch) != "Cc")
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise InvalidQuestion("the question is empty / 質問が空です")
     if len(text) > max_chars:
         raise _too_long(len(text), max_chars)
     return text
+
+
+def has_words(text: str) -> bool:
+    """Whether the text reads as words of some script. Random bytes decoded as UTF-8 are
+    mostly U+FFFD and stray symbols, with a letter here and there: e5 still finds
+    *something* similar to them, so they must be declined before the search."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return False
+    letters = sum(1 for ch in visible if ch.isalnum())
+    undecodable = sum(1 for ch in visible if ch == "\ufffd")
+    return (letters / len(visible) >= MIN_LETTER_SHARE
+            and undecodable / len(visible) < MAX_UNDECODABLE_SHARE)
 
 
 def _too_long(length: int, max_chars: int) -> InvalidQuestion:
@@ -142,7 +189,10 @@ class Assistant:
     def corpus(self) -> tuple[list[Article], list[Skipped]]:
         if not self.settings.corpus_dir.is_dir():
             raise IndexProblem(f"the corpus folder {self.settings.corpus_dir} does not exist")
-        return load_corpus(self.settings.corpus_dir)
+        return load_corpus(self.settings.corpus_dir, self._read_limits())
+
+    def _read_limits(self) -> ReadLimits:
+        return ReadLimits(self.settings.max_article_chars, self.settings.max_pdf_pages)
 
     def update_index(self, *, rebuild: bool = False, progress: bool = True) -> SyncReport:
         """Bring the index in line with the corpus folder (embedding only what changed)."""
@@ -156,15 +206,43 @@ class Assistant:
         report.skipped = list(skipped)
         return report
 
-    def ensure_index(self, *, progress: bool = True) -> SyncReport | None:
-        """Build or update the index when it is missing or stale; None when it was current."""
+    def ensure_index(self, *, progress: bool = True, background: bool = False
+                     ) -> SyncReport | BackgroundUpdate | None:
+        """Build or update the index when it is missing or stale; None when it was current.
+
+        `background` (`ask`, `serve`): an existing index is updated by a separate
+        `assistant index` process (the writer lock keeps it single) while questions are
+        answered from the current revision, so a long build never holds them up. Without
+        any index, building first is unavoidable."""
         articles, skipped = self.corpus()
         self.index.check_compatible()
         if not self.index.is_stale(articles):
             return None
+        log = self.index.root / "update.log"
         if self.index.exists() and self.index.is_being_written():
-            return None  # another process is updating it; answer from the current revision
+            # another process is updating it; answer from the current revision
+            return BackgroundUpdate(started=False, log=log) if background else None
+        if background and self.index.exists():
+            return self._start_background_update(log)
         return self.index_articles(articles, skipped, progress=progress)
+
+    def _start_background_update(self, log: Path) -> BackgroundUpdate:
+        """`assistant index` in its own session with these settings (it outlives `ask`)."""
+        import os
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+        for name in INDEX_SETTINGS:
+            value = getattr(self.settings, name)
+            if value is not None:
+                env[f"ASSISTANT_{name.upper()}"] = str(Path(value).resolve()
+                                                       if isinstance(value, Path) else value)
+        with open(log, "ab") as out:
+            subprocess.Popen([sys.executable, "-m", "assistant", "index"], env=env,
+                             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+        return BackgroundUpdate(started=True, log=log)
 
     def retriever(self) -> HybridRetriever:
         """The retriever of the index's current revision; a re-index by another process
@@ -228,7 +306,7 @@ class Assistant:
     def add_files(self, paths: list[Path], *, progress: bool = True
                   ) -> tuple[list[Added], list[Skipped], SyncReport]:
         """Copy article files into the corpus folder, then index what changed."""
-        added, skipped = add_to_corpus(paths, self.settings.corpus_dir)
+        added, skipped = add_to_corpus(paths, self.settings.corpus_dir, self._read_limits())
         report = self.update_index(progress=progress)
         return added, skipped, report
 
@@ -258,11 +336,12 @@ class Assistant:
         """Answer one question: with an LLM configured, the model's text as it arrives
         (str), then always the checked Answer last."""
         question = clean_question(question, self.settings.max_question_chars)
+        searched = question[:SEARCHED_CHARS]  # bounded cost; the question shown stays whole
         language = detect_language(question)
         turns = list(history or [])
-        query = self._search_query(question, turns)
+        query = self._search_query(searched, turns)
         top_k = max(1, min(top_k or self.settings.top_k, 50))
-        if not any(ch.isalnum() for ch in question):  # emoji or punctuation only
+        if not has_words(question):  # emoji, punctuation, random bytes
             yield decline(question, query, language, [])
             return
         retriever, rule = self._loaded()
@@ -289,7 +368,7 @@ class Assistant:
                 except LLMFailure as err:
                     notice = fallback_notice(str(err), language)
             question_vector = (
-                found.query_vector if query == question else self.embedder.embed_query(question)
+                found.query_vector if query == searched else self.embedder.embed_query(searched)
             )
             answer = extractive_answer(question, query, language, question_vector, found,
                                        retriever, self.settings.max_answer_sentences)

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")
+    max_article_chars: int = Field(
+        2_000_000, ge=1, description="Longer articles are skipped with the reason (files "
+        "over 4 bytes a character are refused unread): one huge file must not stall indexing.",
+    )
+    max_pdf_pages: int = Field(500, ge=1, description="PDFs with more pages are skipped.")
     llm_url: str | None = Field(
         None, description="OpenAI-compatible server (…/v1) to write answers; unset: extractive."
     )
