@@ -129,7 +129,7 @@ def last(updates):
 def asked(chat, question, state=None, classroom=False, language="日本語"):
     from assistant.ui import ChatState
 
-    page, handlers = chat
+    _page, handlers = chat
     return last(handlers.ask(question, state or ChatState(), classroom, language))
 
 
@@ -200,7 +200,8 @@ def test_a_clicked_marker_outlines_its_card_and_names_an_earlier_question(chat):
 
 def test_classroom_mode_shows_one_exchange_and_reveals_sources_one_by_one(chat):
     page, handlers = chat
-    state = asked(chat, "ブダペスト覚書は何年のものですか？", asked(chat, WHO)[page.state])[page.state]
+    first = asked(chat, WHO)[page.state]
+    state = asked(chat, "ブダペスト覚書は何年のものですか？", first)[page.state]
     updates = handlers.set_classroom(True, state, "日本語")
     assert [m["role"] for m in updates[page.chat.chatbot]] == ["user", "assistant"]
     assert len(cards(updates[page.chat.evidence])) == 1
@@ -249,7 +250,8 @@ def test_asking_about_one_article_limits_the_search_until_switched_back(chat):
     state = updates[page.state]
     assert state.scope == article_id and "この記事だけから探します" in updates[page.chat.scope_line]
     assert updates[page.chat.scope_clear]["visible"] is True
-    answer = asked(chat, "和平実現の障害の背景には何がありますか？", state)[page.state].latest_answer()
+    updates = asked(chat, "和平実現の障害の背景には何がありますか？", state)
+    answer = updates[page.state].latest_answer()
     assert answer.citations and {c.article_id for c in answer.citations} == {article_id}
     back = handlers.search_all(state, "日本語")
     assert back[page.state].scope is None and back[page.chat.scope_clear]["visible"] is False
