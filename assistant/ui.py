@@ -73,11 +73,6 @@ _CITATION = re.compile(r"\d{1,15}\|(.{1,500})\|(\d{1,9})\|(\d{1,9})", re.ASCII |
 Updates = dict[Block, Any]  # component -> its new value (or gr.update(...))
 
 
-def _update(**changes: Any) -> Any:
-    """gr.update, typed at this one place (gradio leaves it unannotated)."""
-    return gr.update(**changes)  # type: ignore[no-untyped-call]
-
-
 @dataclass(frozen=True)
 class Exchange:
     """One question and the chat's reply: an Answer, or a message saying why there is
@@ -326,7 +321,7 @@ class ChatHandlers:
                         export=self._export(state, lang))
         yield {**self._chat(state, classroom), chat.question: "",
                chat.evidence: evidence_html(answer, lang, state.revealed),
-               self.page.header.export: _update(value=state.export)}
+               self.page.header.export: gr.update(value=state.export)}
 
     def retry(self, state: ChatState, classroom: bool, language: str) -> Iterator[Updates]:
         """Ask the last question again (e.g. after a model fell back)."""
@@ -343,7 +338,7 @@ class ChatHandlers:
         lang = LANGUAGE_CHOICES.get(language, "ja")
         return {**self._chat(ChatState(scope=state.scope), False), self.page.chat.question: "",
                 self.page.chat.evidence: evidence_html(None, lang),
-                self.page.header.export: _update(value=None)}
+                self.page.header.export: gr.update(value=None)}
 
     def reveal_next(self, state: ChatState, language: str) -> Updates:
         """Classroom mode: one more source of the latest answer."""
@@ -381,7 +376,7 @@ class ChatHandlers:
         revealed = (1 if on else len(latest.citations)) if latest else 0
         state = replace(state, revealed=revealed)
         return {**self._chat(state, on),
-                self.page.chat.next_cite: _update(visible=on),
+                self.page.chat.next_cite: gr.update(visible=on),
                 self.page.chat.evidence: evidence_html(
                     latest, LANGUAGE_CHOICES.get(language, "ja"), revealed)}
 
@@ -399,7 +394,7 @@ class ChatHandlers:
         return {page.tabs: gr.Tabs(selected="articles"),
                 page.articles.reader: article_html(
                     article, LANGUAGE_CHOICES.get(language, "ja"), start, end),
-                page.articles.picker: _update(value=article_id)}
+                page.articles.picker: gr.update(value=article_id)}
 
     def show_article(self, article_id: str | None, language: str) -> Updates:
         return {self.page.articles.reader: article_html(
@@ -412,7 +407,7 @@ class ChatHandlers:
         chat = self.page.chat
         return {self.page.state: replace(state, scope=scope),
                 chat.scope_line: self._scope_text(scope, lang),
-                chat.scope_clear: _update(visible=scope is not None,
+                chat.scope_clear: gr.update(visible=scope is not None,
                                           value=text(lang, "scope_clear")),
                 self.page.tabs: gr.Tabs(selected="chat")}
 
@@ -422,25 +417,28 @@ class ChatHandlers:
     def relabel(self, language: str, state: ChatState) -> Updates:
         """Every label in the chosen UI language."""
         lang = LANGUAGE_CHOICES.get(language, "ja")
-        t = lambda key: text(lang, key)  # noqa: E731 - a local shorthand
+
+        def t(key: str) -> str:
+            return text(lang, key)
+
         header, chat, articles = self.page.header, self.page.chat, self.page.articles
         return {
-            header.title: t("title"), header.language: _update(label=t("language")),
-            header.classroom: _update(label=t("classroom")),
-            header.export: _update(label=t("export")),
-            chat.tab: _update(label=t("chat_tab")),
-            chat.chatbot: _update(examples=example_messages(self.examples, lang),
+            header.title: t("title"), header.language: gr.update(label=t("language")),
+            header.classroom: gr.update(label=t("classroom")),
+            header.export: gr.update(label=t("export")),
+            chat.tab: gr.update(label=t("chat_tab")),
+            chat.chatbot: gr.update(examples=example_messages(self.examples, lang),
                                   label=t("chat_tab")),
             chat.scope_line: self._scope_text(state.scope, lang),
-            chat.scope_clear: _update(value=t("scope_clear")),
-            chat.question: _update(label=t("question"), placeholder=t("placeholder")),
-            chat.send: _update(value=t("ask")), chat.clear: _update(value=t("clear")),
+            chat.scope_clear: gr.update(value=t("scope_clear")),
+            chat.question: gr.update(label=t("question"), placeholder=t("placeholder")),
+            chat.send: gr.update(value=t("ask")), chat.clear: gr.update(value=t("clear")),
             chat.evidence_title: f"### {t('evidence')}",
-            chat.next_cite: _update(value=t("next_citation")),
-            articles.tab: _update(label=t("articles_tab")),
-            articles.table: _update(headers=t("list_headers").split("|")),
-            articles.picker: _update(label=t("pick_article")),
-            articles.ask_article: _update(value=t("ask_article")),
+            chat.next_cite: gr.update(value=t("next_citation")),
+            articles.tab: gr.update(label=t("articles_tab")),
+            articles.table: gr.update(headers=t("list_headers").split("|")),
+            articles.picker: gr.update(label=t("pick_article")),
+            articles.ask_article: gr.update(value=t("ask_article")),
         }
 
     def _chat(self, state: ChatState, classroom: bool) -> Updates:
@@ -582,6 +580,9 @@ def is_loopback(host: str) -> bool:
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
           classroom: bool = False, auth: tuple[str, str] | None = None) -> None:
+    """Run the chat until Ctrl+C. Beside Gradio's own checks: no uploads (nothing here
+    takes a file), failed logins throttled, no run history (it would offer to save runs
+    to the Hugging Face hub), and a warning when anyone on the network could use it."""
     app = build_app(assistant, classroom=classroom)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
@@ -592,5 +593,6 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     app.launch(server_name=host, server_port=port, share=False, theme=theme,
                css_paths=[STATIC / "chat.css"], js=(STATIC / "chat.js").read_text("utf-8"),
-               footer_links=["api"], quiet=True, auth=[auth] if auth else None,
-               auth_message="記事Q&A · News Q&A", app_kwargs={"middleware": guards})
+               footer_links=["api"], run_history=False, mcp_server=False, quiet=True,
+               auth=[auth] if auth else None, auth_message="記事Q&A · News Q&A",
+               app_kwargs={"middleware": guards})

@@ -148,11 +148,11 @@ def test_language_switch_and_an_english_question(page):
 
 
 MARKER_JS = """async ([k, n]) => {
-  // the middle of the digits of marker [n] in the k-th answer, once the chat has stopped
-  // scrolling (it may still be scrolling itself to its newest message): the same spot in
-  // three animation frames in a row
+  // the middle of the digits of marker [n] in the k-th answer, once it is on screen (the
+  // pointer would land on it) and stays put (the chat may still be scrolling itself to
+  // its newest message): the same spot in three animation frames in a row
+  const answer = document.querySelectorAll('#chat [data-testid="bot"]')[k];
   const spot = () => {
-    const answer = document.querySelectorAll('#chat [data-testid="bot"]')[k];
     const walker = answer && document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
     for (let node = walker && walker.nextNode(); node; node = walker.nextNode()) {
       const at = node.textContent.indexOf(`[${n}]`);
@@ -165,16 +165,20 @@ MARKER_JS = """async ([k, n]) => {
     }
     return null;
   };
-  const first = spot();
-  if (!first) return null;
-  first.node.parentElement.scrollIntoView({block: 'center'});
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
   let last = null, same = 0;
   for (let frames = 0; frames < 600 && same < 3; frames++) {
-    await frame();
     const now = spot();
-    same = last && now && now.x === last.x && now.y === last.y ? same + 1 : 0;
-    last = now;
+    if (!now) return null;
+    const hit = document.elementFromPoint(now.x, now.y);
+    if (!hit || !now.node.parentElement.contains(hit)) {
+      now.node.parentElement.scrollIntoView({block: 'center'});
+      last = null, same = 0;
+    } else {
+      same = last && now.x === last.x && now.y === last.y ? same + 1 : 0;
+      last = now;
+    }
+    await frame();
   }
   return same >= 3 ? [last.x, last.y] : null;
 }"""
