@@ -3,12 +3,14 @@ its fix, and what held gets a test that keeps it holding."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from .conftest import SEED_CORPUS, free_port, wait_for_http
@@ -119,14 +121,14 @@ def guarded_chat_server(seed_index_dir, tmp_path_factory) -> Iterator[tuple[str,
                       "--auth", ":".join(CHAT_LOGIN))
 
 
-def _chat_login(url: str, local_address: str = "127.0.0.1"):
-    import httpx
-
-    client = httpx.Client(base_url=url, timeout=30,
-                          transport=httpx.HTTPTransport(local_address=local_address))
-    reply = client.post("/login", data={"username": CHAT_LOGIN[0], "password": CHAT_LOGIN[1]})
-    assert reply.status_code == 200, reply.text
-    return client
+@contextlib.contextmanager
+def _chat_login(url: str) -> Iterator[httpx.Client]:
+    """An HTTP client logged in to the guarded chat server."""
+    with httpx.Client(base_url=url, timeout=30) as client:
+        login = {"username": CHAT_LOGIN[0], "password": CHAT_LOGIN[1]}
+        reply = client.post("/login", data=login)
+        assert reply.status_code == 200, reply.text
+        yield client
 
 
 def test_serving_to_the_network_without_a_login_warns_on_stderr(open_chat_server,
@@ -138,8 +140,6 @@ def test_serving_to_the_network_without_a_login_warns_on_stderr(open_chat_server
 
 def test_the_upload_route_takes_no_file(open_chat_server, guarded_chat_server):
     """It stored files of any size in Gradio's cache and served them back, to anyone."""
-    import httpx
-
     files = {"files": ("big.bin", b"x" * 100_000, "application/octet-stream")}
     reply = httpx.post(open_chat_server[0] + "/gradio_api/upload", files=files, timeout=30)
     assert reply.status_code == 403 and "big.bin" not in reply.text
@@ -151,8 +151,6 @@ def test_the_upload_route_takes_no_file(open_chat_server, guarded_chat_server):
 
 
 def test_the_file_route_serves_nothing_outside_gradios_cache(open_chat_server):
-    import httpx
-
     article = SEED_CORPUS / "witkoff-ushakov-call-leak.md"
     for path in ("/etc/passwd", str(article), "../../../../etc/passwd"):
         reply = httpx.get(f"{open_chat_server[0]}/gradio_api/file={path}", timeout=30)
@@ -169,8 +167,6 @@ CHAT_API_ROUTES = [("GET", "/config"), ("GET", "/gradio_api/info"),
 
 
 def test_a_login_guards_every_api_route(guarded_chat_server):
-    import httpx
-
     url = guarded_chat_server[0]
     for method, route in CHAT_API_ROUTES:
         reply = httpx.request(method, url + route, json={"data": [CHAT_QUESTION, None]}, timeout=30)
@@ -183,8 +179,6 @@ def test_a_login_guards_every_api_route(guarded_chat_server):
 
 def test_failed_logins_are_throttled_per_client(guarded_chat_server):
     """Wrong passwords were answered as fast as they were sent."""
-    import httpx
-
     url = guarded_chat_server[0]
     guesser = httpx.Client(base_url=url, timeout=30,
                            transport=httpx.HTTPTransport(local_address="127.0.0.3"))
