@@ -184,13 +184,22 @@ MARKER_JS = """async ([k, n]) => {
 }"""
 
 
+SENT_JS = "() => document.querySelector('#ref-target textarea, #ref-target input').value"
+
+
 def click_marker(page, k: int, n: int) -> None:
     """Click on the digits of marker [n] in the k-th answer of the chat, as a person
-    would: scroll it into view, wait until it stays put, then click."""
-    point = page.evaluate(MARKER_JS, [k, n])
-    assert point, f"no [{n}] in answer {k}, or it never stopped moving"
-    page.mouse.move(*point)
-    page.mouse.click(*point)
+    would: scroll it into view, wait until it stays put, then click; again if the chat
+    moved under the pointer after all (the page sends a marker the moment it is clicked)."""
+    for _ in range(5):
+        sent = page.evaluate(SENT_JS)
+        point = page.evaluate(MARKER_JS, [k, n])
+        assert point, f"no [{n}] in answer {k}, or it never stopped moving"
+        page.mouse.move(*point)
+        page.mouse.click(*point)
+        if page.evaluate(SENT_JS) != sent:
+            return
+    pytest.fail(f"clicking [{n}] of answer {k} sent nothing")
 
 
 def streams_ended(page) -> int:
@@ -240,10 +249,13 @@ def test_a_marker_in_the_chat_shows_its_source(page):
 def test_a_bracketed_number_that_cites_nothing_is_no_marker(page):
     ask(page, "脚注番号は出典の印ですか？")
     assert "[99999999999]" in page.locator("#chat [data-testid=bot]").last.inner_text()
-    calls = len(page.calls)
-    click_marker(page, 0, 99999999999)  # no pointer, nothing sent
+    calls, sent = len(page.calls), page.evaluate(SENT_JS)
+    point = page.evaluate(MARKER_JS, [0, 99999999999])
+    page.mouse.move(*point)
+    page.mouse.click(*point)  # no pointer, nothing sent
     assert page.evaluate("() => document.querySelector('#chat [data-testid=bot]')"
                          ".style.cursor") == ""
+    assert page.evaluate(SENT_JS) == sent
     click_marker(page, 0, 1)  # then a real marker: its call is the only one
     page.wait_for_selector("#evidence #cite-1.selected", timeout=30_000)
     assert len(page.calls) == calls + 1
