@@ -295,7 +295,7 @@ class ChatHandlers:
         return [chat.chatbot, self.page.state, chat.question, chat.evidence,
                 self.page.header.export, self.page.bridge.markers]
 
-    def ask(self, message: str, state: ChatState, classroom: bool,
+    def answer(self, message: str, state: ChatState, classroom: bool,
             language: str) -> Iterator[Updates]:
         """Stream an answer into the chat; keep the whole conversation for follow-ups."""
         chat = self.page.chat
@@ -328,7 +328,7 @@ class ChatHandlers:
         if not state.exchanges:
             return
         last = state.exchanges[-1]
-        yield from self.ask(last.question, replace(state, exchanges=state.exchanges[:-1]),
+        yield from self.answer(last.question, replace(state, exchanges=state.exchanges[:-1]),
                             classroom, language)
 
     def start_over(self, state: ChatState, language: str) -> Updates:
@@ -481,10 +481,10 @@ def _wire_chat(page: Page, handlers: ChatHandlers) -> None:
     inputs = [chat.question, page.state, header.classroom, header.language]
     outputs = handlers.chat_outputs()
     private: dict[str, Any] = {"api_visibility": "private"}
-    chat.send.click(handlers.ask, inputs, outputs, **private)
-    chat.question.submit(handlers.ask, inputs, outputs, **private)
+    chat.send.click(handlers.answer, inputs, outputs, **private)
+    chat.question.submit(handlers.answer, inputs, outputs, **private)
     chat.chatbot.example_select(pick_example, None, chat.question, **private).then(
-        handlers.ask, inputs, outputs, **private)
+        handlers.answer, inputs, outputs, **private)
     chat.chatbot.retry(handlers.retry, [page.state, header.classroom, header.language],
                        outputs, **private)
     for clear in (chat.clear.click, chat.chatbot.clear):  # ours and the chat's own 🗑
@@ -554,13 +554,13 @@ def build_page(assistant: Assistant, classroom: bool = False
     examples = load_examples(assistant.settings.corpus_dir)
     export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
     with gr.Blocks(title="記事Q&A · News Q&A", analytics_enabled=False) as app:
+        _add_ask_api(assistant)  # first: its api_name "ask" must not become "ask_1"
         page = _layout(assistant, examples, classroom)
         handlers = ChatHandlers(assistant, page, examples, export_dir)
         _wire_chat(page, handlers)
         _wire_sources(page, handlers)
         _wire_articles(page, handlers)
         _wire_settings(app, page, handlers)
-        _add_ask_api(assistant)
     return app, page, handlers
 
 

@@ -34,7 +34,7 @@ def _chat_answered(chat_page, question: str, state=None):
     from assistant.ui import ChatState
 
     _page, handlers = chat_page
-    return list(handlers.ask(question, state or ChatState(), False, "日本語"))[-1]
+    return list(handlers.answer(question, state or ChatState(), False, "日本語"))[-1]
 
 
 def test_a_markdown_export_is_private_to_the_session_that_made_it(chat_page):

@@ -130,11 +130,21 @@ def asked(chat, question, state=None, classroom=False, language="日本語"):
     from assistant.ui import ChatState
 
     _page, handlers = chat
-    return last(handlers.ask(question, state or ChatState(), classroom, language))
+    return last(handlers.answer(question, state or ChatState(), classroom, language))
 
 
 def cards(html: str) -> list[str]:
     return re.findall(r'id="cite-(\d+)"', html)
+
+
+def test_the_ask_api_keeps_its_name(seed_assistant):
+    """A chat handler named like the API took "ask" and the API became "ask_1"."""
+    from assistant.ui import build_page
+
+    app = build_page(seed_assistant)[0]
+    public = [d["api_name"] for d in app.get_config_file()["dependencies"]
+              if d.get("api_visibility") != "private"]
+    assert public == ["ask"]
 
 
 def test_asking_keeps_the_typed_answer_and_shows_its_sources(chat):
