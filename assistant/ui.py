@@ -1,26 +1,40 @@
-"""The Gradio chat: a thin layer over qa.Assistant (rendering lives in views.py).
+"""The Gradio chat: a thin layer over qa.Assistant, made of small parts.
+
+- `ChatState`: one browser session's conversation (its exchanges and their typed
+  `Answer`s), how many sources classroom mode shows, and the article the search is
+  limited to; one `gr.State` of it per session.
+- `ChatHandlers`: the event handlers. Each returns updates keyed by component (only the
+  components named change), so adding an output never shifts the others.
+- Layout builders (`_header`, `_chat_panel`, …) only place components; `_wire_*` connect
+  events to handlers; `build_app` puts them together. Rendering lives in views.py, the
+  page script and styles in static/.
 
 Offline by construction: analytics off (env + Blocks), a theme with system fonts only
 (no remote font), no share link. Every article text and question is HTML-escaped before
-it is shown, so markup in them is displayed, never run.
-
-Tabs: the chat (answers with source cards; a click on a card opens the article there)
-and the article browser (list, reader, "ask about this article"). A language switch
-(default from the browser), classroom mode (large type, high contrast, one answer at a
-time, sources revealed one by one), Markdown export, and the `ask` API endpoint.
+it is shown, so markup in them is displayed, never run. Whatever the page sends (a clicked
+card or marker) is checked before use: malformed values do nothing.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
 import gradio as gr
+from gradio.blocks import Block
+from starlette.middleware import Middleware
 
+from .corpus import Article
+from .http_guard import LoginThrottle, RefuseUploads
 from .qa import Assistant, InvalidQuestion, Turn, parse_history
 from .results import Answer
 from .views import (
@@ -32,377 +46,553 @@ from .views import (
     conversation_markdown,
     evidence_html,
     load_examples,
+    markers_html,
     text,
 )
 
-CSS = """
-.evidence-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 12px; margin: 8px 0;
-  cursor: pointer;}
-.evidence-card:hover, .evidence-card:focus {border-color: #0969da; outline: none;}
-.evidence-card.selected {border-color: #0969da; box-shadow: 0 0 0 2px #0969da;}
-.evidence-for {font-size: 0.85em; color: #57606a; margin-bottom: 4px;}
-.evidence-card .meta, .reader .meta {font-size: 0.85em; color: #57606a;}
-.evidence-card p, .reader p {white-space: pre-wrap;}
-.evidence-card mark, .reader mark {background: #fff3a3; color: inherit; padding: 0 2px;}
-.evidence-card .score {font-size: 0.8em; color: #57606a;}
-.evidence-query {font-size: 0.8em; color: #57606a;}
-.muted {color: #57606a;}
-.hidden-control {display: none !important;}
-body.classroom, body.classroom gradio-app {font-size: 150%; background: #000 !important;}
-body.classroom .gradio-container {background: #000 !important; color: #fff !important;
-  --body-text-color: #fff; --block-background-fill: #000; --background-fill-primary: #000;
-  --background-fill-secondary: #111; --body-background-fill: #000; --border-color-primary: #fff;
-  --block-label-text-color: #fff; --input-background-fill: #111;
-  --block-label-background-fill: #000; --block-title-text-color: #fff;}
-body.classroom .gradio-container * {font-size: 1.3rem;}
-body.classroom .message, body.classroom .reader, body.classroom .evidence-card {
-  color: #fff !important; background: #000 !important;}
-body.classroom .evidence-card {border: 2px solid #fff;}
-body.classroom .evidence-card.selected {border-color: #ffe600; box-shadow: 0 0 0 3px #ffe600;}
-body.classroom mark {background: #ffe600 !important; color: #000 !important;}
-"""
-
-# Clicks the page turns into server calls: a value goes into a hidden textbox, then a
-# hidden button runs the handler. A source card (its data-cite) opens the article at the
-# quote. A marker [n] in an answer of the chat shows that answer's sources with card n
-# outlined: the chat's messages are plain text (so its copy buttons copy plain text), so
-# the marker under the pointer is found from the text at the caret, and sent as
-# "k|n" (the k-th answer shown in the chat, citation n).
-JS = r"""
-() => {
-  const send = (target, button, value) => {
-    const box = document.querySelector(`#${target} textarea, #${target} input`);
-    if (!box) return;
-    box.value = value;
-    box.dispatchEvent(new Event('input', {bubbles: true}));
-    setTimeout(() => document.querySelector(`#${button}`)?.click(), 100);
-  };
-  const markerAt = (event) => {
-    const bot = event.target.closest && event.target.closest('#chat [data-testid="bot"]');
-    if (!bot) return null;
-    let node = null, offset = 0;
-    if (document.caretRangeFromPoint) {
-      const range = document.caretRangeFromPoint(event.clientX, event.clientY);
-      if (range) { node = range.startContainer; offset = range.startOffset; }
-    } else if (document.caretPositionFromPoint) {
-      const position = document.caretPositionFromPoint(event.clientX, event.clientY);
-      if (position) { node = position.offsetNode; offset = position.offset; }
-    }
-    if (!node || node.nodeType !== Node.TEXT_NODE || !bot.contains(node)) return null;
-    for (const match of node.textContent.matchAll(/\[(\d+)\]/g)) {
-      if (match.index <= offset && offset <= match.index + match[0].length) {
-        const answers = Array.from(document.querySelectorAll('#chat [data-testid="bot"]'));
-        return `${answers.indexOf(bot)}|${match[1]}`;
-      }
-    }
-    return null;
-  };
-  document.addEventListener('click', (event) => {
-    const card = event.target.closest && event.target.closest('[data-cite]');
-    if (card) { send('cite-target', 'open-cite', card.dataset.cite); return; }
-    const marker = markerAt(event);
-    if (marker) send('ref-target', 'open-ref', marker);
-  });
-  document.addEventListener('mousemove', (event) => {
-    const bot = event.target.closest && event.target.closest('#chat [data-testid="bot"]');
-    if (bot) bot.style.cursor = markerAt(event) ? 'pointer' : '';
-  });
-}
-"""
+STATIC = Path(__file__).resolve().parent / "static"
+# Event scripts: small calls into static/chat.js (window.assistantChat), except the load
+# script, which must work on its own (it runs as the page starts).
 LOAD_JS = """
 (language, classroom) => {
-  const lang = (navigator.language || 'ja').toLowerCase().startsWith('ja') ? '日本語'
-    : ((navigator.language || '').toLowerCase().startsWith('en') ? 'English' : '日本語');
+  const lang = (navigator.language || 'ja').toLowerCase();
   document.body.classList.toggle('classroom', classroom);
-  return [lang, classroom];
+  return [lang.startsWith('en') ? 'English' : '日本語', classroom];
 }
 """
-CLASSROOM_JS = ("(...inputs) => { document.body.classList.toggle('classroom', inputs[0]); "
-                "return inputs; }")
-SCROLL_JS = ("() => { setTimeout(() => document.getElementById('reader-mark')"
-             "?.scrollIntoView({block: 'center'}), 300); }")
-SELECTED_SCROLL_JS = ("() => { setTimeout(() => document.querySelector('#evidence .selected')"
-                      "?.scrollIntoView({block: 'nearest'}), 100); }")
+CLASSROOM_JS = "(...inputs) => { window.assistantChat?.setClassroom(inputs[0]); return inputs; }"
+SCROLL_TO_QUOTE_JS = "() => { window.assistantChat?.scrollWhenShown('#reader-mark', 'center'); }"
+SCROLL_TO_CARD_JS = ("() => { window.assistantChat?.scrollWhenShown("
+                     "'#evidence .selected', 'nearest'); }")
+# What the page script sends: "click|k|n" (marker [n] of the k-th answer shown) and
+# "click|article_id|start|end" (a source card); the click number only makes each click a
+# change of the hidden textbox.
+_REFERENCE = re.compile(r"\d{1,15}\|(\d{1,4})\|(\d{1,4})", re.ASCII)
+_CITATION = re.compile(r"\d{1,15}\|(.{1,500})\|(\d{1,9})\|(\d{1,9})", re.ASCII | re.DOTALL)
+
+Updates = dict[Block, Any]  # component -> its new value (or gr.update(...))
 
 
-def shown_messages(conversation: list[dict[str, Any]], classroom: bool
-                   ) -> list[dict[str, Any]]:
-    """The conversation's messages the chat shows: one exchange at a time in classroom
-    mode."""
-    return conversation[-2:] if classroom else conversation
+@dataclass(frozen=True)
+class Exchange:
+    """One question and the chat's reply: an Answer, or a message saying why there is
+    none (an empty or too long question). `question` is as it was answered."""
+
+    question: str
+    reply: str
+    answer: Answer | None = None
 
 
-def shown_chat(conversation: list[dict[str, Any]], classroom: bool) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class ChatState:
+    """One browser session's chat. `revealed`: how many sources of the latest answer
+    classroom mode shows; `scope`: the article the search is limited to (None: all);
+    `export`: this session's Markdown export file (private to it, replaced each time)."""
+
+    exchanges: tuple[Exchange, ...] = ()
+    revealed: int = 0
+    scope: str | None = None
+    export: str | None = None
+
+    def turns(self) -> list[Turn]:
+        """The conversation so far, for follow-up questions."""
+        return [turn for e in self.exchanges
+                for turn in (Turn("user", e.question), Turn("assistant", e.reply))]
+
+    def answers(self) -> list[Answer]:
+        return [e.answer for e in self.exchanges if e.answer is not None]
+
+    def latest_answer(self) -> Answer | None:
+        answers = self.answers()
+        return answers[-1] if answers else None
+
+    def shown(self, classroom: bool) -> tuple[Exchange, ...]:
+        """The exchanges the chat shows: one at a time in classroom mode."""
+        return self.exchanges[-1:] if classroom else self.exchanges
+
+    def added(self, exchange: Exchange) -> ChatState:
+        return replace(self, exchanges=(*self.exchanges, exchange))
+
+
+def chat_messages(exchanges: Sequence[Exchange]) -> list[dict[str, str]]:
     """The messages to display, markup escaped (the chat renders HTML, and would drop a
-    `<script>` in a question instead of showing it). The conversation itself is kept as
-    typed, for follow-ups; its answer messages also carry their index in the answers."""
-    return [{"role": m["role"], "content": chat_markup(m["content"])}
-            for m in shown_messages(conversation, classroom)]
+    `<script>` in a question instead of showing it)."""
+    return [message for e in exchanges for message in (
+        {"role": "user", "content": chat_markup(e.question)},
+        {"role": "assistant", "content": chat_markup(e.reply)})]
 
 
-def answer_shown_at(conversation: list[dict[str, Any]], classroom: bool, k: int) -> int | None:
-    """Which answer (index into the answers state) the k-th assistant message in the chat
-    shows; None for a message that is no answer (an error) or no message at all."""
-    replies = [m for m in shown_messages(conversation, classroom) if m["role"] == "assistant"]
-    return replies[k].get("answer") if 0 <= k < len(replies) else None
+def chat_markers(exchanges: Sequence[Exchange]) -> str:
+    """Which [n] of each shown answer are citations (for the page script)."""
+    return markers_html([[c.n for c in e.answer.citations] if e.answer else []
+                         for e in exchanges])
 
 
-def build_app(assistant: Assistant, classroom: bool = False) -> Any:
-    examples = load_examples(assistant.settings.corpus_dir)
-    export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+def parse_reference(target: str) -> tuple[int, int] | None:
+    """(k, n) from a clicked marker "click|k|n"; None for anything else."""
+    match = _REFERENCE.fullmatch(target) if isinstance(target, str) else None
+    return (int(match[1]), int(match[2])) if match else None
 
-    def example_messages(language: str) -> list[dict[str, str]]:
-        other = "en" if language == "ja" else "ja"
-        return [{"text": q} for q in examples[language] + examples[other]]
 
-    def article_choices() -> list[tuple[str, str]]:
-        return [(a.title or a.id, a.id) for a in assistant.list_articles()]
+def parse_citation(target: str) -> tuple[str, int, int] | None:
+    """(article_id, start, end) from a clicked card "click|article_id|start|end"."""
+    match = _CITATION.fullmatch(target) if isinstance(target, str) else None
+    return (match[1], int(match[2]), int(match[3])) if match else None
 
-    def export_file(answers: list[dict[str, Any]], language: str) -> str | None:
-        if not answers:
-            return None
-        path = export_dir / f"conversation-{len(answers)}.md"
-        path.write_text(conversation_markdown(answers, language), encoding="utf-8")
-        return str(path)
 
-    def answer_in_chat(message: str, conversation: list[dict[str, str]],
-                       answers: list[dict[str, Any]], scope: str | None, classroom_on: bool,
-                       language: str) -> Iterator[tuple[Any, ...]]:
+def example_messages(examples: dict[str, list[str]], language: str) -> list[dict[str, str]]:
+    """Starter questions, the UI language's first."""
+    other = "en" if language == "ja" else "ja"
+    return [{"text": q} for q in examples[language] + examples[other]]
+
+
+def pick_example(event: gr.SelectData) -> str:
+    return str(event.value["text"])
+
+
+# --- layout: components only ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Header:
+    title: gr.Markdown
+    language: gr.Radio
+    classroom: gr.Checkbox
+    export: gr.DownloadButton
+
+
+@dataclass(frozen=True)
+class ChatPanel:
+    tab: gr.Tab
+    chatbot: gr.Chatbot
+    scope_line: gr.Markdown
+    scope_clear: gr.Button
+    question: gr.Textbox
+    send: gr.Button
+    clear: gr.Button
+    evidence_title: gr.Markdown
+    evidence: gr.HTML
+    next_cite: gr.Button
+
+
+@dataclass(frozen=True)
+class ArticlesPanel:
+    tab: gr.Tab
+    table: gr.Dataframe
+    picker: gr.Dropdown
+    ask_article: gr.Button
+    reader: gr.HTML
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """Hidden controls between the page script and the server: the clicked card and
+    marker come in through the textboxes; the markers list goes out."""
+
+    cite_target: gr.Textbox
+    ref_target: gr.Textbox
+    markers: gr.HTML
+
+
+@dataclass(frozen=True)
+class Page:
+    state: gr.State
+    tabs: gr.Tabs
+    header: Header
+    chat: ChatPanel
+    articles: ArticlesPanel
+    bridge: Bridge
+
+
+def _header(classroom: bool) -> Header:
+    with gr.Row(equal_height=True):
+        title = gr.Markdown(text("ja", "title"), elem_id="header")
+        with gr.Column(scale=0, min_width=320):
+            language = gr.Radio(list(LANGUAGE_CHOICES), value="日本語",
+                                label=text("ja", "language"), elem_id="language")
+            classroom_box = gr.Checkbox(value=classroom, label=text("ja", "classroom"),
+                                        elem_id="classroom")
+            export = gr.DownloadButton(text("ja", "export"), value=None, size="sm",
+                                       elem_id="export")
+    return Header(title, language, classroom_box, export)
+
+
+def _chat_panel(examples: dict[str, list[str]], classroom: bool) -> ChatPanel:
+    with gr.Tab(text("ja", "chat_tab"), id="chat") as tab, gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                label=text("ja", "chat_tab"), height=460, render_markdown=False,
+                buttons=["copy", "copy_all"],
+                examples=example_messages(examples, "ja"),  # type: ignore[arg-type]
+                elem_id="chat")
+            with gr.Row():
+                scope_line = gr.Markdown(text("ja", "scope_all"), elem_id="scope")
+                scope_clear = gr.Button(text("ja", "scope_clear"), size="sm", visible=False,
+                                        elem_id="scope-clear")
+            question = gr.Textbox(label=text("ja", "question"), lines=1,
+                                  placeholder=text("ja", "placeholder"), autofocus=True,
+                                  elem_id="question")
+            with gr.Row():
+                send = gr.Button(text("ja", "ask"), variant="primary", elem_id="ask")
+                clear = gr.Button(text("ja", "clear"), elem_id="clear")
+        with gr.Column(scale=2):
+            evidence_title = gr.Markdown(f"### {text('ja', 'evidence')}")
+            evidence = gr.HTML(evidence_html(None), elem_id="evidence")
+            next_cite = gr.Button(text("ja", "next_citation"), visible=classroom,
+                                  elem_id="next-citation")
+    return ChatPanel(tab, chatbot, scope_line, scope_clear, question, send, clear,
+                     evidence_title, evidence, next_cite)
+
+
+def _articles_panel(assistant: Assistant) -> ArticlesPanel:
+    articles = assistant.list_articles()
+    with gr.Tab(text("ja", "articles_tab"), id="articles") as tab:
+        table = gr.Dataframe(value=article_rows(articles),
+                             headers=text("ja", "list_headers").split("|"),
+                             interactive=False, elem_id="article-list")
+        with gr.Row():
+            picker = gr.Dropdown([(a.title or a.id, a.id) for a in articles],
+                                 label=text("ja", "pick_article"), value=None,
+                                 elem_id="article-picker")
+            ask_article = gr.Button(text("ja", "ask_article"), elem_id="ask-article")
+        reader = gr.HTML(article_html(None, "ja"), elem_id="reader")
+    return ArticlesPanel(tab, table, picker, ask_article, reader)
+
+
+def _bridge() -> Bridge:
+    hidden = ["hidden-control"]
+    return Bridge(
+        cite_target=gr.Textbox(elem_id="cite-target", elem_classes=hidden, show_label=False,
+                               container=False),
+        ref_target=gr.Textbox(elem_id="ref-target", elem_classes=hidden, show_label=False,
+                              container=False),
+        markers=gr.HTML(markers_html([]), elem_id="chat-markers", elem_classes=hidden),
+    )
+
+
+def _layout(assistant: Assistant, examples: dict[str, list[str]], classroom: bool) -> Page:
+    state = gr.State(ChatState())
+    header = _header(classroom)
+    with gr.Tabs(selected="chat") as tabs:
+        chat = _chat_panel(examples, classroom)
+        articles = _articles_panel(assistant)
+    return Page(state, tabs, header, chat, articles, _bridge())
+
+
+# --- handlers: what each event changes --------------------------------------------------
+
+class ChatHandlers:
+    """The chat's event handlers over one Assistant. Session data comes in and goes out
+    as a ChatState; every handler returns updates keyed by this page's components."""
+
+    def __init__(self, assistant: Assistant, page: Page, examples: dict[str, list[str]],
+                 export_dir: Path) -> None:
+        self.assistant, self.page, self.examples = assistant, page, examples
+        self.export_dir = export_dir
+
+    def chat_outputs(self) -> list[Block]:
+        """Everything asking (or starting over) may change."""
+        chat = self.page.chat
+        return [chat.chatbot, self.page.state, chat.question, chat.evidence,
+                self.page.header.export, self.page.bridge.markers]
+
+    def answer(self, message: str, state: ChatState, classroom: bool,
+            language: str) -> Iterator[Updates]:
         """Stream an answer into the chat; keep the whole conversation for follow-ups."""
-        lang = LANGUAGE_CHOICES.get(language, "ja")
-        conversation = list(conversation or [])
-        turns = [Turn(m["role"], m["content"]) for m in conversation]
-        conversation += [{"role": "user", "content": message or ""},
-                         {"role": "assistant", "content": ""}]
-        answer: Answer | None = None
+        chat = self.page.chat
+        streamed, answer = "", None
         try:
-            for event in assistant.ask_stream(message, turns,
-                                              article_ids=[scope] if scope else None):
+            for event in self.assistant.ask_stream(
+                    message, state.turns(), article_ids=[state.scope] if state.scope else None):
                 if isinstance(event, str):
-                    conversation[-1] = {"role": "assistant",
-                                        "content": conversation[-1]["content"] + event}
-                    yield (shown_chat(conversation, classroom_on), conversation, answers, "",
-                           gr.update(), 0, gr.update())
+                    streamed += event
+                    pending = state.added(Exchange(message, streamed)).shown(classroom)
+                    yield {chat.chatbot: chat_messages(pending), chat.question: ""}
                 else:
                     answer = event
         except InvalidQuestion as err:
-            conversation[-1] = {"role": "assistant", "content": f"⚠ {err}"}
-            yield (shown_chat(conversation, classroom_on), conversation, answers, "",
-                   gr.update(), 0, gr.update())
+            refused = state.added(Exchange(message if isinstance(message, str) else "",
+                                           f"⚠ {err}"))
+            yield {**self._chat(refused, classroom), chat.question: ""}
             return
         assert answer is not None
-        conversation[-2:] = [{"role": "user", "content": answer.question},
-                             {"role": "assistant", "content": chat_text(answer),
-                              "answer": len(answers)}]
-        answers = [*answers, answer.to_dict()]
-        revealed = 1 if classroom_on else len(answer.citations)
-        yield (shown_chat(conversation, classroom_on), conversation, answers, "",
-               evidence_html(answers[-1], lang, revealed), revealed,
-               gr.update(value=export_file(answers, lang)))
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        state = state.added(Exchange(answer.question, chat_text(answer), answer))
+        state = replace(state, revealed=1 if classroom else len(answer.citations),
+                        export=self._export(state, lang))
+        yield {**self._chat(state, classroom), chat.question: "",
+               chat.evidence: evidence_html(answer, lang, state.revealed),
+               self.page.header.export: gr.update(value=state.export)}
 
-    def retry(conversation: list[dict[str, str]], answers: list[dict[str, Any]],
-              scope: str | None, classroom_on: bool, language: str
-              ) -> Iterator[tuple[Any, ...]]:
+    def retry(self, state: ChatState, classroom: bool, language: str) -> Iterator[Updates]:
         """Ask the last question again (e.g. after a model fell back)."""
-        if len(conversation or []) < 2:
+        if not state.exchanges:
             return
-        last = conversation[-2]["content"]
-        kept = answers[:-1] if conversation[-1].get("answer") is not None else answers
-        yield from answer_in_chat(last, conversation[:-2], kept, scope, classroom_on,
-                                  language)
+        last = state.exchanges[-1]
+        yield from self.answer(last.question, replace(state, exchanges=state.exchanges[:-1]),
+                            classroom, language)
 
-    def start_over(language: str) -> tuple[Any, ...]:
+    def start_over(self, state: ChatState, language: str) -> Updates:
         """Clear (our button or the chat's own 🗑): the conversation, its answers and
-        sources, the export — not only what the chat shows."""
-        return ([], [], [], "", evidence_html(None, LANGUAGE_CHOICES.get(language, "ja")), 0,
-                gr.update(value=None))
-
-    def reveal_next(answers: list[dict[str, Any]], revealed: int,
-                    language: str) -> tuple[str, int]:
-        if not answers:
-            return evidence_html(None, LANGUAGE_CHOICES.get(language, "ja")), 0
-        revealed = min(revealed + 1, len(answers[-1]["citations"]))
-        return evidence_html(answers[-1], LANGUAGE_CHOICES.get(language, "ja"), revealed), revealed
-
-    def show_reference(target: str, conversation: list[dict[str, Any]],
-                       answers: list[dict[str, Any]], classroom_on: bool, revealed: int,
-                       language: str) -> tuple[Any, int]:
-        """A marker [n] was clicked in the chat ("k|n": the k-th answer shown, citation n):
-        that answer's sources, card n outlined (in classroom mode revealed up to n)."""
-        k, _, n = (target or "").partition("|")
-        index = answer_shown_at(conversation or [], classroom_on, int(k)) \
-            if k.isdigit() else None
-        if index is None or index >= len(answers or []) or not n.isdigit():
-            return gr.update(), revealed
-        answer = answers[index]
-        selected = min(max(int(n), 1), len(answer["citations"]))
-        latest = index == len(answers) - 1
-        shown = None
-        if classroom_on and latest:
-            revealed = shown = max(revealed, selected)
-        return (evidence_html(answer, LANGUAGE_CHOICES.get(language, "ja"), shown, selected,
-                              earlier=not latest), revealed)
-
-    def set_classroom(on: bool, conversation: list[dict[str, str]],
-                      answers: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
+        sources, the export — not only what the chat shows. The search scope stays."""
+        self._remove_export(state.export)
         lang = LANGUAGE_CHOICES.get(language, "ja")
-        revealed = (1 if on else len(answers[-1]["citations"])) if answers else 0
-        return (shown_chat(conversation or [], on), gr.update(visible=on),
-                evidence_html(answers[-1] if answers else None, lang, revealed), revealed)
+        return {**self._chat(ChatState(scope=state.scope), False), self.page.chat.question: "",
+                self.page.chat.evidence: evidence_html(None, lang),
+                self.page.header.export: gr.update(value=None)}
 
-    def open_citation(target: str, language: str) -> tuple[Any, ...]:
-        """A source card was clicked: the article at the quote, in the reader tab."""
-        article_id, _, span = (target or "").partition("|")
-        start, _, end = span.partition("|")
-        articles = {a.id: a for a in assistant.articles()}
-        article = articles.get(article_id)
+    def reveal_next(self, state: ChatState, language: str) -> Updates:
+        """Classroom mode: one more source of the latest answer."""
+        latest = state.latest_answer()
+        revealed = min(state.revealed + 1, len(latest.citations)) if latest else 0
+        return {self.page.chat.evidence: evidence_html(
+                    latest, LANGUAGE_CHOICES.get(language, "ja"), revealed),
+                self.page.state: replace(state, revealed=revealed)}
+
+    def show_reference(self, target: str, state: ChatState, classroom: bool,
+                       language: str) -> Updates:
+        """A marker [n] was clicked in the chat ("click|k|n": the k-th answer shown,
+        citation n): that answer's sources, card n outlined (in classroom mode revealed
+        up to n). Anything that names no citation of a shown answer does nothing."""
+        reference = parse_reference(target)
+        shown = state.shown(classroom)
+        if reference is None or reference[0] >= len(shown):
+            return {}
+        k, n = reference
+        answer = shown[k].answer
+        if answer is None or n not in {c.n for c in answer.citations}:
+            return {}
+        index = len(state.exchanges) - len(shown) + k
+        latest = all(e.answer is None for e in state.exchanges[index + 1:])
+        revealed, count = state.revealed, None
+        if classroom and latest:
+            revealed = count = max(state.revealed, n)
+        return {self.page.chat.evidence: evidence_html(
+                    answer, LANGUAGE_CHOICES.get(language, "ja"), count, n,
+                    earlier=not latest),
+                self.page.state: replace(state, revealed=revealed)}
+
+    def set_classroom(self, on: bool, state: ChatState, language: str) -> Updates:
+        latest = state.latest_answer()
+        revealed = (1 if on else len(latest.citations)) if latest else 0
+        state = replace(state, revealed=revealed)
+        return {**self._chat(state, on),
+                self.page.chat.next_cite: gr.update(visible=on),
+                self.page.chat.evidence: evidence_html(
+                    latest, LANGUAGE_CHOICES.get(language, "ja"), revealed)}
+
+    def open_citation(self, target: str, language: str) -> Updates:
+        """A source card was clicked ("click|article_id|start|end"): the article at the
+        quote, in the reader tab. A card naming no article or no span of it does nothing."""
+        citation = parse_citation(target)
+        article = self._article(citation[0]) if citation else None
+        if citation is None or article is None:
+            return {}
+        article_id, start, end = citation
+        if not 0 <= start < end <= len(article.body):
+            return {}
+        page = self.page
+        return {page.tabs: gr.Tabs(selected="articles"),
+                page.articles.reader: article_html(
+                    article, LANGUAGE_CHOICES.get(language, "ja"), start, end),
+                page.articles.picker: gr.update(value=article_id)}
+
+    def show_article(self, article_id: str | None, language: str) -> Updates:
+        return {self.page.articles.reader: article_html(
+            self._article(article_id), LANGUAGE_CHOICES.get(language, "ja"))}
+
+    def ask_about(self, article_id: str | None, state: ChatState, language: str) -> Updates:
+        """Limit the search to one article (None: back to all of them)."""
+        scope = article_id if self._article(article_id) is not None else None
         lang = LANGUAGE_CHOICES.get(language, "ja")
-        html_view = article_html(article, lang, int(start or -1), int(end or -1))
-        return gr.Tabs(selected="articles"), html_view, gr.update(value=article_id or None)
+        chat = self.page.chat
+        return {self.page.state: replace(state, scope=scope),
+                chat.scope_line: self._scope_text(scope, lang),
+                chat.scope_clear: gr.update(visible=scope is not None,
+                                          value=text(lang, "scope_clear")),
+                self.page.tabs: gr.Tabs(selected="chat")}
 
-    def show_article(article_id: str | None, language: str) -> str:
-        articles = {a.id: a for a in assistant.articles()}
-        return article_html(articles.get(article_id or ""), LANGUAGE_CHOICES.get(language, "ja"))
+    def search_all(self, state: ChatState, language: str) -> Updates:
+        return self.ask_about(None, state, language)
 
-    def scope_text(scope: str | None, language: str) -> str:
+    def relabel(self, language: str, state: ChatState) -> Updates:
+        """Every label in the chosen UI language."""
         lang = LANGUAGE_CHOICES.get(language, "ja")
-        if not scope:
+
+        def t(key: str) -> str:
+            return text(lang, key)
+
+        header, chat, articles = self.page.header, self.page.chat, self.page.articles
+        return {
+            header.title: t("title"), header.language: gr.update(label=t("language")),
+            header.classroom: gr.update(label=t("classroom")),
+            header.export: gr.update(label=t("export")),
+            chat.tab: gr.update(label=t("chat_tab")),
+            chat.chatbot: gr.update(examples=example_messages(self.examples, lang),
+                                  label=t("chat_tab")),
+            chat.scope_line: self._scope_text(state.scope, lang),
+            chat.scope_clear: gr.update(value=t("scope_clear")),
+            chat.question: gr.update(label=t("question"), placeholder=t("placeholder")),
+            chat.send: gr.update(value=t("ask")), chat.clear: gr.update(value=t("clear")),
+            chat.evidence_title: f"### {t('evidence')}",
+            chat.next_cite: gr.update(value=t("next_citation")),
+            articles.tab: gr.update(label=t("articles_tab")),
+            articles.table: gr.update(headers=t("list_headers").split("|")),
+            articles.picker: gr.update(label=t("pick_article")),
+            articles.ask_article: gr.update(value=t("ask_article")),
+        }
+
+    def _chat(self, state: ChatState, classroom: bool) -> Updates:
+        """The chat as this state shows it: messages, their markers, the state itself."""
+        shown = state.shown(classroom)
+        return {self.page.chat.chatbot: chat_messages(shown),
+                self.page.bridge.markers: chat_markers(shown), self.page.state: state}
+
+    def _article(self, article_id: str | None) -> Article | None:
+        if not article_id:
+            return None
+        return next((a for a in self.assistant.articles() if a.id == article_id), None)
+
+    def _scope_text(self, scope: str | None, lang: str) -> str:
+        if scope is None:
             return text(lang, "scope_all")
-        titles = {i: t for t, i in article_choices()}
+        titles = {a.id: a.title or a.id for a in self.assistant.list_articles()}
         return text(lang, "scope_one") + titles.get(scope, scope)
 
-    def ask_about(article_id: str | None, language: str) -> tuple[Any, ...]:
-        lang = LANGUAGE_CHOICES.get(language, "ja")
-        return (article_id or None, scope_text(article_id, language),
-                gr.update(visible=bool(article_id), value=text(lang, "scope_clear")),
-                gr.Tabs(selected="chat"))
+    def _export(self, state: ChatState, lang: str) -> str:
+        """The conversation as Markdown in a new file of this session's own (in a fresh
+        folder: nothing another session writes can replace it); the previous one goes."""
+        self._remove_export(state.export)
+        folder = Path(tempfile.mkdtemp(prefix="export-", dir=self.export_dir))
+        path = folder / "conversation.md"
+        path.write_text(conversation_markdown(state.answers(), lang), encoding="utf-8")
+        return str(path)
 
-    def relabel(language: str, scope: str | None) -> tuple[Any, ...]:
-        lang = LANGUAGE_CHOICES.get(language, "ja")
-        t = lambda key: text(lang, key)  # noqa: E731 - a local shorthand
-        return (
-            t("title"), gr.update(label=t("question"), placeholder=t("placeholder")),
-            gr.update(value=t("ask")), gr.update(value=t("clear")), f"### {t('evidence')}",
-            gr.update(value=t("next_citation")), gr.update(label=t("classroom")),
-            gr.update(label=t("export")), gr.update(label=t("chat_tab")),
-            gr.update(label=t("articles_tab")), gr.update(value=t("ask_article")),
-            gr.update(label=t("pick_article")),
-            gr.update(headers=t("list_headers").split("|")),
-            scope_text(scope, language), gr.update(value=t("scope_clear")),
-            gr.update(examples=example_messages(lang), label=t("chat_tab")),
-            gr.update(label=t("language")),
-        )
 
+    def _remove_export(self, path: str | None) -> None:
+        """Delete a file `_export` wrote (its folder), and nothing else."""
+        if path is not None and Path(path).parent.parent == self.export_dir:
+            shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+# --- wiring: which event runs which handler --------------------------------------------
+
+def _wire_chat(page: Page, handlers: ChatHandlers) -> None:
+    chat, header = page.chat, page.header
+    inputs = [chat.question, page.state, header.classroom, header.language]
+    outputs = handlers.chat_outputs()
+    private: dict[str, Any] = {"api_visibility": "private"}
+    chat.send.click(handlers.answer, inputs, outputs, **private)
+    chat.question.submit(handlers.answer, inputs, outputs, **private)
+    chat.chatbot.example_select(pick_example, None, chat.question, **private).then(
+        handlers.answer, inputs, outputs, **private)
+    chat.chatbot.retry(handlers.retry, [page.state, header.classroom, header.language],
+                       outputs, **private)
+    for clear in (chat.clear.click, chat.chatbot.clear):  # ours and the chat's own 🗑
+        clear(handlers.start_over, [page.state, header.language], outputs, **private)
+
+
+def _wire_sources(page: Page, handlers: ChatHandlers) -> None:
+    chat, header, bridge = page.chat, page.header, page.bridge
+    private: dict[str, Any] = {"api_visibility": "private"}
+    chat.next_cite.click(handlers.reveal_next, [page.state, header.language],
+                         [chat.evidence, page.state], **private)
+    bridge.ref_target.change(
+        handlers.show_reference,
+        [bridge.ref_target, page.state, header.classroom, header.language],
+        [chat.evidence, page.state], **private).then(None, js=SCROLL_TO_CARD_JS)
+    bridge.cite_target.change(
+        handlers.open_citation, [bridge.cite_target, header.language],
+        [page.tabs, page.articles.reader, page.articles.picker], **private,
+    ).then(None, js=SCROLL_TO_QUOTE_JS)
+
+
+def _wire_articles(page: Page, handlers: ChatHandlers) -> None:
+    chat, articles, language = page.chat, page.articles, page.header.language
+    private: dict[str, Any] = {"api_visibility": "private"}
+    scope_outputs = [page.state, chat.scope_line, chat.scope_clear, page.tabs]
+    articles.picker.input(handlers.show_article, [articles.picker, language],
+                          articles.reader, **private)
+    articles.ask_article.click(handlers.ask_about, [articles.picker, page.state, language],
+                               scope_outputs, **private)
+    chat.scope_clear.click(handlers.search_all, [page.state, language], scope_outputs,
+                           **private)
+
+
+def _wire_settings(app: gr.Blocks, page: Page, handlers: ChatHandlers) -> None:
+    header, chat, articles = page.header, page.chat, page.articles
+    private: dict[str, Any] = {"api_visibility": "private"}
+    header.classroom.change(
+        handlers.set_classroom, [header.classroom, page.state, header.language],
+        [chat.chatbot, page.bridge.markers, page.state, chat.next_cite, chat.evidence],
+        js=CLASSROOM_JS, **private)
+    header.language.change(handlers.relabel, [header.language, page.state], [
+        header.title, header.language, header.classroom, header.export, chat.tab,
+        chat.chatbot, chat.scope_line, chat.scope_clear, chat.question, chat.send, chat.clear,
+        chat.evidence_title, chat.next_cite, articles.tab, articles.table, articles.picker,
+        articles.ask_article], **private)
+    app.load(None, [header.language, header.classroom], [header.language, header.classroom],
+             js=LOAD_JS, **private)
+
+
+def _add_ask_api(assistant: Assistant) -> None:
+    def ask_api(question: str, history: list[dict[str, str]] | None = None
+                ) -> dict[str, Any]:
+        """Answer a question; returns the JSON object of `assistant ask --json`."""
+        try:
+            answer = assistant.ask(question, parse_history(history))
+        except InvalidQuestion as err:
+            raise gr.Error(str(err)) from err
+        return answer.to_dict()
+
+    gr.api(ask_api, api_name="ask",  # type: ignore[attr-defined]
+           concurrency_limit=assistant.settings.api_concurrency)
+
+
+def build_page(assistant: Assistant, classroom: bool = False
+               ) -> tuple[gr.Blocks, Page, ChatHandlers]:
+    """The app, its components and its handlers (tests call the handlers directly)."""
+    examples = load_examples(assistant.settings.corpus_dir)
+    export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
     with gr.Blocks(title="記事Q&A · News Q&A", analytics_enabled=False) as app:
-        conversation = gr.State([])
-        answers = gr.State([])
-        revealed = gr.State(0)
-        scope = gr.State(None)
-        with gr.Row(equal_height=True):
-            header = gr.Markdown(text("ja", "title"), elem_id="header")
-            with gr.Column(scale=0, min_width=320):
-                language = gr.Radio(list(LANGUAGE_CHOICES), value="日本語",
-                                    label=text("ja", "language"), elem_id="language")
-                classroom_box = gr.Checkbox(value=classroom, label=text("ja", "classroom"),
-                                            elem_id="classroom")
-                export = gr.DownloadButton(text("ja", "export"), value=None, size="sm",
-                                           elem_id="export")
-        with gr.Tabs(selected="chat") as tabs:
-            with gr.Tab(text("ja", "chat_tab"), id="chat") as chat_tab, gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(
-                        label=text("ja", "chat_tab"), height=460, render_markdown=False,
-                        buttons=["copy", "copy_all"], examples=example_messages("ja"),
-                        elem_id="chat",
-                    )
-                    with gr.Row():
-                        scope_line = gr.Markdown(text("ja", "scope_all"), elem_id="scope")
-                        scope_clear = gr.Button(text("ja", "scope_clear"), size="sm",
-                                                visible=False, elem_id="scope-clear")
-                    question = gr.Textbox(label=text("ja", "question"), lines=1,
-                                          placeholder=text("ja", "placeholder"),
-                                          autofocus=True, elem_id="question")
-                    with gr.Row():
-                        send = gr.Button(text("ja", "ask"), variant="primary", elem_id="ask")
-                        clear = gr.Button(text("ja", "clear"), elem_id="clear")
-                with gr.Column(scale=2):
-                    evidence_title = gr.Markdown(f"### {text('ja', 'evidence')}")
-                    evidence = gr.HTML(evidence_html(None), elem_id="evidence")
-                    next_cite = gr.Button(text("ja", "next_citation"), visible=classroom,
-                                          elem_id="next-citation")
-            with gr.Tab(text("ja", "articles_tab"), id="articles") as articles_tab:
-                table = gr.Dataframe(
-                    value=article_rows(assistant.list_articles()),
-                    headers=text("ja", "list_headers").split("|"), interactive=False,
-                    elem_id="article-list",
-                )
-                with gr.Row():
-                    picker = gr.Dropdown(article_choices(), label=text("ja", "pick_article"),
-                                         value=None, elem_id="article-picker")
-                    ask_article = gr.Button(text("ja", "ask_article"), elem_id="ask-article")
-                reader = gr.HTML(article_html(None, "ja"), elem_id="reader")
-        cite_target = gr.Textbox(elem_id="cite-target", elem_classes=["hidden-control"],
-                                 show_label=False, container=False)
-        open_cite = gr.Button("open", elem_id="open-cite", elem_classes=["hidden-control"])
-        ref_target = gr.Textbox(elem_id="ref-target", elem_classes=["hidden-control"],
-                                show_label=False, container=False)
-        open_ref = gr.Button("show", elem_id="open-ref", elem_classes=["hidden-control"])
+        _add_ask_api(assistant)  # first: its api_name "ask" must not become "ask_1"
+        page = _layout(assistant, examples, classroom)
+        handlers = ChatHandlers(assistant, page, examples, export_dir)
+        _wire_chat(page, handlers)
+        _wire_sources(page, handlers)
+        _wire_articles(page, handlers)
+        _wire_settings(app, page, handlers)
+    return app, page, handlers
 
-        ask_inputs = [question, conversation, answers, scope, classroom_box, language]
-        ask_outputs = [chatbot, conversation, answers, question, evidence, revealed, export]
-        send.click(answer_in_chat, ask_inputs, ask_outputs, api_visibility="private")
-        question.submit(answer_in_chat, ask_inputs, ask_outputs, api_visibility="private")
-        def pick_example(event: gr.SelectData) -> str:
-            return event.value["text"]
 
-        chatbot.example_select(pick_example, None, question, api_visibility="private").then(
-            answer_in_chat, ask_inputs, ask_outputs, api_visibility="private")
-        chatbot.retry(retry, [conversation, answers, scope, classroom_box, language],
-                      ask_outputs, api_visibility="private")
-        clear.click(start_over, language, ask_outputs, api_visibility="private")
-        chatbot.clear(start_over, language, ask_outputs, api_visibility="private")  # its 🗑
-        next_cite.click(reveal_next, [answers, revealed, language], [evidence, revealed],
-                        api_visibility="private")
-        classroom_box.change(set_classroom, [classroom_box, conversation, answers, language],
-                             [chatbot, next_cite, evidence, revealed], js=CLASSROOM_JS,
-                             api_visibility="private")
-        open_cite.click(open_citation, [cite_target, language], [tabs, reader, picker],
-                        api_visibility="private").then(None, js=SCROLL_JS)
-        open_ref.click(show_reference,
-                       [ref_target, conversation, answers, classroom_box, revealed, language],
-                       [evidence, revealed], api_visibility="private"
-                       ).then(None, js=SELECTED_SCROLL_JS)
-        picker.input(show_article, [picker, language], reader, api_visibility="private")
-        ask_article.click(ask_about, [picker, language], [scope, scope_line, scope_clear, tabs],
-                          api_visibility="private")
-        scope_clear.click(ask_about, [gr.State(None), language],
-                          [scope, scope_line, scope_clear, tabs], api_visibility="private")
-        language.change(relabel, [language, scope], [
-            header, question, send, clear, evidence_title, next_cite, classroom_box, export,
-            chat_tab, articles_tab, ask_article, picker, table, scope_line, scope_clear,
-            chatbot, language], api_visibility="private")
-        app.load(None, [language, classroom_box], [language, classroom_box], js=LOAD_JS,
-                 api_visibility="private")
+def build_app(assistant: Assistant, classroom: bool = False) -> gr.Blocks:
+    return build_page(assistant, classroom)[0]
 
-        def ask_api(question: str, history: list[dict[str, str]] | None = None
-                    ) -> dict[str, Any]:
-            """Answer a question; returns the JSON object of `assistant ask --json`."""
-            try:
-                answer = assistant.ask(question, parse_history(history))
-            except InvalidQuestion as err:
-                raise gr.Error(str(err)) from err
-            return answer.to_dict()
 
-        gr.api(ask_api, api_name="ask", concurrency_limit=assistant.settings.api_concurrency)
-    return app
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach a server listening on `host`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
           classroom: bool = False, auth: tuple[str, str] | None = None) -> None:
+    """Run the chat until Ctrl+C. Beside Gradio's own checks: no uploads (nothing here
+    takes a file), failed logins throttled, no run history (it would offer to save runs
+    to the Hugging Face hub), and a warning when anyone on the network could use it."""
     app = build_app(assistant, classroom=classroom)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
+    if auth is None and not is_loopback(host):
+        print(f"warning: serving on {host} without --auth: anyone who can reach port {port} "
+              "can use the chat (add --auth USER:PASSWORD)", file=sys.stderr, flush=True)
+    guards = [Middleware(RefuseUploads)] + ([Middleware(LoginThrottle)] if auth else [])
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    app.launch(server_name=host, server_port=port, share=False, theme=theme, css=CSS, js=JS,
-               footer_links=["api"], quiet=True, auth=[auth] if auth else None,
-               auth_message="記事Q&A · News Q&A")
+    app.launch(server_name=host, server_port=port, share=False, theme=theme,
+               css_paths=[STATIC / "chat.css"], js=(STATIC / "chat.js").read_text("utf-8"),
+               footer_links=["api"], run_history=False, mcp_server=False, quiet=True,
+               auth=[auth] if auth else None, auth_message="記事Q&A · News Q&A",
+               app_kwargs={"middleware": guards})

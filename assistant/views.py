@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import html.entities
+import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from .corpus import Article
-from .results import Answer, ArticleInfo
+from .results import Answer, ArticleInfo, Citation
 
 EXAMPLES_FILE = "examples.yaml"
 DEFAULT_EXAMPLES = {
@@ -111,16 +112,18 @@ def chat_markup(message: str) -> str:
     return _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", message))
 
 
-def passage_html(passage_text: str, passage_start: int, quote_start: int, quote_end: int) -> str:
-    """The passage, escaped, with the quoted sentence marked."""
-    a, b = quote_start - passage_start, quote_end - passage_start
-    return (html.escape(passage_text[:a]) + "<mark>" + html.escape(passage_text[a:b])
-            + "</mark>" + html.escape(passage_text[b:]))
+def passage_html(citation: Citation) -> str:
+    """The cited passage, escaped, with the quoted sentence marked (the quote's offsets
+    are in the article body; the passage starts at `passage_start` there)."""
+    a = citation.start - citation.passage_start
+    b = citation.end - citation.passage_start
+    passage = citation.text
+    return (html.escape(passage[:a]) + "<mark>" + html.escape(passage[a:b])
+            + "</mark>" + html.escape(passage[b:]))
 
 
-def evidence_html(answer: Answer | dict[str, Any] | None, language: str = "ja",
-                  shown: int | None = None, selected: int | None = None,
-                  earlier: bool = False) -> str:
+def evidence_html(answer: Answer | None, language: str = "ja", shown: int | None = None,
+                  selected: int | None = None, earlier: bool = False) -> str:
     """Cards for the cited passages of one answer (the first `shown` of them): title,
     section, date, the passage with the quote marked, the score on demand. A card carries
     data-cite="article_id|start|end" so a click can open the article there. Card
@@ -128,31 +131,35 @@ def evidence_html(answer: Answer | dict[str, Any] | None, language: str = "ja",
     the latest, so its question is named above the cards."""
     if answer is None:
         return f'<p class="muted">{html.escape(text(language, "no_answer_yet"))}</p>'
-    data = answer.to_dict() if isinstance(answer, Answer) else answer
     parts = []
     if earlier:
-        label = text(language, "sources_for").format(question=data["question"])
+        label = text(language, "sources_for").format(question=answer.question)
         parts.append(f'<div class="evidence-for">{html.escape(label)}</div>')
-    if data["query"] != data["question"]:
+    if answer.query != answer.question:
         parts.append(f'<div class="evidence-query">{html.escape(text(language, "search"))}: '
-                     f'{html.escape(data["query"])}</div>')
-    citations = data["citations"] if shown is None else data["citations"][:shown]
-    for c in citations:
-        passage_start = c["start"] - c["text"].find(c["quote"]) if c["quote"] in c["text"] \
-            else c["start"]
-        meta = " · ".join(html.escape(x) for x in (c["section"], c["published"])
-                          if x and x != c["title"])
-        cite = html.escape(f'{c["article_id"]}|{c["start"]}|{c["end"]}', quote=True)
-        parts.append(
-            f'<div class="evidence-card{" selected" if c["n"] == selected else ""}" '
-            f'id="cite-{c["n"]}" data-cite="{cite}" role="button" '
-            f'tabindex="0"><b>[{c["n"]}] {html.escape(c["title"])}</b>'
-            f'<div class="meta">{meta}</div>'
-            f'<p>{passage_html(c["text"], passage_start, c["start"], c["end"])}</p>'
-            f'<details class="score"><summary>{html.escape(text(language, "score"))}</summary>'
-            f'{c["score"]:.2f}</details></div>'
-        )
+                     f'{html.escape(answer.query)}</div>')
+    citations = answer.citations if shown is None else answer.citations[:shown]
+    parts += [_card_html(c, language, c.n == selected) for c in citations]
     return "\n".join(parts)
+
+
+def _card_html(c: Citation, language: str, selected: bool) -> str:
+    meta = " · ".join(html.escape(x) for x in (c.section, c.published) if x and x != c.title)
+    cite = html.escape(f"{c.article_id}|{c.start}|{c.end}", quote=True)
+    return (f'<div class="evidence-card{" selected" if selected else ""}" '
+            f'id="cite-{c.n}" data-cite="{cite}" role="button" '
+            f'tabindex="0"><b>[{c.n}] {html.escape(c.title)}</b>'
+            f'<div class="meta">{meta}</div>'
+            f"<p>{passage_html(c)}</p>"
+            f'<details class="score"><summary>{html.escape(text(language, "score"))}</summary>'
+            f"{c.score:.2f}</details></div>")
+
+
+def markers_html(markers: Sequence[Sequence[int]]) -> str:
+    """The citation numbers of each answer the chat shows, in order, for the page script:
+    only these [n] in the chat are markers (an article may contain "[99999999999]")."""
+    data = html.escape(json.dumps([list(m) for m in markers]), quote=True)
+    return f'<span data-markers="{data}"></span>'
 
 
 def article_html(article: Article | None, language: str, start: int = -1, end: int = -1) -> str:
@@ -179,24 +186,24 @@ def article_html(article: Article | None, language: str, start: int = -1, end: i
             f'<div class="meta">{meta}</div>{"".join(lines)}</article>')
 
 
-def article_rows(articles: list[ArticleInfo]) -> list[list[Any]]:
+def article_rows(articles: list[ArticleInfo]) -> list[list[str | int]]:
     return [[a.title, a.source, a.published, a.characters, a.chunks] for a in articles]
 
 
-def conversation_markdown(answers: list[dict[str, Any]], language: str) -> str:
+def conversation_markdown(answers: Sequence[Answer], language: str) -> str:
     """The conversation with every answer's citations written out, for a handout."""
     title = "記事Q&A" if language == "ja" else "News Q&A"
     lines = [f"# {title} — {dt.date.today().isoformat()}", ""]
     for i, a in enumerate(answers, start=1):
-        lines += [f"## {i}. {a['question']}", ""]
-        if a["query"] != a["question"]:
-            lines += [f"*{text(language, 'search')}: {a['query']}*", ""]
-        if a.get("notice"):
-            lines += [f"> ⚠ {a['notice']}", ""]
-        lines += [a["answer"], ""]
-        for c in a["citations"]:
-            where = " — ".join(x for x in dict.fromkeys((c["title"], c["section"])) if x)
-            date = f" ({c['published']})" if c["published"] else ""
-            lines.append(f"[{c['n']}] {where}{date}: 「{c['quote']}」")
+        lines += [f"## {i}. {a.question}", ""]
+        if a.query != a.question:
+            lines += [f"*{text(language, 'search')}: {a.query}*", ""]
+        if a.notice:
+            lines += [f"> ⚠ {a.notice}", ""]
+        lines += [a.answer, ""]
+        for c in a.citations:
+            where = " — ".join(x for x in dict.fromkeys((c.title, c.section)) if x)
+            date = f" ({c.published})" if c.published else ""
+            lines.append(f"[{c.n}] {where}{date}: 「{c.quote}」")
         lines.append("")
     return "\n".join(lines)

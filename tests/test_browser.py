@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ title: <script>alert(1)</script>の記事
 この記事の本文には<script>alert(1)</script>という文字列がそのまま含まれている。
 ブラウザはこれを実行せず、文字として表示しなければならない。
 研究開発(R&D)の予算は3 < 5の関係で、記事の文字はそのままコピーできなければならない。
+脚注番号[99999999999]は記事の文字であり、出典の印ではない。
 """
 EXAMPLES = """# Example questions shown on an empty chat (edit freely).
 ja:
@@ -56,7 +58,7 @@ def site(tmp_path_factory):
          str(corpus), "--index", str(folder / "index")], stdout=log, stderr=subprocess.STDOUT,
         env=env)
     url = f"http://127.0.0.1:{port}/"
-    wait_for_http(url, proc)
+    wait_for_http(url, proc, seconds=300)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -81,6 +83,14 @@ def page(site, request):
         page = context.new_page()
         page.dialogs = []  # any alert() would land here
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.calls = []  # every event the page sends to the server, in order
+        page.on("request", lambda r: page.calls.append(r.url) if "/queue/join" in r.url
+                else None)
+        # the streams that bring the server's results: one ends when its events are done
+        page.streams = {"request": 0, "requestfinished": 0, "requestfailed": 0}
+        for kind in page.streams:  # (the page aborts some streams once done: "failed")
+            page.on(kind, lambda r, kind=kind: page.streams.__setitem__(
+                kind, page.streams[kind] + ("/queue/data" in r.url)))
         page.goto(site, wait_until="load")
         page.wait_for_selector("#chat button.example", timeout=60_000)
         yield page
@@ -137,37 +147,80 @@ def test_language_switch_and_an_english_question(page):
     shot(page, "04-english")
 
 
-MARKER_JS = """([k, n, scroll]) => {
+MARKER_JS = """async ([k, n]) => {
+  // the middle of the digits of marker [n] in the k-th answer, once it is on screen (the
+  // pointer would land on it) and stays put (the chat may still be scrolling itself to
+  // its newest message): the same spot in three animation frames in a row
   const answer = document.querySelectorAll('#chat [data-testid="bot"]')[k];
-  const walker = document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.textContent.indexOf(`[${n}]`);
-    if (at < 0) continue;
-    if (scroll) node.parentElement.scrollIntoView({block: 'center'});
-    const range = document.createRange();
-    range.setStart(node, at + 1);
-    range.setEnd(node, at + 2);
-    const box = range.getBoundingClientRect();
-    return [box.left + box.width / 2, box.top + box.height / 2];
+  const spot = () => {
+    const walker = answer && document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
+    for (let node = walker && walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent.indexOf(`[${n}]`);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at + 1);
+      range.setEnd(node, at + 1 + String(n).length);
+      const box = range.getBoundingClientRect();
+      return {node, x: box.left + box.width / 2, y: box.top + box.height / 2};
+    }
+    return null;
+  };
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  let last = null, same = 0;
+  for (let frames = 0; frames < 600 && same < 3; frames++) {
+    const now = spot();
+    if (!now) return null;
+    const hit = document.elementFromPoint(now.x, now.y);
+    if (!hit || !now.node.parentElement.contains(hit)) {
+      now.node.parentElement.scrollIntoView({block: 'center'});
+      last = null, same = 0;
+    } else {
+      same = last && now.x === last.x && now.y === last.y ? same + 1 : 0;
+      last = now;
+    }
+    await frame();
   }
-  return null;
+  return same >= 3 ? [last.x, last.y] : null;
 }"""
 
 
+SENT_JS = "() => document.querySelector('#ref-target textarea, #ref-target input').value"
+
+
 def click_marker(page, k: int, n: int) -> None:
-    """Click on the digit of marker [n] in the k-th answer of the chat, as a person would:
-    scroll it into view, wait until it stays put (the chat may still be scrolling itself
-    to its newest message), then click."""
-    point = page.evaluate(MARKER_JS, [k, n, True])
-    assert point, f"no [{n}] in answer {k}"
-    for _ in range(50):
-        page.wait_for_timeout(100)
-        settled = page.evaluate(MARKER_JS, [k, n, False])
-        if settled == point:
-            break
-        point = page.evaluate(MARKER_JS, [k, n, True])
-    page.mouse.move(*point)
-    page.mouse.click(*point)
+    """Click on the digits of marker [n] in the k-th answer of the chat, as a person
+    would: scroll it into view, wait until it stays put, then click; again if the chat
+    moved under the pointer after all (the page sends a marker the moment it is clicked)."""
+    for _ in range(5):
+        sent = page.evaluate(SENT_JS)
+        point = page.evaluate(MARKER_JS, [k, n])
+        assert point, f"no [{n}] in answer {k}, or it never stopped moving"
+        page.mouse.move(*point)
+        page.mouse.click(*point)
+        if page.evaluate(SENT_JS) != sent:
+            return
+    pytest.fail(f"clicking [{n}] of answer {k} sent nothing")
+
+
+def streams_ended(page) -> int:
+    return page.streams["requestfinished"] + page.streams["requestfailed"]
+
+
+def server_done(page, ended_before: int | None = None, seconds: float = 30) -> None:
+    """Until every event the page sent to the server is done (each stream that brings
+    results has ended; with `ended_before`, at least one more than then), polling with
+    a deadline."""
+    deadline = time.monotonic() + seconds
+    while (streams_ended(page) < page.streams["request"]
+           or (ended_before is not None and streams_ended(page) <= ended_before)):
+        assert time.monotonic() < deadline, "the server's answer never came"
+        page.wait_for_timeout(50)  # lets Playwright deliver the network events meanwhile
+
+
+def settled(page) -> None:
+    """Wait until the page has rendered what it had to (two animation frames)."""
+    page.evaluate("() => new Promise((resolve) => requestAnimationFrame("
+                  "() => requestAnimationFrame(resolve)))")
 
 
 def test_a_marker_in_the_chat_shows_its_source(page):
@@ -185,9 +238,28 @@ def test_a_marker_in_the_chat_shows_its_source(page):
         arg=WHO, timeout=30_000)
     assert "ウシャコフ" in page.inner_text("#evidence #cite-1.selected mark")
     shot(page, "05b-marker-clicked")
-    page.mouse.click(5, 5)  # elsewhere: nothing changes
-    page.wait_for_timeout(300)
-    assert page.locator("#evidence .evidence-for").count() == 1
+    calls = len(page.calls)
+    page.mouse.click(5, 5)  # elsewhere: nothing is sent, nothing changes
+    click_marker(page, 1, 1)  # then [1] of the latest answer: its call is the only one
+    page.wait_for_selector("#evidence #cite-1.selected", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('#evidence .evidence-for')")
+    assert len(page.calls) == calls + 1
+
+
+def test_a_bracketed_number_that_cites_nothing_is_no_marker(page):
+    ask(page, "脚注番号は出典の印ですか？")
+    assert "[99999999999]" in page.locator("#chat [data-testid=bot]").last.inner_text()
+    calls, sent = len(page.calls), page.evaluate(SENT_JS)
+    point = page.evaluate(MARKER_JS, [0, 99999999999])
+    page.mouse.move(*point)
+    page.mouse.click(*point)  # no pointer, nothing sent
+    assert page.evaluate("() => document.querySelector('#chat [data-testid=bot]')"
+                         ".style.cursor") == ""
+    assert page.evaluate(SENT_JS) == sent
+    click_marker(page, 0, 1)  # then a real marker: its call is the only one
+    page.wait_for_selector("#evidence #cite-1.selected", timeout=30_000)
+    assert len(page.calls) == calls + 1
+    assert page.locator("#evidence .selected").count() == 1
 
 
 def test_retrying_a_refused_question_keeps_the_earlier_answer(page):
@@ -200,11 +272,15 @@ def test_retrying_a_refused_question_keeps_the_earlier_answer(page):
         timeout=30_000)
     page.locator("#chat [data-testid=bot]").last.hover()
     # Gradio's own label follows the browser's language
+    server_done(page)
+    ended = streams_ended(page)
     page.locator("#chat button[aria-label='再試行'], #chat button[aria-label='Retry']"
                  ).last.click()
-    page.wait_for_timeout(1_000)
+    server_done(page, ended)
     page.wait_for_function(
-        "() => !document.querySelector('#chat').innerText.includes('processing')")
+        "() => document.querySelectorAll('#chat [data-testid=bot]').length === 2 && "
+        "document.querySelectorAll('#chat [data-testid=bot]')[1].innerText.includes('⚠') && "
+        "!document.querySelector('#chat').innerText.includes('processing')")
     click_marker(page, 0, 1)  # the earlier answer is still there to show
     page.wait_for_selector("#evidence #cite-1.selected", timeout=30_000)
 
@@ -264,7 +340,7 @@ def test_script_in_a_question_and_in_an_article_is_shown_as_text(page):
     page.wait_for_selector("#reader h2", timeout=30_000)
     assert "<script>alert(1)</script>" in page.inner_text("#reader")
     assert page.locator("#reader script, #chat script, #evidence script").count() == 0
-    page.wait_for_timeout(500)
+    settled(page)
     assert page.dialogs == []
     shot(page, "07-markup-as-text")
 

@@ -1,9 +1,15 @@
-"""The chat server: a real `assistant serve` process driven through gradio_client."""
+"""The chat: its views, its handlers (called directly over the seed index), and a real
+`assistant serve` process driven through gradio_client."""
+
+import html
+import json
+import re
+from pathlib import Path
 
 import pytest
 
 from assistant.results import Answer, Citation
-from assistant.views import chat_markup, evidence_html
+from assistant.views import chat_markup, conversation_markdown, evidence_html
 
 WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
 
@@ -64,6 +70,15 @@ def test_evidence_shows_markup_in_articles_as_text():
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;は危険。</mark>" in shown
 
 
+def test_evidence_marks_the_quoted_sentence_where_it_is_not_where_its_text_first_appears():
+    passage = "同じ文。違う文。同じ文。"
+    start = 100 + passage.rindex("同じ文。")  # the second 「同じ文。」 is the one quoted
+    answer = Answer(question="q", query="q", answer="同じ文。[1]", abstained=False,
+                    citations=[Citation(1, "a", "t", "", "", passage, "同じ文。", start,
+                                        start + 4, 1.0, 100)])
+    assert "<p>同じ文。違う文。<mark>同じ文。</mark></p>" in evidence_html(answer)
+
+
 def test_chat_messages_escape_only_what_would_be_markup():
     assert chat_markup("<script>alert(1)</script>") == "&lt;script>alert(1)&lt;/script>"
     assert chat_markup("<!-- c --> <b>") == "&lt;!-- c --> &lt;b>"
@@ -71,21 +86,6 @@ def test_chat_messages_escape_only_what_would_be_markup():
     assert chat_markup("&copy 2025") == "&amp;copy 2025"  # decoded even without ";"
     # what the copy buttons copy: ordinary text stays as it is
     assert chat_markup("R&D費は3 < 5、AT&T > 2、Q&A。") == "R&D費は3 < 5、AT&T > 2、Q&A。"
-
-
-
-def test_a_chat_message_knows_which_answer_it_shows():
-    from assistant.ui import answer_shown_at
-
-    conversation = [{"role": "user", "content": "q1"},
-                    {"role": "assistant", "content": "a1[1]", "answer": 0},
-                    {"role": "user", "content": ""},
-                    {"role": "assistant", "content": "⚠ empty question"},  # no answer
-                    {"role": "user", "content": "q2"},
-                    {"role": "assistant", "content": "a2[1]", "answer": 1}]
-    assert [answer_shown_at(conversation, False, k) for k in range(4)] == [0, None, 1, None]
-    assert answer_shown_at(conversation, True, 0) == 1  # classroom: the last exchange only
-    assert answer_shown_at(conversation, True, 1) is None
 
 
 def test_evidence_outlines_the_clicked_source_and_names_an_earlier_question():
@@ -98,6 +98,187 @@ def test_evidence_outlines_the_clicked_source_and_names_an_earlier_question():
     assert 'class="evidence-card" id="cite-1"' in shown
     assert "前の質問「いつ？」の出典" in shown
     assert "evidence-for" not in evidence_html(answer, "en", selected=1)
+
+
+def test_the_export_writes_every_answer_with_its_citations():
+    quote = "通話は10月中旬に行われた。"
+    answers = [Answer(question=q, query=q, answer=f"{quote}[1]", abstained=False,
+                      citations=[Citation(1, "a", "記事", "節", "2025-11-25", quote, quote, 0,
+                                          len(quote), 1.0, 0)]) for q in ("いつ？", "誰？")]
+    exported = conversation_markdown(answers, "ja")
+    assert "## 1. いつ？" in exported and "## 2. 誰？" in exported
+    assert exported.count("[1] 記事 — 節 (2025-11-25): 「通話は10月中旬に行われた。」") == 2
+
+
+# --- the chat's handlers, called directly with a real Assistant over the seed index ---
+
+@pytest.fixture(scope="module")
+def chat(seed_assistant):
+    """(page, handlers) of a chat app built (not launched) over the seed index."""
+    from assistant.ui import build_page
+
+    _app, page, handlers = build_page(seed_assistant)
+    return page, handlers
+
+
+def last(updates):
+    """The final updates of a streaming handler."""
+    return list(updates)[-1]
+
+
+def asked(chat, question, state=None, classroom=False, language="日本語"):
+    from assistant.ui import ChatState
+
+    _page, handlers = chat
+    return last(handlers.answer(question, state or ChatState(), classroom, language))
+
+
+def cards(html: str) -> list[str]:
+    return re.findall(r'id="cite-(\d+)"', html)
+
+
+def test_the_ask_api_keeps_its_name(seed_assistant):
+    """A chat handler named like the API took "ask" and the API became "ask_1"."""
+    from assistant.ui import build_page
+
+    app = build_page(seed_assistant)[0]
+    public = [d["api_name"] for d in app.get_config_file()["dependencies"]
+              if d.get("api_visibility") != "private"]
+    assert public == ["ask"]
+
+
+def test_asking_keeps_the_typed_answer_and_shows_its_sources(chat):
+    page, _handlers = chat
+    updates = asked(chat, WHO)
+    state = updates[page.state]
+    answer = state.exchanges[0].answer
+    assert isinstance(answer, Answer) and "ウシャコフ" in answer.citations[0].quote
+    assert updates[page.chat.chatbot] == [
+        {"role": "user", "content": WHO}, {"role": "assistant", "content": answer.answer}]
+    assert cards(updates[page.chat.evidence]) == [str(c.n) for c in answer.citations]
+    assert state.revealed == len(answer.citations)
+    assert updates[page.chat.question] == ""
+    numbers = [c.n for c in answer.citations]
+    assert html.unescape(updates[page.bridge.markers]).count(json.dumps([numbers])) == 1
+    exported = Path(updates[page.header.export]["value"]).read_text(encoding="utf-8")
+    assert f"## 1. {WHO}" in exported and "ウシャコフ" in exported
+
+
+def test_a_follow_up_is_searched_with_the_conversation(chat):
+    page, _handlers = chat
+    first = asked(chat, WHO)[page.state]
+    updates = asked(chat, "その通話はいつですか？", first)
+    answer = updates[page.state].latest_answer()
+    assert WHO in answer.query and "10月中旬" in answer.citations[0].quote
+    assert "検索: " in updates[page.chat.evidence]
+    assert len(updates[page.chat.chatbot]) == 4
+
+
+def test_a_refused_question_is_a_message_and_keeps_the_earlier_answer(chat):
+    page, _handlers = chat
+    first = asked(chat, WHO)[page.state]
+    updates = asked(chat, "  ", first)
+    state = updates[page.state]
+    assert state.exchanges[-1].reply.startswith("⚠") and "empty" in state.exchanges[-1].reply
+    assert state.answers() == first.answers()
+    assert page.chat.evidence not in updates and page.header.export not in updates
+
+
+def test_retry_asks_the_last_question_again_in_its_place(chat):
+    page, handlers = chat
+    first = asked(chat, WHO)[page.state]
+    refused = asked(chat, "長" * 2001, first)[page.state]
+    again = last(handlers.retry(refused, False, "日本語"))[page.state]
+    assert len(again.exchanges) == 2 and again.exchanges[-1].reply.startswith("⚠")
+    assert again.answers() == first.answers()
+    redone = last(handlers.retry(first, False, "日本語"))[page.state]
+    assert len(redone.exchanges) == 1 and redone.latest_answer().question == WHO
+    assert list(handlers.retry(redone.__class__(), False, "日本語")) == []  # nothing to retry
+
+
+def test_a_clicked_marker_outlines_its_card_and_names_an_earlier_question(chat):
+    page, handlers = chat
+    first = asked(chat, WHO)[page.state]
+    state = asked(chat, "ブダペスト覚書は何年のものですか？", first)[page.state]
+    latest = handlers.show_reference("1|1|2", state, False, "日本語")[page.chat.evidence]
+    assert 'class="evidence-card selected" id="cite-2"' in latest
+    assert "evidence-for" not in latest
+    earlier = handlers.show_reference("2|0|1", state, False, "日本語")[page.chat.evidence]
+    assert f"前の質問「{WHO}」の出典" in earlier
+    assert 'class="evidence-card selected" id="cite-1"' in earlier
+
+
+def test_classroom_mode_shows_one_exchange_and_reveals_sources_one_by_one(chat):
+    page, handlers = chat
+    first = asked(chat, WHO)[page.state]
+    state = asked(chat, "ブダペスト覚書は何年のものですか？", first)[page.state]
+    updates = handlers.set_classroom(True, state, "日本語")
+    assert [m["role"] for m in updates[page.chat.chatbot]] == ["user", "assistant"]
+    assert len(cards(updates[page.chat.evidence])) == 1
+    assert updates[page.chat.next_cite]["visible"] is True
+    state = updates[page.state]
+    updates = handlers.reveal_next(state, "日本語")
+    assert cards(updates[page.chat.evidence]) == ["1", "2"]
+    # in classroom mode the chat shows one answer: k=0 is the latest; [3] reveals up to 3
+    updates = handlers.show_reference("7|0|3", updates[page.state], True, "日本語")
+    assert cards(updates[page.chat.evidence]) == ["1", "2", "3"]
+    assert updates[page.state].revealed == 3
+    off = handlers.set_classroom(False, updates[page.state], "日本語")
+    assert len(off[page.chat.chatbot]) == 4 and off[page.chat.next_cite]["visible"] is False
+
+
+def test_starting_over_forgets_the_conversation_and_its_export_but_not_the_scope(chat):
+    from assistant.ui import ChatState
+
+    page, handlers = chat
+    scoped = ChatState(scope="witkoff-ushakov-call-leak")
+    updates = asked(chat, WHO, scoped)
+    export = Path(updates[page.header.export]["value"])
+    cleared = handlers.start_over(updates[page.state], "English")
+    assert cleared[page.state] == ChatState(scope="witkoff-ushakov-call-leak")
+    assert cleared[page.chat.chatbot] == [] and "No answer yet" in cleared[page.chat.evidence]
+    assert cleared[page.header.export]["value"] is None and not export.exists()
+
+
+def test_a_clicked_card_opens_the_article_at_the_quote(chat):
+    page, handlers = chat
+    answer = asked(chat, WHO)[page.state].latest_answer()
+    c = answer.citations[0]
+    updates = handlers.open_citation(f"3|{c.article_id}|{c.start}|{c.end}", "日本語")
+    assert f'<mark id="reader-mark">{html.escape(c.quote)}</mark>' in \
+        updates[page.articles.reader]
+    assert updates[page.tabs].selected == "articles"
+    assert updates[page.articles.picker]["value"] == c.article_id
+
+
+def test_asking_about_one_article_limits_the_search_until_switched_back(chat):
+    page, handlers = chat
+    from assistant.ui import ChatState
+
+    article_id = "ukraine-peace-talks-witkoff"
+    updates = handlers.ask_about(article_id, ChatState(), "日本語")
+    state = updates[page.state]
+    assert state.scope == article_id and "この記事だけから探します" in updates[page.chat.scope_line]
+    assert updates[page.chat.scope_clear]["visible"] is True
+    updates = asked(chat, "和平実現の障害の背景には何がありますか？", state)
+    answer = updates[page.state].latest_answer()
+    assert answer.citations and {c.article_id for c in answer.citations} == {article_id}
+    back = handlers.search_all(state, "日本語")
+    assert back[page.state].scope is None and back[page.chat.scope_clear]["visible"] is False
+
+
+def test_the_language_switch_relabels_the_page(chat):
+    from assistant.ui import ChatState
+
+    page, handlers = chat
+    updates = handlers.relabel("English", ChatState())
+    assert "Every sentence of an answer cites its source" in updates[page.header.title]
+    assert updates[page.chat.send]["value"] == "Ask"
+    assert updates[page.articles.tab]["label"] == "Articles"
+    examples = [e["text"] for e in updates[page.chat.chatbot]["examples"]]
+    assert examples[0] == "Who did Witkoff talk to on the leaked call?"  # English ones first
+    assert "ウィトコフ特使と通話したロシア高官は誰ですか？" in examples
+    assert updates[page.chat.scope_line] == "Searching all articles."
 
 
 def test_concurrent_clients_all_get_their_own_answers(server):
