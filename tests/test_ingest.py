@@ -135,7 +135,8 @@ def test_kill_9_while_indexing_leaves_the_previous_index_answering(tmp_path, mom
     if moment == "after some articles":
         assert done_before_restart > 0  # what the resumed run must not embed again
 
-    finished = run("index", "--corpus", str(corpus), "--index", str(index))
+    # 720 texts to embed: ~30 s on two idle cores, minutes on a busy machine (a hang guard)
+    finished = run("index", "--corpus", str(corpus), "--index", str(index), timeout=900)
     assert finished.returncode == 0, finished.stderr
     if done_before_restart:
         assert f"{done_before_restart} resumed from an interrupted run" in finished.stdout
