@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -84,18 +84,13 @@ def server(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         stdout=log, stderr=subprocess.STDOUT, text=True, env=env,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"serve exited: {log_path.read_text(encoding='utf-8')}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    try:
+        wait_until(lambda: accepts_connections(port), 90, "serve to listen", process=proc,
+                   interval=0.2)
+    except pytest.fail.Exception as failure:
         proc.kill()
-        pytest.fail("serve did not start in 90 s")
+        log.close()
+        pytest.fail(f"{failure.msg}; serve log:\n{log_path.read_text(encoding='utf-8')}")
     yield url
     proc.terminate()
     try:
@@ -110,15 +105,38 @@ def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 120) -> 
     import urllib.error
     import urllib.request
 
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with status {process.returncode}")
+    def answers() -> bool:
         try:
-            urllib.request.urlopen(url, timeout=1)
-            return
+            with urllib.request.urlopen(url, timeout=1):
+                return True
         except urllib.error.HTTPError:
-            return  # it answers, if only to say no
+            return True  # it answers, if only to say no
         except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"{url} did not answer within {seconds:.0f} s")
+            return False
+
+    wait_until(answers, seconds, f"{url} to answer", process=process, interval=0.2)
+
+
+def accepts_connections(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until(condition: Callable[[], object], seconds: float, what: str, *,
+               process: subprocess.Popen | None = None, interval: float = 0.05) -> None:
+    """Poll `condition` until it holds; fail naming `what` after `seconds`, or as soon as
+    `process` (the one expected to bring the condition about) has exited.
+
+    The only way tests wait: a fixed sleep is either too short on a busy machine (a flaky
+    test) or longer than needed (a slow one)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"waiting for {what}: the process exited with status "
+                        f"{process.returncode}")
+        if time.monotonic() >= deadline:
+            pytest.fail(f"waiting for {what}: not within {seconds:g} s")
+        time.sleep(interval)

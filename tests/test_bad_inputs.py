@@ -9,11 +9,10 @@ import json
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
-from .conftest import SEED_CORPUS
+from .conftest import SEED_CORPUS, wait_until
 from .test_cli import WHO, assert_one_line_error
 
 ZERO_WIDTH = "\u200bウィトコフ特使と\u0007通話した\u200dロシア高官は\ufeff誰ですか？"
@@ -125,19 +124,24 @@ def test_a_huge_question_does_not_hold_up_other_users(client, server):
     from gradio_client import Client
 
     stop = threading.Event()
+    refusals: list[str] = []  # what the flooding client got back, request by request
 
     def flood() -> None:
         flooder = Client(server, verbose=False)
         while not stop.is_set():
-            api_ask(flooder, "あ" * 1_000_000)
+            data, error = api_ask(flooder, "あ" * 1_000_000)
+            refusals.append(error if data is None and error else f"not refused: {data}")
 
     thread = threading.Thread(target=flood, daemon=True)
     thread.start()
-    try:
-        time.sleep(0.5)
+    try:  # the flood is on once the server has refused its first huge question
+        wait_until(lambda: refusals or not thread.is_alive(), 120, "the first huge question")
+        assert thread.is_alive(), "the flooding client stopped"
         for _ in range(3):
             data, error = api_ask(client, WHO)
             assert error is None and data["abstained"] is False
+        assert thread.is_alive(), "the flooding client stopped"
     finally:
         stop.set()
         thread.join(timeout=60)
+    assert all("too long" in answer for answer in refusals), refusals[:3]

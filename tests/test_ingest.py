@@ -8,7 +8,7 @@ import json
 import signal
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ import pytest
 from assistant.qa import Assistant
 from assistant.settings import load_settings
 
-from .conftest import write_article
+from .conftest import wait_until, write_article
 from .files import BAD, GOOD, write_every_kind
 from .test_cli import assert_one_line_error, run
 from .test_index import ALPHA, BETA, GAMMA
@@ -88,18 +88,21 @@ def answer_of(corpus: Path, index: Path, question: str) -> dict:
     return data
 
 
-def kill_during_indexing(corpus: Path, index: Path, wait_for) -> None:
+def kill_during_indexing(corpus: Path, index: Path, moment: Callable[[], bool],
+                         what: str) -> None:
+    """SIGKILL an `assistant index` process as soon as `moment()` holds (it watches the
+    index folder): the kill lands at a known stage of the run, however fast the machine.
+    Fails if the run ends before the moment comes."""
     command = [sys.executable, "-m", "assistant", "index", "--corpus", str(corpus),
                "--index", str(index)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while not wait_for() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert process.poll() is None, "indexing finished before it could be killed"
+        wait_until(moment, 120, what, process=process, interval=0.01)
         process.send_signal(signal.SIGKILL)
     finally:
+        process.kill()
         process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "indexing ended before it was killed"
 
 
 def pending_done(index: Path) -> int:
@@ -120,15 +123,20 @@ def test_kill_9_while_indexing_leaves_the_previous_index_answering(tmp_path, mom
     numbered_articles(corpus, 60)
     (corpus / "beta.md").unlink()  # a deletion in the same run must not show early either
     if moment == "after some articles":
-        kill_during_indexing(corpus, index, lambda: pending_done(index) > 0)
+        kill_during_indexing(corpus, index, lambda: pending_done(index) > 0,
+                             "pending.json to record a finished article")
     else:
-        kill_during_indexing(corpus, index, lambda: (index / "pending.json").exists())
+        kill_during_indexing(corpus, index, (index / "pending.json").exists,
+                             "pending.json to appear")
 
     assert (index / "manifest.json").read_text(encoding="utf-8") == manifest_before
     assert answer_of(corpus, index, "祇園祭はいつ行われますか？") == before
     done_before_restart = pending_done(index)
+    if moment == "after some articles":
+        assert done_before_restart > 0  # what the resumed run must not embed again
 
-    finished = run("index", "--corpus", str(corpus), "--index", str(index))
+    # 720 texts to embed: ~30 s on two idle cores, minutes on a busy machine (a hang guard)
+    finished = run("index", "--corpus", str(corpus), "--index", str(index), timeout=900)
     assert finished.returncode == 0, finished.stderr
     if done_before_restart:
         assert f"{done_before_restart} resumed from an interrupted run" in finished.stdout
