@@ -70,7 +70,8 @@ class ShortAnswer:
 _COUNTERS = (r"(?:人|名|個|回|度|件|か所|カ所|ヶ所|箇所|項目|か月|ヶ月|カ月|ケ月|歳|才|位|倍|%|パーセント"
              r"|キロ|メートル|円|ドル|枚|本|台|社|種類|か国|カ国|ヶ国|票|議席|点|割|つ|冊|頭|匹"
              r"|階|部|条|期|代|局|校|店|機|隻|杯|色|通り|府県|都道府県|県|州|番目|番|号|周年|年間"
-             r"|日間|時間|分|秒|週間|世代|位|万|億)")
+             r"|日間|時間|分|秒|週間|世代|万|億|トン|グラム|キロ|km|m|kg|ha|ヘクタール|平方|ミリ|センチ"
+             r"|ポイント|バレル|ワット)")
 _JA_NONE = re.compile(r"なぜ|何故|どうして|どのよう|どうやって|どう(?:なる|なっ|する|し|い|す|思|考)"
                       r"|どんな|どういう|どういった|理由|方法|なんで|教えて|説明|まとめ|要約|意見|感想"
                       r"|違い|特徴|影響|とは(?:何|なに|なん)(?:です|でしょう)?(?:か|？|\?|$)")
@@ -90,7 +91,8 @@ _HEAD_NOUNS: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = (
     (AnswerKind.PERSON, re.compile(r"(?:人物|者|人|選手|監督|当主|社長|首相|大統領|作者|著者|王|氏"
                                    r"|長官|大臣|代表|会長|議長|特使|顧問|高官)$")),
     (AnswerKind.DATE, re.compile(r"(?:年|月|日|時期|年代|日付|期間|時刻)$")),
-    (AnswerKind.NUMBER, re.compile(r"(?:数|人数|率|額|割合|量|人口|面積|金額|価格|比率|順位)$")),
+    (AnswerKind.NUMBER, re.compile(r"(?:数|人数|率|額|割合|量|人口|面積|金額|価格|比率|順位|高さ"
+                                   r"|長さ|重さ|距離|標高|深さ|幅|気温|速度|規模)$")),
     (AnswerKind.ORGANISATION, re.compile(r"(?:会社|企業|団体|組織|政党|チーム|大学|機関|メーカー"
                                          r"|銀行|省|庁)$")),
     (AnswerKind.PLACE, re.compile(r"(?:首都|国|都市|町|市|県|地域|場所|州|島|大陸|地方|地|空港|港"
@@ -162,7 +164,10 @@ _DATE_WORD = re.compile(r"(?:\d|[〇一二三四五六七八九十百千]).*(?:�
                         r"|当時|戦前|戦後|近年|現在|同年|翌年|前年)")
 _NUMBER_WORD = re.compile(r"(?:\d|[〇一二三四五六七八九十百千万億]).*" + _COUNTERS
                           + r"|(?:\d|[〇一二三四五六七八九十百千万億])+(?:[%％]|$)")
+_DATE_END = re.compile(r"(?:年|月|日|世紀|年代|中旬|上旬|下旬|頃|ごろ|末|半ば|初頭)$")
 _QUOTED = re.compile(r"「([^「」]{1,%d})」|『([^『』]{1,%d})』" % (MAX_QUOTED_CHARS, MAX_QUOTED_CHARS))
+_COORDINATORS = frozenset(("と", "や", "、", "および", "及び", "から", "～", "〜", "-", "から"))
+_PAIR = re.compile(r"(?:何|なに|いつ|どこ|誰)[^？?]{0,3}(?:と|から|や)(?:何|なに|いつ|どこ|誰)|と何|から何")
 _KATAKANA = re.compile(r"[ァ-ヶー・＝]")
 
 
@@ -230,7 +235,7 @@ def _noun_runs(words: list[_Word]) -> list[tuple[int, int]]:
 
 def _spans(sentence: str, words: list[_Word]) -> set[tuple[int, int, int]]:
     """(start, end, shape) of candidate phrases: shape 0 a sub-run of a noun run, 1 a whole
-    run, 2 two runs joined by の, 3 quoted text."""
+    run, 2 two runs joined by の, 3 quoted text, 4 two runs joined by と/や/から (「何と何」)."""
     spans: set[tuple[int, int, int]] = set()
     runs = _noun_runs(words)
     for i, j in runs:
@@ -244,6 +249,10 @@ def _spans(sentence: str, words: list[_Word]) -> set[tuple[int, int, int]]:
     for (i, j), (k, m) in zip(runs, runs[1:]):
         if k == j + 1 and words[j].surface == "の" and words[m - 1].end - words[i].start <= 24:
             spans.add((words[i].start, words[m - 1].end, 2))
+    for (i, j), (k, m) in zip(runs, runs[1:]):
+        if (k == j + 1 and words[j].surface in _COORDINATORS
+                and words[m - 1].end - words[i].start <= 30):
+            spans.add((words[i].start, words[m - 1].end, 4))
     for match in _QUOTED.finditer(sentence):
         group = 1 if match.group(1) is not None else 2
         spans.add((match.start(group), match.end(group), 3))
@@ -254,7 +263,7 @@ def _spans(sentence: str, words: list[_Word]) -> set[tuple[int, int, int]]:
 
 _KINDS = tuple(AnswerKind)
 _TYPES = ("person", "place", "organisation", "date", "number", "quoted", "proper", "role")
-_SHAPES = ("sub_run", "whole_run", "no_joined", "quoted_text")
+_SHAPES = ("sub_run", "whole_run", "no_joined", "quoted_text", "coordinated")
 FEATURES: tuple[str, ...] = (
     *(f"asked_{kind.value}" for kind in _KINDS),
     *(f"{kind.value}_x_{kind_of}" for kind in _KINDS for kind_of in _TYPES),
@@ -262,6 +271,7 @@ FEATURES: tuple[str, ...] = (
     "in_question", "question_char_share", "left_match", "right_match", "follow_match",
     "near_terms", "near_share", "distance", "length", "words", "next_particle", "next_no",
     "previous_no", "previous_particle", "next_punctuation", "katakana_share", "position",
+    "pair_x_coordinated", "ends_with_unit", "mixed_kinds",
 )
 _WH = re.compile(rf"(?:何|なん|なに)(?:[一-龥]?{_COUNTERS})?|誰|だれ|いつ|どこ|どの|どれ|いくつ|いくら"
                  r"|何者|どなた")
@@ -278,6 +288,7 @@ class _Question:
     left: str
     right: str
     bigrams: frozenset[str]
+    asks_pair: bool
 
 
 def _char_normalised(text: str) -> str:
@@ -301,7 +312,7 @@ def _question(question: str) -> _Question:
     left, right = (text[: wh.start()], text[wh.end() :]) if wh else (text, "")
     without_wh = text[: wh.start()] + " " + text[wh.end() :] if wh else text
     return _Question(text, left.rstrip(_STRIP), right.lstrip(_STRIP),
-                     _content_bigrams(without_wh))
+                     _content_bigrams(without_wh), bool(_PAIR.search(text)))
 
 
 def _share_in(text: str, question: _Question) -> float:
@@ -394,7 +405,7 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
     asked[at] = 1.0
     crosses = [0.0] * (len(_KINDS) * len(_TYPES))
     crosses[at * len(_TYPES) : (at + 1) * len(_TYPES)] = [float(t) for t in types]
-    shapes = [float(shape == i) for i in range(4)]
+    shapes = [float(shape == i) for i in range(len(_SHAPES))]
     head = sentence.text[:start].rstrip(_STRIP + "「『")
     tail = sentence.text[end:].lstrip(_STRIP + "」』")
     follow = tail[1:] if tail[:1] and tail[0] in _TOPIC_PARTICLES else tail
@@ -426,6 +437,11 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
         float(next_word is None or next_word.pos[0] == "補助記号"),
         sum(1 for ch in text if _KATAKANA.match(ch)) / max(len(text), 1),
         start / max(len(sentence.text), 1),
+        float(question.asks_pair and shape == 4),
+        float(bool(inside) and (inside[-1].pos[1] in ("数詞", "助数詞") or inside[-1].pos[2] == "助数詞"
+                                or bool(_DATE_END.search(text)))),
+        float((types[3] or types[4]) and (types[0] or types[1] or types[6])
+              and not text[:1].isdigit()),
     )
 
 
