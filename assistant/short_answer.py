@@ -169,6 +169,7 @@ _QUOTED = re.compile(r"「([^「」]{1,%d})」|『([^『』]{1,%d})』" % (MAX_Q
 _COORDINATORS = frozenset(("と", "や", "、", "および", "及び", "から", "～", "〜", "-", "から"))
 _PAIR = re.compile(r"(?:何|なに|いつ|どこ|誰)[^？?]{0,3}(?:と|から|や)(?:何|なに|いつ|どこ|誰)|と何|から何")
 _KATAKANA = re.compile(r"[ァ-ヶー・＝]")
+_KATAKANA_RUN = re.compile(r"[ァ-ヶー]{3,}")
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ FEATURES: tuple[str, ...] = (
     "in_question", "question_char_share", "left_match", "right_match", "follow_match",
     "near_terms", "near_share", "distance", "length", "words", "next_particle", "next_no",
     "previous_no", "previous_particle", "next_punctuation", "katakana_share", "position",
-    "pair_x_coordinated", "ends_with_unit", "mixed_kinds",
+    "pair_x_coordinated", "ends_with_unit", "mixed_kinds", "sentence_overlap",
 )
 _WH = re.compile(rf"(?:何|なん|なに)(?:[一-龥]?{_COUNTERS})?|誰|だれ|いつ|どこ|どの|どれ|いくつ|いくら"
                  r"|何者|どなた")
@@ -289,6 +290,7 @@ class _Question:
     right: str
     bigrams: frozenset[str]
     asks_pair: bool
+    latin_names: frozenset[str]  # consonant skeletons of an English question's words
 
 
 def _char_normalised(text: str) -> str:
@@ -312,7 +314,9 @@ def _question(question: str) -> _Question:
     left, right = (text[: wh.start()], text[wh.end() :]) if wh else (text, "")
     without_wh = text[: wh.start()] + " " + text[wh.end() :] if wh else text
     return _Question(text, left.rstrip(_STRIP), right.lstrip(_STRIP),
-                     _content_bigrams(without_wh), bool(_PAIR.search(text)))
+                     _content_bigrams(without_wh), bool(_PAIR.search(text)),
+                     frozenset(_skeleton(w) for w in re.findall(r"[a-z]{3,}", text)
+                               if w not in _EN_STOP))
 
 
 def _share_in(text: str, question: _Question) -> float:
@@ -320,6 +324,39 @@ def _share_in(text: str, question: _Question) -> float:
     if len(text) < 2:
         return float(text in question.text)
     return sum(text[k : k + 2] in question.text for k in range(len(text) - 1)) / (len(text) - 1)
+
+
+_KANA_ROMAN = dict(zip(
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+    "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ",
+    "a i u e o ka ki ku ke ko sa shi su se so ta ti tsu te to na ni nu ne no ha hi fu he ho "
+    "ma mi mu me mo ya yu yo ra ri ru re ro wa o n ga gi gu ge go za ji zu ze zo da ji zu de "
+    "do ba bi bu be bo pa pi pu pe po vu".split(),
+))
+_SMALL_KANA = {"ァ": "a", "ィ": "i", "ゥ": "u", "ェ": "e", "ォ": "o", "ャ": "ya", "ュ": "yu",
+               "ョ": "yo"}
+_EN_STOP = frozenset("who whom whose what when where which how did does the and was were "
+                     "with for from that this talk talked about".split())
+
+
+def _skeleton(word: str) -> str:
+    """A name's consonants, doubled ones once, v as f: Witkoff and ウィトコフ both "wtkf",
+    Ushakov and ウシャコフ both "shkf" — enough to see an English question name a person
+    the Japanese sentence names in katakana."""
+    letters = []
+    for ch in word:
+        if ch in _SMALL_KANA and letters:
+            base = "w" if letters[-1] == "u" else letters[-1].rstrip("aiueo")
+            letters[-1] = base + _SMALL_KANA[ch]
+        elif ch in _KANA_ROMAN:
+            letters.append(_KANA_ROMAN[ch])
+        elif ch.isascii():
+            letters.append(ch)
+    roman = "".join(letters).lower().replace("ck", "k")
+    roman = roman.translate(str.maketrans("vlcm", "frkn"))
+    consonants = re.sub(r"[aeiouy]", "", roman[1:]) if roman[:1] in "aeiou" else (
+        roman[0] + re.sub(r"[aeiouy]", "", roman[1:]))
+    return re.sub(r"(.)\1+", r"\1", consonants)
 
 
 def _common_prefix(a: str, b: str, limit: int = 12) -> int:
@@ -355,6 +392,7 @@ class _Sentence:
     words: list[_Word]
     starting: dict[int, int]
     ending: dict[int, int]
+    found_bigrams: int
     marked_before: list[int]
     nearest_left: list[int]
     nearest_right: list[int]
@@ -363,9 +401,16 @@ class _Sentence:
 def _sentence(sentence: str, question: _Question) -> _Sentence:
     text = _char_normalised(sentence)
     marked = [False] * (len(text) + 1)
+    found = set()
     for i in range(len(text) - 1):
         if text[i : i + 2] in question.bigrams:
             marked[i] = marked[i + 1] = True
+            found.add(text[i : i + 2])
+    if question.latin_names:
+        for run in _KATAKANA_RUN.finditer(sentence):
+            if _skeleton(run.group()) in question.latin_names:
+                marked[run.start() : run.end()] = [True] * (run.end() - run.start())
+                found.add(run.group())
     before = [0]
     for flag in marked:
         before.append(before[-1] + flag)
@@ -380,7 +425,7 @@ def _sentence(sentence: str, question: _Question) -> _Sentence:
         right[i] = following - i
     words = _words(sentence)
     return _Sentence(text, words, {w.start: i for i, w in enumerate(words)},
-                     {w.end: i + 1 for i, w in enumerate(words)}, before, left, right)
+                     {w.end: i + 1 for i, w in enumerate(words)}, len(found), before, left, right)
 
 
 def _word_range(sentence: _Sentence, start: int, end: int) -> tuple[int, int]:
@@ -415,12 +460,15 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
             - sentence.marked_before[end])
     total = sentence.marked_before[-1] - (sentence.marked_before[end]
                                           - sentence.marked_before[start])
+    terms = len(question.bigrams) + len(question.latin_names)
+    overlap = min(1.0, sentence.found_bigrams / terms) if terms else 0.0
     distance = min(sentence.nearest_left[start], sentence.nearest_right[end])
     next_word = sentence.words[j] if j < len(sentence.words) else None
     previous = sentence.words[i - 1] if i > 0 else None
     return (
         *asked, *crosses, *shapes,
-        float(len(text) >= 2 and text in question.text),
+        float(len(text) >= 2 and text in question.text
+              or any(_skeleton(run) in question.latin_names for run in _KATAKANA_RUN.findall(text))),
         _share_in(text, question),
         min(_common_prefix(head[::-1], question.left[::-1]), 8) / 8,
         min(_common_prefix(tail, question.right), 8) / 8,
@@ -442,6 +490,7 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
                                 or bool(_DATE_END.search(text)))),
         float((types[3] or types[4]) and (types[0] or types[1] or types[6])
               and not text[:1].isdigit()),
+        overlap,
     )
 
 
