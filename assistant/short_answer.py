@@ -44,6 +44,7 @@ MODEL_PATH = Path(__file__).parent / "data" / "short_answer.json"
 MAX_SENTENCE_CHARS = 600  # a quote longer than this is cut (sudachi cost grows with length)
 MAX_SPAN_WORDS = 7
 MAX_QUOTED_CHARS = 40
+AGREEMENT = 0.8  # candidates this close (character F1) to the best one count for it
 
 
 class AnswerKind(str, Enum):
@@ -268,11 +269,13 @@ _SHAPES = ("sub_run", "whole_run", "no_joined", "quoted_text", "coordinated")
 FEATURES: tuple[str, ...] = (
     *(f"asked_{kind.value}" for kind in _KINDS),
     *(f"{kind.value}_x_{kind_of}" for kind in _KINDS for kind_of in _TYPES),
+    *(f"{kind.value}_x_{shape}" for kind in _KINDS for shape in _SHAPES),
     *_SHAPES,
     "in_question", "question_char_share", "left_match", "right_match", "follow_match",
     "near_terms", "near_share", "distance", "length", "words", "next_particle", "next_no",
     "previous_no", "previous_particle", "next_punctuation", "katakana_share", "position",
     "pair_x_coordinated", "ends_with_unit", "mixed_kinds", "sentence_overlap",
+    "words_in_question",
 )
 _WH = re.compile(rf"(?:何|なん|なに)(?:[一-龥]?{_COUNTERS})?|誰|だれ|いつ|どこ|どの|どれ|いくつ|いくら"
                  r"|何者|どなた")
@@ -357,6 +360,18 @@ def _skeleton(word: str) -> str:
     consonants = re.sub(r"[aeiouy]", "", roman[1:]) if roman[:1] in "aeiou" else (
         roman[0] + re.sub(r"[aeiouy]", "", roman[1:]))
     return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def _words_in_question(text: str, inside: list[_Word], question: _Question) -> float:
+    """The share of the phrase's words of two or more characters that the question has
+    (スティーブ・ウィトコフ特使 for a question about ウィトコフ特使)."""
+    words = [w.surface for w in inside if len(w.surface) >= 2 and w.nominal]
+    if not words:
+        return 0.0
+    known = sum(_char_normalised(w) in question.text
+                or (bool(question.latin_names) and _skeleton(w) in question.latin_names)
+                for w in words)
+    return known / len(words)
 
 
 def _common_prefix(a: str, b: str, limit: int = 12) -> int:
@@ -451,6 +466,8 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
     crosses = [0.0] * (len(_KINDS) * len(_TYPES))
     crosses[at * len(_TYPES) : (at + 1) * len(_TYPES)] = [float(t) for t in types]
     shapes = [float(shape == i) for i in range(len(_SHAPES))]
+    shaped = [0.0] * (len(_KINDS) * len(_SHAPES))
+    shaped[at * len(_SHAPES) + shape] = 1.0
     head = sentence.text[:start].rstrip(_STRIP + "「『")
     tail = sentence.text[end:].lstrip(_STRIP + "」』")
     follow = tail[1:] if tail[:1] and tail[0] in _TOPIC_PARTICLES else tail
@@ -466,7 +483,7 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
     next_word = sentence.words[j] if j < len(sentence.words) else None
     previous = sentence.words[i - 1] if i > 0 else None
     return (
-        *asked, *crosses, *shapes,
+        *asked, *crosses, *shaped, *shapes,
         float(len(text) >= 2 and text in question.text
               or any(_skeleton(run) in question.latin_names for run in _KATAKANA_RUN.findall(text))),
         _share_in(text, question),
@@ -491,6 +508,7 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
         float((types[3] or types[4]) and (types[0] or types[1] or types[6])
               and not text[:1].isdigit()),
         overlap,
+        _words_in_question(text, inside, question),
     )
 
 
@@ -549,7 +567,7 @@ def _choose(sentence: str, found: list[Candidate], scores: list[float], none: fl
     text = sentence[found[best].start : found[best].end]
     agreeing = sum(w for c, w in zip(found, weights)
                    if w > 1e-4 * weights[best]
-                   and char_f1(sentence[c.start : c.end], text) >= 0.8)
+                   and char_f1(sentence[c.start : c.end], text) >= AGREEMENT)
     return found[best], agreeing / total
 
 
