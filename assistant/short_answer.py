@@ -275,7 +275,7 @@ FEATURES: tuple[str, ...] = (
     "near_terms", "near_share", "distance", "length", "words", "next_particle", "next_no",
     "previous_no", "previous_particle", "next_punctuation", "katakana_share", "position",
     "pair_x_coordinated", "ends_with_unit", "mixed_kinds", "sentence_overlap",
-    "words_in_question",
+    "words_in_question", "name_in_question",
 )
 _WH = re.compile(rf"(?:何|なん|なに)(?:[一-龥]?{_COUNTERS})?|誰|だれ|いつ|どこ|どの|どれ|いくつ|いくら"
                  r"|何者|どなた")
@@ -316,10 +316,13 @@ def _question(question: str) -> _Question:
     wh = _WH.search(text)
     left, right = (text[: wh.start()], text[wh.end() :]) if wh else (text, "")
     without_wh = text[: wh.start()] + " " + text[wh.end() :] if wh else text
-    return _Question(text, left.rstrip(_STRIP), right.lstrip(_STRIP),
-                     _content_bigrams(without_wh), bool(_PAIR.search(text)),
-                     frozenset(_skeleton(w) for w in re.findall(r"[a-z]{3,}", text)
-                               if w not in _EN_STOP))
+    japanese = bool(re.search(r"[ぁ-んァ-ヶ一-龥]", text))
+    # an English question shares no bigrams with a Japanese sentence: its names count
+    latin_names = frozenset() if japanese else frozenset(
+        _skeleton(w) for w in re.findall(r"[a-z]{3,}", text) if w not in _EN_STOP)
+    bigrams = _content_bigrams(without_wh) if japanese else frozenset()
+    return _Question(text, left.rstrip(_STRIP), right.lstrip(_STRIP), bigrams,
+                     bool(_PAIR.search(text)), latin_names)
 
 
 def _share_in(text: str, question: _Question) -> float:
@@ -509,6 +512,11 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
               and not text[:1].isdigit()),
         overlap,
         _words_in_question(text, inside, question),
+        float(any(_char_normalised(run) in question.text
+                  or _skeleton(run) in question.latin_names
+                  for run in _KATAKANA_RUN.findall(text))
+              or any(w.pos[1] == "固有名詞" and _char_normalised(w.surface) in question.text
+                     for w in inside)),
     )
 
 
