@@ -57,6 +57,41 @@ def collect_quotes(data: Path, index_dir: Path, quotes_path: Path) -> None:
     quotes_path.write_text(json.dumps(quotes, ensure_ascii=False), encoding="utf-8")
 
 
+SEED_QUESTIONS = (
+    "ウィトコフ特使と通話したロシア高官は誰ですか？",
+    "通話はいつ行われましたか？",
+    "ブダペスト覚書は何年のものですか？",
+    "和平案は何項目から成りますか？",
+    "協議されていた和平案は何項目でしたか？",
+    "Who did Witkoff talk to?",
+    "When did the call take place?",
+    "なぜウクライナは反発しているのですか？",
+)
+
+
+def seed_demo(corpus: Path) -> None:
+    """The short answer on citation [1] of seed-corpus questions, indexed in a temporary
+    folder by the product's own pipeline."""
+    import tempfile
+
+    from assistant.qa import Assistant
+    from assistant.settings import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="seed-index-") as index_dir:
+        assistant = Assistant(load_settings(corpus_dir=corpus, index_dir=Path(index_dir)))
+        assistant.ensure_index(progress=False)
+        for question in SEED_QUESTIONS:
+            answer = assistant.ask(question)
+            quote = answer.citations[0].quote if answer.citations else ""
+            kind = asked_kind(question)
+            found = extract(question, quote, kind) if quote else None
+            verdict = ("no kind asked" if kind is None else "no candidate" if found is None
+                       else f"{'SHOWN' if found.confidence >= load_threshold() else 'hidden'} "
+                            f"「{found.text}」 confidence {found.confidence:.2f}")
+            print(f"{question}\n  kind {kind.value if kind else None}: {verdict}\n"
+                  f"  [1] {quote[:90]}")
+
+
 def oracle_sentence(body: str, question: Question) -> str | None:
     """The sentence (split at 。) of the gold paragraph holding the first gold answer."""
     paragraph = body[question.gold_start : question.gold_end]
@@ -142,7 +177,11 @@ def main() -> None:
     parser.add_argument("--oracle", action="store_true",
                         help="score the gold sentence instead of citation [1]")
     parser.add_argument("--collect-only", action="store_true")
+    parser.add_argument("--seed", type=Path, default=None,
+                        help="also show the seed questions' answers on this corpus folder")
     args = parser.parse_args()
+    if args.seed:
+        seed_demo(args.seed)
     if not args.oracle and not args.quotes.exists():
         collect_quotes(args.data, args.index, args.quotes)
     if args.collect_only:
