@@ -27,6 +27,7 @@ figures). Steps:
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -34,7 +35,7 @@ import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ MAX_QUOTED_CHARS = 40
 AGREEMENT = 0.8  # candidates this close (character F1) to the best one count for it
 
 
-class AnswerKind(str, Enum):
+class AnswerKind(StrEnum):
     PERSON = "person"
     ORGANISATION = "organisation"
     PLACE = "place"
@@ -68,36 +69,54 @@ class ShortAnswer:
 
 # --- the kind asked ---------------------------------------------------------------------
 
-_COUNTERS = (r"(?:人|名|個|回|度|件|か所|カ所|ヶ所|箇所|項目|か月|ヶ月|カ月|ケ月|歳|才|位|倍|%|パーセント"
-             r"|キロ|メートル|円|ドル|枚|本|台|社|種類|か国|カ国|ヶ国|票|議席|点|割|つ|冊|頭|匹"
-             r"|階|部|条|期|代|局|校|店|機|隻|杯|色|通り|府県|都道府県|県|州|番目|番|号|周年|年間"
-             r"|日間|時間|分|秒|週間|世代|万|億|トン|グラム|キロ|km|m|kg|ha|ヘクタール|平方|ミリ|センチ"
-             r"|ポイント|バレル|ワット)")
-_JA_NONE = re.compile(r"なぜ|何故|どうして|どのよう|どうやって|どう(?:なる|なっ|する|し|い|す|思|考)"
-                      r"|どんな|どういう|どういった|理由|方法|なんで|教えて|説明|まとめ|要約|意見|感想"
-                      r"|違い|特徴|影響|とは(?:何|なに|なん)(?:です|でしょう)?(?:か|？|\?|$)")
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+def _word_list(words: str) -> list[str]:
+    return words.split()
+
+
+def _any(words: str) -> str:
+    """A regex alternation of space-separated words."""
+    return "(?:" + "|".join(words.split()) + ")"
+
+
+_COUNTERS = _any(
+    "人 名 個 回 度 件 か所 カ所 ヶ所 箇所 項目 か月 ヶ月 カ月 ケ月 歳 才 位 倍 % パーセント キロ "
+    "メートル 円 ドル 枚 本 台 社 種類 か国 カ国 ヶ国 票 議席 点 割 つ 冊 頭 匹 階 部 条 期 代 局 "
+    "校 店 機 隻 杯 色 通り 府県 都道府県 県 州 番目 番 号 周年 年間 日間 時間 分 秒 週間 世代 万 "
+    "億 トン グラム km m kg ha ヘクタール 平方 ミリ センチ ポイント バレル ワット")
+_JA_NONE = re.compile(
+    _any("なぜ 何故 どうして どのよう どうやって どんな どういう どういった 理由 方法 "
+         "なんで 教えて 説明 まとめ 要約 意見 感想 違い 特徴 影響")
+    + r"|どう(?:なる|なっ|する|し|い|す|思|考)"
+    + r"|とは(?:何|なに|なん)(?:です|でしょう)?(?:か|？|\?|$)")
 _JA_RULES: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = (
-    (AnswerKind.DATE, re.compile(r"いつ|何年|何月|何日|何時|何世紀|何曜|何年代|何時代|年月日|日付")),
-    (AnswerKind.NUMBER, re.compile(rf"(?:何|なん)[一-龥]?{_COUNTERS}|いくつ|いくら|何割|どのくらい"
-                                   r"|どれくらい|どれほど|どれだけ|何％|何パーセント")),
-    (AnswerKind.PERSON, re.compile(r"誰|だれ|何者|どなた|どの人物|どの選手")),
-    (AnswerKind.ORGANISATION, re.compile(r"(?:どこ|どの|何と|何)の?(?:会社|企業|団体|組織|政党|チーム"
-                                         r"|大学|機関|メーカー|球団|銀行|新聞|放送局|省庁)")),
-    (AnswerKind.PLACE, re.compile(r"どこ|何処|(?:どの|何)(?:国|都市|町|市|県|地域|場所|州|島|大陸"
-                                  r"|地方|都道府県)")),
-    (AnswerKind.NAME, re.compile(r"何という|なんという|何と(?:呼|言|い)|なんと(?:呼|言|い)|名前|名称"
-                                 r"|何て|なんて|どの|どれ|何|なに|なん")),
+    (AnswerKind.DATE, re.compile(_any("いつ 何年 何月 何日 何時 何世紀 何曜 何年代 何時代 年月日 "
+                                      "日付"))),
+    (AnswerKind.NUMBER, re.compile(rf"(?:何|なん)[一-龥]?{_COUNTERS}|" + _any(
+        "いくつ いくら 何割 どのくらい どれくらい どれほど どれだけ 何％ 何パーセント"))),
+    (AnswerKind.PERSON, re.compile(_any("誰 だれ 何者 どなた どの人物 どの選手"))),
+    (AnswerKind.ORGANISATION, re.compile("(?:どこ|どの|何と|何)の?" + _any(
+        "会社 企業 団体 組織 政党 チーム 大学 機関 メーカー 球団 銀行 新聞 放送局 省庁"))),
+    (AnswerKind.PLACE, re.compile("どこ|何処|(?:どの|何)" + _any(
+        "国 都市 町 市 県 地域 場所 州 島 大陸 地方 都道府県"))),
+    (AnswerKind.NAME, re.compile(r"何と(?:呼|言|い)|なんと(?:呼|言|い)|" + _any(
+        "何という なんという 名前 名称 何て なんて どの どれ 何 なに なん"))),
 )
 _HEAD_NOUNS: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = (
-    (AnswerKind.PERSON, re.compile(r"(?:人物|者|人|選手|監督|当主|社長|首相|大統領|作者|著者|王|氏"
-                                   r"|長官|大臣|代表|会長|議長|特使|顧問|高官)$")),
-    (AnswerKind.DATE, re.compile(r"(?:年|月|日|時期|年代|日付|期間|時刻)$")),
-    (AnswerKind.NUMBER, re.compile(r"(?:数|人数|率|額|割合|量|人口|面積|金額|価格|比率|順位|高さ"
-                                   r"|長さ|重さ|距離|標高|深さ|幅|気温|速度|規模)$")),
-    (AnswerKind.ORGANISATION, re.compile(r"(?:会社|企業|団体|組織|政党|チーム|大学|機関|メーカー"
-                                         r"|銀行|省|庁)$")),
-    (AnswerKind.PLACE, re.compile(r"(?:首都|国|都市|町|市|県|地域|場所|州|島|大陸|地方|地|空港|港"
-                                  r"|駅|本部|本社)$")),
+    (AnswerKind.PERSON, re.compile(_any(
+        "人物 者 人 選手 監督 当主 社長 首相 大統領 作者 著者 王 氏 長官 大臣 代表 会長 議長 特使 "
+        "顧問 高官") + "$")),
+    (AnswerKind.DATE, re.compile(_any("年 月 日 時期 年代 日付 期間 時刻") + "$")),
+    (AnswerKind.NUMBER, re.compile(_any(
+        "数 人数 率 額 割合 量 人口 面積 金額 価格 比率 順位 高さ 長さ 重さ 距離 標高 深さ 幅 気温 "
+        "速度 規模") + "$")),
+    (AnswerKind.ORGANISATION, re.compile(_any(
+        "会社 企業 団体 組織 政党 チーム 大学 機関 メーカー 銀行 省 庁") + "$")),
+    (AnswerKind.PLACE, re.compile(_any(
+        "首都 国 都市 町 市 県 地域 場所 州 島 大陸 地方 地 空港 港 駅 本部 本社") + "$")),
 )
 _BARE_TOPIC = re.compile(r"(?:の|、)?([^\s、。はがをのにで]{1,8})(?:は|って)[？?。\s]*$")
 
@@ -153,23 +172,26 @@ def _japanese_kind(text: str) -> AnswerKind | None:
 _PER_THREAD = threading.local()
 _JOINERS = frozenset("・＝=ー－‐-･")
 _SPACE_JOIN = frozenset(" ")
-_FORMAL_NOUNS = frozenset("こと もの ため ところ よう はず わけ とき 方 他 ほか 中 上 下 後 前 際 "
-                          "等 など 場合 一方 ここ これ それ 今回 同 的 次 以下 以上 同様 一部 多く 全て すべて "
-                          "ほか 点 面".split())
+_FORMAL_NOUNS = _word_set(
+    "こと もの ため ところ よう はず わけ とき 方 他 ほか 中 上 下 後 前 際 等 など 場合 "
+    "一方 ここ これ それ 今回 同 的 次 以下 以上 同様 一部 多く 全て すべて 点 面")
 _ROLE = re.compile(r"(?:特使|大統領|首相|顧問|長官|大臣|議長|社長|会長|代表|氏|さん|教授|博士|監督"
                    r"|選手|議員|知事|市長|委員長|総裁|書記長|外相|国務長官|報道官|補佐官|将軍|王|皇帝"
                    r"|法王|司令官|幹事長|高官|特別代表|創業者|被告)$")
 _ORG_SUFFIX = re.compile(r"(?:社|会社|党|省|庁|局|団|協会|連盟|大学|銀行|機関|委員会|グループ|政府"
                          r"|大統領府|議会|軍|放送|新聞|通信|研究所|財団|公社|組合|連合|機構|センター)$")
-_DATE_WORD = re.compile(r"(?:\d|[〇一二三四五六七八九十百千]).*(?:年|月|日|世紀|年代|時|分|中旬|上旬|下旬"
-                        r"|頃|ごろ|末|初め|初頭|半ば)|^(?:昨年|今年|来年|先月|今月|来月|昨日|今日|明日"
+_DATE_WORD = re.compile(r"(?:\d|[〇一二三四五六七八九十百千]).*"
+                        + _any("年 月 日 世紀 年代 時 分 中旬 上旬 下旬 頃 ごろ 末 初め 初頭 半ば")
+                        + r"|^(?:昨年|今年|来年|先月|今月|来月|昨日|今日|明日"
                         r"|当時|戦前|戦後|近年|現在|同年|翌年|前年)")
 _NUMBER_WORD = re.compile(r"(?:\d|[〇一二三四五六七八九十百千万億]).*" + _COUNTERS
                           + r"|(?:\d|[〇一二三四五六七八九十百千万億])+(?:[%％]|$)")
 _DATE_END = re.compile(r"(?:年|月|日|世紀|年代|中旬|上旬|下旬|頃|ごろ|末|半ば|初頭)$")
-_QUOTED = re.compile(r"「([^「」]{1,%d})」|『([^『』]{1,%d})』" % (MAX_QUOTED_CHARS, MAX_QUOTED_CHARS))
+_QUOTED = re.compile(rf"「([^「」]{{1,{MAX_QUOTED_CHARS}}})」"
+                     rf"|『([^『』]{{1,{MAX_QUOTED_CHARS}}})』")
 _COORDINATORS = frozenset(("と", "や", "、", "および", "及び", "から", "～", "〜", "-", "から"))
-_PAIR = re.compile(r"(?:何|なに|いつ|どこ|誰)[^？?]{0,3}(?:と|から|や)(?:何|なに|いつ|どこ|誰)|と何|から何")
+_PAIR = re.compile(r"(?:何|なに|いつ|どこ|誰)[^？?]{0,3}(?:と|から|や)(?:何|なに|いつ|どこ|誰)"
+                   r"|と何|から何")
 _KATAKANA = re.compile(r"[ァ-ヶー・＝]")
 _KATAKANA_RUN = re.compile(r"[ァ-ヶー]{3,}")
 
@@ -204,7 +226,7 @@ def _tokenizer() -> Any:
     Tokenizer can't be shared by threads."""
     tokenizer = getattr(_PER_THREAD, "tokenizer", None)
     if tokenizer is None:
-        from sudachipy import SplitMode
+        from sudachipy import SplitMode  # type: ignore[import-untyped]
 
         tokenizer = _PER_THREAD.tokenizer = _sudachi_dictionary().tokenizer(mode=SplitMode.C)
     return tokenizer
@@ -249,10 +271,10 @@ def _spans(sentence: str, words: list[_Word]) -> set[tuple[int, int, int]]:
                 if words[b - 1].joiner or words[b - 1].pos[0] == "接頭辞":
                     continue
                 spans.add((words[a].start, words[b - 1].end, int(a == i and b == j)))
-    for (i, j), (k, m) in zip(runs, runs[1:]):
+    for (i, j), (k, m) in itertools.pairwise(runs):
         if k == j + 1 and words[j].surface == "の" and words[m - 1].end - words[i].start <= 24:
             spans.add((words[i].start, words[m - 1].end, 2))
-    for (i, j), (k, m) in zip(runs, runs[1:]):
+    for (i, j), (k, m) in itertools.pairwise(runs):
         if (k == j + 1 and words[j].surface in _COORDINATORS
                 and words[m - 1].end - words[i].start <= 30):
             spans.add((words[i].start, words[m - 1].end, 4))
@@ -278,8 +300,8 @@ FEATURES: tuple[str, ...] = (
     "pair_x_coordinated", "ends_with_unit", "mixed_kinds", "sentence_overlap",
     "words_in_question", "name_in_question",
 )
-_WH = re.compile(rf"(?:何|なん|なに)(?:[一-龥]?{_COUNTERS})?|誰|だれ|いつ|どこ|どの|どれ|いくつ|いくら"
-                 r"|何者|どなた")
+_WH = re.compile(rf"(?:何|なん|なに)(?:[一-龥]?{_COUNTERS})?|"
+                 + _any("誰 だれ いつ どこ どの どれ いくつ いくら 何者 どなた"))
 _STRIP = "、，, 　"
 _TOPIC_PARTICLES = "はがもをにで、"
 
@@ -336,21 +358,24 @@ def _share_in(text: str, question: _Question) -> float:
 _KANA_ROMAN = dict(zip(
     "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
     "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴ",
-    "a i u e o ka ki ku ke ko sa shi su se so ta ti tsu te to na ni nu ne no ha hi fu he ho "
-    "ma mi mu me mo ya yu yo ra ri ru re ro wa o n ga gi gu ge go za ji zu ze zo da ji zu de "
-    "do ba bi bu be bo pa pi pu pe po vu".split(),
+    _word_list(
+        "a i u e o ka ki ku ke ko sa shi su se so ta ti tsu te to na ni nu ne no ha hi fu"
+        " he ho ma mi mu me mo ya yu yo ra ri ru re ro wa o n ga gi gu ge go za ji zu ze "
+        "zo da ji zu de do ba bi bu be bo pa pi pu pe po vu"),
+    strict=True,
 ))
 _SMALL_KANA = {"ァ": "a", "ィ": "i", "ゥ": "u", "ェ": "e", "ォ": "o", "ャ": "ya", "ュ": "yu",
                "ョ": "yo"}
-_EN_STOP = frozenset("who whom whose what when where which how did does the and was were "
-                     "with for from that this talk talked about".split())
+_EN_STOP = _word_set(
+    "who whom whose what when where which how did does the and was were with for from"
+    " that this talk talked about")
 
 
 def _skeleton(word: str) -> str:
     """A name's consonants, doubled ones once, v as f: Witkoff and ウィトコフ both "wtkf",
     Ushakov and ウシャコフ both "shkf" — enough to see an English question name a person
     the Japanese sentence names in katakana."""
-    letters = []
+    letters: list[str] = []
     for ch in word:
         if ch in _SMALL_KANA and letters:
             base = "w" if letters[-1] == "u" else letters[-1].rstrip("aiueo")
@@ -380,7 +405,7 @@ def _words_in_question(text: str, inside: list[_Word], question: _Question) -> f
 
 def _common_prefix(a: str, b: str, limit: int = 12) -> int:
     n = 0
-    for x, y in zip(a[:limit], b[:limit]):
+    for x, y in zip(a[:limit], b[:limit], strict=False):
         if x != y:
             break
         n += 1
@@ -488,8 +513,9 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
     previous = sentence.words[i - 1] if i > 0 else None
     return (
         *asked, *crosses, *shaped, *shapes,
-        float(len(text) >= 2 and text in question.text
-              or any(_skeleton(run) in question.latin_names for run in _KATAKANA_RUN.findall(text))),
+        float((len(text) >= 2 and text in question.text)
+              or any(_skeleton(run) in question.latin_names
+                     for run in _KATAKANA_RUN.findall(text))),
         _share_in(text, question),
         min(_common_prefix(head[::-1], question.left[::-1]), 8) / 8,
         min(_common_prefix(tail, question.right), 8) / 8,
@@ -507,7 +533,7 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
         sum(1 for ch in text if _KATAKANA.match(ch)) / max(len(text), 1),
         start / max(len(sentence.text), 1),
         float(question.asks_pair and shape == 4),
-        float(bool(inside) and (inside[-1].pos[1] in ("数詞", "助数詞") or inside[-1].pos[2] == "助数詞"
+        float(bool(inside) and (inside[-1].pos[1] == "数詞" or inside[-1].pos[2] == "助数詞"
                                 or bool(_DATE_END.search(text)))),
         float((types[3] or types[4]) and (types[0] or types[1] or types[6])
               and not text[:1].isdigit()),
@@ -544,7 +570,7 @@ class Model:
     threshold: float
 
     def scores(self, found: list[Candidate]) -> list[float]:
-        return [sum(w * x for w, x in zip(self.weights, c.features)) for c in found]
+        return [sum(w * x for w, x in zip(self.weights, c.features, strict=True)) for c in found]
 
 
 @functools.cache
@@ -574,7 +600,7 @@ def _choose(sentence: str, found: list[Candidate], scores: list[float], none: fl
     total = sum(weights) + math.exp(none - top)
     best = max(range(len(found)), key=lambda i: (scores[i], found[i].start - found[i].end))
     text = sentence[found[best].start : found[best].end]
-    agreeing = sum(w for c, w in zip(found, weights)
+    agreeing = sum(w for c, w in zip(found, weights, strict=True)
                    if w > 1e-4 * weights[best]
                    and char_f1(sentence[c.start : c.end], text) >= AGREEMENT)
     return found[best], agreeing / total

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import minimize  # type: ignore[import-untyped]
 from short_answer_eval import Case, best_f1, build_cases
 
 from assistant.short_answer import (
@@ -135,7 +135,7 @@ def main() -> None:
     fitted = minimize(loss, start, args=(x, groups, args.l2), jac=True, method="L-BFGS-B",
                       options={"maxiter": 500})
     weights = fitted.x[: x.shape[1]]
-    none = dict(zip(KINDS, fitted.x[x.shape[1] :]))
+    none = dict(zip(KINDS, fitted.x[x.shape[1] :], strict=True))
     model = Model(tuple(weights), none, 0.0)
     for name, cases in (("oracle", oracle), ("[1] quote", quoted)):
         if cases:
@@ -148,7 +148,8 @@ def main() -> None:
     shown = confidence >= threshold
     print(f"threshold {threshold}: shown {shown.sum()} / {len(shown)}, "
           f"right {right[shown].mean():.3f}")
-    for name, weight in sorted(zip(FEATURES, weights), key=lambda item: -abs(item[1]))[:20]:
+    ranked = sorted(zip(FEATURES, weights, strict=True), key=lambda item: -abs(item[1]))
+    for name, weight in ranked[:20]:
         print(f"  {name:28} {weight:+.3f}")
     print("  none", {k: round(v, 2) for k, v in none.items()})
     if args.write:

@@ -140,7 +140,7 @@ def test_threads_each_get_their_own_tokenizer_and_the_same_answers():
         try:
             for _ in range(20):
                 results.append(extract(question, sentence, AnswerKind.PERSON))
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
+        except Exception as error:
             errors.append(error)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
