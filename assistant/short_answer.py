@@ -15,13 +15,17 @@ figures). Steps:
    counters, names with the title after them: ウシャコフ外交顧問) gives candidate phrases —
    its sub-runs, two runs joined by の, and text quoted in 「」『』.
 3. Each candidate gets the features of `FEATURES` — its kind (a person/place/organisation
-   name, a date, a number with a counter, a quoted name) crossed with the kind asked, how
-   much of it the question already has, whether the sentence around it repeats the
-   question's text around its question word (「首都は」ヴィエンチャン, 五月雨「と呼ばれる」),
-   and its boundaries — and a logistic score with weights fitted by
-   bench/fit_short_answer.py on the tuning half (shipped as plain numbers in
-   data/short_answer.json: no scikit-learn at run time). The best candidate's probability
-   is its confidence.
+   name, a date, a number with a counter, a quoted name) crossed with the kind asked, its
+   shape, how much of it the question already has (スティーブ・ウィトコフ特使 is not the
+   answer to a question about ウィトコフ特使; an English question's names are matched to
+   katakana by their consonants), whether the sentence around it repeats the question's
+   text around its question word (「首都は」ヴィエンチャン, 五月雨「と呼ばれる」), and its
+   boundaries. A conditional logit over the sentence's candidates plus a "none of them"
+   option (the sentence may not hold the answer) gives each a probability; the weights
+   were fitted by bench/fit_short_answer.py on the tuning half and ship as plain numbers
+   in data/short_answer.json (no scikit-learn or scipy at run time). The confidence of
+   the best phrase is the probability of the candidates agreeing with it (character F1 ≥
+   0.8), i.e. of its being right in the sense the threshold is measured in.
 """
 
 from __future__ import annotations
@@ -626,3 +630,24 @@ def shown(question: str, sentence: str) -> ShortAnswer | None:
     for no phrase or the best one is below the shipped confidence threshold."""
     found = extract(question, sentence, asked_kind(question))
     return found if found is not None and found.confidence >= load_threshold() else None
+
+
+@dataclass(frozen=True)
+class CitedShortAnswer:
+    """The short answer as the Answer carries it (JSON `short_answer`): the phrase, the
+    citation it is taken from, and its offsets into that article's body."""
+
+    text: str
+    n: int
+    start: int
+    end: int
+
+
+def for_citation(question: str, quote: str, quote_start: int, n: int = 1
+                 ) -> CitedShortAnswer | None:
+    """The short answer to show inside citation `n` (its quote starts at `quote_start` in
+    the article body), or None when not confident enough or no phrase is asked for."""
+    found = shown(question, quote)
+    if found is None:
+        return None
+    return CitedShortAnswer(found.text, n, quote_start + found.start, quote_start + found.end)

@@ -13,6 +13,7 @@ from assistant.short_answer import (
     AnswerKind,
     asked_kind,
     extract,
+    for_citation,
     load_model,
     load_threshold,
     shown,
@@ -158,3 +159,13 @@ def test_the_shipped_weights_match_the_features():
     assert len(data["weights"]) == len(FEATURES)
     assert set(data["none"]) == {kind.value for kind in AnswerKind}
     assert 0.0 < load_model().threshold < 1.0
+
+
+def test_the_cited_short_answer_has_offsets_into_the_article_body():
+    body = LEAK.split("---", 2)[2].strip()  # the body after the front matter
+    quote = seed_sentence("1994年のブダペスト覚書")
+    quote_start = body.index(quote)
+    cited = for_citation("ブダペスト覚書は何年のものですか？", quote, quote_start, n=1)
+    assert cited is not None and cited.n == 1
+    assert body[cited.start : cited.end] == cited.text == "1994年"
+    assert for_citation("なぜですか？", quote, quote_start) is None
