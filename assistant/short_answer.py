@@ -127,16 +127,19 @@ _BARE_TOPIC = re.compile(r"(?:の|、)?([^\s、。はがをのにで]{1,8})(?:�
 _EN_NONE = re.compile(r"\b(?:why|how(?! (?:many|much|long|old|far|often))|explain|describe"
                       r"|summar|opinion|think|list|tell me about|what (?:is|are|was|were) "
                       r"(?:the )?(?:\w+ ){0,2}\w+\?*$)")
+_EN_WHICH = r"\b(?:which|what)(?: [a-z'-]+){0,2} "
 _EN_RULES: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = (
-    (AnswerKind.DATE, re.compile(r"\b(?:when|what (?:year|date|time|month|day)"
-                                 r"|which (?:year|date|month|day))\b")),
-    (AnswerKind.NUMBER, re.compile(r"\b(?:how (?:many|much|long|old|far|often)"
-                                   r"|what (?:number|percentage|share))\b")),
-    (AnswerKind.PERSON, re.compile(r"\b(?:who|whom|whose)\b")),
-    (AnswerKind.ORGANISATION, re.compile(r"\b(?:which|what) (?:company|organi[sz]ation|agency"
-                                         r"|party|group|team|university|firm|bank)\b")),
-    (AnswerKind.PLACE, re.compile(r"\b(?:where|(?:which|what) (?:country|city|place|region"
-                                  r"|town|state|island))\b")),
+    (AnswerKind.DATE, re.compile(r"\bwhen\b|" + _EN_WHICH + _any("year date month day time"))),
+    (AnswerKind.NUMBER, re.compile(r"\bhow (?:many|much|long|old|far|often)\b|" + _EN_WHICH
+                                   + _any("number percentage share"))),
+    (AnswerKind.PERSON, re.compile(r"\b(?:who|whom|whose)\b|" + _EN_WHICH + _any(
+        "person official minister secretary envoy president leader author advis[eo]r spy "
+        "diplomat general king"))),
+    (AnswerKind.ORGANISATION, re.compile(_EN_WHICH + _any(
+        "company organi[sz]ation agency party group team university firm bank outlet "
+        "newspaper publisher imprint broadcaster"))),
+    (AnswerKind.PLACE, re.compile(r"\bwhere\b|" + _EN_WHICH + _any(
+        "country countries city cities place region regions town state island"))),
     (AnswerKind.NAME, re.compile(r"\b(?:which|what|name|called)\b")),
 )
 

@@ -69,27 +69,24 @@ SEED_QUESTIONS = (
 )
 
 
-def seed_demo(corpus: Path) -> None:
-    """The short answer on citation [1] of seed-corpus questions, indexed in a temporary
-    folder by the product's own pipeline."""
-    import tempfile
-
+def seed_demo(corpus: Path, index_dir: Path) -> None:
+    """The short answer on citation [1] of seed-corpus questions, indexed (once, kept in
+    index_dir) by the product's own pipeline."""
     from assistant.qa import Assistant
     from assistant.settings import load_settings
 
-    with tempfile.TemporaryDirectory(prefix="seed-index-") as index_dir:
-        assistant = Assistant(load_settings(corpus_dir=corpus, index_dir=Path(index_dir)))
-        assistant.ensure_index(progress=False)
-        for question in SEED_QUESTIONS:
-            answer = assistant.ask(question)
-            quote = answer.citations[0].quote if answer.citations else ""
-            kind = asked_kind(question)
-            found = extract(question, quote, kind) if quote else None
-            verdict = ("no kind asked" if kind is None else "no candidate" if found is None
-                       else f"{'SHOWN' if found.confidence >= load_threshold() else 'hidden'} "
-                            f"「{found.text}」 confidence {found.confidence:.2f}")
-            print(f"{question}\n  kind {kind.value if kind else None}: {verdict}\n"
-                  f"  [1] {quote[:90]}")
+    assistant = Assistant(load_settings(corpus_dir=corpus, index_dir=index_dir))
+    assistant.ensure_index(progress=False)
+    for question in SEED_QUESTIONS:
+        answer = assistant.ask(question)
+        quote = answer.citations[0].quote if answer.citations else ""
+        kind = asked_kind(question)
+        found = extract(question, quote, kind) if quote else None
+        verdict = ("no kind asked" if kind is None else "no candidate" if found is None
+                   else f"{'SHOWN' if found.confidence >= load_threshold() else 'hidden'} "
+                        f"「{found.text}」 confidence {found.confidence:.2f}")
+        print(f"{question}\n  kind {kind.value if kind else None}: {verdict}\n"
+              f"  [1] {quote[:90]}")
 
 
 def oracle_sentence(body: str, question: Question) -> str | None:
@@ -181,7 +178,7 @@ def main() -> None:
                         help="also show the seed questions' answers on this corpus folder")
     args = parser.parse_args()
     if args.seed:
-        seed_demo(args.seed)
+        seed_demo(args.seed, CACHE / "seed-index")
     if not args.oracle and not args.quotes.exists():
         collect_quotes(args.data, args.index, args.quotes)
     if args.collect_only:
