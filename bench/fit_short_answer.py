@@ -118,12 +118,40 @@ def choose_threshold(confidence: np.ndarray, right: np.ndarray, target: float) -
     return round(chosen, 4)
 
 
+def fit(x: np.ndarray, groups: list[Group], l2: float) -> Model:
+    start = np.zeros(x.shape[1] + len(KINDS))
+    fitted = minimize(loss, start, args=(x, groups, l2), jac=True, method="L-BFGS-B",
+                      options={"maxiter": 500})
+    return Model(tuple(fitted.x[: x.shape[1]]), dict(zip(KINDS, fitted.x[x.shape[1] :],
+                                                          strict=True)), 0.0)
+
+
+def out_of_fold(cases: list[Case], scored: list[Case], l2: float, folds: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence and rightness of each `scored` case from a model fitted without its
+    article (folds by article within the tuning half): what a threshold meets on
+    questions the weights never saw, unlike the fitted model's own cases."""
+    confidence, right = [], []
+    for fold in range(folds):
+        def held(case: Case, fold: int = fold) -> bool:
+            return int(case.question.article_id.rsplit("-", 1)[1]) // 2 % folds == fold
+
+        x, groups = design([c for c in cases if not held(c)])
+        model = fit(x, groups, l2)
+        cx, cg = design([c for c in scored if held(c)])
+        c, r = confidences(model, cx, cg)
+        confidence.append(c)
+        right.append(r)
+    return np.concatenate(confidence), np.concatenate(right)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--quotes", type=Path, default=None)
     parser.add_argument("--target", type=float, default=0.88)
     parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     oracle = build_cases(args.data, None, "tune")
@@ -131,22 +159,22 @@ def main() -> None:
     x, groups = design(oracle + quoted)
     print(f"{len(x)} candidates, {len(groups)} sentences, "
           f"{sum(g.right.any() for g in groups)} holding a right one")
-    start = np.zeros(x.shape[1] + len(KINDS))
-    fitted = minimize(loss, start, args=(x, groups, args.l2), jac=True, method="L-BFGS-B",
-                      options={"maxiter": 500})
-    weights = fitted.x[: x.shape[1]]
-    none = dict(zip(KINDS, fitted.x[x.shape[1] :], strict=True))
-    model = Model(tuple(weights), none, 0.0)
+    model = fit(x, groups, args.l2)
+    weights, none = np.array(model.weights), model.none
     for name, cases in (("oracle", oracle), ("[1] quote", quoted)):
         if cases:
             cx, cg = design(cases)
             confidence, right = confidences(model, cx, cg)
             print(f"tune {name}: top-1 right {right.mean():.3f} of {len(right)} with a kind")
-    cx, cg = design(quoted or oracle)
-    confidence, right = confidences(model, cx, cg)
+    confidence, right = out_of_fold(oracle + quoted, quoted or oracle, args.l2, args.folds)
     threshold = choose_threshold(confidence, right, args.target)
     shown = confidence >= threshold
-    print(f"threshold {threshold}: shown {shown.sum()} / {len(shown)}, "
+    print(f"threshold {threshold} (out of fold): shown {shown.sum()} / {len(shown)}, "
+          f"right {right[shown].mean():.3f}")
+    cx, cg = design(quoted or oracle)
+    confidence, right = confidences(model, cx, cg)
+    shown = confidence >= threshold
+    print(f"  the fitted model on its own cases: shown {shown.sum()} / {len(shown)}, "
           f"right {right[shown].mean():.3f}")
     ranked = sorted(zip(FEATURES, weights, strict=True), key=lambda item: -abs(item[1]))
     for name, weight in ranked[:20]:
