@@ -113,6 +113,7 @@ class Scored:
     confidence: float
     exact: bool
     f1: float
+    kind: str
 
 
 def run_extractor(cases: list[Case]) -> tuple[list[Scored], dict[str, int], list[float]]:
@@ -136,7 +137,7 @@ def run_extractor(cases: list[Case]) -> tuple[list[Scored], dict[str, int], list
         counts["candidate"] += 1
         assert case.sentence[found.start : found.end] == found.text
         scored.append(Scored(found.confidence, found.text in case.question.answers,
-                             best_f1(found.text, case.question.answers)))
+                             best_f1(found.text, case.question.answers), kind.value))
     return scored, counts, timings
 
 
@@ -191,6 +192,13 @@ def main() -> None:
                       "extract_ms_p50": round(statistics.median(timings), 3),
                       "extract_ms_p95": round(sorted(timings)[int(0.95 * len(timings))], 3),
                       "shipped": at_threshold(scored, counts, shipped)}, ensure_ascii=False))
+    by_kind = {}
+    for kind in sorted({s.kind for s in scored}):
+        of_kind = [s for s in scored if s.kind == kind]
+        shown_kind = [s for s in of_kind if s.confidence >= shipped]
+        by_kind[kind] = (f"{len(shown_kind)}/{len(of_kind)} shown, right "
+                         f"{sum(s.f1 >= 0.8 for s in shown_kind) / max(len(shown_kind), 1):.3f}")
+    print(json.dumps(by_kind, ensure_ascii=False))
     print("| threshold | shown | precision (F1 ≥ 0.8) | EM | mean F1 | shown/answered "
           "| shown/kind asked |")
     print("|---|---|---|---|---|---|---|")

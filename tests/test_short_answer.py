@@ -169,3 +169,14 @@ def test_the_cited_short_answer_has_offsets_into_the_article_body():
     assert cited is not None and cited.n == 1
     assert body[cited.start : cited.end] == cited.text == "1994年"
     assert for_citation("なぜですか？", quote, quote_start) is None
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    ("誰？" * 1000, "ユーリ・ウシャコフ外交顧問が述べた。"),
+    ("<script>alert(1)</script>は誰？", "<b>ウシャコフ</b>氏が「」『』述べた。"),
+    ("🙂🙂 誰？", "🙂 ウシャコフ氏 🙂"),
+    ("いつ？", "\u200b\u200b1994年\u3000に。"),
+])
+def test_odd_input_gives_a_verbatim_phrase_or_nothing(question, sentence):
+    found = extract(question, sentence, asked_kind(question))
+    assert found is None or sentence[found.start : found.end] == found.text
