@@ -37,7 +37,7 @@ from .romaji import (
 TermKind = Literal["name", "phrase", "compound", "word"]
 MAX_QUESTION_WORDS = 80  # a 2,000-character question is looked at up to here
 MAX_TERMS = 60
-_CANDIDATES_PER_WORD = 40
+_CANDIDATES_PER_WORD = 200  # the corpus filter then keeps a few
 _KEPT_PER_WORD = 4
 _HIRAGANA_BIT = re.compile(r"[ぁ-ゖ]{1,2}")  # し, こと: senses too vague to search for
 _KATAKANA_RUN = re.compile(r"[ァ-ヴー]{2,}")
@@ -89,8 +89,15 @@ class Expansion:
         """The terms as one query string for the keyword index (best first)."""
         return " ".join(term.text for term in self.terms)
 
-    def weighted(self) -> list[tuple[str, float]]:
-        return [(term.text, term.weight) for term in self.terms]
+    def weighted(self, per_source: bool = False) -> list[tuple[str, float]]:
+        """(term, weight); with `per_source`, the weights of one English word's terms sum to
+        1, so a word with many senses counts no more than a word with one."""
+        if not per_source:
+            return [(term.text, term.weight) for term in self.terms]
+        totals: dict[str, float] = {}
+        for term in self.terms:
+            totals[term.source] = totals.get(term.source, 0.0) + term.weight
+        return [(t.text, t.weight / totals[t.source]) for t in self.terms]
 
     def names(self) -> dict[str, str]:
         """Japanese name → the question's spelling of it, for glosses ("ウシャコフ" →
@@ -234,8 +241,15 @@ def _plain_word(word: str) -> str:
 
 
 def _lemmas(word: str) -> list[str]:
-    """The word and the base forms it may be (plural, past, -ing, possessive)."""
-    w = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
+    """The word and the base forms it may be (plural, past, -ing, demonym: Russians →
+    russian → russia), two suffixes deep."""
+    forms = _suffix_lemmas(word.lower().replace("’", "'").removesuffix("'s").strip("'-"))
+    for form in forms[1:]:
+        forms.extend(_suffix_lemmas(form)[1:])
+    return list(dict.fromkeys(forms))
+
+
+def _suffix_lemmas(w: str) -> list[str]:
     forms = [w]
     if w in _IRREGULAR:
         forms.append(_IRREGULAR[w])

@@ -25,13 +25,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE_NAME = "jmdict-en-ja-v3.sqlite"
+CACHE_NAME = "jmdict-en-ja-v4.sqlite"
 LICENCE = ("JMdict/JMnedict © Electronic Dictionary Research and Development Group, "
            "CC BY-SA 4.0 (https://www.edrdg.org/edrdg/licence.html)")
 _PRIORITY_WEIGHT = {"1": 1.0, "2": 0.75}
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _LEADING = re.compile(r"^(?:to|a|an|the)\s+", re.IGNORECASE)
 _HEAD_OF = re.compile(r"^([a-z][a-z-]+) (?:of|for|in|on|to|from|with|about|by)\b")
+_NOUN_POS = {"noun (common) (futsuumeishi)", "noun or participle which takes the aux. verb suru"}
 _KATAKANA_NAME = re.compile(r"^[ァ-ヴー・]+$")
 
 
@@ -91,6 +92,9 @@ def _reverse_rows(source: sqlite3.Connection, forms: dict[int, tuple[list[str], 
                   priority: dict[int, float]) -> Iterator[tuple[str, str, float]]:
     kana_senses = {sid for (sid,) in source.execute(
         "SELECT sid FROM misc WHERE text = 'word usually written using kana alone'")}
+    noun_senses: dict[int, set[str]] = {}
+    for sid, pos in source.execute("SELECT sid, text FROM pos"):
+        noun_senses.setdefault(sid, set()).add(pos)
     rows = source.execute("SELECT s.idseq, s.ID, g.text FROM Sense s JOIN SenseGloss g "
                           "ON g.sid = s.ID ORDER BY s.idseq, s.ID, g.rowid")
     last_entry, last_sense, sense_rank, gloss_rank = -1, -1, 0, 0
@@ -113,6 +117,8 @@ def _reverse_rows(source: sqlite3.Connection, forms: dict[int, tuple[list[str], 
             head = _HEAD_OF.match(key)
             if head:  # "leak of information" also answers "leak", weakly
                 yield head.group(1), japanese, weight * 0.4
+            elif key.count(" ") == 1 and _NOUN_POS.intersection(noun_senses.get(sid, ())):
+                yield key.split()[1], japanese, weight * 0.3  # "telephone call" → "call"
 
 
 def _forward_rows(forms: dict[int, tuple[list[str], list[str]]], priority: dict[int, float],

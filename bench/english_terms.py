@@ -31,7 +31,7 @@ from assistant.keyword import KeywordIndex
 from assistant.retrieval import zscores
 
 ROOT = Path(__file__).resolve().parent.parent
-READER_FILE = Path("/work/wt/question-sets/bench/english_reader_questions.json")
+READER_FILE = ROOT / "bench/english_reader_questions.json"  # merged from the question-sets branch
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,11 @@ def expected_sentences(articles: Sequence[Article], expect: Sequence[str]) -> li
             if any(e in a.body[s.start : s.end] for e in expect)]
 
 
-def weighted_bm25(index: KeywordIndex, expansion: Expansion) -> np.ndarray:
+def weighted_bm25(index: KeywordIndex, expansion: Expansion,
+                  per_source: bool = False) -> np.ndarray:
     """Σ weight × BM25(term): each Japanese term scored with the product's tokenizer."""
     total = np.zeros(index.size, dtype=np.float32)
-    for text, weight in expansion.weighted():
+    for text, weight in expansion.weighted(per_source):
         total += weight * index.scores(text)
     return total
 
@@ -83,9 +84,9 @@ def hit_shares(rankings: Sequence[np.ndarray], chunks: Sequence[str],
     return top1 / len(questions), top3 / len(questions)
 
 
-def fuse(dense: np.ndarray, keyword: np.ndarray) -> np.ndarray:
+def fuse(dense: np.ndarray, keyword: np.ndarray, keyword_weight: float = 1.0) -> np.ndarray:
     """The product's fusion (retrieval.py): z(dense) + z(BM25), here over every chunk."""
-    return zscores(dense) + zscores(keyword)
+    return zscores(dense) + keyword_weight * zscores(keyword)
 
 
 def term_report(questions: Sequence[Question], expanders: dict[str, EnglishToJapanese],
@@ -121,6 +122,14 @@ def retrieval_table(questions: Sequence[Question], chunks: Sequence[str], index:
         [fuse(d, k) for d, k in zip(dense, raw, strict=True)], chunks, questions)
     rows["fused dense + bm25 both"] = hit_shares(
         [fuse(d, k) for d, k in zip(dense, expanded["both"], strict=True)], chunks, questions)
+    rows["fused dense + 0.5 bm25 both"] = hit_shares(
+        [fuse(d, k, 0.5) for d, k in zip(dense, expanded["both"], strict=True)], chunks,
+        questions)
+    per_source = [weighted_bm25(index, expanders["both"].expand(q.text), per_source=True)
+                  for q in questions]
+    rows["bm25 both, per-word weights"] = hit_shares(per_source, chunks, questions)
+    rows["fused dense + per-word bm25"] = hit_shares(
+        [fuse(d, k) for d, k in zip(dense, per_source, strict=True)], chunks, questions)
     return rows
 
 
@@ -189,9 +198,10 @@ def main() -> None:
             blocks.append((f"english_reader_questions.json {split}",
                            [q for q in answerable if q.split == split]))
     for title, questions in blocks:
-        if args.show_terms:
+        show = args.show_terms and "heldout" not in title and "english_questions" not in title
+        if show:
             print(f"\n{title}: terms (both)")
-        terms = term_report(questions, expanders, articles, args.show_terms)
+        terms = term_report(questions, expanders, articles, show)
         rows = retrieval_table(questions, chunks, index, dense_scores, expanders)
         print_block(title, questions, terms, rows)
     for q in declined:
