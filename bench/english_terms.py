@@ -48,7 +48,8 @@ def seed_questions() -> list[Question]:
 
 def reader_questions(path: Path) -> tuple[list[Question], list[Question]]:
     """(answerable, to be declined) questions of english_reader_questions.json."""
-    answerable, declined = [], []
+    answerable: list[Question] = []
+    declined: list[Question] = []
     for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
         text = q["question"]
         if q["kind"] == "follow_up" and q.get("history"):

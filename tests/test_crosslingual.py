@@ -21,7 +21,8 @@ from assistant.romaji import romanise
 ROOT = Path(__file__).resolve().parent.parent
 LEAK_SENTENCE = ("ブルームバーグは11月25日、米政府のスティーブ・ウィトコフ特使と、ロシア大統領府の"
                  "ユーリ・ウシャコフ外交顧問との通話録音が流出したと報じた。")
-CALL_SENTENCE = "通話は10月中旬に行われ、ウクライナ情勢や今後の協議に関するやり取りが含まれていたという。"
+CALL_SENTENCE = ("通話は10月中旬に行われ、ウクライナ情勢や今後の協議に関するやり取りが"
+                 "含まれていたという。")
 
 
 @pytest.fixture(scope="session")
