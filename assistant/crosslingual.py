@@ -83,7 +83,19 @@ class Expansion:
     """What an English question becomes in Japanese."""
 
     terms: tuple[JapaneseTerm, ...]
-    unknown: tuple[str, ...]  # content words that gave no term
+    unknown: tuple[str, ...]  # content words with no term in the corpus (China, Zqxw)
+    # capitalised words (not sentence-initial) of `unknown`: the question names something
+    # the articles don't mention (a decline signal)
+    unknown_names: tuple[str, ...] = ()
+
+    def coverage(self, text: str) -> float:
+        """How much of the question a Japanese text answers to: for each English word or
+        phrase, the best weight of its terms found in `text`, summed (sentence choice)."""
+        best: dict[str, float] = {}
+        for term in self.terms:
+            if term.text in text and term.weight > best.get(term.source, 0.0):
+                best[term.source] = term.weight
+        return sum(best.values())
 
     def query_text(self) -> str:
         """The terms as one query string for the keyword index (best first)."""
@@ -280,10 +292,15 @@ class EnglishToJapanese:
         self._word_terms = functools.lru_cache(maxsize=4096)(self._terms_for_word)
 
     def expand(self, question: str) -> Expansion:
-        words = [_plain_word(w) for w in _ENGLISH_WORD.findall(
-            unicodedata.normalize("NFKC", question))[:MAX_QUESTION_WORDS]]
+        matches = list(_ENGLISH_WORD.finditer(unicodedata.normalize("NFKC", question)))[
+            :MAX_QUESTION_WORDS]
+        words = [_plain_word(m.group()) for m in matches]
+        initial = {i for i, m in enumerate(matches)
+                   if not m.string[: m.start()].strip() or m.string[: m.start()].rstrip()[-1]
+                   in ".?!:;\"'「(？！。"}
         found: dict[str, JapaneseTerm] = {}
         unknown: list[str] = []
+        names: list[str] = []
         i = 0
         while i < len(words):
             span, terms = self._longest_phrase(words, i)
@@ -293,6 +310,8 @@ class EnglishToJapanese:
                     terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
                 elif not terms:
                     unknown.append(words[i])
+                    if words[i][:1].isupper() and i not in initial:
+                        names.append(words[i])
             if span == 1 and i + 1 < len(words):
                 terms = terms + self._compounds(words[i], words[i + 1])
             for term in terms:
@@ -300,7 +319,8 @@ class EnglishToJapanese:
                     found[term.text] = term
             i += span
         ranked = sorted(found.values(), key=lambda t: -t.weight)[:MAX_TERMS]
-        return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)))
+        return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
+                         tuple(dict.fromkeys(names)))
 
     def _in_corpus(self, japanese: str) -> bool:
         return self.corpus is None or japanese in self.corpus.words

