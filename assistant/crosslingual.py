@@ -502,28 +502,46 @@ class Glosser:
         return " ".join(glosses)
 
     def _gloss_morpheme(self, morpheme: Any, names: Mapping[str, str]) -> str:
+        """A word's gloss; a word JMdict lacks is glossed by its SudachiPy mode-A parts
+        (情報戦 → information + war, トランプ大統領 → Trump + president), else romanised."""
         surface = morpheme.surface()
-        return names.get(surface) or self._word(
-            surface, morpheme.dictionary_form(), morpheme.part_of_speech()[1] == "固有名詞",
-            morpheme.reading_form())
+        if surface in names:
+            return names[surface]
+        proper = morpheme.part_of_speech()[1] == "固有名詞"
+        known = self._word(surface, morpheme.dictionary_form(), proper, morpheme.reading_form())
+        if known is not None:
+            return known
+        from sudachipy import SplitMode
 
-    def _gloss_word(self, surface: str, base: str, proper: bool, reading: str) -> str:
+        parts = morpheme.split(SplitMode.A)
+        if len(parts) > 1:
+            return " ".join(self._gloss_morpheme(part, names) for part in parts)
+        if _is_katakana_word(surface) or proper:
+            return display_name(romanise(surface if _is_katakana_word(surface)
+                                         else morpheme.reading_form()))
+        return romanise(morpheme.reading_form())
+
+    def _gloss_word(self, surface: str, base: str, proper: bool, reading: str) -> str | None:
+        """The dictionary's word for it (None when neither JMdict nor JMnedict has it):
+        names spelled as they sound (Bloomberg), other words by their first gloss."""
         if surface.isascii():
             return surface
-        if _is_katakana_word(surface) or proper:
-            name = self.tables.name_for(surface) if _is_katakana_word(surface) else None
-            if name and _sounds_like(name, surface):
-                return name
+        if _is_katakana_word(surface):
             english = self.tables.english_for(surface)
-            if english and _sounds_like(english, surface):
+            if english and not proper and _sounds_like(english, surface):
+                return english  # a loanword: リーク → leak, not the surname Leek
+            name = self.tables.name_for(surface)
+            if name and _sounds_like(name, surface):  # not Ouchakov for ウシャコフ
+                return name  # トランプ → Trump, not "playing cards"
+            if english and proper and _sounds_like(english, surface):
                 return english[:1].upper() + english[1:]
-            if english and not proper:
-                return english
-            return display_name(romanise(surface if _is_katakana_word(surface) else reading))
+            return english if english and not proper else None
+        if proper:
+            english = self.tables.english_for(surface)
+            return english[:1].upper() + english[1:] if english else None
         hiragana = _to_hiragana(reading)
-        english = (self.tables.english_for(surface, hiragana) if surface == base else None) \
+        return (self.tables.english_for(surface, hiragana) if surface == base else None) \
             or self.tables.english_for(base) or self.tables.english_for(surface, hiragana)
-        return english if english else romanise(reading)
 
     def romanised_name(self, japanese: str, names: Mapping[str, str] | None = None) -> str:
         """A name as a reader writes it: ユーリ・ウシャコフ → "Yuri Ushakov"."""

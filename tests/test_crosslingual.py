@@ -155,3 +155,11 @@ def test_tables_are_built_once_and_reopened(tables_dir: Path) -> None:
     assert (tables_dir / CACHE_NAME).stat().st_mtime_ns == stamp
     assert reopened.english_for("顧問") == "adviser"
     assert reopened.name_for("ブダペスト") == "Budapest"
+
+
+def test_gloss_of_loanwords_names_and_unlisted_compounds(tables: JMdictTables) -> None:
+    gloss = Glosser(tables).word_gloss(
+        "今回の通話リーク問題は、大国間の情報戦であり、「トランプ流ディール外交」は中東の成功モデルだ。")
+    for piece in ("leak", "information war", "Trump", "Middle East", "model"):
+        assert piece in gloss, piece
+    assert "Leek" not in gloss and "playing cards" not in gloss
