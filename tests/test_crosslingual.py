@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.chunking import chunk_article
 from assistant.corpus import load_corpus
 from assistant.crosslingual import (
     MAX_TERMS,
@@ -14,8 +15,10 @@ from assistant.crosslingual import (
     EnglishToJapanese,
     Glosser,
     NameMatcher,
+    weighted_keyword_scores,
 )
 from assistant.jmdict import CACHE_NAME, JMdictTables
+from assistant.keyword import KeywordIndex
 from assistant.romaji import romanise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,3 +166,13 @@ def test_gloss_of_loanwords_names_and_unlisted_compounds(tables: JMdictTables) -
     for piece in ("leak", "information war", "Trump", "Middle East", "model"):
         assert piece in gloss, piece
     assert "Leek" not in gloss and "playing cards" not in gloss
+
+
+def test_expanded_terms_find_the_passage_raw_english_cannot(expander: EnglishToJapanese) -> None:
+    articles, _ = load_corpus(ROOT / "corpus")
+    chunks = [c.text for a in articles for c in chunk_article(a, 300, 1)]
+    index = KeywordIndex(chunks, "sudachi")
+    question = "Who is Ushakov, the Kremlin adviser?"
+    scores = weighted_keyword_scores(index, expander.expand(question))
+    assert "ウシャコフ外交顧問" in chunks[int(scores.argmax())]
+    assert float(index.scores(question).max()) == 0.0  # no English word is in the index
