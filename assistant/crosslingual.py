@@ -47,7 +47,8 @@ _CANDIDATES_PER_WORD = 200  # the corpus filter then keeps a few
 _KEPT_PER_WORD = 4
 _HIRAGANA_BIT = re.compile(r"[ぁ-ゖ]{1,2}")  # し, こと: senses too vague to search for
 _KATAKANA_RUN = re.compile(r"[ァ-ヴー]{2,}")
-_ENGLISH_WORD = re.compile(r"U\.S\.?|[A-Za-z][A-Za-z'’]*|\d+")
+# words of at most 40 letters (longer runs are not words: they are skipped whole)
+_ENGLISH_WORD = re.compile(r"(?<![A-Za-z])(?:U\.S\.?|[A-Za-z][A-Za-z'’]{0,39}(?![A-Za-z])|\d+)")
 _NOUNISH = {"名詞", "接頭辞"}
 _STOP_TEXT = """
 a an the and or but if then than so as of in on at to for from by with about into onto over

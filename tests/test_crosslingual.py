@@ -102,6 +102,7 @@ def test_unknown_and_mixed_language_words(expander: EnglishToJapanese) -> None:
         "Canada",)  # "Unrelated" starts the sentence: not a name
     assert {"クレムリン", "立場"} <= {t.text for t in found.terms}
     assert expander.expand("").terms == () and expander.expand("🙂 ？").unknown == ()
+    assert expander.expand("x" * 2000 + " Kremlin").unknown == ()  # not a word: skipped
 
 
 def test_a_2000_character_question_gives_bounded_terms(expander: EnglishToJapanese) -> None:
