@@ -1,0 +1,580 @@
+"""English readers of Japanese articles: search terms for an English question, and an
+English word gloss of a Japanese quote. No translation model: dictionary and sound.
+
+- `CorpusTerms`: the corpus's own Japanese words (SudachiPy mode C, plus runs of nouns such
+  as 和平案) and its names (katakana words and proper nouns, romanised), built at index time;
+- `NameMatcher`: an English word → the corpus names that sound like it (Witkoff ↔ ウィトコフ);
+- `EnglishToJapanese`: an English question → weighted Japanese terms: names by sound, then
+  JMdict phrases ("Secretary of State" → 国務長官), then compounds of two words' headwords
+  the corpus uses ("peace plan" → 和平 + 案), then single content words;
+- `Glosser.word_gloss`: a Japanese quote → "Bloomberg · November 25 · … · leak · report":
+  dates, numbers and counters converted, names romanised, other words' first JMdict gloss,
+  particles dropped. It is a word gloss, not a translation; label it so.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .jmdict import JMdictTables
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .keyword import KeywordIndex
+from .romaji import (
+    allowed_distance,
+    display_name,
+    english_skeleton,
+    romaji_skeleton,
+    romanise,
+    weighted_edit_distance,
+)
+
+TermKind = Literal["name", "phrase", "compound", "word"]
+MAX_QUESTION_WORDS = 80  # a 2,000-character question is looked at up to here
+MAX_TERMS = 60
+KEYWORD_TERMS = 30  # the best terms scored by BM25 (one index look-up each)
+_CANDIDATES_PER_WORD = 200  # the corpus filter then keeps a few
+_KEPT_PER_WORD = 4
+_HIRAGANA_BIT = re.compile(r"[ぁ-ゖ]{1,2}")  # し, こと: senses too vague to search for
+_KATAKANA_RUN = re.compile(r"[ァ-ヴー]{2,}")
+# words of at most 40 letters (longer runs are not words: they are skipped whole)
+_ENGLISH_WORD = re.compile(r"(?<![A-Za-z])(?:U\.S\.?|[A-Za-z][A-Za-z'’]{0,39}(?![A-Za-z])|\d+)")
+_NOUNISH = {"名詞", "接頭辞"}
+_STOP_TEXT = """
+a an the and or but if then than so as of in on at to for from by with about into onto over
+under after before between during without within through against among per via up down out
+off is are was were be been being am do does did done doing have has had having will would
+shall should can could may might must not no nor yes i me my we our us you your he him his
+she her it its they them their this that these those there here what which who whom whose
+when where why how whether all any some each every both either neither other another such
+same own just also only very too more most much many few less least quite rather really
+said say says tell told ask asked according article articles text mention mentioned mentions
+does say describe described explain explained mean means meant kind sort thing things way
+one ones someone something anyone anything else ever still even yet again already now
+exactly actually reportedly apparently happen happened
+"""
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
+_IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
+              "written": "write", "spoke": "speak", "took": "take", "taken": "take",
+              "made": "make", "met": "meet", "sent": "send", "held": "hold", "began": "begin",
+              "saw": "see", "seen": "see", "thought": "think", "brought": "bring",
+              "sought": "seek", "won": "win", "led": "lead", "fell": "fall", "chose": "choose",
+              "rose": "rise", "hid": "hide", "lost": "lose", "paid": "pay", "struck": "strike",
+              "countries": "country", "people": "people", "children": "child", "men": "man",
+              "women": "woman", "felt": "feel", "left": "leave", "became": "become",
+              "went": "go", "gone": "go", "knew": "know", "known": "know", "got": "get"}
+
+
+@dataclass(frozen=True)
+class JapaneseTerm:
+    """A Japanese search term found for part of an English question."""
+
+    text: str
+    weight: float  # 0–1: dictionary sense order × commonness, or sound closeness
+    source: str  # the English word or phrase it stands for
+    kind: TermKind
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What an English question becomes in Japanese."""
+
+    terms: tuple[JapaneseTerm, ...]
+    unknown: tuple[str, ...]  # content words with no term in the corpus (China, Zqxw)
+    # capitalised words (not sentence-initial) of `unknown`: the question names something
+    # the articles don't mention (a decline signal)
+    unknown_names: tuple[str, ...] = ()
+
+    def coverage(self, text: str) -> float:
+        """How much of the question a Japanese text answers to: for each English word or
+        phrase, the best weight of its terms found in `text`, summed (sentence choice)."""
+        best: dict[str, float] = {}
+        for term in self.terms:
+            if term.text in text and term.weight > best.get(term.source, 0.0):
+                best[term.source] = term.weight
+        return sum(best.values())
+
+    def query_text(self) -> str:
+        """The terms as one query string for the keyword index (best first)."""
+        return " ".join(term.text for term in self.terms)
+
+    def weighted(self, per_source: bool = False) -> list[tuple[str, float]]:
+        """(term, weight); with `per_source`, the weights of one English word's terms sum to
+        1, so a word with many senses counts no more than a word with one."""
+        if not per_source:
+            return [(term.text, term.weight) for term in self.terms]
+        totals: dict[str, float] = {}
+        for term in self.terms:
+            totals[term.source] = totals.get(term.source, 0.0) + term.weight
+        return [(t.text, t.weight / totals[t.source]) for t in self.terms]
+
+    def names(self) -> dict[str, str]:
+        """Japanese name → the question's spelling of it, for glosses ("ウシャコフ" →
+        "Ushakov")."""
+        return {t.text: t.source for t in self.terms if t.kind == "name"}
+
+
+def weighted_keyword_scores(index: KeywordIndex, expansion: Expansion,
+                            limit: int = KEYWORD_TERMS) -> np.ndarray:
+    """Σ weight × BM25(term) over the best `limit` terms, every term tokenized as the index
+    tokenizes text: what an English question's keyword scores should be (bench/RESULTS.md)."""
+    import numpy as np
+
+    total = np.zeros(index.size, dtype=np.float32)
+    for term in expansion.terms[:limit]:
+        total += np.float32(term.weight) * index.scores(term.text)
+    return total
+
+
+@dataclass(frozen=True)
+class CorpusName:
+    japanese: str
+    romaji: str
+    skeleton: str
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    name: CorpusName
+    english: str
+    closeness: float  # 1 = same consonant skeleton
+
+
+def _sudachi_dictionary() -> Any:
+    from .keyword import _sudachi_dictionary as shared_dictionary  # one per process already
+
+    return shared_dictionary()
+
+
+class _Tokenizers:
+    """One SudachiPy mode-C tokenizer per thread (a tokenizer is not thread-safe)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def tokenize(self, text: str) -> Any:
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            from sudachipy import SplitMode  # type: ignore[import-untyped]
+
+            tokenizer = self._local.tokenizer = _sudachi_dictionary().tokenizer(
+                mode=SplitMode.C)
+        return tokenizer.tokenize(text[:10_000])
+
+
+def _is_katakana_word(text: str) -> bool:
+    return bool(_KATAKANA_RUN.fullmatch(text))
+
+
+@dataclass(frozen=True)
+class CorpusTerms:
+    """The corpus's Japanese words and names; plain data, saved as JSON beside the index."""
+
+    words: frozenset[str]
+    names: tuple[CorpusName, ...]
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> CorpusTerms:
+        tokenizers = _Tokenizers()
+        words: set[str] = set()
+        names: dict[str, str] = {}
+        for text in texts:
+            normalised = unicodedata.normalize("NFKC", text)
+            for start in range(0, len(normalised), 10_000):
+                _collect(tokenizers.tokenize(normalised[start : start + 10_000]), words, names)
+        return cls(frozenset(words), tuple(
+            CorpusName(japanese, romaji, romaji_skeleton(romaji))
+            for japanese, romaji in sorted(names.items())))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"words": sorted(self.words), "names": [
+            [n.japanese, n.romaji] for n in self.names]}, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> CorpusTerms:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(frozenset(data["words"]), tuple(
+            CorpusName(j, r, romaji_skeleton(r)) for j, r in data["names"]))
+
+
+def _collect(morphemes: Any, words: set[str], names: dict[str, str]) -> None:
+    """Add one tokenized text's words, noun runs (up to 3 nouns) and names."""
+    run: list[str] = []
+    for morpheme in morphemes:
+        surface, pos = morpheme.surface(), morpheme.part_of_speech()
+        if pos[0] in {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接尾辞", "接頭辞"}:
+            words.update((surface, morpheme.dictionary_form(), morpheme.normalized_form()))
+        if pos[0] in _NOUNISH or (pos[0] == "接尾辞" and pos[1] == "名詞的"):
+            run.append(surface)
+            for size in (2, 3):
+                if len(run) >= size:
+                    words.add("".join(run[-size:]))
+        else:
+            run = []
+        if _is_katakana_word(surface):
+            names[surface] = romanise(surface)
+        elif pos[1] == "固有名詞" and len(surface) > 1:
+            names[surface] = romanise(morpheme.reading_form())
+
+
+class NameMatcher:
+    """Matches English words to the corpus's names by sound; per-instance cache."""
+
+    def __init__(self, corpus: CorpusTerms) -> None:
+        self._by_length: dict[int, list[CorpusName]] = {}
+        for name in corpus.names:
+            if name.skeleton:
+                self._by_length.setdefault(len(name.skeleton), []).append(name)
+        self.match = functools.lru_cache(maxsize=4096)(self._match)
+
+    def _match(self, word: str) -> tuple[NameMatch, ...]:
+        """Corpus names within the allowed skeleton distance of `word`, closest first."""
+        skeleton = english_skeleton(word)
+        if len(word) < 3 or len(skeleton) < 2:
+            return ()
+        limit = allowed_distance(len(skeleton))
+        found: list[NameMatch] = []
+        for length in range(len(skeleton) - 2, len(skeleton) + 3):
+            for name in self._by_length.get(length, ()):
+                distance = weighted_edit_distance(skeleton, name.skeleton)
+                if distance <= limit and _first_sounds_agree(word, name.romaji):
+                    found.append(NameMatch(name, word, 1.0 - distance / (limit + 1.0)))
+        found.sort(key=lambda m: (-m.closeness, m.name.japanese))
+        return tuple(found[:3])
+
+
+def _first_sounds_agree(english: str, romaji: str) -> bool:
+    """Both start with a vowel, or with close consonants (kills Crimea ↔ Korea-like slips
+    only partly; the skeleton does the rest)."""
+    a, b = english_skeleton(english[:3]), romaji_skeleton(romaji[:3])
+    if not a or not b:
+        return (english[0].lower() in "aeiouy") == (romaji[0] in "aeiouy") or not a or not b
+    return weighted_edit_distance(a[0], b[0]) <= 0.3
+
+
+_ACRONYMS = {"US": "America", "U.S": "America", "UK": "Britain", "EU": "EU", "UN": "UN"}
+
+
+def _plain_word(word: str) -> str:
+    """A question word without a possessive; US/UK spelled out (else "us" is a stop word)."""
+    word = word.replace("’", "'").removesuffix("'s").removesuffix("'").strip("'-")
+    return _ACRONYMS.get(word.rstrip("."), word)
+
+
+def _lemmas(word: str) -> list[str]:
+    """The word and the base forms it may be (plural, past, -ing, demonym: Russians →
+    russian → russia), two suffixes deep."""
+    forms = _suffix_lemmas(word.lower().replace("’", "'").removesuffix("'s").strip("'-"))
+    for form in forms[1:]:
+        forms.extend(_suffix_lemmas(form)[1:])
+    return list(dict.fromkeys(forms))
+
+
+def _suffix_lemmas(w: str) -> list[str]:
+    forms = [w]
+    if w in _IRREGULAR:
+        forms.append(_IRREGULAR[w])
+    for suffix, replacements in (("ies", ["y"]), ("es", ["", "e"]), ("s", [""]),
+                                 ("ian", ["ia", "e", ""]), ("an", ["a", ""]), ("ese", [""]),
+                                 ("ed", ["", "e"]), ("ing", ["", "e"]), ("ly", [""])):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            stem = w[: -len(suffix)]
+            forms.extend(stem + r for r in replacements)
+            if len(stem) > 3 and stem[-1] == stem[-2]:
+                forms.append(stem[:-1])  # planned → plan
+    return list(dict.fromkeys(forms))
+
+
+class EnglishToJapanese:
+    """English question → weighted Japanese terms (see the module docstring for the order).
+
+    With `corpus`, dictionary headwords the corpus never uses are dropped and each word's
+    remaining senses are re-weighted so its best one counts 1: the corpus decides between
+    漏洩 and 流出 for "leak"."""
+
+    def __init__(self, tables: JMdictTables, corpus: CorpusTerms | None = None,
+                 use_dictionary: bool = True, use_names: bool = True) -> None:
+        self.tables = tables
+        self.corpus = corpus
+        self.names = NameMatcher(corpus) if corpus is not None and use_names else None
+        self.use_dictionary = use_dictionary
+        self._word_terms = functools.lru_cache(maxsize=4096)(self._terms_for_word)
+
+    def expand(self, question: str) -> Expansion:
+        matches = list(_ENGLISH_WORD.finditer(unicodedata.normalize("NFKC", question)))[
+            :MAX_QUESTION_WORDS]
+        words = [_plain_word(m.group()) for m in matches]
+        initial = {i for i, m in enumerate(matches)
+                   if not m.string[: m.start()].strip() or m.string[: m.start()].rstrip()[-1]
+                   in ".?!:;\"'「(？！。"}
+        found: dict[str, JapaneseTerm] = {}
+        unknown: list[str] = []
+        names: list[str] = []
+        i = 0
+        while i < len(words):
+            span, terms = self._longest_phrase(words, i)
+            if not terms and words[i].lower() not in _STOP_WORDS:
+                terms = self._word_terms(words[i])
+                if words[i].isdigit():
+                    terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
+                elif not terms:
+                    unknown.append(words[i])
+                    if words[i][:1].isupper() and i not in initial:
+                        names.append(words[i])
+            if span == 1 and i + 1 < len(words):
+                terms = terms + self._compounds(words[i], words[i + 1])
+            for term in terms:
+                if term.text not in found or found[term.text].weight < term.weight:
+                    found[term.text] = term
+            i += span
+        ranked = sorted(found.values(), key=lambda t: -t.weight)[:MAX_TERMS]
+        return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
+                         tuple(dict.fromkeys(names)))
+
+    def _in_corpus(self, japanese: str) -> bool:
+        return self.corpus is None or japanese in self.corpus.words
+
+    def _longest_phrase(self, words: Sequence[str], i: int) -> tuple[int, tuple[JapaneseTerm, ...]]:
+        """A JMdict phrase of 4, 3 or 2 words starting at i ("Secretary of State")."""
+        if not self.use_dictionary or words[i].lower() in _STOP_WORDS:
+            return 1, ()
+        for size in (4, 3, 2):
+            phrase = words[i : i + size]
+            if len(phrase) < size or phrase[-1].lower() in _STOP_WORDS:
+                continue
+            lemmas = _lemmas(phrase[-1])
+            keys = [" ".join([*(w.lower() for w in phrase[:-1]), last]) for last in lemmas]
+            candidates = [c for c in self.tables.japanese_for(keys, _CANDIDATES_PER_WORD)
+                          if self._in_corpus(c.japanese)]
+            if candidates:
+                best = candidates[0].weight
+                return size, tuple(JapaneseTerm(c.japanese, c.weight / best, " ".join(phrase),
+                                                "phrase") for c in candidates[:_KEPT_PER_WORD])
+        return 1, ()
+
+    def _terms_for_word(self, word: str) -> tuple[JapaneseTerm, ...]:
+        """Dictionary senses the corpus uses, and names that sound like the word. A lower-case
+        word the dictionary knows is not a name (book ≠ バック): JMdict has the common
+        loanwords (media → メディア) itself; otherwise only an exact sound match counts."""
+        terms: list[JapaneseTerm] = []
+        if self.corpus is not None and word in self.corpus.words and word.isascii():
+            terms.append(JapaneseTerm(word, 1.0, word, "name"))  # NATO, EU as written
+        if self.use_dictionary:
+            candidates = [c for c in self.tables.japanese_for(_lemmas(word),
+                                                              _CANDIDATES_PER_WORD)
+                          if self._in_corpus(c.japanese) and not _HIRAGANA_BIT.fullmatch(
+                              c.japanese)]
+            if candidates:
+                best = candidates[0].weight
+                terms.extend(JapaneseTerm(c.japanese, c.weight / best, word, "word")
+                             for c in candidates[:_KEPT_PER_WORD])
+        if self.names is not None and not terms:
+            capitalised = word[:1].isupper()
+            terms.extend(JapaneseTerm(m.name.japanese, m.closeness, word, "name")
+                         for m in self.names.match(word)
+                         if capitalised or (m.closeness == 1.0 and len(m.name.skeleton) >= 3))
+        elif self.names is not None and word[:1].isupper():
+            known = {t.text for t in terms}
+            terms.extend(JapaneseTerm(m.name.japanese, m.closeness, word, "name")
+                         for m in self.names.match(word) if m.name.japanese not in known)
+        return tuple(terms)
+
+    def _compounds(self, first: str, second: str) -> tuple[JapaneseTerm, ...]:
+        """Two content words whose headwords, joined, are a word of the corpus (peace plan →
+        和平 + 案 → 和平案). Only with a corpus: otherwise nothing can confirm a compound."""
+        if self.corpus is None or not self.use_dictionary or {
+                first.lower(), second.lower()} & _STOP_WORDS:
+            return ()
+        heads = self.tables.japanese_for(_lemmas(first), _CANDIDATES_PER_WORD)
+        tails = self.tables.japanese_for(_lemmas(second), _CANDIDATES_PER_WORD)
+        found = [JapaneseTerm(h.japanese + t.japanese, 1.0, f"{first} {second}", "compound")
+                 for h in heads for t in tails
+                 if len(h.japanese + t.japanese) <= 8
+                 and h.japanese + t.japanese in self.corpus.words]
+        return tuple(found[:_KEPT_PER_WORD])
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+_PART_OF_MONTH = {"上旬": "early", "初旬": "early", "初め": "early", "中旬": "mid",
+                  "下旬": "late", "末": "late"}
+_PART_OF_YEAR = {"春": "spring", "夏": "summer", "秋": "autumn", "冬": "winter",
+                 "末": "end of", "初め": "start of", "前半": "first half of",
+                 "後半": "second half of"}
+_COUNTERS = {"項目": "points", "人": "people", "名": "people", "か国": "countries",
+             "カ国": "countries", "ヶ国": "countries", "ヵ国": "countries", "件": "cases",
+             "日間": "days", "年間": "years", "か月": "months", "カ月": "months",
+             "ヶ月": "months", "週間": "weeks", "回": "times", "倍": "times", "歳": "years old",
+             "%": "%", "パーセント": "%", "ドル": "dollars", "円": "yen", "キロ": "km",
+             "機": "aircraft", "発": "rounds", "つ": "", "条": "articles"}
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_DATE_RULES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+     lambda m: f"{_MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}"),
+    (re.compile(r"(\d{1,2})月(\d{1,2})日"), lambda m: f"{_MONTHS[int(m[1]) - 1]} {int(m[2])}"),
+    (re.compile(r"(\d{1,2})月(上旬|初旬|初め|中旬|下旬|末)"),
+     lambda m: f"{_PART_OF_MONTH[m[2]]}-{_MONTHS[int(m[1]) - 1]}"),
+    (re.compile(r"(\d{4})年(\d{1,2})月"), lambda m: f"{_MONTHS[int(m[2]) - 1]} {m[1]}"),
+    (re.compile(r"(\d{4})年(春|夏|秋|冬)"), lambda m: f"{_PART_OF_YEAR[m[2]]} {m[1]}"),
+    (re.compile(r"(\d{4})年(末|初め|前半|後半)"), lambda m: f"{_PART_OF_YEAR[m[2]]} {m[1]}"),
+    (re.compile(r"(\d{4})年代"), lambda m: f"the {m[1]}s"),
+    (re.compile(r"(\d{4})年"), lambda m: m[1]),
+    (re.compile(r"(\d{1,2})月"), lambda m: _MONTHS[int(m[1]) - 1]),
+    (re.compile(_NUMBER + "(" + "|".join(sorted(map(re.escape, _COUNTERS), key=len,
+                                                 reverse=True)) + ")"),
+     lambda m: f"{m[1]} {_COUNTERS[m[2]]}".replace(" %", "%").strip()),
+    (re.compile(_NUMBER + "万"), lambda m: f"{float(m[1]) * 10_000:,.0f}"),
+    (re.compile(_NUMBER + "億"), lambda m: f"{float(m[1]) * 100_000_000:,.0f}"),
+]
+_MONTH_LIMIT = re.compile(r"(?<!\d)(1[0-2]|[1-9])月")
+_SKIPPED_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞"}
+_SKIPPED_WORDS = {"する", "為る", "いる", "居る", "ある", "有る", "なる", "成る", "れる", "られる",
+                  "こと", "事", "もの", "物", "よう", "様", "ところ", "所", "という", "氏",
+                  "さん", "的", "等", "など"}
+
+
+def _date_and_number_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, English) of the dates, numbers with counters, 万/億 amounts in `text`."""
+    taken = [False] * len(text)
+    spans: list[tuple[int, int, str]] = []
+    for pattern, render in _DATE_RULES:
+        for match in pattern.finditer(text):
+            if any(taken[match.start() : match.end()]):
+                continue
+            if "月" in match[0] and not _MONTH_LIMIT.search(match[0]):
+                continue  # 13月 is not a month
+            spans.append((match.start(), match.end(), render(match)))
+            taken[match.start() : match.end()] = [True] * (match.end() - match.start())
+    return sorted(spans)
+
+
+class Glosser:
+    """A Japanese quote → an English word gloss (tables read-only; tokenizer per thread)."""
+
+    def __init__(self, tables: JMdictTables) -> None:
+        self.tables = tables
+        self._tokenizers = _Tokenizers()
+        self._word = functools.lru_cache(maxsize=20_000)(self._gloss_word)
+
+    def word_gloss(self, japanese: str, names: Mapping[str, str] | None = None) -> str:
+        """English pieces joined by " · ", in the quote's order; `names` (Japanese → the
+        question's spelling, from `Expansion.names()`) wins over romanisation."""
+        text = unicodedata.normalize("NFKC", japanese)[:2_000]
+        pieces: list[str] = []
+        position = 0
+        for start, end, english in [*_date_and_number_spans(text), (len(text), len(text), "")]:
+            pieces.extend(self._gloss_words(text[position:start], names or {}))
+            if english:
+                pieces.append(english)
+            position = end
+        return " · ".join(dict.fromkeys(p for p in pieces if p))
+
+    def _gloss_words(self, text: str, names: Mapping[str, str]) -> list[str]:
+        """Glosses of the text's content words; a run of nouns becomes one piece."""
+        if not text.strip():
+            return []
+        pieces: list[str] = []
+        run: list[Any] = []
+        for morpheme in self._tokenizers.tokenize(text):
+            pos = morpheme.part_of_speech()
+            skipped = (pos[0] in _SKIPPED_POS or pos[1] == "非自立可能"
+                       or morpheme.dictionary_form() in _SKIPPED_WORDS
+                       or (pos[0] == "接尾辞" and pos[1] != "名詞的"))
+            if not skipped and (pos[0] in _NOUNISH or pos[0] == "接尾辞"):
+                run.append(morpheme)
+                continue
+            if run:
+                pieces.append(self._gloss_run(run, names))
+                run = []
+            if not skipped:
+                pieces.append(self._gloss_morpheme(morpheme, names))
+        if run:
+            pieces.append(self._gloss_run(run, names))
+        return pieces
+
+    def _gloss_run(self, run: Sequence[Any], names: Mapping[str, str]) -> str:
+        """A run of nouns: the longest stretches JMdict knows as one word (大統領府), else
+        word by word."""
+        glosses: list[str] = []
+        i = 0
+        while i < len(run):
+            for j in range(min(len(run), i + 4), i + 1, -1):
+                joined = "".join(m.surface() for m in run[i:j])
+                english = names.get(joined) or self.tables.english_for(joined)
+                if english and not _is_katakana_word(joined):
+                    glosses.append(english)
+                    i = j
+                    break
+            else:
+                glosses.append(self._gloss_morpheme(run[i], names))
+                i += 1
+        return " ".join(glosses)
+
+    def _gloss_morpheme(self, morpheme: Any, names: Mapping[str, str]) -> str:
+        """A word's gloss; a word JMdict lacks is glossed by its SudachiPy mode-A parts
+        (情報戦 → information + war, トランプ大統領 → Trump + president), else romanised."""
+        surface = morpheme.surface()
+        if surface in names:
+            return names[surface]
+        proper = morpheme.part_of_speech()[1] == "固有名詞"
+        known = self._word(surface, morpheme.dictionary_form(), proper, morpheme.reading_form())
+        if known is not None:
+            return known
+        from sudachipy import SplitMode
+
+        parts = morpheme.split(SplitMode.A)
+        if len(parts) > 1:
+            return " ".join(self._gloss_morpheme(part, names) for part in parts)
+        if _is_katakana_word(surface) or proper:
+            return display_name(romanise(surface if _is_katakana_word(surface)
+                                         else morpheme.reading_form()))
+        return romanise(morpheme.reading_form())
+
+    def _gloss_word(self, surface: str, base: str, proper: bool, reading: str) -> str | None:
+        """The dictionary's word for it (None when neither JMdict nor JMnedict has it):
+        names spelled as they sound (Bloomberg), other words by their first gloss."""
+        if surface.isascii():
+            return surface
+        if _is_katakana_word(surface):
+            english = self.tables.english_for(surface)
+            if english and not proper and _sounds_like(english, surface):
+                return english  # a loanword: リーク → leak, not the surname Leek
+            name = self.tables.name_for(surface)
+            if name and _sounds_like(name, surface):  # not Ouchakov for ウシャコフ
+                return name  # トランプ → Trump, not "playing cards"
+            if english and proper and _sounds_like(english, surface):
+                return english[:1].upper() + english[1:]
+            return english if english and not proper else None
+        if proper:
+            english = self.tables.english_for(surface)
+            return english[:1].upper() + english[1:] if english else None
+        hiragana = _to_hiragana(reading)
+        return (self.tables.english_for(surface, hiragana) if surface == base else None) \
+            or self.tables.english_for(base) or self.tables.english_for(surface, hiragana)
+
+    def romanised_name(self, japanese: str, names: Mapping[str, str] | None = None) -> str:
+        """A name as a reader writes it: ユーリ・ウシャコフ → "Yuri Ushakov"."""
+        parts = re.split(r"[・=＝\s]+", unicodedata.normalize("NFKC", japanese).strip())
+        return " ".join(self.word_gloss(part, names) for part in parts if part)
+
+
+def _to_hiragana(katakana: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
+
+
+def _sounds_like(english: str, katakana: str) -> bool:
+    """Whether a dictionary's Latin spelling is the katakana word's sound (Bloomberg ↔
+    ブルームバーグ), not a meaning or another language's spelling (Ouchakov ↔ ウシャコフ)."""
+    a, b = english_skeleton(english), romaji_skeleton(romanise(katakana))
+    return bool(a) and weighted_edit_distance(a, b) <= allowed_distance(len(a)) \
+        and _first_sounds_agree(english, romanise(katakana))

@@ -1,0 +1,179 @@
+"""English questions over Japanese articles: the real JMdict (jamdict-data), real SudachiPy,
+the real seed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import chunk_article
+from assistant.corpus import load_corpus
+from assistant.crosslingual import (
+    MAX_TERMS,
+    CorpusTerms,
+    EnglishToJapanese,
+    Glosser,
+    NameMatcher,
+    weighted_keyword_scores,
+)
+from assistant.jmdict import CACHE_NAME, JMdictTables
+from assistant.keyword import KeywordIndex
+from assistant.romaji import romanise
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAK_SENTENCE = ("ブルームバーグは11月25日、米政府のスティーブ・ウィトコフ特使と、ロシア大統領府の"
+                 "ユーリ・ウシャコフ外交顧問との通話録音が流出したと報じた。")
+CALL_SENTENCE = ("通話は10月中旬に行われ、ウクライナ情勢や今後の協議に関するやり取りが"
+                 "含まれていたという。")
+
+
+@pytest.fixture(scope="session")
+def tables_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("jmdict")
+    JMdictTables.open(folder)  # built once from jamdict-data (~25 s on 2 busy cores)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tables(tables_dir: Path) -> JMdictTables:
+    return JMdictTables.open(tables_dir)
+
+
+@pytest.fixture(scope="session")
+def seed_terms() -> CorpusTerms:
+    articles, _ = load_corpus(ROOT / "corpus")
+    return CorpusTerms.from_texts(a.body for a in articles)
+
+
+@pytest.fixture(scope="session")
+def expander(tables: JMdictTables, seed_terms: CorpusTerms) -> EnglishToJapanese:
+    return EnglishToJapanese(tables, seed_terms)
+
+
+@pytest.mark.parametrize(("english", "katakana"), [
+    ("Witkoff", "ウィトコフ"), ("Ushakov", "ウシャコフ"), ("Budapest", "ブダペスト"),
+    ("Tomahawk", "トマホーク"), ("Kremlin", "クレムリン")])
+def test_names_match_the_corpus_katakana_by_sound(seed_terms: CorpusTerms, english: str,
+                                                  katakana: str) -> None:
+    matches = NameMatcher(seed_terms).match(english)
+    assert matches and matches[0].name.japanese == katakana
+
+
+def test_romanisation_of_loanword_kana() -> None:
+    assert romanise("ウィトコフ") == "witokofu"
+    assert romanise("ウシャコフ") == "ushakofu"
+    assert romanise("クレムリン") == "kuremurin"
+    assert romanise("トランプ") == "torampu"
+    assert romanise("ジュネーブ") == "junebu"
+
+
+def test_names_matcher_leaves_unrelated_words_alone(seed_terms: CorpusTerms,
+                                                    expander: EnglishToJapanese) -> None:
+    assert NameMatcher(seed_terms).match("Canada") == ()
+    terms = expander.expand("Who wrote the book?").terms
+    assert not [t for t in terms if t.kind == "name"]  # book ≠ バック, wrote ≠ ルート
+
+
+def test_peace_plan_is_composed_from_two_headwords_the_corpus_uses(
+        tables: JMdictTables, expander: EnglishToJapanese) -> None:
+    assert tables.japanese_for(["peace plan"]) == []  # JMdict has no such gloss
+    terms = {t.text: t for t in expander.expand("What does the peace plan say?").terms}
+    assert terms["和平案"].kind == "compound"
+    assert "和平" in terms
+
+
+def test_dictionary_phrases_come_before_their_words(expander: EnglishToJapanese) -> None:
+    terms = expander.expand("Which Secretary of State was busy?").terms
+    assert terms[0].text == "国務長官" and terms[0].kind == "phrase"
+
+
+def test_the_corpus_chooses_between_senses(expander: EnglishToJapanese) -> None:
+    texts = [t.text for t in expander.expand("Which sanctions are obstacles?").terms]
+    assert "制裁" in texts and "障害" in texts
+    assert all(t in expander.corpus.words for t in texts)  # type: ignore[union-attr]
+
+
+def test_unknown_and_mixed_language_words(expander: EnglishToJapanese) -> None:
+    found = expander.expand("Did Zqxwvy blorfed the Kremlin? ウシャコフ氏の position?")
+    assert "Zqxwvy" in found.unknown and "blorfed" in found.unknown
+    assert found.unknown_names == ("Zqxwvy",)
+    assert expander.expand("Unrelated: what is the population of Canada?").unknown_names == (
+        "Canada",)  # "Unrelated" starts the sentence: not a name
+    assert {"クレムリン", "立場"} <= {t.text for t in found.terms}
+    assert expander.expand("").terms == () and expander.expand("🙂 ？").unknown == ()
+    assert expander.expand("x" * 2000 + " Kremlin").unknown == ()  # not a word: skipped
+
+
+def test_a_2000_character_question_gives_bounded_terms(expander: EnglishToJapanese) -> None:
+    question = ("Why did Witkoff advise the Kremlin about the peace plan and sanctions? " * 40
+                )[:2000]
+    found = expander.expand(question)
+    assert 0 < len(found.terms) <= MAX_TERMS
+    assert "ウィトコフ" in {t.text for t in found.terms}
+
+
+def test_gloss_of_the_leak_sentence(tables: JMdictTables) -> None:
+    gloss = Glosser(tables).word_gloss(LEAK_SENTENCE)
+    for piece in ("Bloomberg", "November 25", "Steve", "Yuri", "Ushakov", "adviser",
+                  "recording", "special envoy"):
+        assert piece in gloss, piece
+    assert "は" not in gloss and "、" not in gloss  # particles and punctuation dropped
+
+
+def test_gloss_uses_the_question_spelling_of_names(tables: JMdictTables,
+                                                   expander: EnglishToJapanese) -> None:
+    names = expander.expand("Who did Witkoff talk to?").names()
+    assert names == {"ウィトコフ": "Witkoff"}
+    assert "Witkoff special envoy" in Glosser(tables).word_gloss(LEAK_SENTENCE, names)
+
+
+def test_gloss_of_dates_numbers_and_counters(tables: JMdictTables) -> None:
+    glosser = Glosser(tables)
+    assert "mid-October" in glosser.word_gloss(CALL_SENTENCE)
+    assert "telephone call" in glosser.word_gloss(CALL_SENTENCE)
+    gloss = glosser.word_gloss("28項目の案、2025年秋、1994年、3人、2025年11月25日、13月。")
+    for piece in ("28 points", "autumn 2025", "1994", "3 people", "November 25, 2025"):
+        assert piece in gloss, piece
+
+
+def test_romanised_name(tables: JMdictTables) -> None:
+    assert Glosser(tables).romanised_name("ユーリ・ウシャコフ") == "Yuri Ushakov"
+
+
+def test_gloss_of_bad_input(tables: JMdictTables) -> None:
+    glosser = Glosser(tables)
+    assert glosser.word_gloss("") == ""
+    assert glosser.word_gloss("🙂🙂") == ""  # symbols carry no words
+    assert len(glosser.word_gloss("ロシア" * 50_000)) < 20_000
+
+
+def test_corpus_terms_round_trip(seed_terms: CorpusTerms, tmp_path: Path) -> None:
+    seed_terms.save(tmp_path / "terms.json")
+    assert CorpusTerms.load(tmp_path / "terms.json") == seed_terms
+
+
+def test_tables_are_built_once_and_reopened(tables_dir: Path) -> None:
+    stamp = (tables_dir / CACHE_NAME).stat().st_mtime_ns
+    reopened = JMdictTables.open(tables_dir)
+    assert (tables_dir / CACHE_NAME).stat().st_mtime_ns == stamp
+    assert reopened.english_for("顧問") == "adviser"
+    assert reopened.name_for("ブダペスト") == "Budapest"
+
+
+def test_gloss_of_loanwords_names_and_unlisted_compounds(tables: JMdictTables) -> None:
+    gloss = Glosser(tables).word_gloss(
+        "今回の通話リーク問題は、大国間の情報戦であり、「トランプ流ディール外交」は中東の成功モデルだ。")
+    for piece in ("leak", "information war", "Trump", "Middle East", "model"):
+        assert piece in gloss, piece
+    assert "Leek" not in gloss and "playing cards" not in gloss
+
+
+def test_expanded_terms_find_the_passage_raw_english_cannot(expander: EnglishToJapanese) -> None:
+    articles, _ = load_corpus(ROOT / "corpus")
+    chunks = [c.text for a in articles for c in chunk_article(a, 300, 1)]
+    index = KeywordIndex(chunks, "sudachi")
+    question = "Who is Ushakov, the Kremlin adviser?"
+    scores = weighted_keyword_scores(index, expander.expand(question))
+    assert "ウシャコフ外交顧問" in chunks[int(scores.argmax())]
+    assert float(index.scores(question).max()) == 0.0  # no English word is in the index
