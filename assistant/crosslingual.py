@@ -165,7 +165,7 @@ class _Tokenizers:
     def tokenize(self, text: str) -> Any:
         tokenizer = getattr(self._local, "tokenizer", None)
         if tokenizer is None:
-            from sudachipy import SplitMode  # type: ignore[import-untyped]
+            from sudachipy import SplitMode
 
             tokenizer = self._local.tokenizer = _sudachi_dictionary().tokenizer(
                 mode=SplitMode.C)

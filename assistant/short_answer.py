@@ -233,7 +233,7 @@ def _tokenizer() -> Any:
     Tokenizer can't be shared by threads."""
     tokenizer = getattr(_PER_THREAD, "tokenizer", None)
     if tokenizer is None:
-        from sudachipy import SplitMode  # type: ignore[import-untyped]
+        from sudachipy import SplitMode
 
         tokenizer = _PER_THREAD.tokenizer = _sudachi_dictionary().tokenizer(mode=SplitMode.C)
     return tokenizer

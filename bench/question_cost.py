@@ -30,8 +30,9 @@ def long_questions(seed: int) -> list[str]:
     """2,000-character questions of the kinds a client might send: many different words
     (Japanese and English), one repeated question, random letters."""
     rng = random.Random(seed)
-    words = ("ウクライナ ロシア 和平案 通話 特使 大統領 交渉 停戦 領土 安全保障 欧州 米国 "
-             "Witkoff Ushakov peace plan call envoy talks ceasefire").split()
+    words = ["ウクライナ", "ロシア", "和平案", "通話", "特使", "大統領", "交渉", "停戦", "領土",
+             "安全保障", "欧州", "米国", "Witkoff", "Ushakov", "peace", "plan", "call", "envoy",
+             "talks", "ceasefire"]
     mixed = " ".join(rng.choice(words) + str(rng.randint(0, 999)) for _ in range(400))
     letters = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzあいうえおかきくけこ漢字語文 ")
                       for _ in range(2000))
