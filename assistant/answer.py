@@ -2,19 +2,49 @@
 
 Which sentences, and in what order, is sentences.py's job (features and a scorer fitted on
 JSQuAD's tuning half, and the list a first sentence may announce); citations.py turns them
-into citations. This module composes the answer: up to `max_sentences` sentences, each
-followed by its marker [n], citation [1] the likeliest answer. Whether to answer at all
-is decided before, by refusal.DeclineRule.
+into citations. This module composes the answer a reader trusts:
+
+- **Roles** (roles.py): reader comments, promotion and credit lines never answer a
+  question about facts; they are candidates only when the question asks about them
+  (「コメントでは…」, "which book…", 出典). Every citation carries its sentence's role.
+- **Length that fits**: one sentence when a short answer (short_answer.py) is confidently
+  in it; the whole list when the first sentence announces one or is an item of one and
+  the question asks for items; otherwise up to `max_sentences`.
+- **Short answer**: the answer phrase, verbatim from [1], opens the answer.
+- **Summaries and opinions** (focus.intent): the key points of the articles in scope
+  (summary.py), reported facts first; for "what do you think?", a plain sentence that the
+  assistant reports what the articles say, then the articles' own analysis.
+Whether to answer at all is decided before, by refusal.DeclineRule and the focus check.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+from dataclasses import replace
+
 import numpy as np
 
+from . import short_answer
 from .citations import cite_sentences, join_cited
-from .results import Answer, AnswerSentence, Passage
+from .focus import normalise, question_focus
+from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
-from .sentences import choose_sentences
+from .roles import NOT_REPORTING, Role
+from .sentences import Candidate, announces_list, choose_sentences
+from .summary import KeyPoint, analysis_points, is_list_item, key_points
+
+LIST_ITEMS = 15  # at most, of one list quoted whole
+_ASKS_COMMENTS = re.compile(
+    r"コメント|読者|スレッド|海外の反応|ネットの反応|書き込み|commenter|comments?\b|readers?\b|"
+    r"forum|thread", re.I)
+_ASKS_PROMOTION = re.compile(
+    r"本|書籍|著者|一冊|推薦|おすすめ|オススメ|勧め|続き|note|\bbooks?\b|author|recommend|"
+    r"read more|subscri", re.I)
+_ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
+_ASKS_ITEMS = re.compile(
+    r"挙げ|どんな内容|どのような内容|どこが|どの点|どんな点|何がある|どんなこと|全部|それぞれ|"
+    r"一覧|\blist\b|what are|which (?:are|points)|main points|\beach\b", re.I)
 
 DECLINE = {
     "ja": "記事には、この質問に答える記述が見つかりませんでした。"
@@ -24,8 +54,56 @@ DECLINE = {
 }
 
 
-def decline(question: str, query: str, language: str, passages: list[Passage]) -> Answer:
-    return Answer(question, query, DECLINE[language], True, [], language, passages)
+NO_OPINION = {
+    "ja": "私自身の意見はありません。記事の分析部分には次のように書かれています。",
+    "en": "I have no opinion of my own; here is what the articles' own analysis says.",
+}
+NO_ANALYSIS = {
+    "ja": "記事には、この点についての分析や意見は見つかりませんでした。",
+    "en": "The articles offer no analysis or opinion on this.",
+}
+
+
+def decline(question: str, query: str, language: str, passages: list[Passage],
+            reason: str | None = None) -> Answer:
+    """The plain "the articles don't say", with what they don't cover when known."""
+    return Answer(question, query, reason or DECLINE[language], True, [], language, passages)
+
+
+def allowed_roles(question: str) -> frozenset[Role]:
+    """The passage roles that may answer this question: reported facts and analysis, plus
+    comments, promotion or credit lines when the question asks about them."""
+    allowed: set[Role] = {"report", "analysis"}
+    if _ASKS_COMMENTS.search(question):
+        allowed.add("comments")
+    if _ASKS_PROMOTION.search(question):
+        allowed.add("promotion")
+    if _ASKS_CREDIT.search(question):
+        allowed.add("credit")
+    return frozenset(allowed)
+
+
+def passages_for(question: str, passages: list[Passage], retriever: HybridRetriever
+                 ) -> list[Passage]:
+    """The passages with only the sentences whose role may answer the question (passages
+    left with none are dropped; the rest keep their order). When the articles speak of the
+    question's subject only in comments or promotion (「ゾルゲって何？」: only the book plug
+    names him), those passages stay: the role label on each card says whose voice it is."""
+    allowed = allowed_roles(question)
+    if allowed >= NOT_REPORTING:
+        return passages
+    kept = []
+    for passage in passages:
+        spans = tuple(span for span in passage.sentences
+                      if retriever.role_at(passage.article_id, span[0]) in allowed)
+        if spans:
+            kept.append(replace(passage, sentences=spans))
+    focus = [term.text for term in question_focus(question)]
+    named = [p for p in passages[:3] if any(t in normalise(p.text) for t in focus)]
+    if not kept or (named and not any(any(t in normalise(p.text) for t in focus)
+                                      for p in kept[:3])):
+        return passages
+    return kept
 
 
 def extractive_answer(
@@ -39,12 +117,173 @@ def extractive_answer(
 ) -> Answer:
     """Compose the answer from the chosen sentences (see the module docstring); `language`
     is the question's, detected once by the caller."""
-    chosen = choose_sentences(question, language, question_vector, found.passages, retriever,
-                              max_sentences)
+    passages = passages_for(question, found.passages, retriever)
+    chosen = choose_sentences(question, language, question_vector, passages, retriever,
+                              max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)
-    citations = cite_sentences(chosen, lambda article_id: retriever.articles[article_id].body)
-    text = join_cited([c.quote for c in citations], language)
+    chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
+    citations = with_roles(cite_sentences(chosen, lambda a: retriever.articles[a].body),
+                           retriever)
+    short = short_answer_of(question, citations[0])
+    if short is not None and not announces_list(citations[0].quote):
+        citations = citations[:1]
+    return cited_answer(question, query, language, citations, found.passages, short)
+
+
+def cited_answer(question: str, query: str, language: str, citations: list[Citation],
+                 passages: list[Passage], short: ShortAnswer | None = None,
+                 preface: str | None = None, intent: str = "fact") -> Answer:
+    """The answer text: an optional plain first sentence (no marker), the short answer,
+    then each quote followed by its marker."""
     sentences = [AnswerSentence(c.quote, (c.n,)) for c in citations]
-    return Answer(question, query, text, False, citations, language, found.passages,
-                  sentences=sentences)
+    text = join_cited([c.quote for c in citations], language)
+    if short is not None:
+        text = f"「{short.text}」[{short.n}]\n{text}" if language == "ja" \
+            else f"{short.text} [{short.n}]\n{text}"
+    if preface:
+        text = f"{preface}\n{text}"
+    return Answer(question, query, text, False, citations, language, passages,
+                  sentences=sentences, short_answer=short, intent=intent)
+
+
+def with_roles(citations: list[Citation], retriever: HybridRetriever) -> list[Citation]:
+    return [replace(c, role=retriever.role_at(c.article_id, c.start)) for c in citations]
+
+
+def short_answer_of(question: str, first: Citation) -> ShortAnswer | None:
+    """The answer phrase inside citation [1], when the question asks for one and the
+    extractor is confident (short_answer.py; threshold chosen on JSQuAD's tuning half)."""
+    found = short_answer.for_citation(question, first.quote, first.start, first.n)
+    return ShortAnswer(found.text, found.n, found.start, found.end) if found else None
+
+
+def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage],
+                  retriever: HybridRetriever, max_sentences: int) -> list[Candidate]:
+    """As many sentences as the answer needs (see the module docstring): a list whole and
+    only the list, else at most `max_sentences`."""
+    first = chosen[0]
+    body = retriever.articles[first.article_id].body
+    if announces_list(body[first.start : first.end]):
+        items = [c for c in chosen[1:] if c.article_id == first.article_id]
+        listed = _leading_items(body, items)
+        return [first, *listed] if listed else chosen[:max_sentences]
+    if _ASKS_ITEMS.search(question) and is_list_item(body, first.start, first.end):
+        return _whole_list(first, passages, retriever) or chosen[:max_sentences]
+    return chosen[:max_sentences]
+
+
+def _leading_items(body: str, items: list[Candidate]) -> list[Candidate]:
+    """The continuation sentences up to the end of the list they start."""
+    listed = []
+    for item in items:
+        if not is_list_item(body, item.start, item.end):
+            break
+        listed.append(item)
+    return listed
+
+
+def _whole_list(item: Candidate, passages: list[Passage], retriever: HybridRetriever
+                ) -> list[Candidate]:
+    """Every item of the list `item` belongs to, first to last (its lead-in first when
+    the sentence before the list announces it)."""
+    body = retriever.articles[item.article_id].body
+    start = item.start
+    while True:
+        before, _ = retriever.neighbour_sentences(item.article_id, start, start)
+        if before is None or not is_list_item(body, *before):
+            break
+        start = before[0]
+    head = Candidate(item.article_id, start, _end_of(retriever, item.article_id, start),
+                     item.passage, item.rank)
+    following = retriever.following_sentences(item.article_id, head.end, LIST_ITEMS)
+    rest = [Candidate(p.article_id, *p.sentences[0], _holder(p, passages), item.rank)
+            for p in following]
+    return [head, *_leading_items(body, rest)]
+
+
+def _end_of(retriever: HybridRetriever, article_id: str, start: int) -> int:
+    following = retriever.following_sentences(article_id, start, 1)
+    return following[0].sentences[0][1] if following else start
+
+
+def _holder(sentence: Passage, passages: list[Passage]) -> Passage:
+    start, end = sentence.sentences[0]
+    return next((p for p in passages if p.article_id == sentence.article_id
+                 and p.start <= start and end <= p.end), sentence)
+
+
+# -- summaries and opinions -------------------------------------------------------------
+SUMMARY_ARTICLES = 2  # articles summarised when the question names no scope
+
+
+def summary_scope(found: Retrieval, retriever: HybridRetriever,
+                  article_ids: Collection[str] | None, specific: bool) -> list[str]:
+    """The articles a summary covers: the reader's scope; else, for a question about
+    something in particular, the articles of the best passages; else every article of a
+    small corpus (a teacher's handful)."""
+    if article_ids is not None:
+        return [i for i in article_ids if i in retriever.articles]
+    ranked = list(dict.fromkeys(p.article_id for p in found.passages))
+    if specific or len(retriever.articles) > 3:
+        return ranked[:SUMMARY_ARTICLES] or sorted(retriever.articles)[:SUMMARY_ARTICLES]
+    return sorted(retriever.articles, key=lambda i: (i not in ranked, ranked.index(i)
+                                                     if i in ranked else 0, i))
+
+
+def passage_at(retriever: HybridRetriever, article_id: str, start: int, end: int) -> Passage:
+    """A passage (its chunk) holding the article sentence [start, end)."""
+    holder = retriever.following_sentences(article_id, start, 1)[0]
+    return replace(holder, sentences=((start, end),))
+
+
+def _point_candidates(points: list[KeyPoint], retriever: HybridRetriever) -> list[Candidate]:
+    return [Candidate(p.article_id, p.start, p.end,
+                      passage_at(retriever, p.article_id, p.start, p.end), 0) for p in points]
+
+
+def summary_answer(question: str, query: str, language: str, found: Retrieval,
+                   retriever: HybridRetriever, article_ids: Collection[str] | None,
+                   specific: bool) -> Answer:
+    """The key points of the articles in scope, one block per article, each cited."""
+    blocks = [(retriever.articles[i], key_points(retriever.articles[i], retriever.roles(i)))
+              for i in summary_scope(found, retriever, article_ids, specific)]
+    candidates = [c for _, points in blocks for c in _point_candidates(points, retriever)]
+    if not candidates:
+        return decline(question, query, language, found.passages)
+    citations = with_roles(cite_sentences(candidates, lambda a: retriever.articles[a].body),
+                           retriever)
+    parts, n = [], 0
+    for article, points in blocks:
+        quotes = citations[n : n + len(points)]
+        n += len(points)
+        numbered = join_cited([c.quote for c in quotes], language,
+                              quotes[0].n if quotes else 1)
+        parts.append(f"【{article.title}】\n{numbered}" if len(blocks) > 1 else numbered)
+    sentences = [AnswerSentence(c.quote, (c.n,)) for c in citations]
+    return Answer(question, query, "\n\n".join(parts), False, citations, language,
+                  found.passages, sentences=sentences, intent="summary")
+
+
+def opinion_answer(question: str, query: str, language: str, question_vector: np.ndarray,
+                   found: Retrieval, retriever: HybridRetriever,
+                   article_ids: Collection[str] | None, specific: bool) -> Answer:
+    """A plain sentence that the assistant has no opinion of its own, then the articles'
+    own analysis: the analysis sentences that match the question best, else the analysis
+    sections' key points."""
+    analysis = [replace(p, sentences=tuple(s for s in p.sentences
+                                           if retriever.role_at(p.article_id, s[0]) == "analysis"))
+                for p in found.passages]
+    analysis = [p for p in analysis if p.sentences]
+    chosen = choose_sentences(question, language, question_vector, analysis, retriever, 3) \
+        if specific and analysis else []
+    if not chosen:
+        points = [point for i in summary_scope(found, retriever, article_ids, specific)
+                  for point in analysis_points(retriever.articles[i], retriever.roles(i), 2)]
+        chosen = _point_candidates(points[:3], retriever)
+    if not chosen:
+        return decline(question, query, language, found.passages, NO_ANALYSIS[language])
+    citations = with_roles(cite_sentences(chosen[:3], lambda a: retriever.articles[a].body),
+                           retriever)
+    return cited_answer(question, query, language, citations, found.passages,
+                        preface=NO_OPINION[language], intent="opinion")

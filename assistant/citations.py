@@ -62,11 +62,11 @@ def cite_sentences(chosen: list[Candidate], body_of: BodyOf) -> list[Citation]:
     return cited.citations
 
 
-def join_cited(quotes: list[str], language: str) -> str:
+def join_cited(quotes: list[str], language: str, first: int = 1) -> str:
     """Sentences each followed by its marker [n] (a space after it in English, and after
     a Japanese quote that doesn't end a sentence)."""
     parts = []
-    for n, quote in enumerate(quotes, start=1):
+    for n, quote in enumerate(quotes, start=first):
         needs_space = language == "en" or not quote.endswith(_CLOSES_JAPANESE)
         parts.append(f"{quote}[{n}]" + (" " if needs_space else ""))
     return "".join(parts).strip()

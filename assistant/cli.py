@@ -6,7 +6,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,16 +134,18 @@ def ensure_index_verbose(assistant: Any) -> None:
     if isinstance(report, BackgroundUpdate):
         click.echo(report.summary(), err=True)
     elif report is not None:
-        report_skipped(report.skipped)
+        report_skipped(report.skipped, report.warnings)
         click.echo(report.summary(), err=True)
 
 
 SKIPPED_EXIT = 3  # the command did its work, but some files were skipped
 
 
-def report_skipped(skipped: list[Any]) -> None:
+def report_skipped(skipped: Sequence[Any], warnings: Sequence[Any] = ()) -> None:
     for item in skipped:
         click.echo(f"skipped {item.path}: {item.reason}", err=True)
+    for item in warnings:  # indexed, with part of its front matter ignored
+        click.echo(f"warning {item.path}: {item.reason}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -163,7 +165,7 @@ def index_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: s
     Exit status 0: all files indexed; 3: indexed, but some files were skipped (listed)."""
     assistant = build_assistant(corpus_dir, index_dir, chroma_url)
     report = assistant.update_index(rebuild=rebuild, progress=True)
-    report_skipped(report.skipped)
+    report_skipped(report.skipped, report.warnings)
     click.echo(report.summary())
     if report.skipped:
         sys.exit(SKIPPED_EXIT)
@@ -181,7 +183,7 @@ def add_command(paths: tuple[Path, ...], corpus_dir: Path | None, index_dir: Pat
     added, skipped, report = assistant.add_files(list(paths), progress=True)
     for item in added:
         click.echo(f"added {item.source} -> {item.target}")
-    report_skipped(skipped + report.skipped)
+    report_skipped(skipped + report.skipped, report.warnings)
     click.echo(f"{len(added)} file(s) added, {len(skipped)} skipped; {report.summary()}")
     if skipped or report.skipped:
         sys.exit(SKIPPED_EXIT)

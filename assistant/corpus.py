@@ -27,6 +27,8 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .roles import valid_overrides
+
 MIN_ARTICLE_LETTERS = 8
 MIN_PAGE_LETTERS = 40  # less main text than this in a web page: it was all boilerplate
 JAPANESE_ENCODINGS = ("cp932", "euc_jp", "iso2022_jp")
@@ -71,6 +73,8 @@ class Article:
     language: str = "ja"
     path: str = ""
     content_hash: str = ""
+    roles: tuple[tuple[str, str], ...] = ()  # front matter: (section heading, role)
+    warnings: tuple[str, ...] = ()  # what was ignored while reading it (a bad `roles:`)
 
 
 @dataclass(frozen=True)
@@ -136,11 +140,13 @@ def parse_article(text: str, path: Path) -> Article:
         source=_as_text(meta.get("source")),
         published=_as_text(meta.get("published") or meta.get("date")),
         language=_as_text(meta.get("language")),
+        roles=meta.get("roles"),
     )
 
 
 def make_article(path: Path, body: str, *, article_id: str = "", title: str = "",
-                 source: str = "", published: str = "", language: str = "") -> Article:
+                 source: str = "", published: str = "", language: str = "",
+                 roles: object = None) -> Article:
     """An Article with defaults filled in (id from the file name, title from the first
     line, language detected); raises ValueError when there is no real text."""
     letters = sum(1 for ch in body if ch.isalnum())
@@ -157,8 +163,10 @@ def make_article(path: Path, body: str, *, article_id: str = "", title: str = ""
         language=language or detect_language(body),
         path=readable_path(path),
     )
+    overrides, problems = valid_overrides(roles)
+    article = replace(article, roles=tuple(overrides.items()), warnings=tuple(problems))
     fields = [article.id, article.title, article.body, article.source, article.published,
-              article.language]
+              article.language] + ([repr(article.roles)] if article.roles else [])
     digest = hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
     return replace(article, content_hash=digest)
 

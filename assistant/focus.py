@@ -1,10 +1,11 @@
 """What a question is about, and what kind of answer it asks for.
 
 - `question_focus`: the names and content words a reader would underline in a Japanese
-  question (SudachiPy parts of speech): proper nouns are *names* (インド, ゼレンスキー is
-  a loanword the dictionary doesn't know as a name, so it is a *word*), other nouns are
-  *words*; question words (何年, いつ頃), pronouns, numbers, counters and the words that
-  only frame a question (記事, 内容, 理由, 名前, タイトル…) are not the focus.
+  question (SudachiPy parts of speech): proper nouns are *names* (インド), and so is a
+  katakana word of four or more letters (ゼレンスキー, which the dictionary has only as a
+  common noun); other nouns are *words*; question words (何年, いつ頃), pronouns, numbers,
+  counters and the words that only frame a question (記事, 内容, 理由, 名前, タイトル…)
+  are not the focus.
 - `missing_focus`: the focus terms that no article in scope contains. A name the articles
   never mention means they can't answer the question, however similar the rest of it is
   (「インドはこの計画にどう反応した？」). Measured on JSQuAD (bench/RESULTS.md): a name of an
@@ -47,6 +48,7 @@ _SUMMARY = re.compile(
 _OPINION = re.compile(
     r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"
     r"what do you think|your (?:opinion|view|take)|do you (?:think|agree)", re.I)
+_KATAKANA_NAME = re.compile(r"^[ァ-ヺ][ァ-ヺー・]{3,}$")  # ゼレンスキー: a name SudachiPy lacks
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 _PER_THREAD = threading.local()
 
@@ -97,8 +99,8 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
         surface = morpheme.surface()
         pos = tuple(morpheme.part_of_speech())
         if _is_focus(surface, pos) and surface not in terms:
-            terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()),
-                                       pos[1] == "固有名詞")
+            name = pos[1] == "固有名詞" or bool(_KATAKANA_NAME.match(surface))
+            terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()), name)
     return tuple(terms.values())
 
 

@@ -93,6 +93,7 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[Skipped] = field(default_factory=list)  # indexed, with something ignored
     chunks_embedded: int = 0
     resumed: int = 0  # articles already done by an interrupted run
 

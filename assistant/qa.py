@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .answer import decline, extractive_answer
+from .answer import decline, extractive_answer, opinion_answer, summary_answer, with_roles
 from .citations import SupportFinder
 from .corpus import (
     Added,
@@ -24,6 +24,7 @@ from .corpus import (
     load_corpus,
 )
 from .embeddings import Embedder, create_embedder
+from .focus import Intent, intent, missing_focus, question_focus, refers_back
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
     ChatModel,
@@ -36,20 +37,14 @@ from .llm import (
     rewrite_messages,
     says_not_covered,
 )
-from .refusal import DeclineRule, RelevanceWeights, measure_background
+from .refusal import Coverage, DeclineRule, RelevanceWeights, measure_background
 from .results import Answer, ArticleInfo
 from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
 from .settings import Settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
-_FOLLOW_UP = re.compile(
-    r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|そこ|当時|その後|"
-    r"\b(?:it|its|that|this|these|those|they|them|their|he|him|his|she|her|there|then)\b",
-    re.I,
-)
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
-_SHORT_QUESTION = 12
 HISTORY_TURN_CHARS = 500
 MAX_HISTORY_TURNS = 1_000
 MAX_HISTORY_CHARS = 1_000_000
@@ -153,7 +148,10 @@ def parse_history(raw: object) -> list[Turn]:
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(_FOLLOW_UP.search(question)) or len(question) <= _SHORT_QUESTION
+    """A question is joined to the previous one only when it refers back to it (a
+    reference word, or no subject of its own: focus.refers_back); a change of topic is
+    asked on its own."""
+    return refers_back(question)
 
 
 def strip_markup(question: str) -> str:
@@ -204,6 +202,7 @@ class Assistant:
         """Index exactly these articles (a new revision, switched to atomically)."""
         report = self.index.sync(articles, rebuild=rebuild, progress=progress)
         report.skipped = list(skipped)
+        report.warnings = [Skipped(a.path, warning) for a in articles for warning in a.warnings]
         return report
 
     def ensure_index(self, *, progress: bool = True, background: bool = False
@@ -288,6 +287,8 @@ class Assistant:
             weights=weights,
             z_same=self.settings.decline_z,
             z_cross=self.settings.decline_z_cross,
+            z_found=self.settings.decline_z_found,
+            z_missing_word=self.settings.decline_z_missing_word,
         )
 
     def articles(self) -> list[Article]:
@@ -354,8 +355,14 @@ class Assistant:
             found = retriever.retrieve(query, top_k, article_ids)
         started = time.perf_counter()
         notice = None
-        if rule.declines(found, strip_markup(question), language):
-            answer = decline(question, query, language, found.passages)
+        wants = intent(question)
+        coverage = self._coverage(question, language, rule, retriever, article_ids)
+        if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
+            answer = self._summary_or_opinion(wants, question, query, language, found,
+                                              retriever, article_ids, coverage)
+        elif rule.declines(found, strip_markup(question), language, coverage):
+            answer = decline(question, query, language, found.passages,
+                             not_covered(coverage, language))
         else:
             if self.settings.llm_url:
                 try:
@@ -375,6 +382,30 @@ class Assistant:
         answer.notice = notice
         answer.timings = {**found.timings, "answer": (time.perf_counter() - started) * 1000}
         yield answer
+
+    def _coverage(self, question: str, language: str, rule: DeclineRule,
+                  retriever: HybridRetriever, article_ids: Collection[str] | None
+                  ) -> Coverage | None:
+        """Which focus terms of a question in the corpus's language the articles in scope
+        contain (None for another language: its words can't be looked up as written)."""
+        if language != rule.corpus_language or language != "ja":
+            return None
+        focus = question_focus(strip_markup(question))
+        text = retriever.loaded.searchable_text(article_ids)
+        return Coverage(focus, tuple(missing_focus(focus, [text])))
+
+    def _summary_or_opinion(self, wants: Intent, question: str, query: str, language: str,
+                            found: Retrieval, retriever: HybridRetriever,
+                            article_ids: Collection[str] | None,
+                            coverage: Coverage | None) -> Answer:
+        """A summary of, or the analysis in, the articles the question is about."""
+        specific = bool(coverage and coverage.focus) or query != strip_markup(question)
+        if wants == "summary":
+            return summary_answer(question, query, language, found, retriever, article_ids,
+                                  specific)
+        vector = self.embedder.embed_query(query[:SEARCHED_CHARS])
+        return opinion_answer(question, query, language, vector, found, retriever,
+                              article_ids, specific)
 
     # -- the optional language model -----------------------------------------------
     def chat_model(self) -> ChatModel:
@@ -423,7 +454,8 @@ class Assistant:
         notice = None
         if checked.removed_markers:
             notice = removed_markers_notice(checked.removed_markers, language)
-        return Answer(question, query, checked.text, False, checked.citations, language,
+        citations = with_roles(checked.citations, retriever)
+        return Answer(question, query, checked.text, False, citations, language,
                       found.passages, mode="llm", notice=notice, sentences=checked.sentences)
 
     def _support_finder(self, retriever: HybridRetriever, found: Retrieval, query: str,
@@ -434,6 +466,17 @@ class Assistant:
         query_language = language if query == question else detect_language(query)
         return SupportFinder(retriever, self.embedder, query, query_language,
                              found.query_vector)
+
+
+def not_covered(coverage: Coverage | None, language: str) -> str | None:
+    """The decline that names what the articles don't cover, when that is why."""
+    if coverage is None or not coverage.missing:
+        return None
+    missing = (coverage.missing_names or coverage.missing)[0].text
+    if language == "ja":
+        return (f"記事には『{missing}』についての記述が見つかりませんでした。"
+                "記事の内容について質問してみてください。")
+    return f"The articles say nothing about “{missing}”. Try asking about what they cover."
 
 
 def fallback_notice(reason: str, language: str) -> str:

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .focus import FocusTerm
+
 if TYPE_CHECKING:
     from .retrieval import HybridRetriever, Retrieval
 
@@ -74,12 +76,26 @@ def measure_background(retriever: HybridRetriever, weights: RelevanceWeights
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """A question's focus terms (focus.py) and those no article in scope contains."""
+
+    focus: tuple[FocusTerm, ...]
+    missing: tuple[FocusTerm, ...]
+
+    @property
+    def missing_names(self) -> tuple[FocusTerm, ...]:
+        return tuple(t for t in self.missing if t.is_name)
+
+
+@dataclass(frozen=True)
 class DeclineRule:
     backgrounds: dict[str, Background]
     corpus_language: str
     weights: RelevanceWeights
     z_same: float
     z_cross: float
+    z_found: float = 2.22
+    z_missing_word: float = 4.0
 
     def z(self, found: Retrieval, language: str) -> float:
         """How far above the background of the question's language the best match is, in
@@ -87,11 +103,25 @@ class DeclineRule:
         bg = self.backgrounds.get(language) or self.backgrounds["en"]
         return (relevance(found, self.weights) - bg.mean) / bg.std
 
-    def declines(self, found: Retrieval, question: str, language: str) -> bool:
-        """Whether to decline; `language` is the question's, detected once by the caller."""
+    def declines(self, found: Retrieval, question: str, language: str,
+                 coverage: Coverage | None = None) -> bool:
+        """Whether to decline; `language` is the question's, detected once by the caller;
+        `coverage`: which of its focus terms the articles in scope contain (see below)."""
         if not found.passages:
             return True
         same = language == self.corpus_language
         if not same and len(_WORD.findall(question)) < MIN_CROSS_LANGUAGE_WORDS:
             return True  # "x", "hello", "test": e5 finds every short string similar
-        return self.z(found, language) < (self.z_same if same else self.z_cross)
+        return self.z(found, language) < self.threshold(same, coverage)
+
+    def threshold(self, same_language: bool, coverage: Coverage | None) -> float:
+        """The z a question must reach. With the focus known (a question in the corpus's
+        language): a name no article in scope mentions can't be answered; a missing
+        content word asks for a much stronger match; every focus term found, `z_found`."""
+        if not same_language:
+            return self.z_cross
+        if coverage is None or not coverage.focus:
+            return self.z_same
+        if coverage.missing_names:
+            return math.inf
+        return self.z_missing_word if coverage.missing else self.z_found

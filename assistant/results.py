@@ -40,6 +40,7 @@ class Citation:
     end: int
     score: float
     passage_start: int
+    role: str = "report"  # of the quoted sentence: report, analysis, comments, promotion, credit
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,16 @@ class AnswerSentence:
     text: str
     citations: tuple[int, ...]
     unsupported: bool = False
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The answer phrase, verbatim inside the quote of citation `n`: body[start:end]."""
+
+    text: str
+    n: int
+    start: int
+    end: int
 
 
 @dataclass
@@ -65,6 +76,8 @@ class Answer:
     mode: str = "extractive"  # "extractive" | "llm": what wrote the answer text
     notice: str | None = None  # e.g. why an LLM answer fell back to the extractive one
     sentences: list[AnswerSentence] = field(default_factory=list)
+    short_answer: ShortAnswer | None = None
+    intent: str = "fact"  # "fact" | "summary" | "opinion": what the reader asked for
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of `assistant ask --json` and the `ask` API endpoint."""
@@ -78,6 +91,8 @@ class Answer:
             "notice": self.notice,
             "sentences": [{"text": s.text, "citations": list(s.citations),
                            "unsupported": s.unsupported} for s in self.sentences],
+            "short_answer": asdict(self.short_answer) if self.short_answer else None,
+            "intent": self.intent,
         }
 
 

@@ -22,6 +22,7 @@ from .keyword import KeywordIndex
 from .manifest import TAG_KEY
 from .results import Passage
 from .revision import ChunkRecord, Revision
+from .roles import ArticleRoles, Role
 from .settings import Settings
 
 __all__ = ["CANDIDATES", "ChunkRecord", "HybridRetriever", "Retrieval", "Revision",
@@ -164,6 +165,13 @@ class HybridRetriever:
                             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         """The spans of the article sentences just before and just after [start, end)."""
         return self.loaded.neighbour_sentences(article_id, start, end)
+
+    def roles(self, article_id: str) -> ArticleRoles:
+        return self.loaded.roles(article_id)
+
+    def role_at(self, article_id: str, offset: int) -> Role:
+        """The passage role (roles.py) of an article's text at this offset."""
+        return self.loaded.role_at(article_id, offset)
 
     def following_sentences(self, article_id: str, end: int, n: int) -> list[Passage]:
         """The next n sentences of an article after offset `end`, each with its chunk."""

@@ -28,6 +28,7 @@ from .corpus import Article
 from .keyword import KeywordIndex
 from .manifest import Snapshot
 from .results import Passage
+from .roles import ArticleRoles, Role, article_roles
 
 if TYPE_CHECKING:
     from .index import ArticleIndex
@@ -172,6 +173,8 @@ class Revision:
             spans.sort()
         self._sentence_cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self._roles: dict[str, ArticleRoles] = {}
+        self._searchable: str | None = None
 
     @classmethod
     def load(cls, index: ArticleIndex, snapshot: Snapshot, tokenizer: str) -> Revision:
@@ -204,6 +207,32 @@ class Revision:
     @property
     def tags(self) -> Mapping[str, str]:
         return self.snapshot.tags
+
+    def roles(self, article_id: str) -> ArticleRoles:
+        """The passage roles of an article (roles.py), worked out once per revision."""
+        found = self._roles.get(article_id)
+        if found is None:
+            article = self.articles[article_id]
+            overrides = {section: role for section, role in article.roles if role}
+            found = self._roles[article_id] = article_roles(
+                article.body, overrides)  # type: ignore[arg-type]
+        return found
+
+    def role_at(self, article_id: str, offset: int) -> Role:
+        return self.roles(article_id).at(offset)
+
+    def searchable_text(self, article_ids: Iterable[str] | None = None) -> str:
+        """Titles and bodies of the articles in scope (all by default), NFKC-normalised
+        and lower-cased, to look a question's focus terms up in (focus.py)."""
+        from .focus import normalise
+
+        if article_ids is not None:
+            return normalise("\n".join(f"{self.articles[i].title}\n{self.articles[i].body}"
+                                        for i in article_ids if i in self.articles))
+        if self._searchable is None:
+            self._searchable = normalise("\n".join(f"{a.title}\n{a.body}"
+                                                    for a in self.articles.values()))
+        return self._searchable
 
     def neighbour_sentences(self, article_id: str, start: int, end: int
                             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:

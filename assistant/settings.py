@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     decline_z_cross: float = Field(
         0.44, description="The same for a question in another language than the corpus."
     )
+    decline_z_found: float = Field(
+        2.22, description="decline_z for a question whose every focus term (name or content "
+        "word, focus.py) some article in scope contains.",
+    )
+    decline_z_missing_word: float = Field(
+        4.0, description="decline_z for a question with a focus word no article in scope "
+        "contains (a missing name always declines).",
+    )
     decline_keyword_weight: float = Field(
         0.03, description="Weight of log(1 + best/mean BM25) in the relevance that is compared."
     )

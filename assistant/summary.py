@@ -45,10 +45,10 @@ def _says_something(body: str, sentence: Sentence) -> bool:
             and not _QUESTION.search(text))
 
 
-def is_list_item(body: str, sentence: Sentence) -> bool:
-    """Is the sentence an item of a list (its line starts with a list marker)?"""
-    line_start = body.rfind("\n", 0, sentence.start) + 1
-    return bool(_LIST_ITEM.match(body[line_start : sentence.end]))
+def is_list_item(body: str, start: int, end: int) -> bool:
+    """Is the sentence body[start:end] an item of a list (its line starts with a marker)?"""
+    line_start = body.rfind("\n", 0, start) + 1
+    return bool(_LIST_ITEM.match(body[line_start:end]))
 
 
 def _sections(sentences: list[Sentence]) -> list[list[Sentence]]:
@@ -67,7 +67,7 @@ def _section_points(article: Article, group: list[Sentence], roles: ArticleRoles
     """A section's candidate points, best first (prose before list items)."""
     picks = [s for s in group if _says_something(article.body, s)
              and roles.of_span(s.start, s.end) in ("report", "analysis")]
-    prose = [s for s in picks if not is_list_item(article.body, s)]
+    prose = [s for s in picks if not is_list_item(article.body, s.start, s.end)]
     return [KeyPoint(article.id, s.start, s.end, s.section, roles.of_span(s.start, s.end))
             for s in (prose or picks)[:2 if len(prose) >= LONG_SECTION else 1]]
 
