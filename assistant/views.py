@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from .corpus import Article
-from .results import Answer, ArticleInfo, Citation
+from .results import Answer, ArticleInfo, Citation, ShortAnswer
+from .roles import LABELS
 
 EXAMPLES_FILE = "examples.yaml"
 DEFAULT_EXAMPLES = {
@@ -139,18 +140,33 @@ def evidence_html(answer: Answer | None, language: str = "ja", shown: int | None
         parts.append(f'<div class="evidence-query">{html.escape(text(language, "search"))}: '
                      f'{html.escape(answer.query)}</div>')
     citations = answer.citations if shown is None else answer.citations[:shown]
-    parts += [_card_html(c, language, c.n == selected) for c in citations]
+    parts += [_card_html(c, language, c.n == selected, answer.short_answer) for c in citations]
     return "\n".join(parts)
 
 
-def _card_html(c: Citation, language: str, selected: bool) -> str:
+def role_label(role: str, language: str) -> str:
+    """What kind of text a citation quotes (報道 / 分析 / 読者コメント / 宣伝 / 出典表記)."""
+    labels = LABELS.get(language, LABELS["ja"])
+    return next((label for key, label in labels.items() if key == role), role)
+
+
+def _card_html(c: Citation, language: str, selected: bool,
+               short: ShortAnswer | None = None) -> str:
     meta = " · ".join(html.escape(x) for x in (c.section, c.published) if x and x != c.title)
     cite = html.escape(f"{c.article_id}|{c.start}|{c.end}", quote=True)
+    passage = passage_html(c)
+    if short is not None and short.n == c.n:  # the answer phrase, inside the marked quote
+        before, mark, after = passage.partition("<mark>")
+        phrase = html.escape(short.text)
+        after = after.replace(phrase, f'<strong class="short-answer">{phrase}</strong>', 1)
+        passage = before + mark + after
+    role = html.escape(role_label(c.role, language))
     return (f'<div class="evidence-card{" selected" if selected else ""}" '
             f'id="cite-{c.n}" data-cite="{cite}" role="button" '
-            f'tabindex="0"><b>[{c.n}] {html.escape(c.title)}</b>'
+            f'tabindex="0"><b>[{c.n}] {html.escape(c.title)}</b> '
+            f'<span class="role role-{html.escape(c.role)}">{role}</span>'
             f'<div class="meta">{meta}</div>'
-            f"<p>{passage_html(c)}</p>"
+            f"<p>{passage}</p>"
             f'<details class="score"><summary>{html.escape(text(language, "score"))}</summary>'
             f"{c.score:.2f}</details></div>")
 
@@ -204,6 +220,6 @@ def conversation_markdown(answers: Sequence[Answer], language: str) -> str:
         for c in a.citations:
             where = " — ".join(x for x in dict.fromkeys((c.title, c.section)) if x)
             date = f" ({c.published})" if c.published else ""
-            lines.append(f"[{c.n}] {where}{date}: 「{c.quote}」")
+            lines.append(f"[{c.n}] {where}{date} ({role_label(c.role, language)}): 「{c.quote}」")
         lines.append("")
     return "\n".join(lines)
