@@ -1,0 +1,89 @@
+"""Answers a reader trusts, on the seed articles through the real service: roles, the
+short answer, lists quoted whole, summaries and opinions, declines that name what is
+missing, follow-ups joined only when they refer back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.qa import Turn
+
+from .conftest import write_article
+
+
+def test_a_fact_question_is_not_answered_by_a_reader_comment(seed_assistant):
+    answer = seed_assistant.ask("ウィトコフ特使は誰と電話で話した？")
+    assert not answer.abstained
+    assert "ウシャコフ" in answer.citations[0].quote
+    assert {c.role for c in answer.citations} <= {"report", "analysis"}
+    assert all("role" in c for c in answer.to_dict()["citations"])
+
+
+def test_a_question_about_the_comments_quotes_them_labelled(seed_assistant):
+    answer = seed_assistant.ask("海外の反応のコメントではトランプ政権はどう言われてる？")
+    assert answer.citations and answer.citations[0].role == "comments"
+
+
+def test_the_short_answer_is_verbatim_and_opens_the_answer(seed_assistant):
+    answer = seed_assistant.ask("通話はいつ行われましたか？")
+    short = answer.short_answer
+    assert short is not None and short.text == "10月中旬"
+    article_id = answer.citations[0].article_id
+    body = next(a.body for a in seed_assistant.articles() if a.id == article_id)
+    assert body[short.start : short.end] == short.text
+    assert answer.answer.startswith("「10月中旬」[1]")
+    assert len(answer.citations) == 1  # one sentence says it all
+    assert answer.to_dict()["short_answer"]["text"] == "10月中旬"
+
+
+def test_a_list_is_quoted_whole(seed_assistant):
+    answer = seed_assistant.ask("28項目案にはどんな内容が含まれていましたか？")
+    quoted = " ".join(c.quote for c in answer.citations)
+    for item in ("現在の戦線を事実上の国境として固定", "ウクライナのNATO加盟を無期限に棚上げ",
+                 "ロシア占領地域の統治権を追認しかねない構造"):
+        assert item in quoted
+
+
+def test_a_summary_is_reported_facts_first_never_comments_or_promotion(seed_assistant):
+    answer = seed_assistant.ask("記事を要約して")
+    assert answer.intent == "summary" and not answer.abstained
+    assert {c.role for c in answer.citations} <= {"report", "analysis"}
+    assert answer.citations[0].role == "report"
+    assert "一冊です" not in answer.answer and "noteで読む" not in answer.answer
+
+
+def test_an_opinion_request_gets_the_articles_analysis_labelled(seed_assistant):
+    answer = seed_assistant.ask("どう思う？")
+    assert answer.intent == "opinion"
+    assert answer.answer.startswith("私自身の意見はありません")
+    assert answer.citations and {c.role for c in answer.citations} == {"analysis"}
+
+
+def test_a_name_the_articles_never_mention_is_declined_by_name(seed_assistant):
+    answer = seed_assistant.ask("インドはこの計画にどう反応した？")
+    assert answer.abstained and "『インド』" in answer.answer
+    answer = seed_assistant.ask("ゼレンスキー大統領は28項目案について何と言った？")
+    assert answer.abstained and "ゼレンスキー" in answer.answer
+
+
+def test_a_change_of_topic_is_not_joined_to_the_previous_question(seed_assistant):
+    history = [Turn("user", "ウィトコフ特使と通話したロシア高官は誰ですか？"),
+               Turn("assistant", "ユーリ・ウシャコフ外交顧問です。")]
+    weather = seed_assistant.ask("明日の天気は？", history)
+    assert weather.query == "明日の天気は？" and weather.abstained
+    follow_up = seed_assistant.ask("それはいつ？", history)
+    assert follow_up.query.startswith("ウィトコフ特使と通話した")
+    assert "10月中旬" in follow_up.citations[0].quote
+
+
+def test_a_bad_roles_entry_is_a_warning_and_the_article_is_indexed(tmp_path: Path):
+    from assistant.corpus import load_corpus
+
+    write_article(tmp_path, "a.md",
+                  "---\nroles: {声: gossip}\n---\n\n## 声\nとても良い話だと思う。\n")
+    write_article(tmp_path, "b.md",
+                  "---\nroles: [comments]\n---\n\n大統領は会談した。合意はなかった。\n")
+    articles, skipped = load_corpus(tmp_path)
+    assert not skipped and len(articles) == 2
+    warnings = {a.id: a.warnings for a in articles}
+    assert "gossip" in warnings["a"][0] and "mapping" in warnings["b"][0]
