@@ -35,6 +35,9 @@ from .sentences import Candidate, announces_list, choose_sentences
 from .summary import KeyPoint, analysis_points, is_list_item, key_points
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
+# A short answer this confident is the whole answer (one sentence); below it, the runners-up
+# stay (on JSQuAD's report half 90% of the phrases shown at 0.8 are right: bench/RESULTS.md)
+ONE_SENTENCE_CONFIDENCE = 0.9
 _ASKS_COMMENTS = re.compile(
     r"コメント|読者|スレッド|海外の反応|ネットの反応|書き込み|commenter|comments?\b|readers?\b|"
     r"forum|thread", re.I)
@@ -126,7 +129,8 @@ def extractive_answer(
     citations = with_roles(cite_sentences(chosen, lambda a: retriever.articles[a].body),
                            retriever)
     short = short_answer_of(question, citations[0])
-    if short is not None and not announces_list(citations[0].quote):
+    if short is not None and short_answer.confidence_of(question, citations[0].quote) \
+            >= ONE_SENTENCE_CONFIDENCE and not announces_list(citations[0].quote):
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
 

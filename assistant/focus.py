@@ -105,9 +105,9 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
 
 
 def missing_focus(focus: Iterable[FocusTerm], texts: Iterable[str]) -> list[FocusTerm]:
-    """The focus terms that occur in none of the texts (compared NFKC-normalised and
-    lower-cased, as written or in dictionary form)."""
-    normalised = [normalise(text) for text in texts]
+    """The focus terms that occur in none of the texts, as written or in dictionary form;
+    the texts must be `normalise`d already (a revision keeps its articles' that way)."""
+    normalised = list(texts)
     return [term for term in focus
             if not any(term.text in text or term.normalized in text for text in normalised)]
 

@@ -488,6 +488,19 @@ def _word_range(sentence: _Sentence, start: int, end: int) -> tuple[int, int]:
     return i, max(i, j)
 
 
+def _kind_one_hots(kind: AnswerKind, types: list[bool], shape: int) -> list[float]:
+    """The asked kind, the candidate's types and shape crossed with it, and its shape."""
+    asked = [0.0] * len(_KINDS)
+    at = _KINDS.index(kind)
+    asked[at] = 1.0
+    crosses = [0.0] * (len(_KINDS) * len(_TYPES))
+    crosses[at * len(_TYPES) : (at + 1) * len(_TYPES)] = [float(t) for t in types]
+    shaped = [0.0] * (len(_KINDS) * len(_SHAPES))
+    shaped[at * len(_SHAPES) + shape] = 1.0
+    shapes = [float(shape == i) for i in range(len(_SHAPES))]
+    return [*asked, *crosses, *shaped, *shapes]
+
+
 def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
               span: tuple[int, int, int]) -> tuple[float, ...]:
     start, end, shape = span
@@ -496,14 +509,6 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
     inside = sentence.words[i:j]
     types = list(_types(text, inside))
     types[5] = shape == 3
-    asked = [0.0] * len(_KINDS)
-    at = _KINDS.index(kind)
-    asked[at] = 1.0
-    crosses = [0.0] * (len(_KINDS) * len(_TYPES))
-    crosses[at * len(_TYPES) : (at + 1) * len(_TYPES)] = [float(t) for t in types]
-    shapes = [float(shape == i) for i in range(len(_SHAPES))]
-    shaped = [0.0] * (len(_KINDS) * len(_SHAPES))
-    shaped[at * len(_SHAPES) + shape] = 1.0
     head = sentence.text[:start].rstrip(_STRIP + "「『")
     tail = sentence.text[end:].lstrip(_STRIP + "」』")
     follow = tail[1:] if tail[:1] and tail[0] in _TOPIC_PARTICLES else tail
@@ -519,7 +524,7 @@ def _features(kind: AnswerKind, question: _Question, sentence: _Sentence,
     next_word = sentence.words[j] if j < len(sentence.words) else None
     previous = sentence.words[i - 1] if i > 0 else None
     return (
-        *asked, *crosses, *shaped, *shapes,
+        *_kind_one_hots(kind, types, shape),
         float((len(text) >= 2 and text in question.text)
               or any(_skeleton(run) in question.latin_names
                      for run in _KATAKANA_RUN.findall(text))),
@@ -633,6 +638,12 @@ def shown(question: str, sentence: str) -> ShortAnswer | None:
     for no phrase or the best one is below the shipped confidence threshold."""
     found = extract(question, sentence, asked_kind(question))
     return found if found is not None and found.confidence >= load_threshold() else None
+
+
+def confidence_of(question: str, sentence: str) -> float:
+    """The confidence of the best phrase for this question in this sentence (0 if none)."""
+    found = extract(question, sentence, asked_kind(question))
+    return found.confidence if found is not None else 0.0
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.evaluate import load_jsquad
-from assistant.focus import missing_focus, question_focus
+from assistant.focus import missing_focus, normalise, question_focus
 from assistant.qa import Assistant
 from assistant.settings import load_settings
 
@@ -37,7 +37,7 @@ def cases(assistant: Assistant, data: Path, limit: int | None) -> list[Case]:
     articles, questions = load_jsquad(data)
     assistant.index_articles(articles, progress=True)
     retriever, rule = assistant.retriever(), assistant.decline_rule()
-    texts = {a.id: f"{a.title}\n{a.body}" for a in articles}
+    texts = {a.id: normalise(f"{a.title}\n{a.body}") for a in articles}
     found_cases = []
     for q in questions[:limit]:
         focus = question_focus(q.text)
@@ -45,7 +45,7 @@ def cases(assistant: Assistant, data: Path, limit: int | None) -> list[Case]:
             scope = [i for i in texts if i != q.article_id] if held_out else None
             found = retriever.retrieve(q.text, 10, scope)
             missing = missing_focus(focus, [texts[i] for i in (scope or texts)])
-            found_cases.append(Case(q.half, held_out, rule.z(found, q.text),
+            found_cases.append(Case(q.half, held_out, rule.z(found, "ja"),
                                     any(t.is_name for t in missing),
                                     any(not t.is_name for t in missing), bool(focus)))
     return found_cases
@@ -62,8 +62,8 @@ def table(all_cases: list[Case]) -> None:
         normal = [c for c in all_cases if c.half == half and not c.held_out]
         held = [c for c in all_cases if c.half == half and c.held_out]
         print(f"== {half}: {len(normal)} questions")
-        for z_found in (1.0, 1.25, 1.5, 1.75, 2.0, 2.22):
-            for z_word in (2.22, 3.0, 4.0, 99.0):
+        for z_found in (1.0, 1.25, 1.5, 1.75, 2.0, 2.22, 2.5):
+            for z_word in (2.22, 3.0, 4.0, 5.0, 99.0):
                 kept = sum(answered(c, z_found, z_word) for c in normal) / len(normal)
                 declined = sum(not answered(c, z_found, z_word) for c in held) / len(held)
                 print(f"z_found {z_found:4.2f} z_missing_word {z_word:5.2f}: "

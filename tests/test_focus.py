@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.focus import intent, missing_focus, question_focus, refers_back
+from assistant.focus import intent, missing_focus, normalise, question_focus, refers_back
 
 
 def focus_texts(question: str) -> list[tuple[str, bool]]:
@@ -21,7 +21,8 @@ def test_focus_is_the_names_and_content_words_not_the_question_frame():
 
 
 def test_missing_focus_names_what_no_text_contains():
-    texts = ["ロシア大統領府のユーリ・ウシャコフ外交顧問", "１９９４年のブダペスト覚書"]
+    texts = [normalise(t) for t in ("ロシア大統領府のユーリ・ウシャコフ外交顧問",
+                                     "１９９４年のブダペスト覚書")]
     assert missing_focus(question_focus("ウシャコフ氏の年齢は？"), texts) == [
         question_focus("年齢")[0]]
     assert missing_focus(question_focus("ブダペスト覚書は何年？"), texts) == []
