@@ -73,9 +73,9 @@ def cross_language(seed: Assistant) -> None:
     questions = json.loads((HERE / "seed_questions.json").read_text(encoding="utf-8"))
     rule = seed.decline_rule()
     retriever = seed.retriever()
-    rows = [(rule.z(retriever.retrieve(q["q"], 5), q["q"]), True)
+    rows = [(rule.z(retriever.retrieve(q["q"], 5), detect_language(q["q"])), True)
             for q in questions["answerable"] if detect_language(q["q"]) == "en"]
-    rows += [(rule.z(retriever.retrieve(q, 5), q), False)
+    rows += [(rule.z(retriever.retrieve(q, 5), detect_language(q)), False)
              for q in questions["off_topic"] if detect_language(q) == "en"]
     zs = sorted({round(z, 2) for z, _ in rows})
     def balanced(t: float) -> float:

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from assistant.corpus import detect_language
 from assistant.evaluate import load_jsquad
 from assistant.qa import Assistant
 from assistant.sentences import (
@@ -105,7 +106,7 @@ def question_row(q, retriever, rule) -> dict:
     kept = [c for c, k in zip(contexts, keep, strict=True) if k]
     return {
         "question": q.text, "answers": q.answers, "half": q.half, "article_id": q.article_id,
-        "declined": rule.declines(found, q.text),
+        "declined": rule.declines(found, q.text, detect_language(q.text)),
         "contexts": contexts,
         "similarity": similarity,
         "labels": np.array([any(a in c.text for a in q.answers) for c in contexts]),

@@ -36,7 +36,7 @@ def main() -> None:
     for question, expect in items:
         answer = assistant.ask(question)
         found = assistant.retriever().retrieve(answer.query, assistant.settings.top_k)
-        signals = (f"z={assistant.decline_rule().z(found, question):5.2f} "
+        signals = (f"z={assistant.decline_rule().z(found, detect_language(question)):5.2f} "
                    f"dense_top={found.dense_top:.3f} kw_ratio={found.keyword_ratio:5.2f}")
         kind = "answerable" if expect else "off_topic"
         good = (not answer.abstained and any(expect in c.quote for c in answer.citations)
