@@ -94,8 +94,8 @@ class DeclineRule:
     weights: RelevanceWeights
     z_same: float
     z_cross: float
-    z_found: float = 2.22
-    z_missing_word: float = 4.0
+    z_found: float = 1.75
+    z_missing_word: float = 3.0
 
     def z(self, found: Retrieval, language: str) -> float:
         """How far above the background of the question's language the best match is, in

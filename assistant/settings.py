@@ -53,11 +53,11 @@ class Settings(BaseSettings):
         0.44, description="The same for a question in another language than the corpus."
     )
     decline_z_found: float = Field(
-        2.22, description="decline_z for a question whose every focus term (name or content "
+        1.75, description="decline_z for a question whose every focus term (name or content "
         "word, focus.py) some article in scope contains.",
     )
     decline_z_missing_word: float = Field(
-        4.0, description="decline_z for a question with a focus word no article in scope "
+        3.0, description="decline_z for a question with a focus word no article in scope "
         "contains (a missing name always declines).",
     )
     decline_keyword_weight: float = Field(
