@@ -391,8 +391,8 @@ class Assistant:
         if language != rule.corpus_language or language != "ja":
             return None
         focus = question_focus(strip_markup(question))
-        text = retriever.loaded.searchable_text(article_ids)
-        return Coverage(focus, tuple(missing_focus(focus, [text])))
+        texts = retriever.loaded.searchable_texts(article_ids)
+        return Coverage(focus, tuple(missing_focus(focus, texts)))
 
     def _summary_or_opinion(self, wants: Intent, question: str, query: str, language: str,
                             found: Retrieval, retriever: HybridRetriever,

@@ -174,7 +174,7 @@ class Revision:
         self._sentence_cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self._roles: dict[str, ArticleRoles] = {}
-        self._searchable: str | None = None
+        self._searchable: dict[str, str] | None = None
 
     @classmethod
     def load(cls, index: ArticleIndex, snapshot: Snapshot, tokenizer: str) -> Revision:
@@ -221,18 +221,17 @@ class Revision:
     def role_at(self, article_id: str, offset: int) -> Role:
         return self.roles(article_id).at(offset)
 
-    def searchable_text(self, article_ids: Iterable[str] | None = None) -> str:
-        """Titles and bodies of the articles in scope (all by default), NFKC-normalised
-        and lower-cased, to look a question's focus terms up in (focus.py)."""
+    def searchable_texts(self, article_ids: Iterable[str] | None = None) -> list[str]:
+        """Title and body of each article in scope (all by default), NFKC-normalised and
+        lower-cased once per revision, to look a question's focus terms up in (focus.py)."""
         from .focus import normalise
 
-        if article_ids is not None:
-            return normalise("\n".join(f"{self.articles[i].title}\n{self.articles[i].body}"
-                                        for i in article_ids if i in self.articles))
         if self._searchable is None:
-            self._searchable = normalise("\n".join(f"{a.title}\n{a.body}"
-                                                    for a in self.articles.values()))
-        return self._searchable
+            self._searchable = {i: normalise(f"{a.title}\n{a.body}")
+                                for i, a in self.articles.items()}
+        if article_ids is None:
+            return list(self._searchable.values())
+        return [self._searchable[i] for i in article_ids if i in self._searchable]
 
     def neighbour_sentences(self, article_id: str, start: int, end: int
                             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
