@@ -89,11 +89,12 @@ def test_off_topic_questions_are_declined_in_the_question_language(
 def test_json_contract(seed_assistant):
     data = seed_assistant.ask(WHO).to_dict()
     assert list(data) == ["question", "query", "answer", "abstained", "citations", "mode",
-                          "notice", "sentences"]
+                          "notice", "sentences", "short_answer", "intent"]
     assert list(data["citations"][0]) == [
         "n", "article_id", "title", "section", "published", "text", "quote", "start", "end",
-        "score", "passage_start",
+        "score", "passage_start", "role",
     ]
+    assert data["intent"] == "fact" and data["citations"][0]["role"] == "report"
     assert data["mode"] == "extractive" and data["notice"] is None
     assert [s["citations"] for s in data["sentences"]] == [[c["n"]] for c in data["citations"]]
     assert not any(s["unsupported"] for s in data["sentences"])
