@@ -225,7 +225,7 @@ def settled(page) -> None:
 
 def test_a_marker_in_the_chat_shows_its_source(page):
     ask(page, WHO)
-    ask(page, "ブダペスト覚書は何年のものですか？")
+    ask(page, "28項目案にはどんな内容が含まれていましたか？")
     click_marker(page, 1, 2)  # [2] of the latest answer: its card outlined
     page.wait_for_selector("#evidence #cite-2.selected", timeout=30_000)
     assert page.locator("#evidence .selected").count() == 1
@@ -291,7 +291,7 @@ def test_the_chats_own_clear_button_starts_over(page):
                  ).first.click()
     page.wait_for_function(
         "() => document.querySelectorAll('#evidence .evidence-card').length === 0")
-    ask(page, "ブダペスト覚書は何年のものですか？")
+    ask(page, "28項目案にはどんな内容が含まれていましたか？")
     chat = page.inner_text("#chat")
     assert "ブダペスト" in chat and WHO not in chat  # the old exchange does not come back
 

@@ -24,7 +24,7 @@ def client(server):
 def test_ask_endpoint_returns_the_json_contract(client):
     data = client.predict(WHO, None, api_name="/ask")
     assert list(data) == ["question", "query", "answer", "abstained", "citations", "mode",
-                          "notice", "sentences"]
+                          "notice", "sentences", "short_answer", "intent"]
     assert data["abstained"] is False
     assert "ウシャコフ" in data["citations"][0]["quote"]
 
@@ -107,7 +107,7 @@ def test_the_export_writes_every_answer_with_its_citations():
                                           len(quote), 1.0, 0)]) for q in ("いつ？", "誰？")]
     exported = conversation_markdown(answers, "ja")
     assert "## 1. いつ？" in exported and "## 2. 誰？" in exported
-    assert exported.count("[1] 記事 — 節 (2025-11-25): 「通話は10月中旬に行われた。」") == 2
+    assert exported.count("[1] 記事 — 節 (2025-11-25) (報道): 「通話は10月中旬に行われた。」") == 2
 
 
 # --- the chat's handlers, called directly with a real Assistant over the seed index ---
@@ -199,7 +199,7 @@ def test_retry_asks_the_last_question_again_in_its_place(chat):
 def test_a_clicked_marker_outlines_its_card_and_names_an_earlier_question(chat):
     page, handlers = chat
     first = asked(chat, WHO)[page.state]
-    state = asked(chat, "ブダペスト覚書は何年のものですか？", first)[page.state]
+    state = asked(chat, "28項目案にはどんな内容が含まれていましたか？", first)[page.state]
     latest = handlers.show_reference("1|1|2", state, False, "日本語")[page.chat.evidence]
     assert 'class="evidence-card selected" id="cite-2"' in latest
     assert "evidence-for" not in latest
@@ -211,7 +211,7 @@ def test_a_clicked_marker_outlines_its_card_and_names_an_earlier_question(chat):
 def test_classroom_mode_shows_one_exchange_and_reveals_sources_one_by_one(chat):
     page, handlers = chat
     first = asked(chat, WHO)[page.state]
-    state = asked(chat, "ブダペスト覚書は何年のものですか？", first)[page.state]
+    state = asked(chat, "28項目案にはどんな内容が含まれていましたか？", first)[page.state]
     updates = handlers.set_classroom(True, state, "日本語")
     assert [m["role"] for m in updates[page.chat.chatbot]] == ["user", "assistant"]
     assert len(cards(updates[page.chat.evidence])) == 1
