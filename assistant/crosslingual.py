@@ -151,7 +151,7 @@ class NameMatch:
 
 
 def _sudachi_dictionary() -> Any:
-    from .keyword import _sudachi_dictionary as shared_dictionary  # one per process already
+    from .keyword import sudachi_dictionary as shared_dictionary  # one per process already
 
     return shared_dictionary()
 

@@ -21,13 +21,14 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from .keyword import sudachi_dictionary
 
 Intent = Literal["fact", "summary", "opinion"]
 
@@ -63,20 +64,13 @@ class FocusTerm:
     is_name: bool
 
 
-@functools.cache
-def _dictionary() -> Any:
-    from sudachipy import Dictionary
-
-    return Dictionary(dict="core")
-
-
 def _tokenizer() -> Any:
     """This thread's SudachiPy tokenizer (one can't be shared by threads), long units."""
     tokenizer = getattr(_PER_THREAD, "tokenizer", None)
     if tokenizer is None:
         from sudachipy import SplitMode
 
-        tokenizer = _PER_THREAD.tokenizer = _dictionary().tokenizer(mode=SplitMode.C)
+        tokenizer = _PER_THREAD.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.C)
     return tokenizer
 
 

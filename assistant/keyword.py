@@ -56,7 +56,7 @@ _PER_THREAD = threading.local()
 
 
 @functools.cache
-def _sudachi_dictionary() -> Any:
+def sudachi_dictionary() -> Any:
     from sudachipy import Dictionary
 
     return Dictionary(dict="core")
@@ -69,7 +69,7 @@ def _sudachi() -> Any:
     if tokenizer is None:
         from sudachipy import SplitMode
 
-        tokenizer = _PER_THREAD.tokenizer = _sudachi_dictionary().tokenizer(mode=SplitMode.A)
+        tokenizer = _PER_THREAD.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.A)
     return tokenizer
 
 

@@ -43,7 +43,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .keyword import _sudachi_dictionary
+from .keyword import sudachi_dictionary
 
 MODEL_PATH = Path(__file__).parent / "data" / "short_answer.json"
 MAX_SENTENCE_CHARS = 600  # a quote longer than this is cut (sudachi cost grows with length)
@@ -235,7 +235,7 @@ def _tokenizer() -> Any:
     if tokenizer is None:
         from sudachipy import SplitMode
 
-        tokenizer = _PER_THREAD.tokenizer = _sudachi_dictionary().tokenizer(mode=SplitMode.C)
+        tokenizer = _PER_THREAD.tokenizer = sudachi_dictionary().tokenizer(mode=SplitMode.C)
     return tokenizer
 
 
