@@ -28,11 +28,12 @@ import numpy as np
 from . import short_answer
 from .citations import cite_sentences, join_cited
 from .focus import normalise, question_focus
+from .reader_rules import ASKS_ITEMS, Placed, is_filler, section_of
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role
 from .sentences import Candidate, announces_list, choose_sentences
-from .summary import KeyPoint, analysis_points, is_list_item, key_points
+from .summary import KeyPoint, analysis_points, is_list_item, key_points, leads_list
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
 # A short answer this confident is the whole answer (one sentence); below it, the runners-up
@@ -45,9 +46,6 @@ _ASKS_PROMOTION = re.compile(
     r"本|書籍|著者|一冊|推薦|おすすめ|オススメ|勧め|続き|note|\bbooks?\b|author|recommend|"
     r"read more|subscri", re.I)
 _ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
-_ASKS_ITEMS = re.compile(
-    r"挙げ|どんな内容|どのような内容|どこが|どの点|どんな点|何がある|どんなこと|全部|それぞれ|"
-    r"一覧|\blist\b|what are|which (?:are|points)|main points|\beach\b", re.I)
 
 DECLINE = {
     "ja": "記事には、この質問に答える記述が見つかりませんでした。"
@@ -172,9 +170,21 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
         items = [c for c in chosen[1:] if c.article_id == first.article_id]
         listed = _leading_items(body, items)
         return [first, *listed] if listed else chosen[:max_sentences]
-    if _ASKS_ITEMS.search(question) and is_list_item(body, first.start, first.end):
+    if ASKS_ITEMS.search(question) and is_list_item(body, first.start, first.end):
         return _whole_list(first, passages, retriever) or chosen[:max_sentences]
-    return chosen[:max_sentences]
+    if ASKS_ITEMS.search(question) and leads_list(body, first.end):
+        following = retriever.following_sentences(first.article_id, first.end, LIST_ITEMS)
+        items = [Candidate(p.article_id, *p.sentences[0], _holder(p, passages), first.rank)
+                 for p in following]
+        return [first, *_leading_items(body, items)]
+    return [first, *[c for c in chosen[1:] if not _filler(c, retriever)][: max_sentences - 1]]
+
+
+def _filler(candidate: Candidate, retriever: HybridRetriever) -> bool:
+    """A runner-up that would only pad the answer (reader_rules.is_filler)."""
+    body = retriever.articles[candidate.article_id].body
+    return is_filler(Placed(body[candidate.start : candidate.end],
+                            section_of(body, candidate.start)))
 
 
 def _leading_items(body: str, items: list[Candidate]) -> list[Candidate]:

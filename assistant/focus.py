@@ -37,7 +37,11 @@ _FRAME_TEXT = (
     "記事 内容 こと もの 人 方 理由 意味 目的 方法 説明 話 件 点 情報 タイトル 題名 名前 名称 "
     "場所 時期 日付 年 今回 要約 まとめ ポイント 要点 概要 感想 意見 考え ため 種類 数 部分 場合 "
     "時 とき 事 物 者 ところ 他 ほか 以外 以上 以下 前 後 中 間 際 頃 年代 世紀 人物 別名 正式 "
-    "略称 フルネーム 詳細 具体 全体 結果 様子 状況 特徴 ニュース 文章 本文 質問 答え 回答")
+    "略称 フルネーム 詳細 具体 全体 結果 様子 状況 特徴 ニュース 文章 本文 質問 答え 回答 "
+    # words that say what kind of answer is wanted, not what about (「どういう態度」)
+    "態度 反応 立場 姿勢 評価 見方 見解 狙い 背景 影響 役割 関係 印象 主張 方針 対応 動き 事情 "
+    "経緯 きっかけ 原因 状態 現状 意義 根拠 事実 予定 見通し 展開 おすすめ オススメ 紹介 中身 "
+    "言い分 受け止め 捉え方 考え方 やり方 仕組み 違い 共通点 問題点 メリット デメリット")
 FRAME_WORDS = frozenset(_FRAME_TEXT.split())
 _REFERS_BACK = re.compile(
     r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|同国|同社|そこ|当時|その後|そちら|"
@@ -49,6 +53,11 @@ _SUMMARY = re.compile(
 _OPINION = re.compile(
     r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"
     r"what do you think|your (?:opinion|view|take)|do you (?:think|agree)", re.I)
+# 「何歳」「何発」: a count in a unit; an answer must have a number in that unit
+_UNITS = ("歳|発|台|機|隻|個|件|倍|割|票|議席|番目|位|社|校|枚|冊|頭|匹|階|秒|時間|日間|"
+          "か月|ヶ月|カ月|週間|年間|年前|人|回|円|ドル|ユーロ|メートル|キロ|トン|%|パーセント")
+_ASKS_COUNT = re.compile(rf"(?:何|なん|いくつの?)({_UNITS})")
+_NUMBER_BEFORE = r"[0-9〇一二三四五六七八九十百千万億数何]"
 _KATAKANA_NAME = re.compile(r"^[ァ-ヺ][ァ-ヺー・]{3,}$")  # ゼレンスキー: a name SudachiPy lacks
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 _PER_THREAD = threading.local()
@@ -104,6 +113,17 @@ def missing_focus(focus: Iterable[FocusTerm], texts: Iterable[str]) -> list[Focu
     normalised = list(texts)
     return [term for term in focus
             if not any(term.text in text or term.normalized in text for text in normalised)]
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a question counts in (「何歳？」 -> 歳), if it asks for a count."""
+    match = _ASKS_COUNT.search(normalise(question))
+    return match.group(1) if match else None
+
+
+def counts_in(unit: str, text: str) -> bool:
+    """Whether the text gives a number in that unit (「58歳」「数百発」「3割」)."""
+    return re.search(rf"{_NUMBER_BEFORE}\s*{re.escape(unit)}", normalise(text)) is not None
 
 
 def refers_back(question: str) -> bool:

@@ -24,7 +24,15 @@ from .corpus import (
     load_corpus,
 )
 from .embeddings import Embedder, create_embedder
-from .focus import Intent, intent, missing_focus, question_focus, refers_back
+from .focus import (
+    Intent,
+    asked_unit,
+    counts_in,
+    intent,
+    missing_focus,
+    question_focus,
+    refers_back,
+)
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
     ChatModel,
@@ -356,7 +364,7 @@ class Assistant:
         started = time.perf_counter()
         notice = None
         wants = intent(question)
-        coverage = self._coverage(question, language, rule, retriever, article_ids)
+        coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
                                               retriever, article_ids, coverage)
@@ -384,15 +392,20 @@ class Assistant:
         yield answer
 
     def _coverage(self, question: str, language: str, rule: DeclineRule,
-                  retriever: HybridRetriever, article_ids: Collection[str] | None
-                  ) -> Coverage | None:
+                  retriever: HybridRetriever, article_ids: Collection[str] | None,
+                  found: Retrieval) -> Coverage | None:
         """Which focus terms of a question in the corpus's language the articles in scope
-        contain (None for another language: its words can't be looked up as written)."""
+        contain, and whether a retrieved passage counts in the unit a count was asked in
+        (None for another language: its words can't be looked up as written)."""
         if language != rule.corpus_language or language != "ja":
             return None
-        focus = question_focus(strip_markup(question))
+        asked = strip_markup(question)
+        focus = question_focus(asked)
         texts = retriever.loaded.searchable_texts(article_ids)
-        return Coverage(focus, tuple(missing_focus(focus, texts)))
+        unit = asked_unit(asked)
+        missing_unit = unit if unit and not any(counts_in(unit, p.text)
+                                                for p in found.passages) else None
+        return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit)
 
     def _summary_or_opinion(self, wants: Intent, question: str, query: str, language: str,
                             found: Retrieval, retriever: HybridRetriever,
@@ -468,8 +481,17 @@ class Assistant:
                              found.query_vector)
 
 
+COUNT_NOT_GIVEN = {
+    "ja": "記事には、何{unit}かを示す記述が見つかりませんでした。"
+    "記事の内容について質問してみてください。",
+    "en": "The articles give no number in “{unit}” for this. Try asking about what they cover.",
+}
+
+
 def not_covered(coverage: Coverage | None, language: str) -> str | None:
     """The decline that names what the articles don't cover, when that is why."""
+    if coverage is not None and coverage.missing_unit and not coverage.missing_names:
+        return COUNT_NOT_GIVEN[language].format(unit=coverage.missing_unit)
     if coverage is None or not coverage.missing:
         return None
     missing = (coverage.missing_names or coverage.missing)[0].text

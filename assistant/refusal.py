@@ -81,6 +81,8 @@ class Coverage:
 
     focus: tuple[FocusTerm, ...]
     missing: tuple[FocusTerm, ...]
+    # the unit a count was asked in (「何歳」) when no retrieved passage counts in it
+    missing_unit: str | None = None
 
     @property
     def missing_names(self) -> tuple[FocusTerm, ...]:
@@ -120,6 +122,8 @@ class DeclineRule:
         content word asks for a much stronger match; every focus term found, `z_found`."""
         if not same_language:
             return self.z_cross
+        if coverage is not None and coverage.missing_unit:
+            return math.inf
         if coverage is None or not coverage.focus:
             return self.z_same
         if coverage.missing_names:

@@ -62,8 +62,10 @@ from typing import Any
 import numpy as np
 
 from .keyword import KeywordIndex, named_things
+from .reader_rules import Placed, penalties, section_of
 from .results import Passage
 from .retrieval import HybridRetriever
+from .summary import is_list_item, leads_list
 
 CANDIDATE_PASSAGES = 3
 MODEL_PATH = Path(__file__).parent / "data" / "sentence_model.json"
@@ -127,6 +129,8 @@ class CandidateContext:
     rank: int
     passage_score: float = 0.0  # the fused retrieval score of its passage
     title: str = ""  # of its article
+    section: str = ""  # the heading of its section
+    in_list: bool = False  # a list item, or the sentence that introduces a list
 
 
 class TreeEnsemble:
@@ -234,6 +238,8 @@ def candidate_contexts(candidates: list[Candidate], retriever: HybridRetriever
             rank=c.rank,
             passage_score=c.passage.score,
             title=retriever.articles[c.article_id].title,
+            section=section_of(body, c.start),
+            in_list=is_list_item(body, c.start, c.end) or leads_list(body, c.end),
         ))
     return contexts
 
@@ -386,12 +392,20 @@ class DescribedCandidates:
     features: np.ndarray
     contexts: list[CandidateContext]
     trees_apply: bool
+    question: str = ""
 
     def scores(self) -> np.ndarray:
-        return candidate_scores(self.features, self.contexts, self.trees_apply)
+        """The trees' scores less the reader_rules penalties (headings, rhetorical
+        questions, wrap-ups, the asked kind missing), or e5 similarity (see
+        candidate_scores)."""
+        raw = candidate_scores(self.features, self.contexts, self.trees_apply)
+        if not self.trees_apply or not len(self.contexts):
+            return raw
+        placed = [Placed(c.text, c.section, c.in_list) for c in self.contexts]
+        return raw - penalties(self.question, placed)
 
     def ranking(self) -> list[int]:
-        return rank_sentences(self.features, self.contexts, trees_apply=self.trees_apply)
+        return [int(i) for i in np.argsort(-self.scores(), kind="stable")]
 
 
 def describe_candidates(question: str, language: str, question_vector: np.ndarray,
@@ -406,7 +420,7 @@ def describe_candidates(question: str, language: str, question_vector: np.ndarra
     same_language = bool(candidates) and (
         language == retriever.articles[candidates[0].article_id].language)
     shares_a_term = any(any(overlap.of(c.text)) for c in contexts)
-    return DescribedCandidates(features, contexts, same_language and shares_a_term)
+    return DescribedCandidates(features, contexts, same_language and shares_a_term, question)
 
 
 def score_sentences(question: str, language: str, question_vector: np.ndarray,

@@ -26,6 +26,10 @@ MIN_POINT_CHARS = 12
 _ANNOUNCES = re.compile(r"(?:次の|以下の|下記の|このような).{0,30}[。：:]$|[：:]$|following:?$")
 _QUESTION = re.compile(r"[？?]$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•・●◆■□▪]|\d{1,3}[.)、])")
+# A section in which the author sums up the article: its points lead a summary
+_OWN_SUMMARY = re.compile(r"要点|要旨|まとめ|総括|概要|ポイント|summary|key points|takeaways|"
+                          r"tl;?dr|in brief|at a glance", re.I)
+OWN_SUMMARY_ITEMS = 6  # at most, of the author's list of points
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,16 @@ def is_list_item(body: str, start: int, end: int) -> bool:
     return bool(_LIST_ITEM.match(body[line_start:end]))
 
 
+def leads_list(body: str, end: int) -> bool:
+    """Does a list start on the line after the sentence ending at `end` (the sentence ends
+    its line)? Then it introduces the list, as 「次のような…：」 does, without saying so."""
+    line_end = body.find("\n", end)
+    if line_end < 0 or body[end:line_end].strip():
+        return False
+    rest = body[line_end:].lstrip("\n")
+    return bool(_LIST_ITEM.match(rest[: rest.find("\n") if "\n" in rest else len(rest)]))
+
+
 def _sections(sentences: list[Sentence]) -> list[list[Sentence]]:
     """Consecutive sentences of one section, in article order."""
     groups: list[list[Sentence]] = []
@@ -74,19 +88,37 @@ def _section_points(article: Article, group: list[Sentence], roles: ArticleRoles
 
 def key_points(article: Article, roles: ArticleRoles | None = None,
                limit: int = MAX_POINTS) -> list[KeyPoint]:
-    """The article's key points (see above): one per reported section, a second one of
-    long reported sections, then one per analysis section, as many as `limit` allows,
-    reported facts shown first."""
+    """The article's key points (see above): the author's own summary (_own_summary_points),
+    one per reported section, a second one of long reported sections, then one per
+    analysis section, as many as `limit` allows; reported facts shown first, and within
+    each role the author's own points first."""
     roles = roles or article_roles(article.body)
-    per_section = [_section_points(article, group, roles)
-                   for group in _sections(split_sentences(article.body))]
+    sections = _sections(split_sentences(article.body))
+    own = [p for group in sections for p in _own_summary_points(article, group, roles)][:limit]
+    per_section = [_section_points(article, group, roles) for group in sections
+                   if not any(p.section == group[0].section for p in own)]
     firsts = [points[0] for points in per_section if points]
     seconds = [points[1] for points in per_section if len(points) > 1
                and points[1].role == "report"]
     ordered = ([p for p in firsts if p.role == "report"] + seconds
                + [p for p in firsts if p.role != "report"])
-    chosen = ordered[:limit]
-    return sorted(chosen, key=lambda p: (p.role != "report", p.start))
+    chosen = own + ordered[: limit - len(own)]
+    return sorted(chosen, key=lambda p: (p.role != "report", p not in own, p.start))
+
+
+def _own_summary_points(article: Article, group: list[Sentence], roles: ArticleRoles
+                        ) -> list[KeyPoint]:
+    """The points of a section in which the author sums up (要点, まとめ, Key points): its
+    list whole (up to OWN_SUMMARY_ITEMS), else its first sentence that says something. A
+    reader asking for a summary expects the article's own before any pick of ours."""
+    if not _OWN_SUMMARY.search(group[0].section):
+        return []
+    picks = [s for s in group if _says_something(article.body, s)
+             and roles.of_span(s.start, s.end) in ("report", "analysis")]
+    items = [s for s in picks if is_list_item(article.body, s.start, s.end)]
+    chosen = items[:OWN_SUMMARY_ITEMS] if len(items) >= 2 else picks[:1]
+    return [KeyPoint(article.id, s.start, s.end, s.section, roles.of_span(s.start, s.end))
+            for s in chosen]
 
 
 def analysis_points(article: Article, roles: ArticleRoles | None = None,

@@ -87,3 +87,28 @@ def test_a_bad_roles_entry_is_a_warning_and_the_article_is_indexed(tmp_path: Pat
     assert not skipped and len(articles) == 2
     warnings = {a.id: a.warnings for a in articles}
     assert "gossip" in warnings["a"][0] and "mapping" in warnings["b"][0]
+
+
+def test_a_count_the_articles_never_give_is_declined_saying_so(seed_assistant):
+    answer = seed_assistant.ask("彼って何歳なの？", [Turn("user", "ウシャコフって誰？")])
+    assert answer.abstained and "何歳" in answer.answer
+
+
+def test_a_date_question_leads_with_the_sentence_that_has_the_date(seed_assistant):
+    answer = seed_assistant.ask("和平交渉の障壁が報じられたのは何月何日のこと？")
+    assert "2025年11月25日" in answer.citations[0].quote
+    assert not any("望まれます" in c.quote for c in answer.citations)
+
+
+def test_a_list_introduced_without_saying_so_is_quoted_whole(seed_assistant):
+    answer = seed_assistant.ask("今回のリークでロシアが得してることって何がある？")
+    quoted = " ".join(c.quote for c in answer.citations)
+    for item in ("米国内の分断を助長する", "米欧間の不信を強める",
+                 "ウクライナ支援の一貫性を揺るがす"):
+        assert item in quoted
+
+
+def test_a_summary_starts_with_the_articles_own_points(seed_assistant):
+    answer = seed_assistant.ask("記事を要約して")
+    peace_talks = [c for c in answer.citations if c.article_id == "ukraine-peace-talks-witkoff"]
+    assert "協議の「進捗」を強調" in peace_talks[0].quote

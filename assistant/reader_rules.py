@@ -1,0 +1,126 @@
+"""Corrections to the sentence scorer for what real news pages have and JSQuAD never did.
+
+The trees (sentences.py) were fitted on JSQuAD: one Wikipedia paragraph per question, every
+sentence a full statement. News pages on the web also have headings and list lines without
+a verb, rhetorical questions (「…はどこまで届いていたのか」), and wrap-ups that restate the
+article in general terms (「…が一日も早く訪れることが望まれます。」, a まとめ section). Asked
+"when" or "who", a reader wants the sentence holding a date or a person, and the trees,
+which saw that cue only as one feature among twenty, often lead with a better-worded
+sentence that holds none. Each correction below is a penalty in the trees' log-odds units,
+so a much better sentence still wins; the sizes were chosen on the tuning half of the
+reader questions (bench/reader_questions.json) and checked on JSQuAD's tuning half.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .keyword import named_things
+
+FRAGMENT = 1.0  # a heading-like line or list item with no sentence end
+RHETORICAL = 2.0  # a sentence that asks instead of stating
+WRAP_UP = 1.0  # a general restatement: a まとめ section, 「…が望まれます」
+MISSING_KIND = 2.0  # asked when/who/where/how many, and the sentence holds none of that kind
+ITEMS = 1.5  # a bonus: asked for items, the sentence is a list item or introduces a list
+
+_SENTENCE_END = re.compile(r"[。．！!」』）)]\s*$|\.\s*$")
+_RHETORICAL = re.compile(r"(?:のか|のだろうか|でしょうか|だろうか|ですか|[？?])[」』]?\s*$")
+_WRAP_UP_SECTION = re.compile(
+    r"まとめ|総括|おわりに|終わりに|結論|結び|むすび|最後に|summary|conclusion|wrap", re.I)
+_WRAP_UP_CUE = re.compile(
+    r"望まれ|期待され|注目され(?:ます|る|てい)|目が離せ|注視する必要|重要な現実|示していま|"
+    r"といえるでしょう|と言えるでしょう|ではないでしょうか|求められていま")
+_HEADING_LINE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+ASKS_ITEMS = re.compile(
+    r"挙げ|どんな内容|どのような内容|どこが|どの点|どんな点|何がある|どんなこと|全部|それぞれ|"
+    r"一覧|\blist\b|what are|which (?:are|points)|main points|\beach\b", re.I)
+
+# What a question asks for, by its question word, and what an answer of that kind looks like
+_DATE = re.compile(r"\d+\s*(?:年|月|日)|[上中下]旬|年代|世紀|昭和|平成|令和|明治|大正|"
+                   r"[一二三四五六七八九十]+月|[春夏秋冬]|\b(?:19|20)\d\d\b")
+_COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八九十百千万億両数]+"
+                    r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
+_REASON = re.compile(r"背景|ため|から|ので|理由|原因|きっかけ|によって|により|結果|"
+                     r"\b(?:because|due to|since|as a result)\b", re.I)
+_ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"いつ|何年|何月|何日|何時|何世紀|いつ頃|when|what (?:year|date|time)", re.I),
+     "date"),
+    (re.compile(r"何人|いくつ|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I), "count"),
+    (re.compile(r"誰|だれ|\bwho(?:m|se)?\b", re.I), "person"),
+    (re.compile(r"なぜ|何故|なんで|どうして|理由|原因|\bwhy\b", re.I), "reason"),
+)
+# A reason can be stated without a cue word more often than a date without a date: milder
+MISSING_REASON = 1.0
+_PERSON_WORD = re.compile(r"氏|さん|大統領|首相|特使|顧問|長官|大臣|高官|議長|社長|著者|記者|"
+                          r"[ァ-ヶー]{2,}・[ァ-ヶー]{2,}")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A candidate sentence's text and the heading of the section it is in ("" if none)."""
+
+    text: str
+    section: str
+    in_list: bool = False  # a list item, or the sentence that introduces a list
+
+
+def section_of(body: str, start: int) -> str:
+    """The title of the last heading before `start` in a Markdown body ("" if none)."""
+    heading = ""
+    for match in _HEADING_LINE.finditer(body, 0, start):
+        heading = match.group(1)
+    return heading
+
+
+def asked_kind(question: str) -> str | None:
+    """"date", "count", "person" or "reason" when the question's question word asks for
+    one."""
+    return next((kind for asks, kind in _ASKS if asks.search(question)), None)
+
+
+def holds_kind(kind: str, text: str, question: str) -> bool:
+    """Whether the sentence holds something of the asked kind that the question doesn't."""
+    if kind == "date":
+        return bool(_DATE.search(text))
+    if kind == "count":
+        return bool(_COUNT.search(text))
+    if kind == "reason":
+        return bool(_REASON.search(text))
+    asked = {form for _, form in named_things(question)}
+    return bool(_PERSON_WORD.search(text)) or any(
+        k == "person" and form not in asked for k, form in named_things(text))
+
+
+def penalty(question: str, candidate: Placed, kind: str | None, wants_items: bool) -> float:
+    """The sum of the corrections that apply to one candidate (0 for a plain statement)."""
+    text = candidate.text.strip()
+    total = -ITEMS if wants_items and candidate.in_list else 0.0
+    if _RHETORICAL.search(text):
+        total += RHETORICAL
+    elif not wants_items and not _SENTENCE_END.search(text):
+        total += FRAGMENT
+    if _WRAP_UP_SECTION.search(candidate.section) or _WRAP_UP_CUE.search(text):
+        total += WRAP_UP
+    if kind is not None and not holds_kind(kind, text, question):
+        total += MISSING_REASON if kind == "reason" else MISSING_KIND
+    return total
+
+
+def is_filler(candidate: Placed) -> bool:
+    """A sentence that adds nothing to an answer it doesn't lead: a rhetorical question or
+    a wrap-up in general terms (「…が望まれます。」, a まとめ section)."""
+    text = candidate.text.strip()
+    return bool(_RHETORICAL.search(text) or _WRAP_UP_SECTION.search(candidate.section)
+                or _WRAP_UP_CUE.search(text))
+
+
+def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:
+    """Each candidate's penalty (see the module docstring), to subtract from its score."""
+    kind = asked_kind(question)
+    wants_items = bool(ASKS_ITEMS.search(question))
+    return np.array([penalty(question, c, kind, wants_items) for c in candidates],
+                    dtype=float)

@@ -1,0 +1,85 @@
+"""The corrections for news pages (reader_rules.py) and the pieces they rest on: what a
+question asks for, list lead-ins without 「次の」, counts in a unit, the author's summary."""
+
+from __future__ import annotations
+
+from assistant.corpus import Article
+from assistant.focus import asked_unit, counts_in
+from assistant.reader_rules import Placed, asked_kind, is_filler, penalties, section_of
+from assistant.summary import key_points, leads_list
+
+
+def test_a_heading_like_line_and_a_rhetorical_question_rank_below_a_statement():
+    found = penalties("ウシャコフ氏の役職は？", [
+        Placed("ウシャコフ氏はロシア大統領府の外交顧問です。", ""),
+        Placed("ロシア国内世論・ウクライナ国内の反発", ""),
+        Placed("ゾルゲの報告はどこまでソ連指導部に届いていたのか", ""),
+    ])
+    assert found[0] == 0.0 and 0.0 < found[1] < found[2]
+
+
+def test_a_wrap_up_is_penalised_and_never_pads_an_answer():
+    wrap = Placed("対話を通じて平和が一日も早く訪れることが望まれます。", "")
+    in_summary_section = Placed("今回の報道は重要です。", "まとめ")
+    plain = Placed("通話は10月中旬に行われた。", "ニュース")
+    assert is_filler(wrap) and is_filler(in_summary_section) and not is_filler(plain)
+    assert list(penalties("通話の内容は？", [wrap, plain])) == [1.0, 0.0]
+
+
+def test_the_asked_kind_must_be_in_the_sentence():
+    assert asked_kind("何月何日のこと？") == "date"
+    assert asked_kind("何か国？") == "count"
+    assert asked_kind("書いたのは誰？") == "person"
+    assert asked_kind("反発してる理由は？") == "reason"
+    assert asked_kind("どんな内容？") is None
+    no_date, dated = penalties("報じられたのは何月何日？", [
+        Placed("平和が一日も早く訪れることが期待されています。", ""),
+        Placed("2025年11月25日にも、新たな動きが報道されました。", ""),
+    ])
+    assert dated == 0.0 and no_date > dated
+    year_only, listed = penalties("保証したのは何か国？", [
+        Placed("背景には1994年のブダペスト覚書があります。", ""),
+        Placed("米・英・露から安全保障の確約を得ました。", ""),
+    ])
+    assert listed == 0.0 and year_only > 0.0  # a year is not a count
+
+
+def test_asked_for_items_a_list_and_its_lead_in_rank_up():
+    lead_in = Placed("ロシアが戦略的利益を得ているのは確実です。", "", in_list=True)
+    other = Placed("今回のリークの意義がより鮮明になります。", "")
+    bonus, none = penalties("ロシアが得してることって何がある？", [lead_in, other])
+    assert bonus < 0.0 == none
+
+
+def test_a_sentence_ending_its_line_before_a_list_leads_it():
+    body = "利益を得ているのは確実です。\n\n・分断を助長する\n・不信を強める\n\n次の段落。"
+    end = body.index("。") + 1
+    assert leads_list(body, end)
+    assert not leads_list(body, body.index("次の段落"))
+    assert not leads_list("一文目。二文目。\n・項目", len("一文目。"))
+
+
+def test_the_section_of_an_offset_is_its_last_heading():
+    body = "# 題\n\n本文。\n\n## まとめ\n\n結び。"
+    assert section_of(body, body.index("本文")) == "題"
+    assert section_of(body, body.index("結び")) == "まとめ"
+    assert section_of("見出しのない本文。", 3) == ""
+
+
+def test_a_count_asks_for_a_number_in_its_unit():
+    assert asked_unit("彼って何歳なの？") == "歳"
+    assert asked_unit("トマホークを何発ほしがってたの？") == "発"
+    assert asked_unit("いつのこと？") is None
+    assert counts_in("歳", "ウシャコフ氏（78歳）は") and counts_in("発", "数百発の")
+    assert not counts_in("歳", "歳月をかけた") and not counts_in("発", "発表した")
+
+
+def test_a_summary_leads_with_the_authors_own_points():
+    article = Article(
+        "news", "ニュース", "## はじめに\n\n世界が注目しています。続報がありました。\n\n"
+        "## 主なニュースの要点\n\n- 米国が協議の進捗を強く強調した\n"
+        "- 重大な障壁が残ると複数が報じた\n\n"
+        "## 詳細\n\n会談は11月25日に行われたと報じられた。関係者が明らかにした。")
+    points = [article.body[p.start:p.end] for p in key_points(article)]
+    assert points[:2] == ["米国が協議の進捗を強く強調した", "重大な障壁が残ると複数が報じた"]
+    assert any("11月25日" in p for p in points[2:])
