@@ -402,7 +402,8 @@ class DescribedCandidates:
         if not self.trees_apply or not len(self.contexts):
             return raw
         placed = [Placed(c.text, c.section, c.in_list) for c in self.contexts]
-        return raw - penalties(self.question, placed)
+        adjusted: np.ndarray = raw - penalties(self.question, placed)
+        return adjusted
 
     def ranking(self) -> list[int]:
         return [int(i) for i in np.argsort(-self.scores(), kind="stable")]
