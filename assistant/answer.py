@@ -33,7 +33,14 @@ from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role
 from .sentences import Candidate, announces_list, choose_sentences
-from .summary import KeyPoint, analysis_points, is_list_item, key_points, leads_list
+from .summary import (
+    KeyPoint,
+    analysis_points,
+    is_list_item,
+    key_points,
+    leads_list,
+    topic_points,
+)
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
 # A short answer this confident is the whole answer (one sentence); below it, the runners-up
@@ -229,6 +236,8 @@ def _holder(sentence: Passage, passages: list[Passage]) -> Passage:
 
 # -- summaries and opinions -------------------------------------------------------------
 SUMMARY_ARTICLES = 2  # articles summarised when the question names no scope
+# 「記事を要約して」 asks for the whole article even when the question has a topic word
+_WHOLE_ARTICLE = re.compile(r"記事|全体|全文|ニュース|\barticles?\b|\bwhole\b|\bstory\b", re.I)
 
 
 def summary_scope(found: Retrieval, retriever: HybridRetriever,
@@ -256,12 +265,25 @@ def _point_candidates(points: list[KeyPoint], retriever: HybridRetriever) -> lis
                       passage_at(retriever, p.article_id, p.start, p.end), 0) for p in points]
 
 
+def _summary_points(article_id: str, found: Retrieval, retriever: HybridRetriever,
+                    topic: bool) -> list[KeyPoint]:
+    """An article's key points or, for a summary of one matter, those of the sections its
+    best passages are in (whole-article key points when none of them is in this article)."""
+    article, roles = retriever.articles[article_id], retriever.roles(article_id)
+    offsets = [p.start for p in found.passages[:3] if p.article_id == article_id]
+    if topic and offsets:
+        return topic_points(article, offsets, roles)
+    return key_points(article, roles)
+
+
 def summary_answer(question: str, query: str, language: str, found: Retrieval,
                    retriever: HybridRetriever, article_ids: Collection[str] | None,
                    specific: bool) -> Answer:
     """The key points of the articles in scope, one block per article, each cited."""
-    blocks = [(retriever.articles[i], key_points(retriever.articles[i], retriever.roles(i)))
+    topic = specific and not _WHOLE_ARTICLE.search(question)
+    blocks = [(retriever.articles[i], _summary_points(i, found, retriever, topic))
               for i in summary_scope(found, retriever, article_ids, specific)]
+    blocks = [(article, points) for article, points in blocks if points]
     candidates = [c for _, points in blocks for c in _point_candidates(points, retriever)]
     if not candidates:
         return decline(question, query, language, found.passages)

@@ -51,10 +51,13 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
      "date"),
     (re.compile(r"何人|いくつ|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I), "count"),
     (re.compile(r"誰|だれ|\bwho(?:m|se)?\b", re.I), "person"),
+    (re.compile(r"どこ|どの国|\bwhere\b", re.I), "place"),
     (re.compile(r"なぜ|何故|なんで|どうして|理由|原因|\bwhy\b", re.I), "reason"),
 )
+_LOOKS_LIKE = {"date": _DATE, "count": _COUNT, "reason": _REASON}
 # A reason can be stated without a cue word more often than a date without a date: milder
 MISSING_REASON = 1.0
+_PLACE_WORD = re.compile(r"[国県市町村州島]|地域|地方|首都|会場|本部|[ァ-ヶー]{3,}")
 _PERSON_WORD = re.compile(r"氏|さん|大統領|首相|特使|顧問|長官|大臣|高官|議長|社長|著者|記者|"
                           r"[ァ-ヶー]{2,}・[ァ-ヶー]{2,}")
 
@@ -83,16 +86,15 @@ def asked_kind(question: str) -> str | None:
 
 
 def holds_kind(kind: str, text: str, question: str) -> bool:
-    """Whether the sentence holds something of the asked kind that the question doesn't."""
-    if kind == "date":
-        return bool(_DATE.search(text))
-    if kind == "count":
-        return bool(_COUNT.search(text))
-    if kind == "reason":
-        return bool(_REASON.search(text))
+    """Whether the sentence holds something of the asked kind (a person or place the
+    question doesn't name)."""
+    if kind in _LOOKS_LIKE:
+        return bool(_LOOKS_LIKE[kind].search(text))
+    cue = _PERSON_WORD if kind == "person" else _PLACE_WORD
+    if cue.search(text):
+        return True
     asked = {form for _, form in named_things(question)}
-    return bool(_PERSON_WORD.search(text)) or any(
-        k == "person" and form not in asked for k, form in named_things(text))
+    return any(k == kind and form not in asked for k, form in named_things(text))
 
 
 def penalty(question: str, candidate: Placed, kind: str | None, wants_items: bool) -> float:

@@ -121,6 +121,22 @@ def _own_summary_points(article: Article, group: list[Sentence], roles: ArticleR
             for s in chosen]
 
 
+def topic_points(article: Article, offsets: list[int], roles: ArticleRoles | None = None,
+                 limit: int = 4) -> list[KeyPoint]:
+    """The key points of the sections holding `offsets` (where the best passages about a
+    topic start), those sections in the order given: 「要するにどういうこと？」 after a
+    question about one matter sums up that matter, not the whole article."""
+    roles = roles or article_roles(article.body)
+    sections = _sections(split_sentences(article.body))
+    chosen: list[KeyPoint] = []
+    for offset in offsets:
+        group = next((g for g in sections if g[0].start <= offset <= g[-1].end), None)
+        if group is None or any(p.section == group[0].section for p in chosen):
+            continue
+        chosen += _section_points(article, group, roles)
+    return chosen[:limit]
+
+
 def analysis_points(article: Article, roles: ArticleRoles | None = None,
                     limit: int = 3) -> list[KeyPoint]:
     """The article's own analysis, in article order (for "what do you think?")."""
