@@ -227,9 +227,9 @@ def _mentions_in(body: str, sentence: Sentence) -> Iterator[_Mention]:
 def _name_run(words: list[_Word], i: int) -> int:
     """The end of the run of name-like words from words[i]: 人名, katakana nouns, ・."""
     j = i
-    while j < len(words) and (words[j].person_name or words[j].surface == "・" and j > i
-                              or _KATAKANA.match(words[j].surface) and words[j].noun
-                              and words[j].pos[2] != "地名"):
+    while j < len(words) and (words[j].person_name or (words[j].surface == "・" and j > i)
+                              or (_KATAKANA.match(words[j].surface) and words[j].noun
+                              and words[j].pos[2] != "地名")):
         j += 1
     return j - 1 if j > i and words[j - 1].surface == "・" else j
 

@@ -49,10 +49,10 @@ _JA = re.compile(
 _CENTURY = re.compile(rf"(?P<bc>紀元前)?(?P<century>{_D}{{1,2}})世紀(?P<part>前半|後半|末|初頭)?")
 _RELATIVE = {"今年": 0, "本年": 0, "来年": 1, "翌年": 1, "昨年": -1, "去年": -1,
              "前年": -1, "一昨年": -2, "同年": 0}
-_RELATIVE_MONTH = {"今月": 0, "来月": 1, "翌月": 1, "先月": -1, "前月": -1}
+_RELATIVE_MONTH = {"今月": 0, "来月": 1, "先月": -1}
 _RELATIVE_WORDS = re.compile("|".join(sorted([*_RELATIVE, *_RELATIVE_MONTH], key=len,
                                              reverse=True)))
-_FOLLOWS_PREVIOUS = {"翌年", "前年", "同年", "翌月", "前月"}  # relative to the text's last date
+_FOLLOWS_PREVIOUS = {"翌年", "前年", "同年"}  # relative to the text's last date
 _MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august",
               "september", "october", "november", "december"]
 _EN = re.compile(
@@ -156,7 +156,7 @@ def _japanese(match: re.Match[str], reference: Reference | None) -> DateMention 
     month = _number(match.group("month")) if match.group("month") else 0
     day = _number(match.group("day")) if match.group("day") else 0
     part = _PARTS.get(match.group("part") or "", "")
-    if stated is None and not month or month > 12 or day > 31:
+    if (stated is None and not month) or month > 12 or day > 31:
         return None
     if stated is None and reference is None:
         return None
@@ -191,14 +191,12 @@ def _century(match: re.Match[str]) -> DateMention:
 def _relative(match: re.Match[str], reference: Reference | None, previous: int | None
               ) -> DateMention | None:
     word = match.group(0)
-    base = previous if word in _FOLLOWS_PREVIOUS and previous is not None else None
-    if base is None and (reference is None or word in _FOLLOWS_PREVIOUS and word != "同年"):
+    follows = word in _FOLLOWS_PREVIOUS  # 翌年: the year after the one named before
+    if (follows and previous is None) or (not follows and reference is None):
         return None
-    if base is None:
-        assert reference is not None
-        base = reference.year
-    approximate = bool(reference and reference.guessed) if word not in _FOLLOWS_PREVIOUS \
-        else False
+    base = previous if follows else reference.year  # type: ignore[union-attr]
+    assert base is not None
+    approximate = not follows and bool(reference and reference.guessed)
     if word in _RELATIVE:
         year = base + _RELATIVE[word]
         return DateMention(match.start(), match.end(), (year, 0, 0), (year, 0, 0), "",
