@@ -9,10 +9,12 @@ is never filled in from the article's date — so it would need these rules on t
 What is recognised (ASCII or full-width digits): 2025年11月25日, 11月25日, 10月中旬 / 上旬 /
 下旬 / 初め / 末, 2025年秋, 2025年末, 1994年, 2014年以降 / 以来 / まで, 1990年代, 19世紀,
 昭和20年 (era years), 1560年頃; relative words (来年, 今年, 昨年, 先月, 翌年, 同年, …) are resolved
-against `published`, or 同年 / 翌年 / 前年 against the year last named before them. English:
+against `published`, or 同年 / 翌年 / 前年 against the year last named before them; a month
+without a year (11月25日) is in the `published` year (the year before when the month is
+later than the article's), else in the year the text named last. English:
 "November 25, 2025", "November 25", "October 2025", "in 1994". A date whose year is not
-stated is given the reference year — the `published` year, else the latest year the
-article itself names — and is `approximate` when that year was guessed.
+stated and cannot be resolved that way gets the latest year the article names, and is
+`approximate` whenever its year was guessed.
 
 A date is an interval of (year, month, day) points; `iso` writes it the ISO 8601 way:
 "2025-11-25", "2025-10" (a month), "2025-10-11/2025-10-20" (mid-October), "2014/.."
@@ -150,7 +152,21 @@ def _year_of(match: re.Match[str]) -> int | None:
     return None
 
 
-def _japanese(match: re.Match[str], reference: Reference | None) -> DateMention | None:
+def _unstated_year(month: int, reference: Reference | None, previous: int | None
+                   ) -> tuple[int, bool] | None:
+    """The year of a month named without one (11月25日), and whether it is a guess: the
+    article's year (the year before for a later month: a report of January on 11月 means
+    last November), else the year the text named last, else the guessed reference."""
+    if reference is not None and not reference.guessed:
+        late = bool(reference.month) and month > reference.month
+        return reference.year - late, False
+    if previous is not None:
+        return previous, True
+    return (reference.year, True) if reference is not None else None
+
+
+def _japanese(match: re.Match[str], reference: Reference | None, previous: int | None
+              ) -> DateMention | None:
     """The interval one Japanese date expression names (None: not a date after all)."""
     stated = _year_of(match)
     month = _number(match.group("month")) if match.group("month") else 0
@@ -158,10 +174,11 @@ def _japanese(match: re.Match[str], reference: Reference | None) -> DateMention 
     part = _PARTS.get(match.group("part") or "", "")
     if (stated is None and not month) or month > 12 or day > 31:
         return None
-    if stated is None and reference is None:
+    resolved = (stated, False) if stated is not None else \
+        _unstated_year(month, reference, previous)
+    if resolved is None:
         return None
-    year = stated if stated is not None else reference.year  # type: ignore[union-attr]
-    guessed = stated is None and reference is not None and reference.guessed
+    year, guessed = resolved
     if match.group("decade") and stated is not None:
         first, last, part = (year, 0, 0), (year + 9, 0, 0), "decade"
     elif month and day:
@@ -235,11 +252,10 @@ def find_dates(text: str, reference: Reference | None, previous_year: int | None
     for match in _JA.finditer(text):
         if match.end() > match.start() and (match.group("year") or match.group("era")
                                             or match.group("month")):
-            mention = _japanese(match, reference)
+            mention = _japanese(match, reference, previous_year)
             if mention is not None:
                 found.append(mention)
-                if mention.first[1] == 0 and mention.first[0]:
-                    previous_year = mention.first[0]
+                previous_year = mention.named[0] or previous_year
     taken = [(m.start, m.end) for m in found]
     extra = [_century(m) for m in _CENTURY.finditer(text)]
     extra += [m for m in (_relative(r, reference, previous_year)

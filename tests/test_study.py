@@ -172,5 +172,5 @@ def test_relative_dates_without_a_date_are_approximate_or_left_out():
     assert next_year.iso() == "2026" and next_year.approximate
     assert find_dates("来年の選挙", None) == []
     assert find_dates("3年間で28項目、12345年", Reference(2025)) == []
-    [first, same] = find_dates("1560年に生まれ、同年に", None)
+    [_, same] = find_dates("1560年に生まれ、同年に", None)
     assert same.iso() == "1560" and not same.approximate
