@@ -346,3 +346,27 @@ def guide_markdown(guide: StudyGuide, language: str) -> str:
     lines += [f"- **{_date_label(e, language)}** {_cited_line(e.citation)}"
               for e in guide.timeline] or [t("none_timeline")]
     return "\n".join(lines) + "\n"
+
+
+def _download_link(guide: StudyGuide, language: str) -> str:
+    """The guide's Markdown as a download link (a data: URL: no server round trip)."""
+    from urllib.parse import quote
+
+    href = "data:text/markdown;charset=utf-8," + quote(guide_markdown(guide, language))
+    name = html.escape(f"guide-{guide.articles[0].id if len(guide.articles) == 1 else 'all'}"
+                       ".md", quote=True)
+    label = "学習ガイドをMarkdownで保存" if language == "ja" else "Save the study guide as Markdown"
+    return (f'<a class="guide-download" download="{name}" href="{html.escape(href, quote=True)}">'
+            f"{html.escape(label)}</a>")
+
+
+def reader_with_guide_html(article: Article | None, guide: StudyGuide | None, language: str,
+                           start: int = -1, end: int = -1) -> str:
+    """The Articles tab's reader: the article's study guide (collapsible, above), then the
+    article with the span start:end marked."""
+    if article is None or guide is None:
+        return article_html(article, language, start, end)
+    panel = (f'<details class="study-guide-panel" open><summary>'
+             f"{html.escape(guide_text(language, 'guide'))}</summary>"
+             f"{guide_html(guide, language)}{_download_link(guide, language)}</details>")
+    return panel + article_html(article, language, start, end)
