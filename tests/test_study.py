@@ -4,6 +4,7 @@ seed corpus and index, every item an exact quote of its article."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,25 @@ def test_relative_dates_without_a_date_are_approximate_or_left_out():
     assert find_dates("3年間で28項目、12345年", Reference(2025)) == []
     [_, same] = find_dates("1560年に生まれ、同年に", None)
     assert same.iso() == "1560" and not same.approximate
+
+
+def test_the_articles_tab_shows_the_guide_above_the_article(seed_assistant):
+    """Picking an article shows its guide (collapsible, a Markdown download) and then the
+    article; a guide quote, clicked, opens the article at that quote."""
+    import html as html_module
+    from urllib.parse import unquote
+
+    from assistant.ui import build_page
+
+    _app, page, handlers = build_page(seed_assistant)
+    reader = handlers.show_article(CALL, "English")[page.articles.reader]
+    assert reader.index('<details class="study-guide-panel" open>') < reader.index("<h2>")
+    for section in ("Key points", "People and organisations", "Quiz", "Timeline"):
+        assert f"<summary>{section}</summary>" in reader
+    link = re.search(r'download="guide-witkoff-ushakov-call-leak.md" href="([^"]+)"', reader)
+    assert link is not None
+    markdown = unquote(html_module.unescape(link.group(1)).split(",", 1)[1])
+    assert markdown.startswith("# Study guide") and "米政府の特使は誰ですか？" in markdown
+    quote = re.search(r'class="guide-quote" data-cite="([^"]+)"', reader).group(1)
+    opened = handlers.open_citation(f"1|{quote}", "English")[page.articles.reader]
+    assert '<mark id="reader-mark">' in opened and "study-guide-panel" in opened
