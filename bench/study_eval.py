@@ -159,6 +159,9 @@ def round_trip(assistant: object, guide: object) -> tuple[int, int, Counter[str]
                 item.citation.article_id, item.citation.start)
             held += ok
             asked += 1
+            if not ok:
+                print(f"  missed ({item.kind}): {item.question} -> [1] "
+                      f"{first.quote[:60] if first else '(declined)'}")
             per_kind[f"{item.kind} {'held' if ok else 'missed'}"] += 1
     return held, asked, per_kind
 
@@ -178,6 +181,7 @@ def run_quiz(data: Path | None, articles: int, index: Path | None) -> None:
             assistant = Assistant(load_settings(index_dir=index or Path(tmp) / "index"))
             assistant.index_articles(chosen, progress=False)
             name = f"JSQuAD, first {len(chosen)} articles"
+        assistant.retriever()  # the revision loaded and calibrated before timing the guide
         started = time.perf_counter()
         guide = assistant.study_guide()
         built = (time.perf_counter() - started) * 1000
