@@ -18,6 +18,9 @@ student can check it. Nothing is generated but the quiz's question frame:
   "<organisation>の<name><title>", and fill-in-the-blank questions on a key sentence (a
   date, a person, a number or a name blanked out); the answer is verbatim in the cited
   sentence, and asking the question gives that sentence as [1] (bench/study_eval.py).
+
+Names and the quiz are Japanese rules: an English article gets its key points and dated
+statements, and empty people and quiz sections (said so in the view).
 """
 
 from __future__ import annotations
@@ -362,9 +365,10 @@ def build_guide(retriever: HybridRetriever, article_ids: Collection[str] | None 
         roles = retriever.roles(article_id)
         sentences = _reported(article, roles)
         points = tuple(cite(article_id, p.start, p.end) for p in key_points(article, roles))
-        people = people_of(article, sentences, cite)
+        japanese = article.language == "ja"  # names and quiz frames are Japanese rules
+        people = people_of(article, sentences, cite) if japanese else []
         entries = timeline_of(article, sentences, cite)
-        quiz = quiz_of(article, sentences, points, entries, cite, questions)
+        quiz = quiz_of(article, sentences, points, entries, cite, questions) if japanese else []
         guides.append(ArticleGuide(article.id, article.title, article.published,
                                    article.language, points, tuple(people), tuple(quiz)))
         timeline += entries
