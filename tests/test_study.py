@@ -131,6 +131,8 @@ def test_thin_articles_get_honest_empty_sections(tmp_path):
     guide = assistant.study_guide()
     plain = next(a for a in guide.articles if a.id == "plain")
     assert plain.people == () and plain.quiz == ()
+    english = next(a for a in guide.articles if a.id == "english")
+    assert english.key_points and english.people == () and english.quiz == ()
     assert [t.citation.article_id for t in guide.timeline] == ["english"]
     assert guide.timeline[0].date == "2019"
     markdown = guide_markdown(assistant.study_guide("plain"), "en")
