@@ -42,7 +42,7 @@ from .results import Answer, ArticleInfo
 from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
 from .settings import Settings
-from .study import StudyGuide, build_guide
+from .study import QUIZ_QUESTIONS, StudyGuide, build_guide
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
@@ -305,7 +305,8 @@ class Assistant:
             for a in sorted(retriever.articles.values(), key=lambda a: a.id)
         ]
 
-    def study_guide(self, article_id: str | None = None, questions: int = 5) -> StudyGuide:
+    def study_guide(self, article_id: str | None = None,
+                    questions: int = QUIZ_QUESTIONS) -> StudyGuide:
         """The study guide (study.py) of one article, or of every article with their
         common timeline; an unknown id raises InvalidQuestion naming it."""
         retriever = self.retriever()
