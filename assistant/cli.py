@@ -1,4 +1,4 @@
-"""Command line: `assistant index | ask | serve | eval` — a thin layer over qa.Assistant."""
+"""Command line: `assistant index | ask | guide | serve | eval` — a thin layer over qa.Assistant."""
 
 from __future__ import annotations
 
@@ -272,6 +272,28 @@ def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_answer(answer))
+
+
+@cli.command("guide")
+@click.argument("article_id", required=False)
+@paths_options
+@click.option("--json", "as_json", is_flag=True, help="Print the guide as one JSON object.")
+@click.option("--questions", type=click.IntRange(0, 50), default=5, show_default=True,
+              help="Quiz questions per article.")
+@friendly_errors
+def guide_command(article_id: str | None, corpus_dir: Path | None, index_dir: Path | None,
+                  chroma_url: str | None, as_json: bool, questions: int) -> None:
+    """A study guide of ARTICLE_ID (default: every article): key points, timeline, people
+    and organisations, quiz — every item an exact quote."""
+    from .views import guide_markdown
+
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
+    ensure_index_verbose(assistant)
+    guide = assistant.study_guide(article_id, questions)
+    if as_json:
+        click.echo(json.dumps(guide.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(guide_markdown(guide, "ja"))
 
 
 @cli.command("serve")

@@ -50,6 +50,7 @@ from .results import Answer, ArticleInfo
 from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
 from .settings import Settings
+from .study import QUIZ_QUESTIONS, StudyGuide, build_guide
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
@@ -311,6 +312,16 @@ class Assistant:
                         len(a.body), a.path)
             for a in sorted(retriever.articles.values(), key=lambda a: a.id)
         ]
+
+    def study_guide(self, article_id: str | None = None,
+                    questions: int = QUIZ_QUESTIONS) -> StudyGuide:
+        """The study guide (study.py) of one article, or of every article with their
+        common timeline; an unknown id raises InvalidQuestion naming it."""
+        retriever = self.retriever()
+        if article_id is not None and article_id not in retriever.articles:
+            raise InvalidQuestion(f"no article with id '{article_id}' is indexed "
+                                  "(see `assistant list`)")
+        return build_guide(retriever, None if article_id is None else [article_id], questions)
 
     def add_files(self, paths: list[Path], *, progress: bool = True
                   ) -> tuple[list[Added], list[Skipped], SyncReport]:

@@ -37,6 +37,7 @@ from .corpus import Article
 from .http_guard import LoginThrottle, RefuseUploads
 from .qa import Assistant, InvalidQuestion, Turn, parse_history
 from .results import Answer
+from .study import StudyGuide
 from .views import (
     LANGUAGE_CHOICES,
     article_html,
@@ -47,6 +48,7 @@ from .views import (
     evidence_html,
     load_examples,
     markers_html,
+    reader_with_guide_html,
     text,
 )
 
@@ -392,13 +394,19 @@ class ChatHandlers:
             return {}
         page = self.page
         return {page.tabs: gr.Tabs(selected="articles"),
-                page.articles.reader: article_html(
-                    article, LANGUAGE_CHOICES.get(language, "ja"), start, end),
+                page.articles.reader: reader_with_guide_html(
+                    article, self._guide(article), LANGUAGE_CHOICES.get(language, "ja"),
+                    start, end),
                 page.articles.picker: gr.update(value=article_id)}
 
     def show_article(self, article_id: str | None, language: str) -> Updates:
-        return {self.page.articles.reader: article_html(
-            self._article(article_id), LANGUAGE_CHOICES.get(language, "ja"))}
+        article = self._article(article_id)
+        return {self.page.articles.reader: reader_with_guide_html(
+            article, self._guide(article), LANGUAGE_CHOICES.get(language, "ja"))}
+
+    def _guide(self, article: Article | None) -> StudyGuide | None:
+        """The study guide shown above an article in the reader (study.py)."""
+        return self.assistant.study_guide(article.id) if article is not None else None
 
     def ask_about(self, article_id: str | None, state: ChatState, language: str) -> Updates:
         """Limit the search to one article (None: back to all of them)."""

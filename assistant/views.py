@@ -8,6 +8,7 @@ Every article text, title and question is HTML-escaped before it is put into mar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import html.entities
 import json
@@ -20,6 +21,7 @@ import yaml
 from .corpus import Article
 from .results import Answer, ArticleInfo, Citation, ShortAnswer
 from .roles import LABELS
+from .study import ArticleGuide, StudyGuide, TimelineEntry
 
 EXAMPLES_FILE = "examples.yaml"
 DEFAULT_EXAMPLES = {
@@ -223,3 +225,148 @@ def conversation_markdown(answers: Sequence[Answer], language: str) -> str:
             lines.append(f"[{c.n}] {where}{date} ({role_label(c.role, language)}): 「{c.quote}」")
         lines.append("")
     return "\n".join(lines)
+
+
+# -- the study guide ----------------------------------------------------------------------
+GUIDE_TEXTS: dict[str, dict[str, str]] = {
+    "ja": {"guide": "学習ガイド", "key_points": "要点", "timeline": "年表",
+           "people": "人物・組織", "quiz": "クイズ", "answer": "答え",
+           "show_answer": "答えを見る", "approximate": "推定",
+           "none_points": "要点になる報道・分析の文が見つかりませんでした。",
+           "none_timeline": "日付のある記述は見つかりませんでした。",
+           "none_people": "人名・組織名は見つかりませんでした。",
+           "none_quiz": "問題を作れる文が見つかりませんでした。",
+           "person": "人物", "organisation": "組織", "name": "名前"},
+    "en": {"guide": "Study guide", "key_points": "Key points", "timeline": "Timeline",
+           "people": "People and organisations", "quiz": "Quiz", "answer": "Answer",
+           "show_answer": "Show the answer", "approximate": "approximate",
+           "none_points": "No reported or analysed sentence to take as a key point.",
+           "none_timeline": "No dated statements found.",
+           "none_people": "No names of people or organisations found.",
+           "none_quiz": "No sentence to make a question from.",
+           "person": "person", "organisation": "organisation", "name": "name"},
+}
+
+
+def guide_text(language: str, key: str) -> str:
+    return GUIDE_TEXTS.get(language, GUIDE_TEXTS["ja"])[key]
+
+
+def _quote_html(c: Citation) -> str:
+    """A quote as a clickable source (data-cite opens the article at it, like a card)."""
+    cite = html.escape(f"{c.article_id}|{c.start}|{c.end}", quote=True)
+    return (f'<span class="guide-quote" data-cite="{cite}" role="button" tabindex="0">'
+            f"「{html.escape(c.quote)}」</span>")
+
+
+def _date_label(entry: TimelineEntry, language: str) -> str:
+    label = entry.label_ja if language == "ja" else entry.label
+    return f"{label} ({guide_text(language, 'approximate')})" if entry.approximate \
+        and "頃" not in label and not label.startswith("about") else label
+
+
+def _section(title: str, body: str, open_: bool = True) -> str:
+    return (f'<details class="guide-section"{" open" if open_ else ""}>'
+            f"<summary>{html.escape(title)}</summary>{body}</details>")
+
+
+def _empty(language: str, key: str) -> str:
+    return f'<p class="muted">{html.escape(guide_text(language, key))}</p>'
+
+
+def timeline_html(entries: Sequence[TimelineEntry], language: str) -> str:
+    """The timeline as a list: the normalised date, then the sentence that states it."""
+    if not entries:
+        return _empty(language, "none_timeline")
+    items = "".join(f'<li><b class="guide-date">{html.escape(_date_label(e, language))}</b> '
+                    f"{_quote_html(e.citation)}</li>" for e in entries)
+    return f'<ol class="guide-timeline">{items}</ol>'
+
+
+def _article_guide_html(guide: ArticleGuide, language: str) -> str:
+    t = functools.partial(guide_text, language)
+    points = "".join(f"<li>{_quote_html(c)}</li>" for c in guide.key_points)
+    people = "".join(
+        f"<li><b>{html.escape(p.name)}</b>"
+        + (f" {html.escape(p.title)}" if p.title and p.title not in p.name else "")
+        + f' <span class="muted">({html.escape(t(p.kind))})</span> {_quote_html(p.citation)}'
+        + "</li>" for p in guide.people)
+    quiz = "".join(
+        f"<li><p>{html.escape(q.question)}</p><details class=\"quiz-answer\"><summary>"
+        f"{html.escape(t('show_answer'))}</summary><p><b>{html.escape(q.answer)}</b> "
+        f"{_quote_html(q.citation)}</p></details></li>" for q in guide.quiz)
+    return "".join([
+        _section(t("key_points"), f"<ul>{points}</ul>" if points else _empty(language,
+                                                                              "none_points")),
+        _section(t("people"), f"<ul>{people}</ul>" if people else _empty(language,
+                                                                          "none_people")),
+        _section(t("quiz"), f'<ol class="guide-quiz">{quiz}</ol>' if quiz
+                 else _empty(language, "none_quiz")),
+    ])
+
+
+def guide_html(guide: StudyGuide | None, language: str) -> str:
+    """The study guide of one article (or several): collapsible sections, the timeline as
+    a list, quiz answers hidden until revealed. All text escaped."""
+    if guide is None or not guide.articles:
+        return f'<p class="muted">{html.escape(text(language, "reader_empty"))}</p>'
+    parts = ['<div class="study-guide">']
+    for article in guide.articles:
+        if len(guide.articles) > 1:
+            parts.append(f"<h3>{html.escape(article.title)}</h3>")
+        parts.append(_article_guide_html(article, language))
+    parts.append(_section(guide_text(language, "timeline"),
+                          timeline_html(guide.timeline, language)))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _cited_line(c: Citation) -> str:
+    return f"「{c.quote}」 ({c.article_id}, {c.start}–{c.end})"
+
+
+def guide_markdown(guide: StudyGuide, language: str) -> str:
+    """The study guide for a handout: every item with its quote and where it is."""
+    t = functools.partial(guide_text, language)
+    lines = [f"# {t('guide')}", ""]
+    for a in guide.articles:
+        lines += [f"## {a.title}", "", f"### {t('key_points')}", ""]
+        lines += [f"- {_cited_line(c)}" for c in a.key_points] or [t("none_points")]
+        lines += ["", f"### {t('people')}", ""]
+        lines += [f"- **{p.name}**{' ' + p.title if p.title and p.title not in p.name else ''}"
+                  f" ({t(p.kind)}): {_cited_line(p.citation)}" for p in a.people] \
+            or [t("none_people")]
+        lines += ["", f"### {t('quiz')}", ""]
+        for i, q in enumerate(a.quiz, start=1):
+            lines += [f"{i}. {q.question}", f"   - {t('answer')}: **{q.answer}** — "
+                      f"{_cited_line(q.citation)}"]
+        lines += [] if a.quiz else [t("none_quiz")]
+        lines.append("")
+    lines += [f"## {t('timeline')}", ""]
+    lines += [f"- **{_date_label(e, language)}** {_cited_line(e.citation)}"
+              for e in guide.timeline] or [t("none_timeline")]
+    return "\n".join(lines) + "\n"
+
+
+def _download_link(guide: StudyGuide, language: str) -> str:
+    """The guide's Markdown as a download link (a data: URL: no server round trip)."""
+    from urllib.parse import quote
+
+    href = "data:text/markdown;charset=utf-8," + quote(guide_markdown(guide, language))
+    name = html.escape(f"guide-{guide.articles[0].id if len(guide.articles) == 1 else 'all'}"
+                       ".md", quote=True)
+    label = "学習ガイドをMarkdownで保存" if language == "ja" else "Save the study guide as Markdown"
+    return (f'<a class="guide-download" download="{name}" href="{html.escape(href, quote=True)}">'
+            f"{html.escape(label)}</a>")
+
+
+def reader_with_guide_html(article: Article | None, guide: StudyGuide | None, language: str,
+                           start: int = -1, end: int = -1) -> str:
+    """The Articles tab's reader: the article's study guide (collapsible, above), then the
+    article with the span start:end marked."""
+    if article is None or guide is None:
+        return article_html(article, language, start, end)
+    panel = (f'<details class="study-guide-panel" open><summary>'
+             f"{html.escape(guide_text(language, 'guide'))}</summary>"
+             f"{guide_html(guide, language)}{_download_link(guide, language)}</details>")
+    return panel + article_html(article, language, start, end)

@@ -60,7 +60,7 @@
   };
 
   document.addEventListener('click', (event) => {
-    const card = event.target.closest && event.target.closest('#evidence [data-cite]');
+    const card = event.target.closest && event.target.closest('#evidence [data-cite], #reader .guide-quote[data-cite]');
     if (card) {
       send('cite-target', card.dataset.cite);
       return;
