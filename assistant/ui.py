@@ -248,7 +248,8 @@ def _chat_panel(examples: dict[str, list[str]], classroom: bool) -> ChatPanel:
     with gr.Tab(text("ja", "chat_tab"), id="chat") as tab, gr.Row(elem_id="chat-row"):
         with gr.Column(scale=3, elem_id="chat-column"):
             chatbot = gr.Chatbot(
-                label=text("ja", "chat_tab"), height=460, render_markdown=False,
+                label=text("ja", "chat_tab"), show_label=False, height=460,
+                render_markdown=False,
                 buttons=["copy", "copy_all"],
                 examples=example_messages(examples, "ja"),  # type: ignore[arg-type]
                 elem_id="chat")
