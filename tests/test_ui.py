@@ -79,7 +79,8 @@ def test_furigana_goes_over_kanji_only_and_keeps_the_text():
 def test_an_answer_shows_each_sentence_with_its_markers_as_chips():
     from assistant.views import reply_markup
 
-    shown = reply_markup("「答え」[1]\n最初の文。[1][2]次の<script>文。[9]脚注[99999999999]", [1, 2])
+    shown = reply_markup("「答え」[1]\n最初の文。[1][2]次の<script>文。[9]脚注[99999999999]",
+                         [1, 2])
     assert shown.startswith('<div class="answer" lang="ja">')
     assert shown.count('<span class="sentence">') == 4
     assert shown.count('class="marker"') == 3 and 'tabindex="0"' in shown
