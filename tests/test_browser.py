@@ -469,9 +469,13 @@ def test_revealing_sources_keeps_the_answer_in_place(page):
                               "'#chat-markers [data-markers]').dataset.markers)[0]"))
     assert total > 1 and page.locator("#evidence .evidence-card").count() == 1
     reveal = page.locator("#next-citation")
-    below = reveal.bounding_box()["y"] - page.locator(answer).bounding_box()["y"]
-    assert 0 < below < page.locator(answer).bounding_box()["height"] + 80  # right under it
+    chat, shown_answer = page.locator("#chat").bounding_box(), page.locator(answer).bounding_box()
+    gap = reveal.bounding_box()["y"] - (chat["y"] + chat["height"])
+    assert 0 <= gap < 40  # right under the chat, which holds the whole answer
+    assert shown_answer["y"] + shown_answer["height"] <= reveal.bounding_box()["y"]
     for shown in range(2, total + 1):
+        reveal.scroll_into_view_if_needed()  # as a teacher would, once; then only clicks
+        settled(page)
         before = page.locator(answer).bounding_box()
         reveal.click()
         page.wait_for_function(
