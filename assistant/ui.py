@@ -279,7 +279,8 @@ def _articles_panel(assistant: Assistant) -> ArticlesPanel:
     with gr.Tab(text("ja", "articles_tab"), id="articles") as tab:
         table = gr.Dataframe(value=article_rows(articles),
                              headers=text("ja", "list_headers").split("|"),
-                             interactive=False, elem_id="article-list")
+                             interactive=False, elem_id="article-list",
+                             column_widths=["52%", "16%", "14%", "9%", "9%"])
         with gr.Row():
             picker = gr.Dropdown([(a.title or a.id, a.id) for a in articles],
                                  label=text("ja", "pick_article"), value=None,
