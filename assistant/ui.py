@@ -145,9 +145,10 @@ def reveal_button(state: ChatState, language: str, classroom: bool | None = None
     latest = state.latest_answer()
     total = len(latest.citations) if latest else 0
     done = total > 0 and state.revealed >= total
-    visibility = {} if classroom is None else {"visible": classroom}
-    return gr.update(value=text(language, "all_shown" if done else "next_citation"),
-                     interactive=state.revealed < total, **visibility)
+    label = text(language, "all_shown" if done else "next_citation")
+    if classroom is None:
+        return gr.update(value=label, interactive=state.revealed < total)
+    return gr.update(value=label, interactive=state.revealed < total, visible=classroom)
 
 
 def parse_reference(target: str) -> tuple[int, int] | None:
