@@ -44,6 +44,7 @@
   const visible = (element) => {
     if (!element.getClientRects().length) return false;
     const style = getComputedStyle(element);
+    if (style.clip && style.clip.startsWith('rect')) return false;  // screen readers only
     return style.visibility !== 'hidden' && Number(style.opacity) > 0;
   };
   const ownText = (element) => Array.from(element.childNodes).some(
@@ -78,8 +79,9 @@
 
   const clip = (rect, element) => {
     let box = {left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom};
-    for (let node = element.parentElement; node; node = node.parentElement) {
+    for (let node = element; node; node = node.parentElement) {
       const style = getComputedStyle(node);
+      if (style.clip && style.clip.startsWith('rect')) return null;  // visually hidden
       if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
       const r = node.getBoundingClientRect();
       box = {left: Math.max(box.left, r.left), top: Math.max(box.top, r.top),
