@@ -25,6 +25,9 @@ _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]")
 _KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30f6]")
 _MAX_CHARS = 10_000  # SudachiPy takes at most 49,149 bytes a call
+# Longer texts are shown without readings: ~1 s of SudachiPy on 2 cores, and a page the
+# browser would struggle with (an article may have up to 2,000,000 characters).
+MAX_RUBY_CHARS = 200_000
 _PER_THREAD = threading.local()
 
 Escape = Callable[[str], str]
@@ -88,7 +91,7 @@ _DAYS = {1: "ついたち", 2: "ふつか", 3: "みっか", 4: "よっか", 5: "
 
 def ruby_html(text: str, escape: Escape = html.escape) -> str:
     """`text` as HTML (each piece through `escape`) with readings over its kanji."""
-    if not _KANJI.search(text):
+    if len(text) > MAX_RUBY_CHARS or not _KANJI.search(text):
         return escape(text)
     parts: list[str] = []
     previous = ""

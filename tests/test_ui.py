@@ -73,7 +73,14 @@ def test_furigana_goes_over_kanji_only_and_keeps_the_text():
     assert "<ruby>日<rt>にち</rt></ruby>" in shown and "<ruby>1日<rt>ついたち</rt></ruby>" in shown
     plain = html.unescape(without_readings(shown))
     assert plain == "ウィトコフ特使と話し合い、<b>R&D</b>の予算。11月25日と1日。"
-    assert ruby_html("line one\n## 見出し\n") .count("\n") == 2
+    assert ruby_html("line one\n## 見出し\n").count("\n") == 2
+
+
+def test_a_huge_text_is_shown_without_readings():
+    from assistant.furigana import MAX_RUBY_CHARS, ruby_html
+
+    huge = "<漢字>" * (MAX_RUBY_CHARS // 4 + 1)
+    assert ruby_html(huge) == html.escape(huge)  # at once, nothing lost
 
 
 def test_an_answer_shows_each_sentence_with_its_markers_as_chips():
