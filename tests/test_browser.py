@@ -544,6 +544,9 @@ def test_keyboard_only_ask_and_marker(page):
     assert page.evaluate(SENT_JS) != sent
     assert page.evaluate("() => document.documentElement.lang") == "ja"
     assert page.locator("#chat .answer[lang=ja]").count() == 1
+    page.wait_for_function(  # a screen reader hears the answer, not its markup
+        "() => !document.querySelector('#chat [data-testid=bot]')"
+        ".getAttribute('aria-label').includes('<')")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["projector", "phone"])

@@ -132,6 +132,20 @@
     }, () => {});
   }, true);
 
+  // Gradio names each message for screen readers by its HTML source ("bot's message: <div
+  // class=…"): name it by its text instead.
+  const nameMessages = () => {
+    for (const message of document.querySelectorAll(
+      '#chat [data-testid="bot"], #chat [data-testid="user"]')) {
+      const label = message.getAttribute('aria-label') || '';
+      if (label.includes('<')) {
+        message.setAttribute('aria-label', `${label.split(':')[0]}: ${shownText(message)}`);
+      }
+    }
+  };
+  new MutationObserver(nameMessages).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+
   document.addEventListener('mousemove', (event) => {
     const bot = event.target.closest && event.target.closest('#chat [data-testid="bot"]');
     if (bot) bot.style.cursor = markerAt(event) ? 'pointer' : '';
