@@ -460,8 +460,10 @@ def test_sources_sit_between_the_answer_and_the_question_box(page, size):
     assert page.is_visible("#question textarea") and page.is_visible("#ask")
 
 
-def test_revealing_sources_keeps_the_answer_in_place(page):
-    page.set_viewport_size({"width": 1366, "height": 900})
+@pytest.mark.parametrize("size", SIZES, ids=["projector", "phone"])
+def test_revealing_sources_keeps_the_answer_in_place(page, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
     switch(page, "classroom", True)
     ask(page, WHO)
     answer = "#chat [data-testid=bot]"
@@ -485,7 +487,7 @@ def test_revealing_sources_keeps_the_answer_in_place(page):
         assert page.locator(answer).bounding_box() == before  # no scroll jump
     page.wait_for_function("() => document.querySelector('#next-citation').disabled")
     assert "すべての出典を表示しました" in reveal.inner_text()
-    shot(page, "13-all-sources-shown")
+    shot(page, f"13-all-sources-shown-{width}")
 
 
 def test_a_marker_reveals_sources_up_to_itself_and_no_further(page):
