@@ -46,9 +46,11 @@ from .views import (
     chat_text,
     conversation_markdown,
     evidence_html,
+    language_of,
     load_examples,
     markers_html,
     reader_with_guide_html,
+    reply_markup,
     text,
 )
 
@@ -59,10 +61,14 @@ LOAD_JS = """
 (language, classroom) => {
   const lang = (navigator.language || 'ja').toLowerCase();
   document.body.classList.toggle('classroom', classroom);
+  document.documentElement.lang = lang.startsWith('en') ? 'en' : 'ja';
   return [lang.startsWith('en') ? 'English' : '日本語', classroom];
 }
 """
 CLASSROOM_JS = "(...inputs) => { window.assistantChat?.setClassroom(inputs[0]); return inputs; }"
+FURIGANA_JS = "(on) => { document.body.classList.toggle('furigana', Boolean(on)); return on; }"
+LANGUAGE_JS = ("(...inputs) => { document.documentElement.lang = inputs[0] === 'English' ? "
+               "'en' : 'ja'; return inputs; }")
 SCROLL_TO_QUOTE_JS = "() => { window.assistantChat?.scrollWhenShown('#reader-mark', 'center'); }"
 SCROLL_TO_CARD_JS = ("() => { window.assistantChat?.scrollWhenShown("
                      "'#evidence .selected', 'nearest'); }")
@@ -118,16 +124,33 @@ class ChatState:
 
 def chat_messages(exchanges: Sequence[Exchange]) -> list[dict[str, str]]:
     """The messages to display, markup escaped (the chat renders HTML, and would drop a
-    `<script>` in a question instead of showing it)."""
+    `<script>` in a question instead of showing it); answers with their markers as chips
+    and readings over kanji (views.reply_markup). The chat's copy buttons are the page
+    script's: they copy the text as shown, never this markup."""
     return [message for e in exchanges for message in (
-        {"role": "user", "content": chat_markup(e.question)},
-        {"role": "assistant", "content": chat_markup(e.reply)})]
+        {"role": "user", "content": f'<span lang="{language_of(e.question)}">'
+                                    f"{chat_markup(e.question)}</span>"},
+        {"role": "assistant", "content": reply_markup(
+            e.reply, [c.n for c in e.answer.citations] if e.answer else ())})]
 
 
 def chat_markers(exchanges: Sequence[Exchange]) -> str:
     """Which [n] of each shown answer are citations (for the page script)."""
     return markers_html([[c.n for c in e.answer.citations] if e.answer else []
                          for e in exchanges])
+
+
+def reveal_button(state: ChatState, language: str, classroom: bool | None = None) -> Any:
+    """Classroom mode's reveal button for this state: "show next source" while the latest
+    answer has sources left to show, then "all sources shown" (disabled) instead of a
+    button that does nothing. `classroom` None: its visibility stays as it is."""
+    latest = state.latest_answer()
+    total = len(latest.citations) if latest else 0
+    done = total > 0 and state.revealed >= total
+    label = text(language, "all_shown" if done else "next_citation")
+    if classroom is None:
+        return gr.update(value=label, interactive=state.revealed < total)
+    return gr.update(value=label, interactive=state.revealed < total, visible=classroom)
 
 
 def parse_reference(target: str) -> tuple[int, int] | None:
@@ -159,6 +182,7 @@ class Header:
     title: gr.Markdown
     language: gr.Radio
     classroom: gr.Checkbox
+    furigana: gr.Checkbox
     export: gr.DownloadButton
 
 
@@ -206,41 +230,49 @@ class Page:
 
 
 def _header(classroom: bool) -> Header:
-    with gr.Row(equal_height=True):
+    """The title and the settings; in classroom mode only the two switches stay (one to
+    leave it), small, beside the title (static/chat.css)."""
+    with gr.Row(equal_height=True, elem_id="header-row"):
         title = gr.Markdown(text("ja", "title"), elem_id="header")
-        with gr.Column(scale=0, min_width=320):
+        with gr.Column(scale=0, min_width=320, elem_id="settings"):
             language = gr.Radio(list(LANGUAGE_CHOICES), value="日本語",
                                 label=text("ja", "language"), elem_id="language")
-            classroom_box = gr.Checkbox(value=classroom, label=text("ja", "classroom"),
-                                        elem_id="classroom")
+            with gr.Row(elem_id="switches"):
+                classroom_box = gr.Checkbox(value=classroom, label=text("ja", "classroom"),
+                                            elem_id="classroom")
+                furigana = gr.Checkbox(value=False, label=text("ja", "furigana"),
+                                       elem_id="furigana")
             export = gr.DownloadButton(text("ja", "export"), value=None, size="sm",
                                        elem_id="export")
-    return Header(title, language, classroom_box, export)
+    return Header(title, language, classroom_box, furigana, export)
 
 
 def _chat_panel(examples: dict[str, list[str]], classroom: bool) -> ChatPanel:
-    with gr.Tab(text("ja", "chat_tab"), id="chat") as tab, gr.Row():
-        with gr.Column(scale=3):
+    with gr.Tab(text("ja", "chat_tab"), id="chat") as tab, gr.Row(elem_id="chat-row"):
+        with gr.Column(scale=3, elem_id="chat-column"):
             chatbot = gr.Chatbot(
-                label=text("ja", "chat_tab"), height=460, render_markdown=False,
+                label=text("ja", "chat_tab"), show_label=False, height=460,
+                render_markdown=False,
                 buttons=["copy", "copy_all"],
                 examples=example_messages(examples, "ja"),  # type: ignore[arg-type]
                 elem_id="chat")
-            with gr.Row():
+            # right under the answer: revealing a source never moves the answer
+            next_cite = gr.Button(text("ja", "next_citation"), visible=classroom,
+                                  elem_id="next-citation")
+            with gr.Row(elem_id="scope-row"):
                 scope_line = gr.Markdown(text("ja", "scope_all"), elem_id="scope")
                 scope_clear = gr.Button(text("ja", "scope_clear"), size="sm", visible=False,
                                         elem_id="scope-clear")
             question = gr.Textbox(label=text("ja", "question"), lines=1,
                                   placeholder=text("ja", "placeholder"), autofocus=True,
                                   elem_id="question")
-            with gr.Row():
+            with gr.Row(elem_id="ask-row"):
                 send = gr.Button(text("ja", "ask"), variant="primary", elem_id="ask")
                 clear = gr.Button(text("ja", "clear"), elem_id="clear")
-        with gr.Column(scale=2):
-            evidence_title = gr.Markdown(f"### {text('ja', 'evidence')}")
+        with gr.Column(scale=2, elem_id="sources-column"):
+            evidence_title = gr.Markdown(f"### {text('ja', 'evidence')}",
+                                         elem_id="evidence-title")
             evidence = gr.HTML(evidence_html(None), elem_id="evidence")
-            next_cite = gr.Button(text("ja", "next_citation"), visible=classroom,
-                                  elem_id="next-citation")
     return ChatPanel(tab, chatbot, scope_line, scope_clear, question, send, clear,
                      evidence_title, evidence, next_cite)
 
@@ -250,7 +282,8 @@ def _articles_panel(assistant: Assistant) -> ArticlesPanel:
     with gr.Tab(text("ja", "articles_tab"), id="articles") as tab:
         table = gr.Dataframe(value=article_rows(articles),
                              headers=text("ja", "list_headers").split("|"),
-                             interactive=False, elem_id="article-list")
+                             interactive=False, elem_id="article-list",
+                             column_widths=["52%", "16%", "14%", "9%", "9%"])
         with gr.Row():
             picker = gr.Dropdown([(a.title or a.id, a.id) for a in articles],
                                  label=text("ja", "pick_article"), value=None,
@@ -295,7 +328,7 @@ class ChatHandlers:
         """Everything asking (or starting over) may change."""
         chat = self.page.chat
         return [chat.chatbot, self.page.state, chat.question, chat.evidence,
-                self.page.header.export, self.page.bridge.markers]
+                self.page.header.export, self.page.bridge.markers, chat.next_cite]
 
     def answer(self, message: str, state: ChatState, classroom: bool,
             language: str) -> Iterator[Updates]:
@@ -323,6 +356,7 @@ class ChatHandlers:
                         export=self._export(state, lang))
         yield {**self._chat(state, classroom), chat.question: "",
                chat.evidence: evidence_html(answer, lang, state.revealed),
+               chat.next_cite: reveal_button(state, lang),
                self.page.header.export: gr.update(value=state.export)}
 
     def retry(self, state: ChatState, classroom: bool, language: str) -> Iterator[Updates]:
@@ -340,15 +374,18 @@ class ChatHandlers:
         lang = LANGUAGE_CHOICES.get(language, "ja")
         return {**self._chat(ChatState(scope=state.scope), False), self.page.chat.question: "",
                 self.page.chat.evidence: evidence_html(None, lang),
+                self.page.chat.next_cite: reveal_button(ChatState(), lang),
                 self.page.header.export: gr.update(value=None)}
 
     def reveal_next(self, state: ChatState, language: str) -> Updates:
         """Classroom mode: one more source of the latest answer."""
         latest = state.latest_answer()
         revealed = min(state.revealed + 1, len(latest.citations)) if latest else 0
-        return {self.page.chat.evidence: evidence_html(
-                    latest, LANGUAGE_CHOICES.get(language, "ja"), revealed),
-                self.page.state: replace(state, revealed=revealed)}
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        state = replace(state, revealed=revealed)
+        return {self.page.chat.evidence: evidence_html(latest, lang, revealed),
+                self.page.chat.next_cite: reveal_button(state, lang),
+                self.page.state: state}
 
     def show_reference(self, target: str, state: ChatState, classroom: bool,
                        language: str) -> Updates:
@@ -368,19 +405,21 @@ class ChatHandlers:
         revealed, count = state.revealed, None
         if classroom and latest:
             revealed = count = max(state.revealed, n)
-        return {self.page.chat.evidence: evidence_html(
-                    answer, LANGUAGE_CHOICES.get(language, "ja"), count, n,
-                    earlier=not latest),
-                self.page.state: replace(state, revealed=revealed)}
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        state = replace(state, revealed=revealed)
+        return {self.page.chat.evidence: evidence_html(answer, lang, count, n,
+                                                       earlier=not latest),
+                self.page.chat.next_cite: reveal_button(state, lang),
+                self.page.state: state}
 
     def set_classroom(self, on: bool, state: ChatState, language: str) -> Updates:
         latest = state.latest_answer()
         revealed = (1 if on else len(latest.citations)) if latest else 0
         state = replace(state, revealed=revealed)
+        lang = LANGUAGE_CHOICES.get(language, "ja")
         return {**self._chat(state, on),
-                self.page.chat.next_cite: gr.update(visible=on),
-                self.page.chat.evidence: evidence_html(
-                    latest, LANGUAGE_CHOICES.get(language, "ja"), revealed)}
+                self.page.chat.next_cite: reveal_button(state, lang, on),
+                self.page.chat.evidence: evidence_html(latest, lang, revealed)}
 
     def open_citation(self, target: str, language: str) -> Updates:
         """A source card was clicked ("click|article_id|start|end"): the article at the
@@ -433,6 +472,7 @@ class ChatHandlers:
         return {
             header.title: t("title"), header.language: gr.update(label=t("language")),
             header.classroom: gr.update(label=t("classroom")),
+            header.furigana: gr.update(label=t("furigana")),
             header.export: gr.update(label=t("export")),
             chat.tab: gr.update(label=t("chat_tab")),
             chat.chatbot: gr.update(examples=example_messages(self.examples, lang),
@@ -442,7 +482,7 @@ class ChatHandlers:
             chat.question: gr.update(label=t("question"), placeholder=t("placeholder")),
             chat.send: gr.update(value=t("ask")), chat.clear: gr.update(value=t("clear")),
             chat.evidence_title: f"### {t('evidence')}",
-            chat.next_cite: gr.update(value=t("next_citation")),
+            chat.next_cite: reveal_button(state, lang),
             articles.tab: gr.update(label=t("articles_tab")),
             articles.table: gr.update(headers=t("list_headers").split("|")),
             articles.picker: gr.update(label=t("pick_article")),
@@ -503,11 +543,11 @@ def _wire_sources(page: Page, handlers: ChatHandlers) -> None:
     chat, header, bridge = page.chat, page.header, page.bridge
     private: dict[str, Any] = {"api_visibility": "private"}
     chat.next_cite.click(handlers.reveal_next, [page.state, header.language],
-                         [chat.evidence, page.state], **private)
+                         [chat.evidence, chat.next_cite, page.state], **private)
     bridge.ref_target.change(
         handlers.show_reference,
         [bridge.ref_target, page.state, header.classroom, header.language],
-        [chat.evidence, page.state], **private).then(None, js=SCROLL_TO_CARD_JS)
+        [chat.evidence, chat.next_cite, page.state], **private).then(None, js=SCROLL_TO_CARD_JS)
     bridge.cite_target.change(
         handlers.open_citation, [bridge.cite_target, header.language],
         [page.tabs, page.articles.reader, page.articles.picker], **private,
@@ -533,11 +573,13 @@ def _wire_settings(app: gr.Blocks, page: Page, handlers: ChatHandlers) -> None:
         handlers.set_classroom, [header.classroom, page.state, header.language],
         [chat.chatbot, page.bridge.markers, page.state, chat.next_cite, chat.evidence],
         js=CLASSROOM_JS, **private)
+    header.furigana.change(None, header.furigana, header.furigana, js=FURIGANA_JS, **private)
     header.language.change(handlers.relabel, [header.language, page.state], [
-        header.title, header.language, header.classroom, header.export, chat.tab,
+        header.title, header.language, header.classroom, header.furigana, header.export,
+        chat.tab,
         chat.chatbot, chat.scope_line, chat.scope_clear, chat.question, chat.send, chat.clear,
         chat.evidence_title, chat.next_cite, articles.tab, articles.table, articles.picker,
-        articles.ask_article], **private)
+        articles.ask_article], js=LANGUAGE_JS, **private)
     app.load(None, [header.language, header.classroom], [header.language, header.classroom],
              js=LOAD_JS, **private)
 

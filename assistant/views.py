@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .corpus import Article
+from .furigana import ruby_html
 from .results import Answer, ArticleInfo, Citation, ShortAnswer
 from .roles import LABELS
 from .study import ArticleGuide, StudyGuide, TimelineEntry
@@ -48,6 +49,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "search": "検索", "score": "関連度", "unsupported": "記事に根拠のない文",
         "list_headers": "見出し|出典|日付|文字数|チャンク",
         "sources_for": "前の質問「{question}」の出典",
+        "furigana": "ふりがな", "all_shown": "すべての出典を表示しました",
+        "sources_summary": "出典 {shown}/{total}",
+        "relevance_high": "関連度：高", "relevance_medium": "関連度：中",
+        "relevance_low": "関連度：低",
+        "relevance_help": "質問と記事のこの箇所がどれだけ合っているか（検索のスコア {score}）",
     },
     "en": {
         "title": "## News Q&A\nEvery sentence of an answer cites its source [n]. "
@@ -66,6 +72,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "search": "search", "score": "relevance", "unsupported": "Not backed by the articles",
         "list_headers": "Title|Source|Date|Characters|Chunks",
         "sources_for": "Sources of an earlier question: “{question}”",
+        "furigana": "Furigana (readings)", "all_shown": "All sources shown",
+        "sources_summary": "Sources {shown}/{total}",
+        "relevance_high": "relevance: high", "relevance_medium": "relevance: medium",
+        "relevance_low": "relevance: low",
+        "relevance_help": "How well this passage matches the question (search score {score})",
     },
 }
 LANGUAGE_CHOICES = {"日本語": "ja", "English": "en"}
@@ -115,23 +126,72 @@ def chat_markup(message: str) -> str:
     return _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", message))
 
 
+# Relevance levels of a citation's fused score (z-score units over the background):
+# on the seed articles a well-matched passage scores 3-6, a loosely related one 1-2.
+RELEVANCE_LEVELS = ((3.0, "high"), (1.5, "medium"))
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+# a run of text ending with its markers ("文。[1][2]"), a run without any, or a line break
+_PIECE = re.compile(r"[^\n]*?(?:\[\d{1,4}\])+|[^\n]+|\n")
+_MARKERS_AT_END = re.compile(r"(?:\[\d{1,4}\])+$")
+
+
+def language_of(content: str) -> str:
+    """"ja" for text with kana or kanji, else "en" (for `lang` attributes)."""
+    return "ja" if _JAPANESE.search(content) else "en"
+
+
+def relevance_level(score: float) -> str:
+    return next((level for floor, level in RELEVANCE_LEVELS if score >= floor), "low")
+
+
+def _marker_chips(markers: str, cited: set[int]) -> str:
+    """[n] of a citation as a chip the keyboard reaches; any other [n] stays text."""
+    chips = []
+    for number in re.findall(r"\d+", markers):
+        if int(number) in cited:
+            chips.append(f'<span class="marker" role="button" tabindex="0" '
+                         f'data-n="{number}">[{number}]</span>')
+        else:
+            chips.append(f"[{number}]")
+    return "".join(chips)
+
+
+def reply_markup(reply: str, cited: Sequence[int] = ()) -> str:
+    """An answer as the chat shows it: each sentence (a run of text up to its markers) in
+    its own span (one a line in classroom mode), readings over its kanji (shown when
+    ふりがな is on), the markers of `cited` as chips. Everything from the text is escaped."""
+    numbers = set(cited)
+    pieces = []
+    for piece in _PIECE.findall(reply):
+        if piece == "\n":
+            pieces.append("\n")
+            continue
+        markers = _MARKERS_AT_END.search(piece)
+        body = piece[: markers.start()] if markers else piece
+        chips = _marker_chips(markers.group(0), numbers) if markers else ""
+        pieces.append(f'<span class="sentence">{ruby_html(body)}{chips}</span>')
+    return f'<div class="answer" lang="{language_of(reply)}">{"".join(pieces)}</div>'
+
+
 def passage_html(citation: Citation) -> str:
     """The cited passage, escaped, with the quoted sentence marked (the quote's offsets
-    are in the article body; the passage starts at `passage_start` there)."""
+    are in the article body; the passage starts at `passage_start` there) and readings
+    over its kanji."""
     a = citation.start - citation.passage_start
     b = citation.end - citation.passage_start
     passage = citation.text
-    return (html.escape(passage[:a]) + "<mark>" + html.escape(passage[a:b])
-            + "</mark>" + html.escape(passage[b:]))
+    return (ruby_html(passage[:a]) + "<mark>" + ruby_html(passage[a:b])
+            + "</mark>" + ruby_html(passage[b:]))
 
 
 def evidence_html(answer: Answer | None, language: str = "ja", shown: int | None = None,
                   selected: int | None = None, earlier: bool = False) -> str:
-    """Cards for the cited passages of one answer (the first `shown` of them): title,
-    section, date, the passage with the quote marked, the score on demand. A card carries
-    data-cite="article_id|start|end" so a click can open the article there. Card
-    `selected` is outlined (its [n] was clicked in the chat); `earlier`: the answer is not
-    the latest, so its question is named above the cards."""
+    """Cards for the cited passages of one answer (the first `shown` of them), in a
+    section that folds (on a phone the sources sit between the answer and the question
+    box): title, section, date, the passage with the quote marked, how relevant it is.
+    A card carries data-cite="article_id|start|end" so a click can open the article
+    there. Card `selected` is outlined (its [n] was clicked in the chat); `earlier`: the
+    answer is not the latest, so its question is named above the cards."""
     if answer is None:
         return f'<p class="muted">{html.escape(text(language, "no_answer_yet"))}</p>'
     parts = []
@@ -140,9 +200,16 @@ def evidence_html(answer: Answer | None, language: str = "ja", shown: int | None
         parts.append(f'<div class="evidence-for">{html.escape(label)}</div>')
     if answer.query != answer.question:
         parts.append(f'<div class="evidence-query">{html.escape(text(language, "search"))}: '
-                     f'{html.escape(answer.query)}</div>')
+                     f'<span lang="{language_of(answer.query)}">'
+                     f'{html.escape(answer.query)}</span></div>')
     citations = answer.citations if shown is None else answer.citations[:shown]
-    parts += [_card_html(c, language, c.n == selected, answer.short_answer) for c in citations]
+    cards = [_card_html(c, language, c.n == selected, answer.short_answer) for c in citations]
+    if not answer.citations:
+        return "\n".join(parts)
+    summary = text(language, "sources_summary").format(shown=len(citations),
+                                                        total=len(answer.citations))
+    parts.append(f'<details class="sources" open><summary>{html.escape(summary)}</summary>'
+                 + "\n".join(cards) + "</details>")
     return "\n".join(parts)
 
 
@@ -152,6 +219,13 @@ def role_label(role: str, language: str) -> str:
     return next((label for key, label in labels.items() if key == role), role)
 
 
+def _relevance_html(score: float, language: str) -> str:
+    level = relevance_level(score)
+    help_text = text(language, "relevance_help").format(score=f"{score:.2f}")
+    return (f'<span class="relevance relevance-{level}" title="{html.escape(help_text)}">'
+            f'{html.escape(text(language, "relevance_" + level))}</span>')
+
+
 def _card_html(c: Citation, language: str, selected: bool,
                short: ShortAnswer | None = None) -> str:
     meta = " · ".join(html.escape(x) for x in (c.section, c.published) if x and x != c.title)
@@ -159,18 +233,18 @@ def _card_html(c: Citation, language: str, selected: bool,
     passage = passage_html(c)
     if short is not None and short.n == c.n:  # the answer phrase, inside the marked quote
         before, mark, after = passage.partition("<mark>")
-        phrase = html.escape(short.text)
+        phrase = ruby_html(short.text)
         after = after.replace(phrase, f'<strong class="short-answer">{phrase}</strong>', 1)
         passage = before + mark + after
     role = html.escape(role_label(c.role, language))
     return (f'<div class="evidence-card{" selected" if selected else ""}" '
             f'id="cite-{c.n}" data-cite="{cite}" role="button" '
-            f'tabindex="0"><b>[{c.n}] {html.escape(c.title)}</b> '
+            f'tabindex="0" lang="{language_of(c.title + c.text)}">'
+            f'<b class="card-title">[{c.n}] {ruby_html(c.title)}</b> '
             f'<span class="role role-{html.escape(c.role)}">{role}</span>'
+            f'{_relevance_html(c.score, language)}'
             f'<div class="meta">{meta}</div>'
-            f"<p>{passage}</p>"
-            f'<details class="score"><summary>{html.escape(text(language, "score"))}</summary>'
-            f"{c.score:.2f}</details></div>")
+            f"<p>{passage}</p></div>")
 
 
 def markers_html(markers: Sequence[Sequence[int]]) -> str:
@@ -187,10 +261,10 @@ def article_html(article: Article | None, language: str, start: int = -1, end: i
         return f'<p class="muted">{html.escape(text(language, "reader_empty"))}</p>'
     body = article.body
     if 0 <= start < end <= len(body):
-        marked = (html.escape(body[:start]) + '<mark id="reader-mark">'
-                  + html.escape(body[start:end]) + "</mark>" + html.escape(body[end:]))
+        marked = (ruby_html(body[:start]) + '<mark id="reader-mark">'
+                  + ruby_html(body[start:end]) + "</mark>" + ruby_html(body[end:]))
     else:
-        marked = html.escape(body)
+        marked = ruby_html(body)
     lines = []
     for line in marked.split("\n"):
         heading = re.match(r"^(#{1,6})\s+(.*)$", line)
@@ -200,7 +274,8 @@ def article_html(article: Article | None, language: str, start: int = -1, end: i
         elif line.strip():
             lines.append(f"<p>{line}</p>")
     meta = " · ".join(html.escape(x) for x in (article.published, article.source) if x)
-    return (f'<article class="reader"><h2>{html.escape(article.title)}</h2>'
+    return (f'<article class="reader" lang="{language_of(article.title + body[:2000])}">'
+            f'<h2>{ruby_html(article.title)}</h2>'
             f'<div class="meta">{meta}</div>{"".join(lines)}</article>')
 
 

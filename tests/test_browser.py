@@ -31,6 +31,12 @@ title: <script>alert(1)</script>の記事
 研究開発(R&D)の予算は3 < 5の関係で、記事の文字はそのままコピーできなければならない。
 脚注番号[99999999999]は記事の文字であり、出典の印ではない。
 """
+LONG_ARTICLE = ("---\nid: long-demo\ntitle: " + "長い見出しの図書館だより" * 25 + "\n---\n\n"
+                "図書館だよりには次の二十の項目が挙げられている。\n"
+                + "".join(f"- 図書館の項目{i}は本の貸し出しについての説明である。\n"
+                          for i in range(1, 21))
+                + "図書館の貸し出し番号は" + "0123456789ABCDEF" * 20 + "である。\n")
+LIBRARY = "図書館だよりにはどんな項目がありますか？"
 EXAMPLES = """# Example questions shown on an empty chat (edit freely).
 ja:
   - ウィトコフ特使と通話したロシア高官は誰ですか？
@@ -50,6 +56,7 @@ def site(tmp_path_factory):
     shutil.copytree(SEED_CORPUS, corpus)
     (corpus / "markup-demo.md").write_text(XSS_ARTICLE, encoding="utf-8")
     (corpus / "examples.yaml").write_text(EXAMPLES, encoding="utf-8")
+    (corpus / "long-demo.md").write_text(LONG_ARTICLE, encoding="utf-8")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     log = open(folder / "serve.log", "w", encoding="utf-8")  # noqa: SIM115
@@ -345,10 +352,6 @@ def test_script_in_a_question_and_in_an_article_is_shown_as_text(page):
     shot(page, "07-markup-as-text")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known bug, open: the answer now also quotes the test article's sentence holding "
-    "'<script>', and the chat's copy button copies the escaped '&lt;script>' it was given "
-    "instead of the text shown"))
 def test_copying_an_answer_gives_its_text_as_shown(page):
     ask(page, "研究開発の予算はどんな関係ですか？")
     answer = page.locator("#chat [data-testid=bot]").last
@@ -384,3 +387,182 @@ def test_ask_about_one_article_from_the_browser(page):
     page.click("#scope-clear")
     page.wait_for_selector("#scope-clear", state="hidden", timeout=30_000)
     assert "すべての記事" in page.inner_text("#scope")
+
+
+# --- classroom mode, phones, contrast, ふりがな, keyboard (issue 14) --------------------
+
+CHECKS = (Path(__file__).parent / "page_checks.js").read_text(encoding="utf-8")
+SIZES = [(1366, 900), (390, 844)]
+
+
+def checks(page, what: str, *args):
+    """One of tests/page_checks.js's measurements of what the page shows now."""
+    settled(page)
+    page.evaluate(CHECKS)
+    return page.evaluate(f"(args) => window.pageChecks.{what}(...args)", list(args))
+
+
+def switch(page, name: str, on: bool) -> None:
+    """Turn classroom mode or ふりがな on or off, as a person clicks its switch."""
+    if page.is_checked(f"#{name} input") != on:
+        page.click(f"#{name} label")
+    page.wait_for_function(f"(on) => document.body.classList.contains('{name}') === on", arg=on)
+
+
+def font_px(page, selector: str) -> float:
+    return float(page.evaluate(f"() => getComputedStyle(document.querySelector('{selector}'))"
+                               ".fontSize").removesuffix("px"))
+
+
+def assert_readable(page, minimum: float, name: str) -> None:
+    """Every visible text at `minimum` contrast or more, no two texts over each other,
+    nothing off the side of the screen; a screenshot for a person to look at."""
+    shot(page, name)
+    assert checks(page, "contrast", minimum) == []
+    assert checks(page, "overlaps") == []
+    overflow = checks(page, "overflows")
+    assert overflow["out"] == [] and overflow["pageWidth"] <= overflow["width"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["projector", "phone"])
+def test_contrast_type_size_and_layout_in_both_modes(page, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    ask(page, WHO)
+    assert_readable(page, 4.5, f"10-normal-{width}")
+    switch(page, "classroom", True)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#evidence .evidence-card').length === 1")
+    assert font_px(page, "#chat [data-testid=bot] .sentence") >= 28
+    assert font_px(page, "#chat [data-testid=user] span") >= 24
+    assert page.is_visible("#classroom") and not page.is_visible("#language")
+    assert_readable(page, 7, f"11-classroom-{width}")
+    page.click("button[role=tab]:has-text('記事一覧')")
+    page.wait_for_selector("#article-list", state="visible")
+    assert_readable(page, 7, f"12-classroom-articles-{width}")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["projector", "phone"])
+def test_sources_sit_between_the_answer_and_the_question_box(page, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    ask(page, WHO)
+    box = {name: page.locator(selector).bounding_box() for name, selector in (
+        ("chat", "#chat"), ("sources", "#evidence"), ("question", "#question textarea"))}
+    if width < 700:  # one column: answer, its sources (folding), then the question box
+        assert box["chat"]["y"] < box["sources"]["y"] < box["question"]["y"]
+        page.click("#evidence details.sources > summary")
+        page.wait_for_function("() => !document.querySelector('#evidence details').open")
+        assert not page.is_visible("#evidence .evidence-card")
+    else:  # two columns: the sources beside the answer
+        assert box["sources"]["x"] > box["chat"]["x"] + box["chat"]["width"] - 1
+    page.locator("#question textarea").scroll_into_view_if_needed()
+    assert page.is_visible("#question textarea") and page.is_visible("#ask")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["projector", "phone"])
+def test_revealing_sources_keeps_the_answer_in_place(page, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    switch(page, "classroom", True)
+    ask(page, WHO)
+    answer = "#chat [data-testid=bot]"
+    total = len(page.evaluate("() => JSON.parse(document.querySelector("
+                              "'#chat-markers [data-markers]').dataset.markers)[0]"))
+    assert total > 1 and page.locator("#evidence .evidence-card").count() == 1
+    reveal = page.locator("#next-citation")
+    chat, shown_answer = page.locator("#chat").bounding_box(), page.locator(answer).bounding_box()
+    gap = reveal.bounding_box()["y"] - (chat["y"] + chat["height"])
+    assert 0 <= gap < 40  # right under the chat, which holds the whole answer
+    assert shown_answer["y"] + shown_answer["height"] <= reveal.bounding_box()["y"]
+    for shown in range(2, total + 1):
+        reveal.scroll_into_view_if_needed()  # as a teacher would, once; then only clicks
+        settled(page)
+        before = page.locator(answer).bounding_box()
+        reveal.click()
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('#evidence .evidence-card').length === n",
+            arg=shown)
+        settled(page)
+        assert page.locator(answer).bounding_box() == before  # no scroll jump
+    page.wait_for_function("() => document.querySelector('#next-citation').disabled")
+    assert "すべての出典を表示しました" in reveal.inner_text()
+    shot(page, f"13-all-sources-shown-{width}")
+
+
+def test_a_marker_reveals_sources_up_to_itself_and_no_further(page):
+    switch(page, "classroom", True)
+    ask(page, "28項目案にはどんな内容が含まれていましたか？")
+    assert page.locator("#evidence .evidence-card").count() == 1
+    click_marker(page, 0, 2)
+    page.wait_for_selector("#evidence #cite-2.selected", timeout=30_000)
+    assert page.locator("#evidence .evidence-card").count() == 2
+
+
+def test_furigana_on_and_off_and_copy_keeps_the_plain_text(page):
+    ask(page, WHO)
+    reading = "() => Array.from(document.querySelectorAll('{} rt'))" \
+              ".filter(rt => rt.getClientRects().length).map(rt => rt.innerText)"
+    assert page.evaluate(reading.format("#chat")) == []  # off: no readings shown
+    switch(page, "furigana", True)
+    assert "とくし" in page.evaluate(reading.format("#chat"))  # 特使
+    assert page.evaluate(reading.format("#evidence"))
+    answer = page.locator("#chat [data-testid=bot]").last
+    assert "ウィトコフ" in answer.inner_text()
+    shot(page, "14-furigana")
+    answer.hover()
+    page.locator("#chat button[aria-label='Copy message']").last.click()
+    copied = page.wait_for_function("() => navigator.clipboard.readText()").json_value()
+    assert "ウィトコフ特使" in copied and "とくし" not in copied
+    page.click("#evidence .evidence-card >> nth=0")
+    page.wait_for_selector("#reader mark#reader-mark", timeout=30_000)
+    assert page.evaluate(reading.format("#reader"))
+    switch(page, "furigana", False)
+    assert page.evaluate(reading.format("#reader")) == []
+
+
+def test_keyboard_only_ask_and_marker(page):
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.closest('#question') !== null"):
+            break
+    else:
+        pytest.fail("Tab never reached the question box")
+    page.keyboard.type(WHO)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#evidence .evidence-card", timeout=60_000)
+    sent = page.evaluate(SENT_JS)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('marker')"):
+            break
+    else:
+        pytest.fail("Tab never reached a marker")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # a visible focus
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#evidence .evidence-card.selected", timeout=30_000)
+    assert page.evaluate(SENT_JS) != sent
+    assert page.evaluate("() => document.documentElement.lang") == "ja"
+    assert page.locator("#chat .answer[lang=ja]").count() == 1
+    page.wait_for_function(  # a screen reader hears the answer, not its markup
+        "() => !document.querySelector('#chat [data-testid=bot]')"
+        ".getAttribute('aria-label').includes('<')")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["projector", "phone"])
+def test_a_long_title_a_long_list_and_a_long_word_stay_on_screen(page, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    ask(page, LIBRARY)
+    assert "長い見出し" in page.inner_text("#evidence")
+    assert checks(page, "overflows")["out"] == []
+    switch(page, "classroom", True)
+    page.click("#next-citation")
+    page.click("#evidence .evidence-card >> nth=0")
+    page.wait_for_selector("#reader h2", timeout=30_000)
+    for name in ("overflows",):
+        overflow = checks(page, name)
+        assert overflow["out"] == [] and overflow["pageWidth"] <= overflow["width"]
+    shot(page, f"15-long-article-{width}")

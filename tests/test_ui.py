@@ -56,6 +56,56 @@ def test_page_is_served_without_remote_fonts(server):
     assert "fonts.googleapis.com" not in page
 
 
+
+def without_readings(markup: str) -> str:
+    """The markup without its ふりがな (shown only when the switch is on)."""
+    return re.sub(r"<rt>.*?</rt>|</?ruby>", "", markup)
+
+
+def test_furigana_goes_over_kanji_only_and_keeps_the_text():
+    from assistant.furigana import ruby_html
+
+    shown = ruby_html("ウィトコフ特使と話し合い、<b>R&D</b>の予算。11月25日と1日。")
+    assert "<ruby>特使<rt>とくし</rt></ruby>" in shown
+    assert "<ruby>話<rt>はな</rt></ruby>し<ruby>合<rt>あ</rt></ruby>い" in shown  # okurigana out
+    assert "ウィトコフ" in shown and "<ruby>ウ" not in shown  # katakana as it is
+    assert "&lt;b&gt;R&amp;D&lt;/b&gt;" in shown  # escaped, never markup
+    assert "<ruby>日<rt>にち</rt></ruby>" in shown and "<ruby>1日<rt>ついたち</rt></ruby>" in shown
+    plain = html.unescape(without_readings(shown))
+    assert plain == "ウィトコフ特使と話し合い、<b>R&D</b>の予算。11月25日と1日。"
+    assert ruby_html("line one\n## 見出し\n").count("\n") == 2
+
+
+def test_a_huge_text_is_shown_without_readings():
+    from assistant.furigana import MAX_RUBY_CHARS, ruby_html
+
+    huge = "<漢字>" * (MAX_RUBY_CHARS // 4 + 1)
+    assert ruby_html(huge) == html.escape(huge)  # at once, nothing lost
+
+
+def test_an_answer_shows_each_sentence_with_its_markers_as_chips():
+    from assistant.views import reply_markup
+
+    shown = reply_markup("「答え」[1]\n最初の文。[1][2]次の<script>文。[9]脚注[99999999999]",
+                         [1, 2])
+    assert shown.startswith('<div class="answer" lang="ja">')
+    assert shown.count('<span class="sentence">') == 4
+    assert shown.count('class="marker"') == 3 and 'tabindex="0"' in shown
+    assert "[9]</span>" in shown and "data-n=\"9\"" not in shown  # cites nothing: text
+    assert "&lt;script&gt;" in shown and "<script>" not in shown
+    assert reply_markup("An answer. [1]", [1]).startswith('<div class="answer" lang="en">')
+
+
+def test_relevance_is_a_level_with_the_score_explained():
+    from assistant.views import relevance_level
+
+    assert [relevance_level(s) for s in (6.3, 3.0, 2.0, 0.4)] == [
+        "high", "high", "medium", "low"]
+    answer = Answer(question="q", query="q", answer="文。[1]", abstained=False,
+                    citations=[Citation(1, "a", "t", "", "", "文。", "文。", 0, 2, 4.5, 0)])
+    shown = evidence_html(answer, "en")
+    assert "relevance: high" in shown and "search score 4.50" in shown
+
 def test_evidence_shows_markup_in_articles_as_text():
     text = "前文。<script>alert(1)</script>は危険。後文。"
     quote = "<script>alert(1)</script>は危険。"
@@ -65,7 +115,7 @@ def test_evidence_shows_markup_in_articles_as_text():
         citations=[Citation(1, "a", "<i>title</i>", "", "", text, quote, start,
                             start + len(quote), 1.0, 10)],
     )
-    shown = evidence_html(answer)
+    shown = without_readings(evidence_html(answer))
     assert "<script>" not in shown and "<i>" not in shown
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;は危険。</mark>" in shown
 
@@ -76,7 +126,7 @@ def test_evidence_marks_the_quoted_sentence_where_it_is_not_where_its_text_first
     answer = Answer(question="q", query="q", answer="同じ文。[1]", abstained=False,
                     citations=[Citation(1, "a", "t", "", "", passage, "同じ文。", start,
                                         start + 4, 1.0, 100)])
-    assert "<p>同じ文。違う文。<mark>同じ文。</mark></p>" in evidence_html(answer)
+    assert "<p>同じ文。違う文。<mark>同じ文。</mark></p>" in without_readings(evidence_html(answer))
 
 
 def test_chat_messages_escape_only_what_would_be_markup():
@@ -93,7 +143,7 @@ def test_evidence_outlines_the_clicked_source_and_names_an_earlier_question():
     answer = Answer(question="いつ？", query="いつ？", answer=f"{quote}[1]", abstained=False,
                     citations=[Citation(n, "a", "t", "", "", quote, quote, 0, len(quote), 1.0, 0)
                                for n in (1, 2)])
-    shown = evidence_html(answer, "ja", selected=2, earlier=True)
+    shown = without_readings(evidence_html(answer, "ja", selected=2, earlier=True))
     assert 'class="evidence-card selected" id="cite-2"' in shown
     assert 'class="evidence-card" id="cite-1"' in shown
     assert "前の質問「いつ？」の出典" in shown
@@ -153,8 +203,9 @@ def test_asking_keeps_the_typed_answer_and_shows_its_sources(chat):
     state = updates[page.state]
     answer = state.exchanges[0].answer
     assert isinstance(answer, Answer) and "ウシャコフ" in answer.citations[0].quote
-    assert updates[page.chat.chatbot] == [
-        {"role": "user", "content": WHO}, {"role": "assistant", "content": answer.answer}]
+    shown = [(m["role"], html.unescape(re.sub(r"<[^>]*>", "", without_readings(m["content"]))))
+             for m in updates[page.chat.chatbot]]
+    assert shown == [("user", WHO), ("assistant", answer.answer)]  # as text, markup aside
     assert cards(updates[page.chat.evidence]) == [str(c.n) for c in answer.citations]
     assert state.revealed == len(answer.citations)
     assert updates[page.chat.question] == ""
@@ -227,6 +278,21 @@ def test_classroom_mode_shows_one_exchange_and_reveals_sources_one_by_one(chat):
     assert len(off[page.chat.chatbot]) == 4 and off[page.chat.next_cite]["visible"] is False
 
 
+def test_the_reveal_button_says_when_every_source_is_shown(chat):
+    page, handlers = chat
+    state = handlers.set_classroom(True, asked(chat, WHO)[page.state], "English")[page.state]
+    total = len(state.latest_answer().citations)
+    assert total > 1
+    for shown in range(2, total + 1):
+        updates = handlers.reveal_next(state, "English")
+        state = updates[page.state]
+        assert len(cards(updates[page.chat.evidence])) == shown
+    button = updates[page.chat.next_cite]
+    assert button["value"] == "All sources shown" and button["interactive"] is False
+    again = handlers.reveal_next(state, "English")  # nothing more, nothing breaks
+    assert len(cards(again[page.chat.evidence])) == total
+
+
 def test_starting_over_forgets_the_conversation_and_its_export_but_not_the_scope(chat):
     from assistant.ui import ChatState
 
@@ -246,7 +312,7 @@ def test_a_clicked_card_opens_the_article_at_the_quote(chat):
     c = answer.citations[0]
     updates = handlers.open_citation(f"3|{c.article_id}|{c.start}|{c.end}", "日本語")
     assert f'<mark id="reader-mark">{html.escape(c.quote)}</mark>' in \
-        updates[page.articles.reader]
+        without_readings(updates[page.articles.reader])
     assert updates[page.tabs].selected == "articles"
     assert updates[page.articles.picker]["value"] == c.article_id
 

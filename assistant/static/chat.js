@@ -11,6 +11,9 @@
   //   messages are plain text (so its copy buttons copy plain text), so the marker under the
   //   pointer is found from the text at the caret; only the numbers of that answer's
   //   citations (listed by the server in #chat-markers) count as markers.
+  // - A marker is also a chip the keyboard reaches (Tab): Enter or Space on it is a click.
+  // - The chat's copy buttons copy the text as shown (no ふりがな, no markup): Gradio's own
+  //   would copy the message's HTML source, e.g. "&lt;script>" for a quoted "<script>".
   // Functions other events call (scrolling once an element is shown) are on
   // window.assistantChat.
 
@@ -45,9 +48,19 @@
     return [null, 0];
   };
 
+  const chipMarker = (chip) => {
+    const bot = chip.closest('#chat [data-testid="bot"]');
+    const answers = Array.from(document.querySelectorAll('#chat [data-testid="bot"]'));
+    const n = Number((chip.textContent.match(/\d+/) || ['0'])[0]);
+    const k = answers.indexOf(bot);
+    return k >= 0 && citedNumbers(k).includes(n) ? `${k}|${n}` : null;
+  };
+
   const markerAt = (event) => {
     const bot = event.target.closest && event.target.closest('#chat [data-testid="bot"]');
     if (!bot) return null;
+    const chip = event.target.closest('.marker');
+    if (chip) return chipMarker(chip);
     const [node, offset] = textAtPoint(event.clientX, event.clientY);
     if (!node || node.nodeType !== Node.TEXT_NODE || !bot.contains(node)) return null;
     const answers = Array.from(document.querySelectorAll('#chat [data-testid="bot"]'));
@@ -68,6 +81,71 @@
     const marker = markerAt(event);
     if (marker) send('ref-target', marker);
   });
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const chip = event.target.closest && event.target.closest('#chat .marker');
+    const card = event.target.closest && event.target.closest('#evidence [data-cite]');
+    if (chip && chipMarker(chip)) {
+      event.preventDefault();
+      send('ref-target', chipMarker(chip));
+    } else if (card) {
+      event.preventDefault();
+      send('cite-target', card.dataset.cite);
+    }
+  });
+
+  // The text of an element as the reader sees it without readings: the ruby text hidden
+  // for the moment of reading innerText (nothing is painted in between).
+  const shownText = (element) => {
+    document.body.classList.add('copying');
+    try {
+      return element.innerText.trim();
+    } finally {
+      document.body.classList.remove('copying');
+    }
+  };
+  const messageOf = (button) => {
+    for (let node = button.parentElement; node && node.id !== 'chat'; node = node.parentElement) {
+      const before = Array.from(node.querySelectorAll('[data-testid="bot"], [data-testid="user"]'))
+        .filter((m) => m.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING);
+      if (before.length) return before[before.length - 1];
+    }
+    return null;
+  };
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest && event.target.closest('#chat button[aria-label]');
+    const label = button ? button.getAttribute('aria-label') : '';
+    let copied = null;
+    if (label === 'Copy message') {
+      const message = messageOf(button);
+      copied = message ? shownText(message) : null;
+    } else if (label === 'Copy conversation') {
+      copied = Array.from(document.querySelectorAll('#chat [data-testid="bot"], '
+        + '#chat [data-testid="user"]')).map(shownText).join('\n\n');
+    }
+    if (copied === null) return;
+    event.stopPropagation();  // Gradio's handler would copy the HTML source
+    event.preventDefault();
+    navigator.clipboard.writeText(copied).then(() => {
+      button.classList.add('copied');
+      setTimeout(() => button.classList.remove('copied'), 1500);
+    }, () => {});
+  }, true);
+
+  // Gradio names each message for screen readers by its HTML source ("bot's message: <div
+  // class=…"): name it by its text instead.
+  const nameMessages = () => {
+    for (const message of document.querySelectorAll(
+      '#chat [data-testid="bot"], #chat [data-testid="user"]')) {
+      const label = message.getAttribute('aria-label') || '';
+      if (label.includes('<')) {
+        message.setAttribute('aria-label', `${label.split(':')[0]}: ${shownText(message)}`);
+      }
+    }
+  };
+  new MutationObserver(nameMessages).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+
   document.addEventListener('mousemove', (event) => {
     const bot = event.target.closest && event.target.closest('#chat [data-testid="bot"]');
     if (bot) bot.style.cursor = markerAt(event) ? 'pointer' : '';
