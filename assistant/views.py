@@ -173,15 +173,28 @@ def reply_markup(reply: str, cited: Sequence[int] = ()) -> str:
     return f'<div class="answer" lang="{language_of(reply)}">{"".join(pieces)}</div>'
 
 
-def passage_html(citation: Citation) -> str:
-    """The cited passage, escaped, with the quoted sentence marked (the quote's offsets
-    are in the article body; the passage starts at `passage_start` there) and readings
-    over its kanji."""
-    a = citation.start - citation.passage_start
-    b = citation.end - citation.passage_start
-    passage = citation.text
-    return (ruby_html(passage[:a]) + "<mark>" + ruby_html(passage[a:b])
-            + "</mark>" + ruby_html(passage[b:]))
+def passage_html(citation: Citation, also: Sequence[Citation] = ()) -> str:
+    """The cited passage, escaped, with the quoted sentence marked — and the sentences of
+    `also` (other citations of the same passage) — and readings over its kanji. Quote
+    offsets are in the article body; the passage starts at `passage_start` there."""
+    spans = sorted((c.start - c.passage_start, c.end - c.passage_start)
+                   for c in (citation, *also))
+    passage, parts, at = citation.text, [], 0
+    for a, b in spans:
+        if a < at:  # overlapping quotes: the earlier mark holds it
+            continue
+        parts += [ruby_html(passage[at:a]), "<mark>", ruby_html(passage[a:b]), "</mark>"]
+        at = b
+    return "".join(parts) + ruby_html(passage[at:])
+
+
+def same_passage_groups(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """The citations grouped by the passage they quote, in the order of each group's
+    first citation: one card per passage, however many of its sentences are quoted."""
+    groups: dict[tuple[str, int, int], list[Citation]] = {}
+    for c in citations:
+        groups.setdefault((c.article_id, c.passage_start, len(c.text)), []).append(c)
+    return list(groups.values())
 
 
 def evidence_html(answer: Answer | None, language: str = "ja", shown: int | None = None,
@@ -203,7 +216,8 @@ def evidence_html(answer: Answer | None, language: str = "ja", shown: int | None
                      f'<span lang="{language_of(answer.query)}">'
                      f'{html.escape(answer.query)}</span></div>')
     citations = answer.citations if shown is None else answer.citations[:shown]
-    cards = [_card_html(c, language, c.n == selected, answer.short_answer) for c in citations]
+    cards = [_card_html(group, language, selected, answer.short_answer)
+             for group in same_passage_groups(citations)]
     if not answer.citations:
         return "\n".join(parts)
     summary = text(language, "sources_summary").format(shown=len(citations),
@@ -226,25 +240,38 @@ def _relevance_html(score: float, language: str) -> str:
             f'{html.escape(text(language, "relevance_" + level))}</span>')
 
 
-def _card_html(c: Citation, language: str, selected: bool,
+def _card_html(group: Sequence[Citation], language: str, selected: int | None,
                short: ShortAnswer | None = None) -> str:
+    """One passage's card: every quote from it marked, its numbers in the title ([1][3]);
+    the card's id is its first number's, and each other number anchors inside it."""
+    c = group[0]
     meta = " · ".join(html.escape(x) for x in (c.section, c.published) if x and x != c.title)
     cite = html.escape(f"{c.article_id}|{c.start}|{c.end}", quote=True)
-    passage = passage_html(c)
-    if short is not None and short.n == c.n:  # the answer phrase, inside the marked quote
-        before, mark, after = passage.partition("<mark>")
-        phrase = ruby_html(short.text)
-        after = after.replace(phrase, f'<strong class="short-answer">{phrase}</strong>', 1)
-        passage = before + mark + after
+    passage = passage_html(c, group[1:])
+    holder = next((g for g in group if short is not None and short.n == g.n), None)
+    if short is not None and holder is not None:  # the answer phrase, inside its quote
+        passage = _strong_in_mark(passage, sorted(g.start for g in group).index(holder.start),
+                                  ruby_html(short.text))
     role = html.escape(role_label(c.role, language))
-    return (f'<div class="evidence-card{" selected" if selected else ""}" '
-            f'id="cite-{c.n}" data-cite="{cite}" role="button" '
-            f'tabindex="0" lang="{language_of(c.title + c.text)}">'
-            f'<b class="card-title">[{c.n}] {ruby_html(c.title)}</b> '
+    numbers = "".join(f"[{g.n}]" for g in group)
+    anchors = "".join(f'<span class="cite-anchor" id="cite-{g.n}"></span>' for g in group[1:])
+    is_selected = any(g.n == selected for g in group)
+    return (f'<div class="evidence-card{" selected" if is_selected else ""}" '
+            f'id="cite-{c.n}" data-cite="{cite}" data-ns="{" ".join(str(g.n) for g in group)}" '
+            f'role="button" tabindex="0" lang="{language_of(c.title + c.text)}">{anchors}'
+            f'<b class="card-title">{numbers} {ruby_html(c.title)}</b> '
             f'<span class="role role-{html.escape(c.role)}">{role}</span>'
             f'{_relevance_html(c.score, language)}'
             f'<div class="meta">{meta}</div>'
             f"<p>{passage}</p></div>")
+
+
+def _strong_in_mark(passage: str, k: int, phrase: str) -> str:
+    """The passage with `phrase` in bold-underline inside its k-th <mark> (0-based)."""
+    pieces = passage.split("<mark>")
+    pieces[k + 1] = pieces[k + 1].replace(phrase, f'<strong class="short-answer">{phrase}</strong>',
+                                          1)
+    return "<mark>".join(pieces)
 
 
 def markers_html(markers: Sequence[Sequence[int]]) -> str:

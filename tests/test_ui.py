@@ -141,13 +141,25 @@ def test_chat_messages_escape_only_what_would_be_markup():
 def test_evidence_outlines_the_clicked_source_and_names_an_earlier_question():
     quote = "通話は10月中旬に行われた。"
     answer = Answer(question="いつ？", query="いつ？", answer=f"{quote}[1]", abstained=False,
-                    citations=[Citation(n, "a", "t", "", "", quote, quote, 0, len(quote), 1.0, 0)
-                               for n in (1, 2)])
+                    citations=[Citation(n, "a", "t", "", "", quote, quote, n * 100,
+                                        n * 100 + len(quote), 1.0, n * 100) for n in (1, 2)])
     shown = without_readings(evidence_html(answer, "ja", selected=2, earlier=True))
     assert 'class="evidence-card selected" id="cite-2"' in shown
     assert 'class="evidence-card" id="cite-1"' in shown
     assert "前の質問「いつ？」の出典" in shown
     assert "evidence-for" not in evidence_html(answer, "en", selected=1)
+
+
+def test_one_card_per_passage_with_each_quote_marked():
+    text = "一文目。二文目。三文目。"
+    cite = [Citation(n, "a", "t", "", "", text, q, text.index(q), text.index(q) + len(q), 1.0, 0)
+            for n, q in ((1, "三文目。"), (2, "一文目。"))]
+    shown = without_readings(evidence_html(Answer(
+        question="q", query="q", answer="三文目。[1]一文目。[2]", abstained=False,
+        citations=cite), "ja", selected=2))
+    assert shown.count('class="evidence-card') == 1 and "[1][2] t" in shown
+    assert "<mark>一文目。</mark>二文目。<mark>三文目。</mark>" in shown
+    assert 'id="cite-2"' in shown and 'class="evidence-card selected" id="cite-1"' in shown
 
 
 def test_the_export_writes_every_answer_with_its_citations():
@@ -252,7 +264,9 @@ def test_a_clicked_marker_outlines_its_card_and_names_an_earlier_question(chat):
     first = asked(chat, WHO)[page.state]
     state = asked(chat, "28項目案にはどんな内容が含まれていましたか？", first)[page.state]
     latest = handlers.show_reference("1|1|2", state, False, "日本語")[page.chat.evidence]
-    assert 'class="evidence-card selected" id="cite-2"' in latest
+    selected = re.search(r'class="evidence-card selected" id="cite-\d+" [^>]*data-ns="([\d ]+)"',
+                         latest)
+    assert selected and "2" in selected.group(1).split()  # the card holding [2]
     assert "evidence-for" not in latest
     earlier = handlers.show_reference("2|0|1", state, False, "日本語")[page.chat.evidence]
     assert f"前の質問「{WHO}」の出典" in earlier
