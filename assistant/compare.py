@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from .answer import passages_for, with_roles
 from .citations import CitationList
+from .corpus import detect_language
 from .results import Citation
 from .retrieval import HybridRetriever, Retrieval
 from .sentences import Candidate, candidate_sentences, score_sentences
@@ -34,6 +35,7 @@ Kind = Literal["date", "number", "name", "title"]
 Status = Literal["compared", "nothing_to_compare", "declined"]
 KINDS: tuple[Kind, ...] = ("date", "number", "name", "title")
 COMPARED_ARTICLES = 2  # side by side: two columns in the chat
+ROWS = 2  # of the first article's best sentences, each beside its counterparts
 SAME_STATEMENT = 0.5  # masked character-bigram Dice at which two sentences state one thing
 _MASK = "□"
 ALIGN_SHORTLIST = 5  # sentences of another article tried as the anchor's counterpart
@@ -93,13 +95,24 @@ class Difference:
 
 @dataclass(frozen=True)
 class ComparedArticle:
-    """One article's sentence in the comparison; `same_statement`: it states the same thing
-    as the first article's sentence (always true of the first)."""
+    """One article's sentences in the comparison, one per row; `same_statement[i]`: its
+    sentence of row i states the same thing as the first article's (always true of the
+    first article)."""
 
     article_id: str
-    citation: Citation
-    same_statement: bool
-    similarity: float  # to the first article's sentence, dates/numbers/names masked
+    citations: tuple[Citation, ...]
+    same_statement: tuple[bool, ...]
+    similarity: tuple[float, ...]  # to the first article's sentence, values masked
+
+    @property
+    def citation(self) -> Citation:
+        return self.citations[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "citation": asdict(self.citation),
+                "citations": [asdict(c) for c in self.citations],
+                "same_statement": list(self.same_statement),
+                "similarity": [round(x, 3) for x in self.similarity]}
 
 
 @dataclass(frozen=True)
@@ -126,9 +139,7 @@ class Comparison:
             "status": self.status,
             "message": self.message,
             "sources_differ": self.sources_differ,
-            "articles": [{"article_id": a.article_id, "citation": asdict(a.citation),
-                          "same_statement": a.same_statement,
-                          "similarity": round(a.similarity, 3)} for a in self.articles],
+            "articles": [a.to_dict() for a in self.articles],
             "differences": [d.to_dict() for d in self.differences],
         }
 
@@ -151,7 +162,7 @@ def comparison_message(comparison: Comparison) -> str:
         parts = [f"{names[d.kind]}: {' / '.join(v.text for v in d.values)}" for d in conflicts]
         head = "出典によって記述が異なります" if ja else "Sources differ"
         return f"{head}（{'、'.join(parts)}）" if ja else f"{head} ({'; '.join(parts)})"
-    if not all(a.same_statement for a in comparison.articles):
+    if not all(a.same_statement[0] for a in comparison.articles):
         return ("記事ごとに別のことを述べています（食い違いではありません）。" if ja
                 else "The articles say different things here (not a contradiction).")
     return ("記事の記述に食い違いは見つかりませんでした。" if ja
@@ -214,18 +225,37 @@ class ValueReader:
                 spans.append((start, end))
         if not proper_only:
             spans += [m.span() for m in _KATAKANA_NAME.finditer(text)]
-        spans += [m.span() for m in _ENGLISH_NAME.finditer(text) if m.start() > 0]
+        japanese = detect_language(text) == "ja"  # no sentence-initial capital there
+        spans += [m.span() for m in _ENGLISH_NAME.finditer(text) if japanese or m.start() > 0]
         return spans
 
 
-def occurs(key: str, text: str) -> bool:
-    """Whether a value's key is in a normalised text, a number not inside a longer one."""
+def occurrences(key: str, text: str) -> int:
+    """How often a value's key is in a normalised text, a number not inside a longer one."""
     pattern = re.escape(key)
     if key[:1].isdigit():
         pattern = r"(?<![0-9.])" + pattern
     if key[-1:].isdigit():
         pattern += r"(?![0-9])"
-    return re.search(pattern, text) is not None
+    return len(re.findall(pattern, text))
+
+
+def occurs(key: str, text: str) -> bool:
+    return occurrences(key, text) > 0
+
+
+def unmatched(values: list[Value], kind: Kind, other_text: str) -> list[Value]:
+    """The values of a kind the other sentence lacks: a key written twice here and once
+    there lacks one (「日本が…日本の協力」 / 「日本が…平岩弓枝の協力」)."""
+    seen: dict[str, int] = {}
+    lacking = []
+    for value in values:
+        if value.kind != kind:
+            continue
+        seen[value.key] = seen.get(value.key, 0) + 1
+        if seen[value.key] > occurrences(value.key, other_text):
+            lacking.append(value)
+    return lacking
 
 
 def masked(text: str, values: list[Value], offset: int) -> str:
@@ -256,9 +286,10 @@ def differences(first: list[Value], first_text: str, other: list[Value], other_t
     when both sentences state the same thing and each lacks one of the other's."""
     a_text, b_text = normalised(first_text), normalised(other_text)
     found = []
-    for kind in ("date", "number", "name"):
-        a_only = [v for v in first if v.kind == kind and not occurs(v.key, b_text)]
-        b_only = [v for v in other if v.kind == kind and not occurs(v.key, a_text)]
+    kinds: tuple[Kind, ...] = ("date", "number", "name")
+    for kind in kinds:
+        a_only = unmatched(first, kind, b_text)
+        b_only = unmatched(other, kind, a_text)
         if a_only or b_only:
             found.append(Difference(kind, tuple(a_only + b_only),
                                     same_statement and bool(a_only) and bool(b_only)))
@@ -283,8 +314,8 @@ class Shown:
 
 
 def best_per_article(question: str, language: str, found: Retrieval,
-                     retriever: HybridRetriever, limit: int) -> list[Candidate]:
-    """Each article's best sentence (the answers' scorer, ranked within the article), the
+                     retriever: HybridRetriever, limit: int) -> list[list[Candidate]]:
+    """Each article's best sentences (the answers' scorer, ranked within the article), the
     articles in the order of their best passage, at most `limit`."""
     passages = passages_for(question, found.passages, retriever)
     articles = list(dict.fromkeys(p.article_id for p in passages))[:limit]
@@ -295,34 +326,36 @@ def best_per_article(question: str, language: str, found: Retrieval,
     vectors = retriever.sentence_vectors([(c.article_id, c.start, c.end) for c in candidates])
     scores = score_sentences(question, language, found.query_vector, candidates, vectors,
                              retriever)
-    best: dict[str, tuple[float, Candidate]] = {}
-    for score, candidate in zip(scores.tolist(), candidates, strict=True):
-        if candidate.article_id not in best or score > best[candidate.article_id][0]:
-            best[candidate.article_id] = (score, candidate)
-    return [best[a][1] for a in articles if a in best]
+    ranked = sorted(zip(scores.tolist(), range(len(candidates)), strict=True), reverse=True)
+    return [[candidates[i] for _, i in ranked if candidates[i].article_id == article_id]
+            for article_id in articles]
 
 
-def counterpart(anchor: Shown, own_best: Candidate, retriever: HybridRetriever,
-                reader: ValueReader) -> Shown:
-    """The sentence of `own_best`'s article that states what the anchor states (the most
-    similar with values masked, if similar enough), else its own best sentence. Only the
-    few most similar as written are masked (SudachiPy on every sentence would cost
-    ~5 ms each)."""
+def counterpart(anchor: Shown, article_best: Candidate, retriever: HybridRetriever,
+                reader: ValueReader) -> Shown | None:
+    """The sentence of `article_best`'s article that states what the anchor states (the
+    most similar with values masked, if similar enough), else None. Only the few most
+    similar as written are masked (SudachiPy on every sentence would cost ~5 ms each)."""
     anchor_masked = masked(anchor.text, anchor.values, anchor.candidate.start)
-    body = retriever.articles[own_best.article_id].body
-    sentences = retriever.following_sentences(own_best.article_id, 0, MAX_SENTENCES)
+    body = retriever.articles[article_best.article_id].body
+    sentences = retriever.following_sentences(article_best.article_id, 0, MAX_SENTENCES)
     likely = sorted(sentences, key=lambda p: -similarity(
         anchor.text, body[p.sentences[0][0] : p.sentences[0][1]]))[:ALIGN_SHORTLIST]
-    shortlist = [Candidate(own_best.article_id, *p.sentences[0], p, own_best.rank)
-                 for p in likely if p.sentences[0] != (own_best.start, own_best.end)]
+    shortlist = [Candidate(article_best.article_id, *p.sentences[0], p, article_best.rank)
+                 for p in likely if p.sentences[0] != (article_best.start, article_best.end)]
     scored = [(_masked_similarity(anchor_masked, c, body, reader), c)
-              for c in [own_best, *shortlist]]
+              for c in [article_best, *shortlist]]
     score, chosen = max(scored, key=lambda pair: pair[0])
     if score < SAME_STATEMENT:
-        score, chosen = scored[0]
-    text = body[chosen.start : chosen.end]
-    return Shown(chosen, text, reader.values(chosen.article_id, text, chosen.start),
-                 score >= SAME_STATEMENT, score)
+        return None
+    return shown_sentence(chosen, body, reader, True, score)
+
+
+def shown_sentence(candidate: Candidate, body: str, reader: ValueReader, same: bool,
+                   score: float) -> Shown:
+    text = body[candidate.start : candidate.end]
+    return Shown(candidate, text, reader.values(candidate.article_id, text, candidate.start),
+                 same, score)
 
 
 def _masked_similarity(anchor_masked: str, candidate: Candidate, body: str,
@@ -332,26 +365,50 @@ def _masked_similarity(anchor_masked: str, candidate: Candidate, body: str,
     return similarity(anchor_masked, masked(text, values, candidate.start))
 
 
+def aligned_rows(best: list[list[Candidate]], retriever: HybridRetriever,
+                 reader: ValueReader) -> list[list[Shown]]:
+    """Rows of sentences, one per article: the first article's best sentences (at most
+    ROWS), each with its counterpart in every other article. The first row falls back to
+    an article's own best sentence (saying they state different things); a later row
+    without a counterpart everywhere is left out."""
+    rows = []
+    for n, top in enumerate(best[0][:ROWS]):
+        anchor = shown_sentence(top, retriever.articles[top.article_id].body, reader, True, 1.0)
+        row = [anchor]
+        for other in best[1:]:
+            found = counterpart(anchor, other[0], retriever, reader)
+            if found is None and n == 0:
+                body = retriever.articles[other[0].article_id].body
+                anchor_masked = masked(anchor.text, anchor.values, top.start)
+                found = shown_sentence(other[0], body, reader, False, _masked_similarity(
+                    anchor_masked, other[0], body, reader))
+            if found is None:
+                break
+            row.append(found)
+        if len(row) == len(best):
+            rows.append(row)
+    return rows
+
+
 def compare_found(question: str, language: str, found: Retrieval, retriever: HybridRetriever,
                   limit: int = COMPARED_ARTICLES) -> Comparison:
     """The comparison of the articles `found` for a question that is not declined."""
     best = best_per_article(question, language, found, retriever, limit)
     if not best:
         return Comparison(question, language, "declined", (), ())
-    reader = ValueReader()
-    body = retriever.articles[best[0].article_id].body
-    first_text = body[best[0].start : best[0].end]
-    anchor = Shown(best[0], first_text,
-                   reader.values(best[0].article_id, first_text, best[0].start), True, 1.0)
-    shown = [anchor] + [counterpart(anchor, c, retriever, reader) for c in best[1:]]
+    rows = aligned_rows(best, retriever, ValueReader())
     cited = CitationList(lambda a: retriever.articles[a].body)
-    for s in shown:
-        cited.cite(s.candidate.passage, s.candidate.start, s.candidate.end)
+    numbers = [[cited.cite(s.candidate.passage, s.candidate.start, s.candidate.end)
+                for s in row] for row in rows]
     citations = with_roles(cited.citations, retriever)
-    articles = tuple(ComparedArticle(s.candidate.article_id, c, s.same_statement, s.similarity)
-                     for s, c in zip(shown, citations, strict=True))
-    if len(shown) < 2:
+    articles = tuple(ComparedArticle(
+        article[0].article_id,
+        tuple(citations[numbers[r][i] - 1] for r in range(len(rows))),
+        tuple(rows[r][i].same_statement for r in range(len(rows))),
+        tuple(rows[r][i].similarity for r in range(len(rows))))
+        for i, article in enumerate(best))
+    if len(best) < 2:
         return Comparison(question, language, "nothing_to_compare", articles, ())
-    found_differences = [d for other in shown[1:] for d in differences(
-        anchor.values, anchor.text, other.values, other.text, other.same_statement)]
+    found_differences = [d for row in rows for other in row[1:] for d in differences(
+        row[0].values, row[0].text, other.values, other.text, other.same_statement)]
     return Comparison(question, language, "compared", articles, tuple(found_differences))
