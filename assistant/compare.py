@@ -53,7 +53,7 @@ _DATE = re.compile(
 _NUMBER = re.compile(rf"[{_DIGIT}](?:[{_DIGIT},，.．]*[{_DIGIT}])?(?:[万億兆])?"
                      r"(?:[%％]|[^\s\d、。，,．.「」『』（）()・0-9０-９ぁ-ゖ]?)")
 _KATAKANA_NAME = re.compile(r"[ァ-ヴー]{2,}(?:・[ァ-ヴー]{2,})*")
-_ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*\b")
+_ENGLISH_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+)*(?![A-Za-z])")
 _TITLE = re.compile(
     r"(?:元|前|現|次期)?(?:米国?|ロシア|露|日本|英国?|中国)?"
     r"(?:副大統領|大統領|首相|総理大臣?|国務長官|長官|大臣|外相|特使|政権|陣営|外交顧問|顧問|"
