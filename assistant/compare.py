@@ -1,7 +1,8 @@
 """Compare sources: how each article states the thing a question asks about, side by side.
 
 A news-literacy lesson needs to see where outlets differ (one seed article calls Trump
-トランプ元大統領 and speaks of the バイデン政権 for the very weeks the other calls him トランプ大統領).
+トランプ元大統領 and speaks of the バイデン政権 for the very weeks the other calls him
+トランプ大統領).
 For a question, each article's best sentence is chosen by the same retrieval and sentence
 scorer the answers use (limited to that article); the first article's sentence is the
 *anchor*, and in every other article the sentence that states the same thing (the most

@@ -34,19 +34,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.chunking import split_sentences  # noqa: E402
-from assistant.compare import Value, ValueReader  # noqa: E402
-from assistant.corpus import Article  # noqa: E402
-from assistant.evaluate import SEPARATOR  # noqa: E402
-from assistant.qa import Assistant  # noqa: E402
-from assistant.settings import load_settings  # noqa: E402
-from bench.results_file import publish  # noqa: E402
+from assistant.chunking import split_sentences
+from assistant.compare import Value, ValueReader
+from assistant.corpus import Article
+from assistant.evaluate import SEPARATOR
+from assistant.qa import Assistant
+from assistant.settings import load_settings
+from bench.results_file import publish
 
 VARIANTS = ("changed", "unchanged", "paraphrased")
 SYNONYMS = [  # same meaning, different words (no dates, numbers or names involved)
     ("であった", "だった"), ("である", "だ"), ("しかし、", "だが、"), ("また、", "さらに、"),
-    ("および", "と"), ("行われた", "実施された"), ("行われる", "実施される"), ("行った", "実施した"),
-    ("呼ばれる", "称される"), ("呼ばれた", "称された"), ("最も", "もっとも"), ("大きな", "大規模な"),
+    ("および", "と"), ("行われた", "実施された"), ("行われる", "実施される"),
+    ("行った", "実施した"), ("呼ばれる", "称される"), ("呼ばれた", "称された"),
+    ("最も", "もっとも"), ("大きな", "大規模な"),
     ("重要な", "大切な"), ("設立", "創設"), ("主に", "主として"), ("一般に", "一般的に"),
     ("多くの", "数多くの"), ("現在は", "今日では"), ("ことが多い", "場合が多い"),
     ("ことができる", "ことが可能だ"), ("と言われる", "とされる"), ("とされる", "と言われる"),
@@ -125,8 +126,8 @@ def paraphrase(text: str) -> str:
     return "".join(out)
 
 
-def plant(paragraph_id: str, title: str, text: str, questions: list[dict[str, object]], reader: ValueReader,
-          names: dict[str, list[str]], rng: random.Random) -> Plant | None:
+def plant(paragraph_id: str, title: str, text: str, questions: list[dict[str, object]],
+          reader: ValueReader, names: dict[str, list[str]], rng: random.Random) -> Plant | None:
     """A plant for the first question whose answer sentence holds a value to change."""
     for qa in questions:
         answers = qa["answers"]
@@ -193,8 +194,8 @@ def main() -> None:
     started = time.perf_counter()
     assistant.index_articles(articles, progress=False)
     index_seconds = time.perf_counter() - started
-    flagged = {v: 0 for v in VARIANTS}
-    declined = {v: 0 for v in VARIANTS}
+    flagged = dict.fromkeys(VARIANTS, 0)
+    declined = dict.fromkeys(VARIANTS, 0)
     timings = []
     for p in plants:
         for variant in VARIANTS:
