@@ -192,3 +192,48 @@ def test_a_changed_year_is_a_conflict_only_for_the_same_statement():
     apart = differences(_values(reader, first), first, _values(reader, other, "b"), other,
                         False)
     assert [(d.kind, d.conflict) for d in apart] == [("date", False)]
+
+
+# -- the chat's compare button (handlers called directly over the seed index) -------------
+@pytest.fixture(scope="module")
+def chat(seed_assistant):
+    from assistant.ui import build_page
+
+    _app, page, handlers = build_page(seed_assistant)
+    return page, handlers
+
+
+def test_the_compare_button_shows_two_columns_for_the_last_question(chat):
+    from assistant.ui import ChatState
+
+    page, handlers = chat
+    state = list(handlers.answer(SIDEKICK, ChatState(), False, "日本語"))[-1][page.state]
+    shown = handlers.compare_last(state, "日本語")[page.chat.comparison]
+    assert shown.count('class="comparison-column"') == 2
+    assert "出典によって記述が異なります" in shown
+    assert 'title="肩書き"' in shown and ">前米大統領</mark>" in shown and ">大統領</mark>" in shown
+    assert SIDEKICK in shown
+    english = handlers.compare_last(state, "English")[page.chat.comparison]
+    assert 'title="title"' in english
+
+
+def test_compare_before_any_question_asks_for_one(chat):
+    from assistant.ui import ChatState
+
+    page, handlers = chat
+    shown = handlers.compare_last(ChatState(), "English")[page.chat.comparison]
+    assert "Ask a question first" in shown
+
+
+def test_compare_columns_show_article_markup_as_text():
+    from assistant.compare import ComparedArticle, Comparison
+    from assistant.results import Citation
+    from assistant.views import comparison_html
+
+    quote = "<script>alert(1)</script>と書いた。"
+    citation = Citation(1, "a<b>", "<i>t</i>", "", "", quote, quote, 0, len(quote), 1.0, 0)
+    comparison = Comparison("<b>q</b>", "ja", "nothing_to_compare",
+                            (ComparedArticle("a<b>", (citation,), (True,), (1.0,)),), ())
+    shown = comparison_html(comparison, "ja")
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert "<i>" not in shown and "<b>q</b>" not in shown
