@@ -275,21 +275,22 @@ def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
 
 
 def format_comparison(comparison: Any) -> str:
-    """The comparison as text: the plain verdict, then each article's sentence with the
+    """The comparison as text: the plain verdict, then each article's sentences with the
     values that differ marked 【like this】."""
     lines = [comparison.message]
     marked = {(v.article_id, v.start, v.end) for d in comparison.differences for v in d.values}
     for n, item in enumerate(comparison.articles, start=1):
-        c = item.citation
-        quote = c.quote
-        for article_id, start, end in sorted(marked, key=lambda m: -m[1]):
-            if article_id == c.article_id and c.start <= start and end <= c.end:
-                at, stop = start - c.start, end - c.start
-                quote = f"{quote[:at]}【{quote[at:stop]}】{quote[stop:]}"
-        date = f" ({c.published})" if c.published else ""
-        lines.append(f"\n[{n}] {c.title}{date}")
-        lines.append(f"    「{quote}」")
-        lines.append(f"    {c.article_id}, characters {c.start}–{c.end}")
+        first = item.citation
+        date = f" ({first.published})" if first.published else ""
+        lines.append(f"\n[{n}] {first.title}{date}")
+        for c in item.citations:
+            quote = c.quote
+            for article_id, start, end in sorted(marked, key=lambda m: -m[1]):
+                if article_id == c.article_id and c.start <= start and end <= c.end:
+                    at, stop = start - c.start, end - c.start
+                    quote = f"{quote[:at]}【{quote[at:stop]}】{quote[stop:]}"
+            lines.append(f"    「{quote}」")
+            lines.append(f"    {c.article_id}, characters {c.start}–{c.end}")
     return "\n".join(lines)
 
 

@@ -150,7 +150,7 @@ def test_cli_text_marks_the_differing_values(seed_index_dir):
                     "--index", str(seed_index_dir))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("出典によって記述が異なります")
-    assert "トランプ【前米大統領】" in result.stdout and "トランプ【大統領】" in result.stdout
+    assert "【前米大統領】の側近" in result.stdout and "トランプ【大統領】" in result.stdout
 
 
 def test_cli_one_article_corpus_as_a_real_process(tmp_path: Path):
