@@ -21,6 +21,7 @@ paraphrased ≤ 10%.
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import json
 import platform
@@ -234,7 +235,11 @@ def main() -> None:
     for v in VARIANTS:
         lines.append(f"| {v} | {flagged[v]}/{n} = {flagged[v] / n:.1%} | {targets[v]} | "
                      f"{declined[v]} |")
-    lines += ["", f"Median comparison {1000 * timings[len(timings) // 2]:.0f} ms, "
+    reworded = [difflib.SequenceMatcher(None, p.original, p.copies["paraphrased"]).ratio()
+                for p in plants]
+    lines += ["", f"Paraphrased copies: {sum(r < 1 for r in reworded)}/{n} differ from the "
+              f"original (mean similarity ratio {sum(reworded) / n:.2f}, difflib).",
+              "", f"Median comparison {1000 * timings[len(timings) // 2]:.0f} ms, "
               f"p95 {1000 * timings[int(len(timings) * 0.95)]:.0f} ms (shared machine)."]
     publish(lines, args.append)
 
