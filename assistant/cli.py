@@ -296,6 +296,48 @@ def guide_command(article_id: str | None, corpus_dir: Path | None, index_dir: Pa
         click.echo(guide_markdown(guide, "ja"))
 
 
+def format_comparison(comparison: Any) -> str:
+    """The comparison as text: the plain verdict, then each article's sentences with the
+    values that differ marked 【like this】."""
+    lines = [comparison.message]
+    marked = {(v.article_id, v.start, v.end) for d in comparison.differences for v in d.values}
+    for n, item in enumerate(comparison.articles, start=1):
+        first = item.citation
+        date = f" ({first.published})" if first.published else ""
+        lines.append(f"\n[{n}] {first.title}{date}")
+        for c in item.citations:
+            quote = c.quote
+            for article_id, start, end in sorted(marked, key=lambda m: -m[1]):
+                if article_id == c.article_id and c.start <= start and end <= c.end:
+                    at, stop = start - c.start, end - c.start
+                    quote = f"{quote[:at]}【{quote[at:stop]}】{quote[stop:]}"
+            lines.append(f"    「{quote}」")
+            lines.append(f"    {c.article_id}, characters {c.start}–{c.end}")
+    return "\n".join(lines)
+
+
+@cli.command("compare")
+@click.argument("question")
+@paths_options
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as one JSON object.")
+@friendly_errors
+def compare_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
+                    chroma_url: str | None, as_json: bool) -> None:
+    """Show how the articles each state what QUESTION asks, and where they differ."""
+    from .qa import clean_question
+
+    if question == "-":
+        question = sys.stdin.buffer.read(MAX_STDIN_CHARS).decode("utf-8", "replace")
+    assistant = build_assistant(corpus_dir, index_dir, chroma_url)
+    clean_question(question, assistant.settings.max_question_chars)  # fail before indexing
+    ensure_index_verbose(assistant)
+    comparison = assistant.compare(question)
+    if as_json:
+        click.echo(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_comparison(comparison))
+
+
 @cli.command("serve")
 @paths_options
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="ASSISTANT_HOST")

@@ -8,12 +8,13 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from .answer import decline, extractive_answer, opinion_answer, summary_answer, with_roles
 from .citations import SupportFinder
+from .compare import COMPARED_ARTICLES, Comparison, compare_found
 from .corpus import (
     Added,
     Article,
@@ -60,6 +61,10 @@ MAX_HISTORY_CHARS = 1_000_000
 _LINE_SPACE = "\t\n\r\x0b\x0c\x85"  # control characters that separate words
 MIN_LETTER_SHARE = 0.4  # of a question's visible characters (random bytes: ~0.2)
 MAX_UNDECODABLE_SHARE = 0.05  # U+FFFD, what undecodable bytes become
+COMPARE_PASSAGES = 10  # retrieved for a comparison: enough to reach a second article
+# A comparison shows what each article says rather than answering: it declines only
+# questions well within the everyday background (bench/compare_planted.py, tune half)
+COMPARE_Z = 1.0
 SEARCHED_CHARS = 300  # of a question, embedded and split into BM25 terms (bench/question_cost.py)
 
 
@@ -401,6 +406,26 @@ class Assistant:
         answer.notice = notice
         answer.timings = {**found.timings, "answer": (time.perf_counter() - started) * 1000}
         yield answer
+
+    def compare(self, question: str, article_ids: Collection[str] | None = None,
+                limit: int = COMPARED_ARTICLES) -> Comparison:
+        """How the articles (at most `limit`, those best matching the question) each state
+        what the question asks, and where they differ (compare.py). Declined like a
+        question would be; a corpus of one article has nothing to compare."""
+        question = clean_question(question, self.settings.max_question_chars)
+        language = detect_language(question)
+        if not has_words(question):
+            return Comparison(question, language, "declined", (), ())
+        retriever, rule = self._loaded()
+        query = strip_markup(question[:SEARCHED_CHARS])
+        found = retriever.retrieve(query, COMPARE_PASSAGES, article_ids)
+        coverage = self._coverage(question, language, rule, retriever, article_ids, found)
+        lenient = replace(rule, z_same=min(rule.z_same, COMPARE_Z),
+                          z_found=min(rule.z_found, COMPARE_Z),
+                          z_missing_word=min(rule.z_missing_word, COMPARE_Z))
+        if not found.passages or lenient.declines(found, query, language, coverage):
+            return Comparison(question, language, "declined", (), ())
+        return compare_found(question, language, found, retriever, limit)
 
     def _coverage(self, question: str, language: str, rule: DeclineRule,
                   retriever: HybridRetriever, article_ids: Collection[str] | None,

@@ -17,6 +17,7 @@ card or marker) is checked before use: malformed values do nothing.
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import os
 import re
@@ -44,6 +45,8 @@ from .views import (
     article_rows,
     chat_markup,
     chat_text,
+    compare_text,
+    comparison_html,
     conversation_markdown,
     evidence_html,
     language_of,
@@ -198,6 +201,8 @@ class ChatPanel:
     evidence_title: gr.Markdown
     evidence: gr.HTML
     next_cite: gr.Button
+    compare: gr.Button
+    comparison: gr.HTML
 
 
 @dataclass(frozen=True)
@@ -269,12 +274,14 @@ def _chat_panel(examples: dict[str, list[str]], classroom: bool) -> ChatPanel:
             with gr.Row(elem_id="ask-row"):
                 send = gr.Button(text("ja", "ask"), variant="primary", elem_id="ask")
                 clear = gr.Button(text("ja", "clear"), elem_id="clear")
+                compare = gr.Button(compare_text("ja", "button"), elem_id="compare")
+            comparison = gr.HTML("", elem_id="comparison")
         with gr.Column(scale=2, elem_id="sources-column"):
             evidence_title = gr.Markdown(f"### {text('ja', 'evidence')}",
                                          elem_id="evidence-title")
             evidence = gr.HTML(evidence_html(None), elem_id="evidence")
     return ChatPanel(tab, chatbot, scope_line, scope_clear, question, send, clear,
-                     evidence_title, evidence, next_cite)
+                     evidence_title, evidence, next_cite, compare, comparison)
 
 
 def _articles_panel(assistant: Assistant) -> ArticlesPanel:
@@ -376,6 +383,20 @@ class ChatHandlers:
                 self.page.chat.evidence: evidence_html(None, lang),
                 self.page.chat.next_cite: reveal_button(ChatState(), lang),
                 self.page.header.export: gr.update(value=None)}
+
+    def compare_last(self, state: ChatState, language: str) -> Updates:
+        """The compare button: how each article states what the last question asked (its
+        search query, so a follow-up is compared with its context), in two columns."""
+        lang = LANGUAGE_CHOICES.get(language, "ja")
+        last = next((e.answer for e in reversed(state.exchanges) if e.answer), None)
+        if last is None:
+            return {self.page.chat.comparison: comparison_html(None, lang)}
+        try:
+            comparison = self.assistant.compare(
+                last.query, [state.scope] if state.scope else None)
+        except InvalidQuestion as err:
+            return {self.page.chat.comparison: f'<p class="muted">⚠ {html.escape(str(err))}</p>'}
+        return {self.page.chat.comparison: comparison_html(comparison, lang)}
 
     def reveal_next(self, state: ChatState, language: str) -> Updates:
         """Classroom mode: one more source of the latest answer."""
@@ -566,6 +587,17 @@ def _wire_articles(page: Page, handlers: ChatHandlers) -> None:
                            **private)
 
 
+def _wire_compare(page: Page, handlers: ChatHandlers) -> None:
+    chat, language = page.chat, page.header.language
+    private: dict[str, Any] = {"api_visibility": "private"}
+    chat.compare.click(handlers.compare_last, [page.state, language], [chat.comparison],
+                       **private)
+    for clear in (chat.clear.click, chat.chatbot.clear):
+        clear(lambda: "", None, chat.comparison, **private)
+    language.change(lambda lang: gr.update(value=compare_text(
+        LANGUAGE_CHOICES.get(lang, "ja"), "button")), language, chat.compare, **private)
+
+
 def _wire_settings(app: gr.Blocks, page: Page, handlers: ChatHandlers) -> None:
     header, chat, articles = page.header, page.chat, page.articles
     private: dict[str, Any] = {"api_visibility": "private"}
@@ -598,6 +630,18 @@ def _add_ask_api(assistant: Assistant) -> None:
            concurrency_limit=assistant.settings.api_concurrency)
 
 
+def _add_compare_api(assistant: Assistant) -> None:
+    def compare_api(question: str) -> dict[str, Any]:
+        """Compare the articles on a question; the JSON of `assistant compare --json`."""
+        try:
+            return assistant.compare(question).to_dict()
+        except InvalidQuestion as err:
+            raise gr.Error(str(err)) from err
+
+    gr.api(compare_api, api_name="compare",  # type: ignore[attr-defined]
+           concurrency_limit=assistant.settings.api_concurrency)
+
+
 def build_page(assistant: Assistant, classroom: bool = False
                ) -> tuple[gr.Blocks, Page, ChatHandlers]:
     """The app, its components and its handlers (tests call the handlers directly)."""
@@ -605,11 +649,13 @@ def build_page(assistant: Assistant, classroom: bool = False
     export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
     with gr.Blocks(title="記事Q&A · News Q&A", analytics_enabled=False) as app:
         _add_ask_api(assistant)  # first: its api_name "ask" must not become "ask_1"
+        _add_compare_api(assistant)
         page = _layout(assistant, examples, classroom)
         handlers = ChatHandlers(assistant, page, examples, export_dir)
         _wire_chat(page, handlers)
         _wire_sources(page, handlers)
         _wire_articles(page, handlers)
+        _wire_compare(page, handlers)
         _wire_settings(app, page, handlers)
     return app, page, handlers
 

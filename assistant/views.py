@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -23,6 +24,9 @@ from .furigana import ruby_html
 from .results import Answer, ArticleInfo, Citation, ShortAnswer
 from .roles import LABELS
 from .study import ArticleGuide, StudyGuide, TimelineEntry
+
+if TYPE_CHECKING:
+    from .compare import ComparedArticle, Comparison
 
 EXAMPLES_FILE = "examples.yaml"
 DEFAULT_EXAMPLES = {
@@ -472,3 +476,68 @@ def reader_with_guide_html(article: Article | None, guide: StudyGuide | None, la
              f"{html.escape(guide_text(language, 'guide'))}</summary>"
              f"{guide_html(guide, language)}{_download_link(guide, language)}</details>")
     return panel + article_html(article, language, start, end)
+
+
+# -- compare sources (issue 15): two columns for the last question -------------------------
+COMPARE_TEXTS = {
+    "ja": {"button": "出典を比べる", "first": "先に質問してください。比べるのはその質問です。",
+           "for": "比較：「{question}」", "different": "（別のことを述べている文）",
+           "kinds": "日付|数値|名前|肩書き"},
+    "en": {"button": "Compare sources", "first": "Ask a question first; it is what is compared.",
+           "for": "Comparing: “{question}”", "different": "(says something else)",
+           "kinds": "date|number|name|title"},
+}
+_GRID = ("display:grid;grid-template-columns:repeat({n},minmax(0,1fr));gap:12px;")
+_COLUMN = "border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;"
+_DIFF_MARK = "background:#ffd8a8;color:#000;padding:0 2px;border-bottom:2px solid #d9480f;"
+
+
+def compare_text(language: str, key: str) -> str:
+    return COMPARE_TEXTS.get(language, COMPARE_TEXTS["ja"])[key]
+
+
+def comparison_html(comparison: Comparison | None, language: str = "ja") -> str:
+    """The comparison as columns, one per article: its sentences (one per row), with the
+    dates, numbers, names and titles that differ marked (their kind as a tooltip), and
+    the plain verdict above ("sources differ: …"). Everything from articles is escaped."""
+    if comparison is None:
+        return f'<p class="muted">{html.escape(compare_text(language, "first"))}</p>'
+    head = html.escape(compare_text(language, "for").format(question=comparison.question))
+    verdict_class = "comparison-verdict differ" if comparison.sources_differ \
+        else "comparison-verdict"
+    weight = "font-weight:bold;color:#b42318;" if comparison.sources_differ else ""
+    parts = [f'<div class="comparison-for muted">{head}</div>',
+             f'<p class="{verdict_class}" style="{weight}">{html.escape(comparison.message)}</p>']
+    if comparison.articles:
+        columns = [_comparison_column(a, comparison, language) for a in comparison.articles]
+        parts.append(f'<div class="comparison-columns" style="{_GRID.format(n=len(columns))}">'
+                     + "".join(columns) + "</div>")
+    return f'<div class="comparison">{"".join(parts)}</div>'
+
+
+def _comparison_column(article: ComparedArticle, comparison: Comparison, language: str) -> str:
+    kinds = dict(zip(("date", "number", "name", "title"),
+                     compare_text(language, "kinds").split("|"), strict=True))
+    first = article.citation
+    meta = " · ".join(html.escape(x) for x in (first.published, first.article_id) if x)
+    rows = []
+    for citation, same in zip(article.citations, article.same_statement, strict=True):
+        marks = sorted((v.start, v.end, kinds[d.kind]) for d in comparison.differences
+                       for v in d.values if v.article_id == citation.article_id
+                       and citation.start <= v.start and v.end <= citation.end)
+        text_, base = citation.quote, citation.start
+        quote, at = [], base
+        for start, end, kind in marks:
+            if start < at:
+                continue
+            quote.append(html.escape(text_[at - base : start - base]))
+            quote.append(f'<mark class="diff" title="{html.escape(kind)}" style="{_DIFF_MARK}">'
+                         f"{html.escape(text_[start - base : end - base])}</mark>")
+            at = end
+        quote.append(html.escape(text_[at - base :]))
+        note = "" if same else (f' <span class="muted">'
+                                f'{html.escape(compare_text(language, "different"))}</span>')
+        rows.append(f'<p class="comparison-quote">「{"".join(quote)}」{note}</p>')
+    return (f'<div class="comparison-column" style="{_COLUMN}">'
+            f"<b>{html.escape(first.title or first.article_id)}</b>"
+            f'<div class="meta muted">{meta}</div>{"".join(rows)}</div>')

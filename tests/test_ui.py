@@ -206,7 +206,7 @@ def test_the_ask_api_keeps_its_name(seed_assistant):
     app = build_page(seed_assistant)[0]
     public = [d["api_name"] for d in app.get_config_file()["dependencies"]
               if d.get("api_visibility") != "private"]
-    assert public == ["ask"]
+    assert public == ["ask", "compare"]
 
 
 def test_asking_keeps_the_typed_answer_and_shows_its_sources(chat):
