@@ -24,6 +24,7 @@ from .corpus import (
     load_corpus,
 )
 from .embeddings import Embedder, create_embedder
+from .english_reader import EnglishParts, EnglishReader, english_coverage
 from .focus import Intent, intent, missing_focus, question_focus, refers_back
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
@@ -257,8 +258,15 @@ class Assistant:
                 loaded = Revision.load(self.index, self.index.current().snapshot(),
                                        self.settings.keyword_tokenizer)
                 retriever = HybridRetriever(loaded, self.settings, self.embedder)
+                retriever.english = self._english_reader(loaded)
                 self._loaded_pair = (retriever, self._calibrate(retriever))
             return self._loaded_pair
+
+    def _english_reader(self, loaded: Revision) -> EnglishReader | None:
+        """English questions' Japanese terms for this revision (None without the
+        `english` extra: English questions are then searched as written)."""
+        return EnglishReader.open(self.index.root, self.index.search_path(loaded.revision),
+                                  loaded.articles, EnglishParts.parse(self.settings.english_parts))
 
     def _current_revision(self) -> str:
         """The committed revision, re-read only when the manifest file changed (one stat)."""
@@ -357,6 +365,9 @@ class Assistant:
         notice = None
         wants = intent(question)
         coverage = self._coverage(question, language, rule, retriever, article_ids)
+        if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
+            coverage = english_coverage(found.expansion,
+                                        retriever.loaded.searchable_texts(article_ids))
         if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
                                               retriever, article_ids, coverage)

@@ -118,8 +118,8 @@ class DeclineRule:
         """The z a question must reach. With the focus known (a question in the corpus's
         language): a name no article in scope mentions can't be answered; a missing
         content word asks for a much stronger match; every focus term found, `z_found`."""
-        if not same_language:
-            return self.z_cross
+        if not same_language:  # coverage: an English question's Japanese terms
+            return math.inf if coverage and coverage.missing_names else self.z_cross
         if coverage is None or not coverage.focus:
             return self.z_same
         if coverage.missing_names:

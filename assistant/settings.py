@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     decline_gap_weight: float = Field(
         0.2, description="Weight of (best - mean dense cosine of the candidates) in it."
     )
+    english_parts: str = Field(
+        "dictionary,names,dense", pattern=r"^(?:(?:dictionary|names|dense)(?:,|$))*$",
+        description="What answers English questions over Japanese articles (comma list; for "
+        "measuring each part): JMdict terms, names matched by sound, dense retrieval.",
+    )
     max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")
     max_article_chars: int = Field(
