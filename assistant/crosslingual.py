@@ -262,6 +262,13 @@ def _first_sounds_agree(english: str, romaji: str) -> bool:
     return weighted_edit_distance(a[0], b[0]) <= 0.3
 
 
+# a capital standing for its government (news English: "Kyiv's view", "Moscow denied"),
+# searched as the country when the articles never name the city
+_CAPITAL_OF = {"Kyiv": "Ukraine", "Kiev": "Ukraine", "Moscow": "Russia",
+               "Washington": "America", "Beijing": "China", "London": "Britain",
+               "Paris": "France", "Berlin": "Germany", "Tokyo": "Japan", "Brussels": "EU",
+               "Warsaw": "Poland", "Ankara": "Turkey", "Tehran": "Iran", "Seoul": "Korea"}
+METONYMY_WEIGHT = 0.8
 _ACRONYMS = {"US": "America", "U.S": "America", "UK": "Britain", "EU": "EU", "UN": "UN"}
 
 
@@ -387,6 +394,9 @@ class EnglishToJapanese:
             known = {t.text for t in terms}
             terms.extend(JapaneseTerm(m.name.japanese, m.closeness, word, "name")
                          for m in self.names.match(word) if m.name.japanese not in known)
+        if not terms and word in _CAPITAL_OF:
+            terms.extend(JapaneseTerm(t.text, t.weight * METONYMY_WEIGHT, word, t.kind)
+                         for t in self._word_terms(_CAPITAL_OF[word]))
         return tuple(terms)
 
     def _compounds(self, first: str, second: str) -> tuple[JapaneseTerm, ...]:

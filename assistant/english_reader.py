@@ -8,7 +8,8 @@ background questions the decline rule is calibrated on — is searched the same 
   almost nothing in Japanese text); the dense side stays, fused as for any question;
 - **declining**: a capitalised word of the question that the corpus has no term for
   (Zelensky, Canada) or a name none of the articles in scope mentions is a missing name,
-  declined as in Japanese (focus.py); see `english_coverage`;
+  declined as in Japanese (focus.py); a missing content word raises the bar, every word
+  found lowers it (refusal.DeclineRule.threshold, `english_coverage`);
 - **sentence choice**: candidates are ranked by e5 similarity plus how much of the question
   their text covers (`Expansion.coverage`), see `rank_english`.
 
@@ -115,7 +116,7 @@ class EnglishReader:
         word of it has a term: BM25 then runs on the query as written)."""
         from .corpus import detect_language
 
-        if detect_language(query) != "en":
+        if detect_language(query) != "en" or not _reads_as_english(query):
             return None
         expansion = self.expander.expand(query)
         return expansion if expansion.terms or expansion.unknown_names else None
@@ -124,6 +125,19 @@ class EnglishReader:
         from .crosslingual import weighted_keyword_scores
 
         return weighted_keyword_scores(index, expansion)
+
+
+_FUNCTION_TEXT = """the of to and in is are was were what who when where why how which does
+did do with about for from by that this it be has have been will would can could not"""
+_ENGLISH_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
+def _reads_as_english(query: str) -> bool:
+    """Whether a Latin-script query has an English function word: French or German is left
+    to the dense search as before (their words would all be "unknown" here)."""
+    import re
+
+    return any(w in _ENGLISH_FUNCTION_WORDS for w in re.findall(r"[a-z]+", query.lower()))
 
 
 def english_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
@@ -146,8 +160,12 @@ def english_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
         focus.append(focus_term)
         if not any(t in text for t in terms for text in texts):
             missing.append(focus_term)
-    for name in expansion.unknown_names:
-        focus_term = FocusTerm(name, name.lower(), True)
+    # a capitalised word with no term is a missing name unless another name of the question
+    # is found ("Richard Sorge": the articles write リヒャルト, beyond the sound match)
+    name_found = any(t.is_name and t not in missing for t in focus)
+    for word in expansion.unknown:
+        focus_term = FocusTerm(word, word.lower(),
+                               word in expansion.unknown_names and not name_found)
         focus.append(focus_term)
         missing.append(focus_term)
     return Coverage(tuple(focus), tuple(missing))

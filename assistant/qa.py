@@ -297,6 +297,8 @@ class Assistant:
             z_cross=self.settings.decline_z_cross,
             z_found=self.settings.decline_z_found,
             z_missing_word=self.settings.decline_z_missing_word,
+            z_cross_found=self.settings.decline_z_cross_found,
+            z_cross_missing_word=self.settings.decline_z_cross_missing_word,
         )
 
     def articles(self) -> list[Article]:

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
         3.0, description="decline_z for a question with a focus word no article in scope "
         "contains (a missing name always declines).",
     )
+    decline_z_cross_found: float = Field(
+        -0.5, description="decline_z_cross for an English question over Japanese articles "
+        "whose every content word has a Japanese term the articles in scope contain.",
+    )
+    decline_z_cross_missing_word: float = Field(
+        1.0, description="decline_z_cross for one with a word no article in scope has a term "
+        "for (a missing name always declines).",
+    )
     decline_keyword_weight: float = Field(
         0.03, description="Weight of log(1 + best/mean BM25) in the relevance that is compared."
     )
