@@ -123,7 +123,7 @@ def extractive_answer(
     is the question's, detected once by the caller."""
     passages = passages_for(question, found.passages, retriever)
     if found.expansion is not None:  # English over Japanese: its terms (english_reader.py)
-        chosen = choose_english(found.expansion, question_vector, passages, retriever,
+        chosen = choose_english(question, found.expansion, question_vector, passages, retriever,
                                 max(max_sentences, LIST_ITEMS))
     else:
         chosen = choose_sentences(question, language, question_vector, passages, retriever,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,14 @@ if TYPE_CHECKING:
 CORPUS_TERMS_FILE = "corpus-terms.json"
 PARTS = ("dictionary", "names", "dense")
 COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
+CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
+_CUES = (
+    (re.compile(r"^\s*why\b|\bwhy (?:is|are|was|were|did|does|do|has|have)\b|\breason", re.I),
+     re.compile(r"理由|背景|ため|から|狙い|目的|とされ|考えられ")),
+    (re.compile(r"^\s*when\b|\bwhat (?:date|day|year|month|time)\b|"
+                r"\bwhen (?:did|was|is|were|will)\b", re.I),
+     re.compile(r"\d+年|\d+月|\d+日|上旬|中旬|下旬|先月|今月|昨年|今年|週")),
+)
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,7 @@ def english_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     return Coverage(tuple(focus), tuple(missing))
 
 
-def choose_english(expansion: Expansion, question_vector: np.ndarray,
+def choose_english(question: str, expansion: Expansion, question_vector: np.ndarray,
                    passages: list[Passage], retriever: HybridRetriever, max_sentences: int
                    ) -> list[Candidate]:
     """sentences.choose_sentences for an English question over Japanese articles: the
@@ -187,7 +196,8 @@ def choose_english(expansion: Expansion, question_vector: np.ndarray,
     similarities = retriever.sentence_vectors(keys) @ question_vector
     texts = [retriever.articles[c.article_id].body[c.start : c.end] for c in candidates]
     use_dense = retriever.english is None or retriever.english.parts.dense
-    ranked = [candidates[i] for i in rank_english(expansion, texts, similarities, use_dense)]
+    ranking = rank_english(expansion, texts, similarities, use_dense, answer_cue(question))
+    ranked = [candidates[i] for i in ranking]
     best = ranked[0]
     if not announces_list(retriever.articles[best.article_id].body[best.start : best.end]):
         return ranked[:max_sentences]
@@ -197,12 +207,26 @@ def choose_english(expansion: Expansion, question_vector: np.ndarray,
                      for p in following)]
 
 
+def answer_cue(question: str) -> re.Pattern[str] | None:
+    """What a sentence answering this kind of question usually has: a reason for "why", a
+    date for "when" (the question's words can't say that: they are the same in the
+    sentence that only restates the event)."""
+    for asks, cue in _CUES:
+        if asks.search(question):
+            return cue
+    return None
+
+
 def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.ndarray,
-                 use_dense: bool = True) -> list[int]:
+                 use_dense: bool = True, cue: re.Pattern[str] | None = None) -> list[int]:
     """Candidate sentences for an English question, best first: z(e5 similarity) +
-    COVERAGE_WEIGHT × z(coverage of the question's words by the sentence's terms)."""
+    COVERAGE_WEIGHT × z(coverage of the question's words by the sentence's terms) +
+    CUE_WEIGHT when the sentence has the answer's cue (`answer_cue`)."""
     coverage = np.array([expansion.coverage(t) for t in texts], dtype=np.float32)
     score = _z(coverage) * COVERAGE_WEIGHT
+    if cue is not None:
+        score = score + CUE_WEIGHT * np.array([bool(cue.search(t)) for t in texts],
+                                              dtype=np.float32)
     if use_dense:
         score = score + _z(similarities.astype(np.float32))
     return [int(i) for i in np.argsort(-score, kind="stable")]
