@@ -316,6 +316,13 @@ class EnglishToJapanese:
         self.names = NameMatcher(corpus) if corpus is not None and use_names else None
         self.use_dictionary = use_dictionary
         self._word_terms = functools.lru_cache(maxsize=4096)(self._terms_for_word)
+        self._senses = functools.lru_cache(maxsize=4096)(self._dictionary_senses)
+        # corpus word (≤ 8 characters) split in two: first part → the possible second parts
+        self._endings: dict[str, set[str]] = {}
+        for word in corpus.words if corpus is not None else ():
+            if len(word) <= 8:
+                for cut in range(1, len(word)):
+                    self._endings.setdefault(word[:cut], set()).add(word[cut:])
 
     def expand(self, question: str) -> Expansion:
         matches = list(_ENGLISH_WORD.finditer(unicodedata.normalize("NFKC", question)))[
@@ -405,13 +412,18 @@ class EnglishToJapanese:
         if self.corpus is None or not self.use_dictionary or {
                 first.lower(), second.lower()} & _STOP_WORDS:
             return ()
-        heads = self.tables.japanese_for(_lemmas(first), _CANDIDATES_PER_WORD)
-        tails = self.tables.japanese_for(_lemmas(second), _CANDIDATES_PER_WORD)
-        found = [JapaneseTerm(h.japanese + t.japanese, 1.0, f"{first} {second}", "compound")
-                 for h in heads for t in tails
-                 if len(h.japanese + t.japanese) <= 8
-                 and h.japanese + t.japanese in self.corpus.words]
+        found: list[JapaneseTerm] = []
+        tails = self._senses(second)
+        for head in self._senses(first):
+            endings = self._endings.get(head)
+            if endings:  # only heads some corpus word starts with (a long question: 80 pairs)
+                found.extend(JapaneseTerm(head + tail, 1.0, f"{first} {second}", "compound")
+                             for tail in tails if tail in endings)
         return tuple(found[:_KEPT_PER_WORD])
+
+    def _dictionary_senses(self, word: str) -> tuple[str, ...]:
+        return tuple(c.japanese for c in self.tables.japanese_for(_lemmas(word),
+                                                                  _CANDIDATES_PER_WORD))
 
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",

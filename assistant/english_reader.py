@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import sqlite3
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,14 @@ def _japanese_texts(articles: Mapping[str, Article]) -> list[str]:
     return [f"{a.title}\n{a.body}" for a in articles.values() if a.language == "ja"]
 
 
+def default_cache_dir() -> Path:
+    """The user's cache folder for the dictionary tables (one copy for every index)."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assistant"
+
+
 def corpus_terms(folder: Path, articles: Mapping[str, Article]) -> CorpusTerms:
     """The saved terms of this revision, or (an index written before they were saved)
     worked out now and saved for the next start."""
@@ -114,8 +123,8 @@ class EnglishReader:
 
         try:
             tables = JMdictTables.open(cache_dir)
-        except DictionaryUnavailable:
-            return None
+        except (DictionaryUnavailable, OSError, sqlite3.Error):
+            return None  # no dictionary, or no room for its tables: as without the extra
         expander = EnglishToJapanese(tables, corpus_terms(search_folder, articles),
                                      use_dictionary=parts.dictionary, use_names=parts.names)
         return cls(expander, Glosser(tables), parts)

@@ -24,7 +24,7 @@ from .corpus import (
     load_corpus,
 )
 from .embeddings import Embedder, create_embedder
-from .english_reader import EnglishParts, EnglishReader, english_coverage
+from .english_reader import EnglishParts, EnglishReader, default_cache_dir, english_coverage
 from .focus import Intent, intent, missing_focus, question_focus, refers_back
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
@@ -265,7 +265,8 @@ class Assistant:
     def _english_reader(self, loaded: Revision) -> EnglishReader | None:
         """English questions' Japanese terms for this revision (None without the
         `english` extra: English questions are then searched as written)."""
-        return EnglishReader.open(self.index.root, self.index.search_path(loaded.revision),
+        cache = self.settings.dictionary_cache_dir or default_cache_dir()
+        return EnglishReader.open(cache, self.index.search_path(loaded.revision),
                                   loaded.articles, EnglishParts.parse(self.settings.english_parts))
 
     def _current_revision(self) -> str:
