@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .focus import FocusTerm
     from .keyword import KeywordIndex
     from .refusal import Coverage
-    from .results import Passage
+    from .results import Answer, Citation, Passage, ShortAnswer
     from .retrieval import HybridRetriever
     from .sentences import Candidate
 
@@ -254,3 +254,47 @@ def in_scope(scores: np.ndarray, article_of: np.ndarray,
     if article_ids is None:
         return scores
     return np.where(np.isin(article_of, list(article_ids)), scores, 0.0)
+
+
+GLOSS_LABEL = "word gloss"  # what the English under a Japanese quote is: not a translation
+
+
+def for_english_reader(answer: Answer, retriever: HybridRetriever) -> Answer:
+    """An answer to an English question quoting Japanese articles, made readable: each such
+    citation gets its word gloss (names as the question spelled them), the short answer
+    its romanised form, and a quoted fact answer reads "According to ‹title› (‹date›):"
+    with the gloss under each quote. Other answers are returned as they are."""
+    from dataclasses import replace
+
+    reader = retriever.english
+    if reader is None or answer.abstained or answer.language != "en" or not answer.citations:
+        return answer
+    expansion = reader.expansion(answer.query)
+    names = expansion.names() if expansion is not None else {}
+    citations = [replace(c, gloss=reader.glosser.word_gloss(c.quote, names))
+                 if retriever.articles[c.article_id].language != "en" else c
+                 for c in answer.citations]
+    short = answer.short_answer
+    if short is not None and citations[short.n - 1].gloss is not None:
+        short = replace(short, romanised=reader.glosser.romanised_name(short.text, names))
+    text = answer.answer
+    if answer.mode == "extractive" and answer.intent == "fact" and citations[0].gloss:
+        text = framed_text(citations, short)
+    return replace(answer, citations=citations, short_answer=short, answer=text)
+
+
+def framed_text(citations: Sequence[Citation], short: ShortAnswer | None) -> str:
+    """"According to ‹title› (‹date›):", the short answer romanised, then each quote with
+    its marker and, under it, its word gloss."""
+    first = citations[0]
+    date = f" ({first.published})" if first.published else ""
+    lines = [f"According to “{first.title}”{date}:"]
+    if short is not None:
+        lines.append(f"{short.romanised or short.text} ({short.text}) [{short.n}]"
+                     if short.romanised and short.romanised != short.text
+                     else f"{short.text} [{short.n}]")
+    for c in citations:
+        lines.append(f"{c.quote}[{c.n}]")
+        if c.gloss:
+            lines.append(f"    ({GLOSS_LABEL}: {c.gloss})")
+    return "\n".join(lines)

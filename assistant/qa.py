@@ -24,7 +24,13 @@ from .corpus import (
     load_corpus,
 )
 from .embeddings import Embedder, create_embedder
-from .english_reader import EnglishParts, EnglishReader, default_cache_dir, english_coverage
+from .english_reader import (
+    EnglishParts,
+    EnglishReader,
+    default_cache_dir,
+    english_coverage,
+    for_english_reader,
+)
 from .focus import Intent, intent, missing_focus, question_focus, refers_back
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
@@ -384,7 +390,7 @@ class Assistant:
                                                          found, retriever)
                     answer.timings = {**found.timings,
                                       "answer": (time.perf_counter() - started) * 1000}
-                    yield answer
+                    yield for_english_reader(answer, retriever)
                     return
                 except LLMFailure as err:
                     notice = fallback_notice(str(err), language)
@@ -394,6 +400,7 @@ class Assistant:
             answer = extractive_answer(question, query, language, question_vector, found,
                                        retriever, self.settings.max_answer_sentences)
         answer.notice = notice
+        answer = for_english_reader(answer, retriever)  # glosses, "According to …"
         answer.timings = {**found.timings, "answer": (time.perf_counter() - started) * 1000}
         yield answer
 

@@ -43,7 +43,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope_one": "この記事だけから探します：", "scope_clear": "すべての記事に戻す",
         "reader_empty": "記事一覧から記事を選ぶか、出典のカードを押してください。",
         "pick_article": "記事", "no_answer_yet": "まだ回答がありません。",
-        "search": "検索", "score": "関連度", "unsupported": "記事に根拠のない文",
+        "search": "検索", "score": "関連度", "gloss": "英語の逐語訳（翻訳ではありません）",
+        "unsupported": "記事に根拠のない文",
         "list_headers": "見出し|出典|日付|文字数|チャンク",
         "sources_for": "前の質問「{question}」の出典",
     },
@@ -61,7 +62,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope_one": "Searching only this article: ", "scope_clear": "Back to all articles",
         "reader_empty": "Pick an article from the list, or click a source card.",
         "pick_article": "Article", "no_answer_yet": "No answer yet.",
-        "search": "search", "score": "relevance", "unsupported": "Not backed by the articles",
+        "search": "search", "score": "relevance", "gloss": "Word gloss (not a translation)",
+        "unsupported": "Not backed by the articles",
         "list_headers": "Title|Source|Date|Characters|Chunks",
         "sources_for": "Sources of an earlier question: “{question}”",
     },
@@ -161,12 +163,15 @@ def _card_html(c: Citation, language: str, selected: bool,
         after = after.replace(phrase, f'<strong class="short-answer">{phrase}</strong>', 1)
         passage = before + mark + after
     role = html.escape(role_label(c.role, language))
+    gloss = (f'<p class="gloss"><span class="gloss-label">{html.escape(text(language, "gloss"))}'
+             f"</span> {html.escape(c.gloss)}</p>" if c.gloss else "")
     return (f'<div class="evidence-card{" selected" if selected else ""}" '
             f'id="cite-{c.n}" data-cite="{cite}" role="button" '
             f'tabindex="0"><b>[{c.n}] {html.escape(c.title)}</b> '
             f'<span class="role role-{html.escape(c.role)}">{role}</span>'
             f'<div class="meta">{meta}</div>'
             f"<p>{passage}</p>"
+            f"{gloss}"
             f'<details class="score"><summary>{html.escape(text(language, "score"))}</summary>'
             f"{c.score:.2f}</details></div>")
 
@@ -221,5 +226,7 @@ def conversation_markdown(answers: Sequence[Answer], language: str) -> str:
             where = " — ".join(x for x in dict.fromkeys((c.title, c.section)) if x)
             date = f" ({c.published})" if c.published else ""
             lines.append(f"[{c.n}] {where}{date} ({role_label(c.role, language)}): 「{c.quote}」")
+            if c.gloss:
+                lines.append(f"    *{text(language, 'gloss')}:* {c.gloss}")
         lines.append("")
     return "\n".join(lines)
