@@ -53,6 +53,8 @@ _CUES = (
     (re.compile(r"^\s*when\b|\bwhat (?:date|day|year|month|time)\b|"
                 r"\bwhen (?:did|was|is|were|will)\b", re.I),
      re.compile(r"\d+年|\d+月|\d+日|上旬|中旬|下旬|先月|今月|昨年|今年|週")),
+    (re.compile(r"\bhow (?:many|much|long)\b|\bnumber of\b", re.I),
+     re.compile(r"\d|[一二三四五六七八九十百千万]+(?:人|か国|カ国|項目|年|日|回|件)|無期限|数")),
 )
 
 
