@@ -7,7 +7,7 @@ English word gloss of a Japanese quote. No translation model: dictionary and sou
 - `EnglishToJapanese`: an English question → weighted Japanese terms: names by sound, then
   JMdict phrases ("Secretary of State" → 国務長官), then compounds of two words' headwords
   the corpus uses ("peace plan" → 和平 + 案), then single content words;
-- `Glosser.word_gloss`: a Japanese quote → "Bloomberg · November 25 · … · leak · report":
+- `Glosser.word_gloss`: a Japanese quote → "Bloomberg · 25 November · … · leak · report":
   dates, numbers and counters converted, names romanised, other words' first JMdict gloss,
   particles dropped. It is a word gloss, not a translation; label it so.
 """
@@ -442,8 +442,8 @@ _COUNTERS = {"項目": "points", "人": "people", "名": "people", "か国": "co
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _DATE_RULES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
-     lambda m: f"{_MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}"),
-    (re.compile(r"(\d{1,2})月(\d{1,2})日"), lambda m: f"{_MONTHS[int(m[1]) - 1]} {int(m[2])}"),
+     lambda m: f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}"),
+    (re.compile(r"(\d{1,2})月(\d{1,2})日"), lambda m: f"{int(m[2])} {_MONTHS[int(m[1]) - 1]}"),
     (re.compile(r"(\d{1,2})月(上旬|初旬|初め|中旬|下旬|末)"),
      lambda m: f"{_PART_OF_MONTH[m[2]]}-{_MONTHS[int(m[1]) - 1]}"),
     (re.compile(r"(\d{4})年(\d{1,2})月"), lambda m: f"{_MONTHS[int(m[2]) - 1]} {m[1]}"),

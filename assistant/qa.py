@@ -493,6 +493,8 @@ def not_covered(coverage: Coverage | None, language: str) -> str | None:
     """The decline that names what the articles don't cover, when that is why."""
     if coverage is None or not coverage.missing:
         return None
+    if language != "ja" and not coverage.missing_names:
+        return None  # English: its words' Japanese terms are guesses; name only a name
     missing = (coverage.missing_names or coverage.missing)[0].text
     if language == "ja":
         return (f"記事には『{missing}』についての記述が見つかりませんでした。"

@@ -175,3 +175,43 @@ def test_each_part_can_be_switched_off_to_measure_it(seed_index_dir: Path) -> No
     expansion = reader.expansion("Who is Ushakov and what did the leak reveal?")
     assert expansion is not None
     assert {t.kind for t in expansion.terms} == {"name"}
+
+
+def test_every_quote_of_an_english_answer_has_a_word_gloss(seed_assistant: Assistant) -> None:
+    answer = _english(seed_assistant, "Who is Ushakov?")
+    assert answer.citations
+    assert all(c.gloss for c in answer.citations)
+    first = answer.citations[0]
+    assert first.gloss is not None and "Ushakov" in first.gloss  # the question's spelling
+    assert "25 November" in first.gloss  # 11月25日
+    assert answer.answer.startswith("According to “")
+    assert "(word gloss: " in answer.answer
+    data = answer.to_dict()
+    assert all(c["gloss"] for c in data["citations"])
+
+
+def test_a_japanese_question_has_no_gloss(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("ウシャコフ氏とは誰ですか？")
+    assert answer.citations and all(c.gloss is None for c in answer.citations)
+    assert not answer.answer.startswith("According to")
+
+
+def test_the_gloss_is_shown_in_the_cli_the_cards_and_the_export(
+        seed_assistant: Assistant) -> None:
+    from assistant.cli import format_answer
+    from assistant.views import conversation_markdown, evidence_html
+
+    answer = _english(seed_assistant, "Which Russian office does Ushakov work in?")
+    gloss = answer.citations[0].gloss
+    assert gloss
+    assert f"word gloss (not a translation): {gloss}" in format_answer(answer)
+    assert "Word gloss (not a translation)" in conversation_markdown([answer], "en")
+    assert gloss in conversation_markdown([answer], "en")
+    cards = evidence_html(answer, "en")
+    assert 'class="gloss"' in cards and "Word gloss (not a translation)" in cards
+
+
+def test_an_english_decline_for_missing_words_is_plain(seed_assistant: Assistant) -> None:
+    answer = _english(seed_assistant, "How do I bake sourdough bread at home?")
+    assert answer.abstained
+    assert "articles don't say" in answer.answer
