@@ -83,7 +83,10 @@ def test_off_topic_questions_are_declined_in_the_question_language(
     answer = seed_assistant.ask(question)
     assert answer.abstained and answer.citations == []
     assert ("記事" in answer.answer) == (language == "ja")
-    assert ("articles don't say" in answer.answer) == (language == "en")
+    # in English: plainly, or naming what the articles never mention ("Australia")
+    declined_in_english = ("articles don't say" in answer.answer
+                           or "articles say nothing about" in answer.answer)
+    assert declined_in_english == (language == "en")
 
 
 def test_json_contract(seed_assistant):
