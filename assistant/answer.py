@@ -27,6 +27,7 @@ import numpy as np
 
 from . import short_answer
 from .citations import cite_sentences, join_cited
+from .english_reader import choose_english
 from .focus import normalise, question_focus
 from .reader_rules import ASKS_ITEMS, Placed, is_filler, section_of
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
@@ -126,8 +127,12 @@ def extractive_answer(
     """Compose the answer from the chosen sentences (see the module docstring); `language`
     is the question's, detected once by the caller."""
     passages = passages_for(question, found.passages, retriever)
-    chosen = choose_sentences(question, language, question_vector, passages, retriever,
-                              max(max_sentences, LIST_ITEMS))
+    if found.expansion is not None:  # English over Japanese: its terms (english_reader.py)
+        chosen = choose_english(question, found.expansion, question_vector, passages, retriever,
+                                max(max_sentences, LIST_ITEMS))
+    else:
+        chosen = choose_sentences(question, language, question_vector, passages, retriever,
+                                  max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)

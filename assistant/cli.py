@@ -240,6 +240,8 @@ def format_answer(answer: Any) -> str:
         date = f" ({c.published})" if c.published else ""
         lines.append(f"\n[{c.n}] {where}{date}")
         lines.append(f"    「{c.quote}」")
+        if c.gloss:
+            lines.append(f"    word gloss (not a translation): {c.gloss}")
         lines.append(f"    {c.article_id}, characters {c.start}–{c.end}")
     return "\n".join(lines)
 

@@ -7,7 +7,7 @@ English word gloss of a Japanese quote. No translation model: dictionary and sou
 - `EnglishToJapanese`: an English question → weighted Japanese terms: names by sound, then
   JMdict phrases ("Secretary of State" → 国務長官), then compounds of two words' headwords
   the corpus uses ("peace plan" → 和平 + 案), then single content words;
-- `Glosser.word_gloss`: a Japanese quote → "Bloomberg · November 25 · … · leak · report":
+- `Glosser.word_gloss`: a Japanese quote → "Bloomberg · 25 November · … · leak · report":
   dates, numbers and counters converted, names romanised, other words' first JMdict gloss,
   particles dropped. It is a word gloss, not a translation; label it so.
 """
@@ -262,6 +262,13 @@ def _first_sounds_agree(english: str, romaji: str) -> bool:
     return weighted_edit_distance(a[0], b[0]) <= 0.3
 
 
+# a capital standing for its government (news English: "Kyiv's view", "Moscow denied"),
+# searched as the country when the articles never name the city
+_CAPITAL_OF = {"Kyiv": "Ukraine", "Kiev": "Ukraine", "Moscow": "Russia",
+               "Washington": "America", "Beijing": "China", "London": "Britain",
+               "Paris": "France", "Berlin": "Germany", "Tokyo": "Japan", "Brussels": "EU",
+               "Warsaw": "Poland", "Ankara": "Turkey", "Tehran": "Iran", "Seoul": "Korea"}
+METONYMY_WEIGHT = 0.8
 _ACRONYMS = {"US": "America", "U.S": "America", "UK": "Britain", "EU": "EU", "UN": "UN"}
 
 
@@ -309,6 +316,13 @@ class EnglishToJapanese:
         self.names = NameMatcher(corpus) if corpus is not None and use_names else None
         self.use_dictionary = use_dictionary
         self._word_terms = functools.lru_cache(maxsize=4096)(self._terms_for_word)
+        self._senses = functools.lru_cache(maxsize=4096)(self._dictionary_senses)
+        # corpus word (≤ 8 characters) split in two: first part → the possible second parts
+        self._endings: dict[str, set[str]] = {}
+        for word in corpus.words if corpus is not None else ():
+            if len(word) <= 8:
+                for cut in range(1, len(word)):
+                    self._endings.setdefault(word[:cut], set()).add(word[cut:])
 
     def expand(self, question: str) -> Expansion:
         matches = list(_ENGLISH_WORD.finditer(unicodedata.normalize("NFKC", question)))[
@@ -387,6 +401,9 @@ class EnglishToJapanese:
             known = {t.text for t in terms}
             terms.extend(JapaneseTerm(m.name.japanese, m.closeness, word, "name")
                          for m in self.names.match(word) if m.name.japanese not in known)
+        if not terms and word in _CAPITAL_OF:
+            terms.extend(JapaneseTerm(t.text, t.weight * METONYMY_WEIGHT, word, t.kind)
+                         for t in self._word_terms(_CAPITAL_OF[word]))
         return tuple(terms)
 
     def _compounds(self, first: str, second: str) -> tuple[JapaneseTerm, ...]:
@@ -395,13 +412,18 @@ class EnglishToJapanese:
         if self.corpus is None or not self.use_dictionary or {
                 first.lower(), second.lower()} & _STOP_WORDS:
             return ()
-        heads = self.tables.japanese_for(_lemmas(first), _CANDIDATES_PER_WORD)
-        tails = self.tables.japanese_for(_lemmas(second), _CANDIDATES_PER_WORD)
-        found = [JapaneseTerm(h.japanese + t.japanese, 1.0, f"{first} {second}", "compound")
-                 for h in heads for t in tails
-                 if len(h.japanese + t.japanese) <= 8
-                 and h.japanese + t.japanese in self.corpus.words]
+        found: list[JapaneseTerm] = []
+        tails = self._senses(second)
+        for head in self._senses(first):
+            endings = self._endings.get(head)
+            if endings:  # only heads some corpus word starts with (a long question: 80 pairs)
+                found.extend(JapaneseTerm(head + tail, 1.0, f"{first} {second}", "compound")
+                             for tail in tails if tail in endings)
         return tuple(found[:_KEPT_PER_WORD])
+
+    def _dictionary_senses(self, word: str) -> tuple[str, ...]:
+        return tuple(c.japanese for c in self.tables.japanese_for(_lemmas(word),
+                                                                  _CANDIDATES_PER_WORD))
 
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -420,8 +442,8 @@ _COUNTERS = {"項目": "points", "人": "people", "名": "people", "か国": "co
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _DATE_RULES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
-     lambda m: f"{_MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}"),
-    (re.compile(r"(\d{1,2})月(\d{1,2})日"), lambda m: f"{_MONTHS[int(m[1]) - 1]} {int(m[2])}"),
+     lambda m: f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}"),
+    (re.compile(r"(\d{1,2})月(\d{1,2})日"), lambda m: f"{int(m[2])} {_MONTHS[int(m[1]) - 1]}"),
     (re.compile(r"(\d{1,2})月(上旬|初旬|初め|中旬|下旬|末)"),
      lambda m: f"{_PART_OF_MONTH[m[2]]}-{_MONTHS[int(m[1]) - 1]}"),
     (re.compile(r"(\d{4})年(\d{1,2})月"), lambda m: f"{_MONTHS[int(m[2]) - 1]} {m[1]}"),

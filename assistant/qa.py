@@ -25,6 +25,13 @@ from .corpus import (
     load_corpus,
 )
 from .embeddings import Embedder, create_embedder
+from .english_reader import (
+    EnglishParts,
+    EnglishReader,
+    default_cache_dir,
+    english_coverage,
+    for_english_reader,
+)
 from .focus import (
     Intent,
     asked_unit,
@@ -271,8 +278,16 @@ class Assistant:
                 loaded = Revision.load(self.index, self.index.current().snapshot(),
                                        self.settings.keyword_tokenizer)
                 retriever = HybridRetriever(loaded, self.settings, self.embedder)
+                retriever.english = self._english_reader(loaded)
                 self._loaded_pair = (retriever, self._calibrate(retriever))
             return self._loaded_pair
+
+    def _english_reader(self, loaded: Revision) -> EnglishReader | None:
+        """English questions' Japanese terms for this revision (None without the
+        `english` extra: English questions are then searched as written)."""
+        cache = self.settings.dictionary_cache_dir or default_cache_dir()
+        return EnglishReader.open(cache, self.index.search_path(loaded.revision),
+                                  loaded.articles, EnglishParts.parse(self.settings.english_parts))
 
     def _current_revision(self) -> str:
         """The committed revision, re-read only when the manifest file changed (one stat)."""
@@ -303,6 +318,8 @@ class Assistant:
             z_cross=self.settings.decline_z_cross,
             z_found=self.settings.decline_z_found,
             z_missing_word=self.settings.decline_z_missing_word,
+            z_cross_found=self.settings.decline_z_cross_found,
+            z_cross_missing_word=self.settings.decline_z_cross_missing_word,
         )
 
     def articles(self) -> list[Article]:
@@ -381,6 +398,9 @@ class Assistant:
         notice = None
         wants = intent(question)
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
+        if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
+            coverage = english_coverage(found.expansion,
+                                        retriever.loaded.searchable_texts(article_ids))
         if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
                                               retriever, article_ids, coverage)
@@ -394,7 +414,7 @@ class Assistant:
                                                          found, retriever)
                     answer.timings = {**found.timings,
                                       "answer": (time.perf_counter() - started) * 1000}
-                    yield answer
+                    yield for_english_reader(answer, retriever)
                     return
                 except LLMFailure as err:
                     notice = fallback_notice(str(err), language)
@@ -404,6 +424,7 @@ class Assistant:
             answer = extractive_answer(question, query, language, question_vector, found,
                                        retriever, self.settings.max_answer_sentences)
         answer.notice = notice
+        answer = for_english_reader(answer, retriever)  # glosses, "According to …"
         answer.timings = {**found.timings, "answer": (time.perf_counter() - started) * 1000}
         yield answer
 
@@ -530,6 +551,8 @@ def not_covered(coverage: Coverage | None, language: str) -> str | None:
         return COUNT_NOT_GIVEN[language].format(unit=coverage.missing_unit)
     if coverage is None or not coverage.missing:
         return None
+    if language != "ja" and not coverage.missing_names:
+        return None  # English: its words' Japanese terms are guesses; name only a name
     missing = (coverage.missing_names or coverage.missing)[0].text
     if language == "ja":
         return (f"記事には『{missing}』についての記述が見つかりませんでした。"

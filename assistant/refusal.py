@@ -98,6 +98,8 @@ class DeclineRule:
     z_cross: float
     z_found: float = 1.75
     z_missing_word: float = 3.0
+    z_cross_found: float = -0.5
+    z_cross_missing_word: float = 1.0
 
     def z(self, found: Retrieval, language: str) -> float:
         """How far above the background of the question's language the best match is, in
@@ -120,10 +122,14 @@ class DeclineRule:
         """The z a question must reach. With the focus known (a question in the corpus's
         language): a name no article in scope mentions can't be answered; a missing
         content word asks for a much stronger match; every focus term found, `z_found`."""
-        if not same_language:
-            return self.z_cross
         if coverage is not None and coverage.missing_unit:
             return math.inf
+        if not same_language:  # coverage: an English question's Japanese terms, if known
+            if coverage is None or not coverage.focus:
+                return self.z_cross
+            if coverage.missing_names:
+                return math.inf
+            return self.z_cross_missing_word if coverage.missing else self.z_cross_found
         if coverage is None or not coverage.focus:
             return self.z_same
         if coverage.missing_names:

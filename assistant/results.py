@@ -41,6 +41,10 @@ class Citation:
     score: float
     passage_start: int
     role: str = "report"  # of the quoted sentence: report, analysis, comments, promotion, credit
+    # an English word gloss of the quote when the question's language is not the quote's
+    # (english_reader.py): names romanised, dictionary words, dates converted; not a
+    # translation. None when they share a language.
+    gloss: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class ShortAnswer:
     n: int
     start: int
     end: int
+    romanised: str | None = None  # for a reader of another language: "Yuri Ushakov"
 
 
 @dataclass

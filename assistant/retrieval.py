@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,10 @@ from .results import Passage
 from .revision import ChunkRecord, Revision
 from .roles import ArticleRoles, Role
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .crosslingual import Expansion
+    from .english_reader import EnglishReader
 
 __all__ = ["CANDIDATES", "ChunkRecord", "HybridRetriever", "Retrieval", "Revision",
            "Stopwatch", "zscores"]
@@ -42,6 +47,8 @@ class Retrieval:
     dense_gap: float = 0.0  # best cosine minus the mean cosine of the dense candidates
     keyword_ratio: float = 0.0  # best BM25 score / mean BM25 score of matching chunks
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+    # an English query's Japanese terms (english_reader.py), when they were searched
+    expansion: Expansion | None = None
 
 
 class Stopwatch:
@@ -80,6 +87,8 @@ class HybridRetriever:
         self.articles: Mapping[str, Article] = loaded.articles
         self.chunks: list[ChunkRecord] = loaded.chunks
         self.keyword: KeywordIndex = loaded.keyword
+        # English queries over Japanese articles: BM25 on their Japanese terms (set by qa)
+        self.english: EnglishReader | None = None
 
     def dense_search(
         self, vector: np.ndarray, n: int, article_ids: Collection[str] | None = None
@@ -118,6 +127,17 @@ class HybridRetriever:
             scores = np.where(np.isin(self.loaded.article_of, list(article_ids)), scores, 0.0)
         return scores
 
+    def _keyword_scores(self, query: str, expansion: Expansion | None,
+                        article_ids: Collection[str] | None) -> np.ndarray:
+        """BM25 of the query, or of its Japanese terms when it is English over Japanese
+        articles (english_reader.py)."""
+        if expansion is None or self.english is None:
+            return self.keyword_search(query, article_ids)
+        from .english_reader import in_scope
+
+        scores = self.english.keyword_scores(self.keyword, expansion)
+        return in_scope(scores, self.loaded.article_of, article_ids)
+
     def retrieve(
         self, query: str, top_k: int, article_ids: Collection[str] | None = None
     ) -> Retrieval:
@@ -129,7 +149,8 @@ class HybridRetriever:
         n = min(len(self.chunks), max(CANDIDATES, top_k))
         dense = self.dense_search(vector, n, article_ids)
         watch.lap("dense_search")
-        keyword = self.keyword_search(query, article_ids)
+        expansion = self.english.expansion(query) if self.english is not None else None
+        keyword = self._keyword_scores(query, expansion, article_ids)
         top_keyword = np.argpartition(-keyword, n - 1)[:n] if n < len(keyword) else range(n)
         watch.lap("bm25")
         candidates = set(dense)
@@ -140,7 +161,10 @@ class HybridRetriever:
         floor = min(dense.values()) if dense else 0.0
         dense_scores = np.array([dense.get(i, floor) for i in order], dtype=np.float32)
         keyword_scores = keyword[order]
-        fused = (self.settings.dense_weight * zscores(dense_scores)
+        dense_weight = self.settings.dense_weight
+        if expansion is not None and self.english is not None and not self.english.parts.dense:
+            dense_weight = 0.0  # measuring the terms alone (ASSISTANT_ENGLISH_PARTS)
+        fused = (dense_weight * zscores(dense_scores)
                  + self.settings.keyword_weight * zscores(keyword_scores))
         ranked = np.argsort(-fused, kind="stable")[:top_k]
         passages = [
@@ -157,6 +181,7 @@ class HybridRetriever:
             dense_gap=float(dense_values.max() - dense_values.mean()),
             keyword_ratio=float(matching.max() / matching.mean()) if matching.size else 0.0,
             timings=watch.laps,
+            expansion=expansion,
         )
         watch.lap("fusion")
         return found

@@ -60,11 +60,29 @@ class Settings(BaseSettings):
         3.0, description="decline_z for a question with a focus word no article in scope "
         "contains (a missing name always declines).",
     )
+    decline_z_cross_found: float = Field(
+        -0.5, description="decline_z_cross for an English question over Japanese articles "
+        "whose every content word has a Japanese term the articles in scope contain.",
+    )
+    decline_z_cross_missing_word: float = Field(
+        1.0, description="decline_z_cross for one with a word no article in scope has a term "
+        "for (a missing name always declines).",
+    )
     decline_keyword_weight: float = Field(
         0.03, description="Weight of log(1 + best/mean BM25) in the relevance that is compared."
     )
     decline_gap_weight: float = Field(
         0.2, description="Weight of (best - mean dense cosine of the candidates) in it."
+    )
+    english_parts: str = Field(
+        "dictionary,names,dense", pattern=r"^(?:(?:dictionary|names|dense)(?:,|$))*$",
+        description="What answers English questions over Japanese articles (comma list; for "
+        "measuring each part): JMdict terms, names matched by sound, dense retrieval.",
+    )
+    dictionary_cache_dir: Path | None = Field(
+        None, description="Where the English–Japanese tables derived from jamdict-data are "
+        "kept (64 MB, built once in ~25 s); default $XDG_CACHE_HOME/assistant or "
+        "~/.cache/assistant, shared by every index of the user.",
     )
     max_answer_sentences: int = Field(3, description="Sentences quoted in an answer.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")

@@ -50,7 +50,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope_one": "この記事だけから探します：", "scope_clear": "すべての記事に戻す",
         "reader_empty": "記事一覧から記事を選ぶか、出典のカードを押してください。",
         "pick_article": "記事", "no_answer_yet": "まだ回答がありません。",
-        "search": "検索", "score": "関連度", "unsupported": "記事に根拠のない文",
+        "search": "検索", "score": "関連度", "gloss": "英語の逐語訳（翻訳ではありません）",
+        "unsupported": "記事に根拠のない文",
         "list_headers": "見出し|出典|日付|文字数|チャンク",
         "sources_for": "前の質問「{question}」の出典",
         "furigana": "ふりがな", "all_shown": "すべての出典を表示しました",
@@ -73,7 +74,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope_one": "Searching only this article: ", "scope_clear": "Back to all articles",
         "reader_empty": "Pick an article from the list, or click a source card.",
         "pick_article": "Article", "no_answer_yet": "No answer yet.",
-        "search": "search", "score": "relevance", "unsupported": "Not backed by the articles",
+        "search": "search", "score": "relevance", "gloss": "Word gloss (not a translation)",
+        "unsupported": "Not backed by the articles",
         "list_headers": "Title|Source|Date|Characters|Chunks",
         "sources_for": "Sources of an earlier question: “{question}”",
         "furigana": "Furigana (readings)", "all_shown": "All sources shown",
@@ -257,6 +259,10 @@ def _card_html(group: Sequence[Citation], language: str, selected: int | None,
         passage = _strong_in_mark(passage, sorted(g.start for g in group).index(holder.start),
                                   ruby_html(short.text))
     role = html.escape(role_label(c.role, language))
+    glosses = "".join(
+        f'<p class="gloss" lang="en"><span class="gloss-label">'
+        f'{html.escape(text(language, "gloss"))}{"" if len(group) == 1 else f" [{g.n}]"}'
+        f"</span> {html.escape(g.gloss)}</p>" for g in group if g.gloss)
     numbers = "".join(f"[{g.n}]" for g in group)
     anchors = "".join(f'<span class="cite-anchor" id="cite-{g.n}"></span>' for g in group[1:])
     is_selected = any(g.n == selected for g in group)
@@ -267,7 +273,7 @@ def _card_html(group: Sequence[Citation], language: str, selected: int | None,
             f'<span class="role role-{html.escape(c.role)}">{role}</span>'
             f'{_relevance_html(c.score, language)}'
             f'<div class="meta">{meta}</div>'
-            f"<p>{passage}</p></div>")
+            f"<p>{passage}</p>{glosses}</div>")
 
 
 def _strong_in_mark(passage: str, k: int, phrase: str) -> str:
@@ -329,6 +335,8 @@ def conversation_markdown(answers: Sequence[Answer], language: str) -> str:
             where = " — ".join(x for x in dict.fromkeys((c.title, c.section)) if x)
             date = f" ({c.published})" if c.published else ""
             lines.append(f"[{c.n}] {where}{date} ({role_label(c.role, language)}): 「{c.quote}」")
+            if c.gloss:
+                lines.append(f"    *{text(language, 'gloss')}:* {c.gloss}")
         lines.append("")
     return "\n".join(lines)
 

@@ -264,6 +264,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-misses", action="store_true",
                         help="print each miss: question, expected strings, [1]'s quote")
+    parser.add_argument("--english-parts", default=None,
+                        help="what answers English questions over Japanese articles, e.g. "
+                        "'dictionary,names,dense' (the default), 'names,dense', 'dense' "
+                        "(ASSISTANT_ENGLISH_PARTS): to measure each part")
     parser.add_argument("--validate", action="store_true",
                         help="only check the question files against the articles; ask nothing")
     return parser.parse_args()
@@ -280,7 +284,8 @@ def _evaluate(args: argparse.Namespace, index_dir: Path) -> None:
     if args.validate:
         print(f"ok: {sum(len(qs) for qs in files.values())} questions in {len(files)} files")
         return
-    assistant = Assistant(load_settings(corpus_dir=args.corpus, index_dir=index_dir))
+    assistant = Assistant(load_settings(corpus_dir=args.corpus, index_dir=index_dir,
+                                        english_parts=args.english_parts))
     assistant.ensure_index(progress=False)
     splits = SPLITS if args.split == "all" else (args.split,)
     results: dict[str, dict[str, list[Outcome]]] = {}

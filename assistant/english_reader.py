@@ -1,0 +1,302 @@
+"""English questions over Japanese articles: where the dictionary and name terms of
+crosslingual.py enter the answer. One object per loaded revision (`EnglishReader`), built
+by qa.Assistant and handed to the retriever, so every English question — and the English
+background questions the decline rule is calibrated on — is searched the same way:
+
+- **search**: the question's Japanese terms (`Expansion`) are scored by BM25 one by one and
+  summed with their weights, in place of BM25 over the raw English words (which match
+  almost nothing in Japanese text); the dense side stays, fused as for any question;
+- **declining**: a capitalised word of the question that the corpus has no term for
+  (Zelensky, Canada) or a name none of the articles in scope mentions is a missing name,
+  declined as in Japanese (focus.py); a missing content word raises the bar, every word
+  found lowers it (refusal.DeclineRule.threshold, `english_coverage`);
+- **sentence choice**: candidates are ranked by e5 similarity plus how much of the question
+  their text covers (`Expansion.coverage`), see `rank_english`.
+
+The corpus's terms (SudachiPy words and romanised names, `CorpusTerms`) are worked out
+when a revision is first loaded and saved in its search folder (0.2 s for the seed
+articles; later starts read them), so a question costs milliseconds. Without jamdict-data
+(the `english` extra) there is no reader and English questions are answered as before
+(dense retrieval, e5 sentence ranking).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+import sqlite3
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .corpus import Article
+    from .crosslingual import CorpusTerms, EnglishToJapanese, Expansion, Glosser
+    from .focus import FocusTerm
+    from .keyword import KeywordIndex
+    from .refusal import Coverage
+    from .results import Answer, Citation, Passage, ShortAnswer
+    from .retrieval import HybridRetriever
+    from .sentences import Candidate
+
+CORPUS_TERMS_FILE = "corpus-terms.json"
+PARTS = ("dictionary", "names", "dense")
+COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
+CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
+_CUES = (
+    (re.compile(r"^\s*why\b|\bwhy (?:is|are|was|were|did|does|do|has|have)\b|\breason", re.I),
+     re.compile(r"理由|背景|ため|から|狙い|目的|とされ|考えられ")),
+    (re.compile(r"^\s*when\b|\bwhat (?:date|day|year|month|time)\b|"
+                r"\bwhen (?:did|was|is|were|will)\b", re.I),
+     re.compile(r"\d+年|\d+月|\d+日|上旬|中旬|下旬|先月|今月|昨年|今年|週")),
+    (re.compile(r"\bhow (?:many|much|long)\b|\bnumber of\b", re.I),
+     re.compile(r"\d|[一二三四五六七八九十百千万]+(?:人|か国|カ国|項目|年|日|回|件)|無期限|数")),
+)
+
+
+@dataclass(frozen=True)
+class EnglishParts:
+    """Which parts answer English questions (ASSISTANT_ENGLISH_PARTS; for measuring each)."""
+
+    dictionary: bool = True
+    names: bool = True
+    dense: bool = True
+
+    @classmethod
+    def parse(cls, text: str) -> EnglishParts:
+        chosen = {part.strip() for part in text.split(",") if part.strip()}
+        return cls("dictionary" in chosen, "names" in chosen, "dense" in chosen)
+
+    @property
+    def expands(self) -> bool:
+        return self.dictionary or self.names
+
+
+def _japanese_texts(articles: Mapping[str, Article]) -> list[str]:
+    return [f"{a.title}\n{a.body}" for a in articles.values() if a.language == "ja"]
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for the dictionary tables (one copy for every index)."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assistant"
+
+
+def corpus_terms(folder: Path, articles: Mapping[str, Article]) -> CorpusTerms:
+    """The saved terms of this revision, or (an index written before they were saved)
+    worked out now and saved for the next start."""
+    from .crosslingual import CorpusTerms
+
+    path = folder / CORPUS_TERMS_FILE
+    try:
+        return CorpusTerms.load(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        terms = CorpusTerms.from_texts(_japanese_texts(articles))
+        with contextlib.suppress(OSError):  # a read-only index: worked out at each start
+            terms.save(path)
+        return terms
+
+
+class EnglishReader:
+    """Expands English questions over one revision's Japanese articles (read-only, shared
+    by threads: the dictionary tables lock their connection, caches are per instance)."""
+
+    def __init__(self, expander: EnglishToJapanese, glosser: Glosser,
+                 parts: EnglishParts) -> None:
+        self.expander = expander
+        self.glosser = glosser
+        self.parts = parts
+
+    @classmethod
+    def open(cls, cache_dir: Path, search_folder: Path, articles: Mapping[str, Article],
+             parts: EnglishParts) -> EnglishReader | None:
+        """None when no article is Japanese, no part is chosen, or jamdict-data is not
+        installed (the dictionary tables are derived once into `cache_dir`, ~25 s)."""
+        if not parts.expands or not any(a.language == "ja" for a in articles.values()):
+            return None
+        from .crosslingual import EnglishToJapanese, Glosser
+        from .jmdict import DictionaryUnavailable, JMdictTables
+
+        try:
+            tables = JMdictTables.open(cache_dir)
+        except (DictionaryUnavailable, OSError, sqlite3.Error):
+            return None  # no dictionary, or no room for its tables: as without the extra
+        expander = EnglishToJapanese(tables, corpus_terms(search_folder, articles),
+                                     use_dictionary=parts.dictionary, use_names=parts.names)
+        return cls(expander, Glosser(tables), parts)
+
+    def expansion(self, query: str) -> Expansion | None:
+        """The Japanese terms of an English query (None for a Japanese one, or when no
+        word of it has a term: BM25 then runs on the query as written)."""
+        from .corpus import detect_language
+
+        if detect_language(query) != "en" or not _reads_as_english(query):
+            return None
+        expansion = self.expander.expand(query)
+        return expansion if expansion.terms or expansion.unknown_names else None
+
+    def keyword_scores(self, index: KeywordIndex, expansion: Expansion) -> np.ndarray:
+        from .crosslingual import weighted_keyword_scores
+
+        return weighted_keyword_scores(index, expansion)
+
+
+_FUNCTION_TEXT = """the of to and in is are was were what who when where why how which does
+did do with about for from by that this it be has have been will would can could not"""
+_ENGLISH_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
+def _reads_as_english(query: str) -> bool:
+    """Whether a Latin-script query has an English function word: French or German is left
+    to the dense search as before (their words would all be "unknown" here)."""
+    import re
+
+    return any(w in _ENGLISH_FUNCTION_WORDS for w in re.findall(r"[a-z]+", query.lower()))
+
+
+def english_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
+    """The question's focus as the decline rule sees it: each English word or phrase that
+    has terms (a name when one of them is a name), missing when no text in scope has any of
+    its terms; a capitalised word the corpus has no term for is a missing name."""
+    from .focus import FocusTerm, normalise
+    from .refusal import Coverage
+
+    by_source: dict[str, list[str]] = {}
+    named: set[str] = set()
+    for term in expansion.terms:
+        by_source.setdefault(term.source, []).append(normalise(term.text))
+        if term.kind == "name" and term.source[:1].isupper():
+            named.add(term.source)
+    focus: list[FocusTerm] = []
+    missing: list[FocusTerm] = []
+    for source, terms in by_source.items():
+        focus_term = FocusTerm(source, source.lower(), source in named)
+        focus.append(focus_term)
+        if not any(t in text for t in terms for text in texts):
+            missing.append(focus_term)
+    # a capitalised word with no term is a missing name unless another name of the question
+    # is found ("Richard Sorge": the articles write リヒャルト, beyond the sound match)
+    name_found = any(t.is_name and t not in missing for t in focus)
+    for word in expansion.unknown:
+        focus_term = FocusTerm(word, word.lower(),
+                               word in expansion.unknown_names and not name_found)
+        focus.append(focus_term)
+        missing.append(focus_term)
+    return Coverage(tuple(focus), tuple(missing))
+
+
+def choose_english(question: str, expansion: Expansion, question_vector: np.ndarray,
+                   passages: list[Passage], retriever: HybridRetriever, max_sentences: int
+                   ) -> list[Candidate]:
+    """sentences.choose_sentences for an English question over Japanese articles: the
+    candidates ranked by `rank_english`; a list announced by the best is quoted whole."""
+    from dataclasses import replace
+
+    from .sentences import Candidate, announces_list, candidate_sentences
+
+    candidates = candidate_sentences(passages)
+    if not candidates:
+        return []
+    keys = [(c.article_id, c.start, c.end) for c in candidates]
+    similarities = retriever.sentence_vectors(keys) @ question_vector
+    texts = [retriever.articles[c.article_id].body[c.start : c.end] for c in candidates]
+    use_dense = retriever.english is None or retriever.english.parts.dense
+    ranking = rank_english(expansion, texts, similarities, use_dense, answer_cue(question))
+    ranked = [candidates[i] for i in ranking]
+    best = ranked[0]
+    if not announces_list(retriever.articles[best.article_id].body[best.start : best.end]):
+        return ranked[:max_sentences]
+    following = retriever.following_sentences(best.article_id, best.end, max_sentences - 1)
+    return [best, *(Candidate(p.article_id, *p.sentences[0],
+                              replace(p, score=best.passage.score), best.rank)
+                     for p in following)]
+
+
+def answer_cue(question: str) -> re.Pattern[str] | None:
+    """What a sentence answering this kind of question usually has: a reason for "why", a
+    date for "when" (the question's words can't say that: they are the same in the
+    sentence that only restates the event)."""
+    for asks, cue in _CUES:
+        if asks.search(question):
+            return cue
+    return None
+
+
+def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.ndarray,
+                 use_dense: bool = True, cue: re.Pattern[str] | None = None) -> list[int]:
+    """Candidate sentences for an English question, best first: z(e5 similarity) +
+    COVERAGE_WEIGHT × z(coverage of the question's words by the sentence's terms) +
+    CUE_WEIGHT when the sentence has the answer's cue (`answer_cue`)."""
+    coverage = np.array([expansion.coverage(t) for t in texts], dtype=np.float32)
+    score = _z(coverage) * COVERAGE_WEIGHT
+    if cue is not None:
+        score = score + CUE_WEIGHT * np.array([bool(cue.search(t)) for t in texts],
+                                              dtype=np.float32)
+    if use_dense:
+        score = score + _z(similarities.astype(np.float32))
+    return [int(i) for i in np.argsort(-score, kind="stable")]
+
+
+def _z(values: np.ndarray) -> np.ndarray:
+    std = float(values.std()) if values.size else 0.0
+    if std < 1e-9 or math.isnan(std):
+        return np.zeros_like(values)
+    scaled: np.ndarray = (values - values.mean()) / std
+    return scaled
+
+
+def in_scope(scores: np.ndarray, article_of: np.ndarray,
+             article_ids: Collection[str] | None) -> np.ndarray:
+    if article_ids is None:
+        return scores
+    return np.where(np.isin(article_of, list(article_ids)), scores, 0.0)
+
+
+GLOSS_LABEL = "word gloss"  # what the English under a Japanese quote is: not a translation
+
+
+def for_english_reader(answer: Answer, retriever: HybridRetriever) -> Answer:
+    """An answer to an English question quoting Japanese articles, made readable: each such
+    citation gets its word gloss (names as the question spelled them), the short answer
+    its romanised form, and a quoted fact answer reads "According to ‹title› (‹date›):"
+    with the gloss under each quote. Other answers are returned as they are."""
+    from dataclasses import replace
+
+    reader = retriever.english
+    if reader is None or answer.abstained or answer.language != "en" or not answer.citations:
+        return answer
+    expansion = reader.expansion(answer.query)
+    names = expansion.names() if expansion is not None else {}
+    citations = [replace(c, gloss=reader.glosser.word_gloss(c.quote, names))
+                 if retriever.articles[c.article_id].language != "en" else c
+                 for c in answer.citations]
+    short = answer.short_answer
+    if short is not None and citations[short.n - 1].gloss is not None:
+        short = replace(short, romanised=reader.glosser.romanised_name(short.text, names))
+    text = answer.answer
+    if answer.mode == "extractive" and answer.intent == "fact" and citations[0].gloss:
+        text = framed_text(citations, short)
+    return replace(answer, citations=citations, short_answer=short, answer=text)
+
+
+def framed_text(citations: Sequence[Citation], short: ShortAnswer | None) -> str:
+    """"According to ‹title› (‹date›):", the short answer romanised, then each quote with
+    its marker and, under it, its word gloss."""
+    first = citations[0]
+    date = f" ({first.published})" if first.published else ""
+    lines = [f"According to “{first.title}”{date}:"]
+    if short is not None:
+        lines.append(f"{short.romanised or short.text} ({short.text}) [{short.n}]"
+                     if short.romanised and short.romanised != short.text
+                     else f"{short.text} [{short.n}]")
+    for c in citations:
+        lines.append(f"{c.quote}[{c.n}]")
+        if c.gloss:
+            lines.append(f"    ({GLOSS_LABEL}: {c.gloss})")
+    return "\n".join(lines)
