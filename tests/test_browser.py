@@ -566,3 +566,18 @@ def test_a_long_title_a_long_list_and_a_long_word_stay_on_screen(page, size):
         overflow = checks(page, name)
         assert overflow["out"] == [] and overflow["pageWidth"] <= overflow["width"]
     shot(page, f"15-long-article-{width}")
+
+
+def test_cards_show_roles_the_short_answer_and_one_card_per_passage(page):
+    ask(page, "通話はいつ行われましたか？")
+    card = page.locator("#evidence .evidence-card >> nth=0")
+    assert card.locator(".role").inner_text() in ("報道", "分析")
+    assert card.locator("mark strong.short-answer").inner_text() == "10月中旬"
+    shot(page, "reader-short-answer-role")
+    ask(page, "今回のリークでロシアが得してることって何がある？")
+    cards = page.locator("#evidence .evidence-card")
+    marks = page.locator("#evidence .evidence-card mark")
+    assert marks.count() > cards.count()  # several quotes of one passage share its card
+    numbers = [set(c.get_attribute("data-ns").split()) for c in cards.all()]
+    assert all(a.isdisjoint(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
+    shot(page, "reader-one-card-per-passage")
