@@ -581,3 +581,16 @@ def test_cards_show_roles_the_short_answer_and_one_card_per_passage(page):
     numbers = [set(c.get_attribute("data-ns").split()) for c in cards.all()]
     assert all(a.isdisjoint(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
     shot(page, "reader-one-card-per-passage")
+
+
+def test_compare_shows_each_article_in_its_column_and_says_the_sources_differ(page):
+    ask(page, "ウィトコフ氏は誰の側近ですか？")
+    page.click("#compare")
+    page.wait_for_selector("#comparison .comparison-verdict", timeout=60_000)
+    verdict = page.inner_text("#comparison .comparison-verdict")
+    assert "異なります" in verdict  # 前米大統領 / 大統領: the seeds disagree on his title
+    columns = page.locator("#comparison .comparison-column")
+    assert columns.count() == 2
+    assert page.locator("#comparison mark.diff").count() >= 2  # the differing titles
+    page.locator("#comparison").scroll_into_view_if_needed()
+    shot(page, "compare-two-columns")
