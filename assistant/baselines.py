@@ -23,7 +23,8 @@ from typing import Any
 from tqdm import tqdm
 
 from .corpus import Article
-from .embeddings import Embedder, LlamaIndexEmbedding
+from .embeddings import Embedder
+from .llama_adapter import LlamaIndexEmbedding
 
 
 @dataclass(frozen=True)

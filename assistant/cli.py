@@ -246,6 +246,20 @@ def format_answer(answer: Any) -> str:
     return "\n".join(lines)
 
 
+def article_scope(assistant: Any, article_ids: Sequence[str]) -> list[str] | None:
+    """The articles a question is limited to (None: all); an id the index doesn't have is
+    refused by name, so a typo never silently answers from nothing."""
+    if not article_ids:
+        return None
+    indexed = assistant.retriever().articles
+    unknown = [i for i in dict.fromkeys(article_ids) if i not in indexed]
+    if unknown:
+        names = ", ".join(repr(i) for i in unknown[:3]) + (" …" if len(unknown) > 3 else "")
+        raise UserError(f"no indexed article has the id {names} (`assistant list` shows "
+                        "the ids)")
+    return list(dict.fromkeys(article_ids))
+
+
 @cli.command("ask")
 @click.argument("question")
 @paths_options
@@ -254,11 +268,15 @@ def format_answer(answer: Any) -> str:
               help='JSON file: [{"role": "user"|"assistant", "content": "..."}].')
 @click.option("--top-k", type=click.IntRange(1, 50), default=None,
               help="Passages to retrieve [default: 5].")
+@click.option("--article", "article_ids", multiple=True, metavar="ID",
+              help="Search only this article (repeatable; ids as `assistant list` shows "
+              "them), like the chat's 'Ask about this article'.")
 @llm_options
 @friendly_errors
 def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
                 chroma_url: str | None, as_json: bool, history: Path | None,
-                top_k: int | None, llm_url: str | None, llm_model: str | None) -> None:
+                top_k: int | None, article_ids: tuple[str, ...], llm_url: str | None,
+                llm_model: str | None) -> None:
     """Answer QUESTION from the articles, with citations (QUESTION `-`: read stdin)."""
     from .qa import clean_question
 
@@ -269,7 +287,8 @@ def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
     clean_question(question, assistant.settings.max_question_chars)  # fail before indexing
     turns = read_history(history)
     ensure_index_verbose(assistant)
-    answer = assistant.ask(question, turns, top_k=top_k)
+    scope = article_scope(assistant, article_ids)
+    answer = assistant.ask(question, turns, top_k=top_k, article_ids=scope)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:

