@@ -41,6 +41,7 @@ from .results import Answer
 from .study import StudyGuide
 from .views import (
     LANGUAGE_CHOICES,
+    READER_EMPTY,
     article_html,
     article_rows,
     chat_markup,
@@ -482,8 +483,9 @@ class ChatHandlers:
     def search_all(self, state: ChatState, language: str) -> Updates:
         return self.ask_about(None, state, language)
 
-    def relabel(self, language: str, state: ChatState) -> Updates:
-        """Every label in the chosen UI language."""
+    def relabel(self, language: str, state: ChatState, reader: str = "") -> Updates:
+        """Every label in the chosen UI language, and the empty states' hints (the sources
+        before any answer, the reader before any article)."""
         lang = LANGUAGE_CHOICES.get(language, "ja")
 
         def t(key: str) -> str:
@@ -505,9 +507,16 @@ class ChatHandlers:
             chat.evidence_title: f"### {t('evidence')}",
             chat.next_cite: reveal_button(state, lang),
             articles.tab: gr.update(label=t("articles_tab")),
-            articles.table: gr.update(headers=t("list_headers").split("|")),
+            # Gradio shows new headers only with the value they head
+            articles.table: gr.update(value={
+                "data": article_rows(self.assistant.list_articles()),
+                "headers": t("list_headers").split("|")}),
             articles.picker: gr.update(label=t("pick_article")),
             articles.ask_article: gr.update(value=t("ask_article")),
+            chat.evidence: evidence_html(None, lang) if state.latest_answer() is None
+            else gr.update(),
+            articles.reader: article_html(None, lang) if READER_EMPTY in (reader or "")
+            else gr.update(),
         }
 
     def _chat(self, state: ChatState, classroom: bool) -> Updates:
@@ -606,12 +615,12 @@ def _wire_settings(app: gr.Blocks, page: Page, handlers: ChatHandlers) -> None:
         [chat.chatbot, page.bridge.markers, page.state, chat.next_cite, chat.evidence],
         js=CLASSROOM_JS, **private)
     header.furigana.change(None, header.furigana, header.furigana, js=FURIGANA_JS, **private)
-    header.language.change(handlers.relabel, [header.language, page.state], [
+    header.language.change(handlers.relabel, [header.language, page.state, articles.reader], [
         header.title, header.language, header.classroom, header.furigana, header.export,
         chat.tab,
         chat.chatbot, chat.scope_line, chat.scope_clear, chat.question, chat.send, chat.clear,
         chat.evidence_title, chat.next_cite, articles.tab, articles.table, articles.picker,
-        articles.ask_article], js=LANGUAGE_JS, **private)
+        articles.ask_article, chat.evidence, articles.reader], js=LANGUAGE_JS, **private)
     app.load(None, [header.language, header.classroom], [header.language, header.classroom],
              js=LOAD_JS, **private)
 

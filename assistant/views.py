@@ -291,11 +291,14 @@ def markers_html(markers: Sequence[Sequence[int]]) -> str:
     return f'<span data-markers="{data}"></span>'
 
 
+READER_EMPTY = "reader-empty"  # the class of the reader's hint before any article is open
+
+
 def article_html(article: Article | None, language: str, start: int = -1, end: int = -1) -> str:
     """The reader view of an article: title, date, source, Markdown headings as headings,
     paragraphs as text (escaped), the span start:end marked and scrolled to."""
     if article is None:
-        return f'<p class="muted">{html.escape(text(language, "reader_empty"))}</p>'
+        return f'<p class="muted {READER_EMPTY}">{html.escape(text(language, "reader_empty"))}</p>'
     body = article.body
     if 0 <= start < end <= len(body):
         marked = (ruby_html(body[:start]) + '<mark id="reader-mark">'

@@ -594,3 +594,44 @@ def test_compare_shows_each_article_in_its_column_and_says_the_sources_differ(pa
     assert page.locator("#comparison mark.diff").count() >= 2  # the differing titles
     page.locator("#comparison").scroll_into_view_if_needed()
     shot(page, "compare-two-columns")
+
+
+JAPANESE_OUTSIDE_JA_JS = r"""() => {
+  // visible text with kana or kanji that is not inside an element marked lang="ja" (the
+  // articles' own words — quotes, titles, sections — are marked so; the interface is not)
+  const japanese = /[\u3040-\u30ff\u3400-\u9fff]/;
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const host = node.parentElement;
+    if (!host || !japanese.test(node.textContent)) continue;
+    if (host.closest('[lang="ja"], [lang^="ja-"], script, style, rt, option')) continue;
+    // the Articles table's rows and the article picker list the articles' own titles and
+    // sources (Gradio's table cells take no lang attribute)
+    if (host.closest('#article-list tbody, #article-list [role="gridcell"], #article-picker'))
+      continue;
+    const box = host.getBoundingClientRect();
+    if (!box.width || !box.height || getComputedStyle(host).visibility === 'hidden') continue;
+    found.push(node.textContent.trim().slice(0, 60));
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("page", ["en-US"], indirect=True)
+def test_english_ui_shows_no_japanese_outside_the_articles_words(page):
+    """An English reader's browser: Gradio's own words (its footer, "Loading") follow the
+    browser's language, ours follow the language chosen; the articles' words are lang=ja."""
+    page.click("#language label:has-text('English')")
+    page.wait_for_function(
+        "() => document.querySelector('#ask')?.innerText.trim() === 'Ask'", timeout=30_000)
+    ask(page, "When did Witkoff and Ushakov talk on the phone?")
+    chat_and_sources = page.evaluate(JAPANESE_OUTSIDE_JA_JS)
+    shot(page, "english-ui-chat")
+    page.click("button[role=tab]:has-text('Articles')")
+    page.wait_for_function("() => document.querySelector('#articles table, table') !== null",
+                           timeout=30_000)
+    articles_tab = page.evaluate(JAPANESE_OUTSIDE_JA_JS)
+    shot(page, "english-ui-articles")
+    assert chat_and_sources == [], chat_and_sources
+    assert articles_tab == [], articles_tab

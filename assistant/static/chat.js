@@ -17,6 +17,11 @@
   // Functions other events call (scrolling once an element is shown) are on
   // window.assistantChat.
 
+  // The language picker names each language in itself: 日本語 is Japanese text (lang="ja")
+  document.querySelectorAll('#language label').forEach((label) => {
+    if (label.textContent.includes('日本語')) label.setAttribute('lang', 'ja');
+  });
+
   let clicks = 0;
   const send = (target, value) => {
     const box = document.querySelector(`#${target} textarea, #${target} input`);
