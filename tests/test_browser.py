@@ -234,7 +234,7 @@ def test_a_marker_in_the_chat_shows_its_source(page):
     ask(page, WHO)
     ask(page, "28項目案にはどんな内容が含まれていましたか？")
     click_marker(page, 1, 2)  # [2] of the latest answer: its card outlined
-    page.wait_for_selector("#evidence #cite-2.selected", timeout=30_000)
+    page.wait_for_selector("#evidence .evidence-card.selected[data-ns~=\"2\"]", timeout=30_000)
     assert page.locator("#evidence .selected").count() == 1
     assert page.locator("#evidence .evidence-for").count() == 0
     assert page.evaluate("() => document.querySelectorAll('#chat [data-testid=bot]')[1]"
@@ -305,27 +305,27 @@ def test_the_chats_own_clear_button_starts_over(page):
 
 def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
     ask(page, WHO)
-    assert page.locator("#evidence .evidence-card").count() > 1
+    assert page.locator("#evidence .evidence-card mark").count() > 1
     page.click("#classroom input")
     page.wait_for_function("() => document.body.classList.contains('classroom')")
     # switching on re-renders the shown answer's sources one at a time (a server round
     # trip after the page's own class change): wait for it before the next question
     page.wait_for_function(
-        "() => document.querySelectorAll('#evidence .evidence-card').length === 1")
+        "() => document.querySelectorAll('#evidence .evidence-card mark').length === 1")
     ask(page, "28項目案にはどんな内容が含まれていましたか？")
     chat = page.inner_text("#chat")
     assert "28項目案" in chat and WHO not in chat  # only the last exchange is shown
-    assert page.locator("#evidence .evidence-card").count() == 1
+    assert page.locator("#evidence .evidence-card mark").count() == 1
     page.click("#next-citation")
     page.wait_for_function(
-        "() => document.querySelectorAll('#evidence .evidence-card').length === 2")
+        "() => document.querySelectorAll('#evidence .evidence-card mark').length === 2")
     font = page.evaluate("() => getComputedStyle(document.querySelector('#question textarea'))"
                          ".fontSize")
     assert float(font.removesuffix("px")) >= 20
     shot(page, "05-classroom")
     click_marker(page, 0, 3)  # a marker reveals the sources up to it
-    page.wait_for_selector("#evidence #cite-3.selected", timeout=30_000)
-    assert page.locator("#evidence .evidence-card").count() == 3
+    page.wait_for_selector("#evidence .evidence-card.selected[data-ns~=\"3\"]", timeout=30_000)
+    assert page.locator("#evidence .evidence-card mark").count() == 3
 
 
 def test_export_markdown_has_every_citation(page, tmp_path):
@@ -462,6 +462,8 @@ def test_sources_sit_between_the_answer_and_the_question_box(page, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=["projector", "phone"])
 def test_revealing_sources_keeps_the_answer_in_place(page, size):
+    # (one card per passage: a revealed source is one more quote marked, in a new card or
+    # in the card of its passage — the marks are counted)
     width, height = size
     page.set_viewport_size({"width": width, "height": height})
     switch(page, "classroom", True)
@@ -469,7 +471,7 @@ def test_revealing_sources_keeps_the_answer_in_place(page, size):
     answer = "#chat [data-testid=bot]"
     total = len(page.evaluate("() => JSON.parse(document.querySelector("
                               "'#chat-markers [data-markers]').dataset.markers)[0]"))
-    assert total > 1 and page.locator("#evidence .evidence-card").count() == 1
+    assert total > 1 and page.locator("#evidence .evidence-card mark").count() == 1
     reveal = page.locator("#next-citation")
     chat, shown_answer = page.locator("#chat").bounding_box(), page.locator(answer).bounding_box()
     gap = reveal.bounding_box()["y"] - (chat["y"] + chat["height"])
@@ -481,7 +483,7 @@ def test_revealing_sources_keeps_the_answer_in_place(page, size):
         before = page.locator(answer).bounding_box()
         reveal.click()
         page.wait_for_function(
-            "(n) => document.querySelectorAll('#evidence .evidence-card').length === n",
+            "(n) => document.querySelectorAll('#evidence .evidence-card mark').length === n",
             arg=shown)
         settled(page)
         assert page.locator(answer).bounding_box() == before  # no scroll jump
@@ -493,10 +495,10 @@ def test_revealing_sources_keeps_the_answer_in_place(page, size):
 def test_a_marker_reveals_sources_up_to_itself_and_no_further(page):
     switch(page, "classroom", True)
     ask(page, "28項目案にはどんな内容が含まれていましたか？")
-    assert page.locator("#evidence .evidence-card").count() == 1
+    assert page.locator("#evidence .evidence-card mark").count() == 1
     click_marker(page, 0, 2)
-    page.wait_for_selector("#evidence #cite-2.selected", timeout=30_000)
-    assert page.locator("#evidence .evidence-card").count() == 2
+    page.wait_for_selector("#evidence .evidence-card.selected[data-ns~=\"2\"]", timeout=30_000)
+    assert page.locator("#evidence .evidence-card mark").count() == 2
 
 
 def test_furigana_on_and_off_and_copy_keeps_the_plain_text(page):
