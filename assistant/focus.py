@@ -115,10 +115,19 @@ def missing_focus(focus: Iterable[FocusTerm], texts: Iterable[str]) -> list[Focu
             if not any(term.text in text or term.normalized in text for text in normalised)]
 
 
+_ENGLISH_UNITS = ((re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b"), "歳"),
+                  (re.compile(r"\bhow many (?:people|persons)\b"), "人"),
+                  (re.compile(r"\bhow many (?:missiles|shells|rockets)\b"), "発"),
+                  (re.compile(r"\bhow many times\b"), "回"))
+
+
 def asked_unit(question: str) -> str | None:
-    """The unit a question counts in (「何歳？」 -> 歳), if it asks for a count."""
-    match = _ASKS_COUNT.search(normalise(question))
-    return match.group(1) if match else None
+    """The unit a question counts in (「何歳？」, "How old…?" -> 歳), if it asks for a count."""
+    text = normalise(question)
+    match = _ASKS_COUNT.search(text)
+    if match:
+        return match.group(1)
+    return next((unit for asks, unit in _ENGLISH_UNITS if asks.search(text)), None)
 
 
 def counts_in(unit: str, text: str) -> bool:

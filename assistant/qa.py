@@ -400,8 +400,9 @@ class Assistant:
         wants = intent(question)
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
-            coverage = english_coverage(found.expansion,
-                                        retriever.loaded.searchable_texts(article_ids))
+            coverage = replace(english_coverage(
+                found.expansion, retriever.loaded.searchable_texts(article_ids)),
+                missing_unit=missing_unit(strip_markup(question), found))
         if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
                                               retriever, article_ids, coverage)
@@ -460,10 +461,7 @@ class Assistant:
         asked = strip_markup(question)
         focus = question_focus(asked)
         texts = retriever.loaded.searchable_texts(article_ids)
-        unit = asked_unit(asked)
-        missing_unit = unit if unit and not any(counts_in(unit, p.text)
-                                                for p in found.passages) else None
-        return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit)
+        return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit(asked, found))
 
     def _summary_or_opinion(self, wants: Intent, question: str, query: str, language: str,
                             found: Retrieval, retriever: HybridRetriever,
@@ -539,10 +537,17 @@ class Assistant:
                              found.query_vector)
 
 
+def missing_unit(question: str, found: Retrieval) -> str | None:
+    """The unit a count was asked in (「何歳」, "how old") when no retrieved passage gives a
+    number in it."""
+    unit = asked_unit(question)
+    return unit if unit and not any(counts_in(unit, p.text) for p in found.passages) else None
+
+
 COUNT_NOT_GIVEN = {
     "ja": "記事には、何{unit}かを示す記述が見つかりませんでした。"
     "記事の内容について質問してみてください。",
-    "en": "The articles give no number in “{unit}” for this. Try asking about what they cover.",
+    "en": "The articles don't give that number. Try asking about what they cover.",
 }
 
 

@@ -94,6 +94,11 @@ def test_a_count_the_articles_never_give_is_declined_saying_so(seed_assistant):
     assert answer.abstained and "何歳" in answer.answer
 
 
+def test_an_english_count_the_articles_never_give_is_declined_too(seed_assistant):
+    answer = seed_assistant.ask("How old is he?", [Turn("user", "Who is Ushakov?")])
+    assert answer.abstained and "number" in answer.answer
+
+
 def test_a_date_question_leads_with_the_sentence_that_has_the_date(seed_assistant):
     answer = seed_assistant.ask("和平交渉の障壁が報じられたのは何月何日のこと？")
     assert "2025年11月25日" in answer.citations[0].quote
