@@ -59,6 +59,7 @@ from .views import (
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
+MCP_PATH = "/gradio_api/mcp/"  # where Gradio serves MCP (streamable HTTP; SSE at .../sse)
 # Event scripts: small calls into static/chat.js (window.assistantChat), except the load
 # script, which must work on its own (it runs as the page starts).
 LOAD_JS = """
@@ -626,16 +627,27 @@ def _wire_settings(app: gr.Blocks, page: Page, handlers: ChatHandlers) -> None:
 
 
 def _add_ask_api(assistant: Assistant) -> None:
-    def ask_api(question: str, history: list[dict[str, str]] | None = None
-                ) -> dict[str, Any]:
-        """Answer a question; returns the JSON object of `assistant ask --json`."""
+    def ask(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """Answer a question (Japanese or English) from the indexed news articles, offline.
+        Each citation's quote is cut verbatim from an article; when no article answers,
+        `abstained` is true and there are no citations. This text and the parameter lines
+        below are also what an AI client sees of the MCP tool `ask` (`serve --mcp`).
+
+        Args:
+            question: The question, e.g. "ウシャコフって誰？" or "Who is Ushakov?".
+            history: Earlier turns of a follow-up, [{"role": "user", "content": "..."}, ...].
+
+        Returns:
+            The JSON object of `assistant ask --json` (answer, abstained, notice, citations)
+            where each citation's quote == the text of article_id from start to end
+        """
         try:
             answer = assistant.ask(question, parse_history(history))
         except InvalidQuestion as err:
             raise gr.Error(str(err)) from err
         return answer.to_dict()
 
-    gr.api(ask_api, api_name="ask",  # type: ignore[attr-defined]
+    gr.api(ask, api_name="ask",  # type: ignore[attr-defined]
            concurrency_limit=assistant.settings.api_concurrency)
 
 
@@ -684,10 +696,14 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
-          classroom: bool = False, auth: tuple[str, str] | None = None) -> None:
+          classroom: bool = False, auth: tuple[str, str] | None = None,
+          mcp: bool = False) -> None:
     """Run the chat until Ctrl+C. Beside Gradio's own checks: no uploads (nothing here
     takes a file), failed logins throttled, no run history (it would offer to save runs
-    to the Hugging Face hub), and a warning when anyone on the network could use it."""
+    to the Hugging Face hub), and a warning when anyone on the network could use it.
+    `mcp`: Gradio's MCP server also offers the public API endpoints (ask, compare) as
+    tools at /gradio_api/mcp/ (the CLI refuses it with `auth`: Gradio mounts that route
+    outside its login)."""
     app = build_app(assistant, classroom=classroom)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
@@ -696,8 +712,10 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
               "can use the chat (add --auth USER:PASSWORD)", file=sys.stderr, flush=True)
     guards = [Middleware(RefuseUploads)] + ([Middleware(LoginThrottle)] if auth else [])
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    if mcp:
+        print(f"MCP server (streamable HTTP): http://{host}:{port}{MCP_PATH}", flush=True)
     app.launch(server_name=host, server_port=port, share=False, theme=theme,
                css_paths=[STATIC / "chat.css"], js=(STATIC / "chat.js").read_text("utf-8"),
-               footer_links=["api"], run_history=False, mcp_server=False, quiet=True,
+               footer_links=["api"], run_history=False, mcp_server=mcp, quiet=True,
                auth=[auth] if auth else None, auth_message="記事Q&A · News Q&A",
                app_kwargs={"middleware": guards})
