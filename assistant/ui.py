@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import json
 import os
 import re
 import shutil
@@ -626,28 +627,53 @@ def _wire_settings(app: gr.Blocks, page: Page, handlers: ChatHandlers) -> None:
              js=LOAD_JS, **private)
 
 
+def _asked(assistant: Assistant, question: str, history: list[dict[str, str]] | None
+           ) -> Answer:
+    try:
+        return assistant.ask(question, parse_history(history))
+    except InvalidQuestion as err:
+        raise gr.Error(str(err)) from err
+
+
+def _not_an_mcp_tool(fn: Any) -> None:
+    """Keep a public API endpoint out of the MCP tool list (Gradio lists every public
+    endpoint whose function is not marked as another MCP kind, and would hand an AI client
+    a returned dict as its Python repr, not JSON)."""
+    fn._mcp_type = "api-only"
+
+
 def _add_ask_api(assistant: Assistant) -> None:
-    def ask(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    def ask_api(question: str, history: list[dict[str, str]] | None = None
+                ) -> dict[str, Any]:
+        """Answer a question; returns the JSON object of `assistant ask --json`."""
+        return _asked(assistant, question, history).to_dict()
+
+    _not_an_mcp_tool(ask_api)
+    gr.api(ask_api, api_name="ask",  # type: ignore[attr-defined]
+           concurrency_limit=assistant.settings.api_concurrency)
+
+
+def _add_ask_mcp_tool(assistant: Assistant) -> None:
+    """The MCP tool `ask` (serve --mcp): the function's name and docstring are what an AI
+    client sees; it returns the very text of `assistant ask --json`."""
+
+    def ask(question: str, history: list[dict[str, str]] | None = None) -> str:
         """Answer a question (Japanese or English) from the indexed news articles, offline.
         Each citation's quote is cut verbatim from an article; when no article answers,
-        `abstained` is true and there are no citations. This text and the parameter lines
-        below are also what an AI client sees of the MCP tool `ask` (`serve --mcp`).
+        `abstained` is true and there are no citations: say so rather than guess.
 
         Args:
             question: The question, e.g. "ウシャコフって誰？" or "Who is Ushakov?".
             history: Earlier turns of a follow-up, [{"role": "user", "content": "..."}, ...].
 
         Returns:
-            The JSON object of `assistant ask --json` (answer, abstained, notice, citations)
-            where each citation's quote == the text of article_id from start to end
+            JSON (as `assistant ask --json`): answer, abstained, notice, citations, where
+            each citation's quote is the text of article_id from start to end
         """
-        try:
-            answer = assistant.ask(question, parse_history(history))
-        except InvalidQuestion as err:
-            raise gr.Error(str(err)) from err
-        return answer.to_dict()
+        answer = _asked(assistant, question, history)
+        return json.dumps(answer.to_dict(), ensure_ascii=False, indent=2)
 
-    gr.api(ask, api_name="ask",  # type: ignore[attr-defined]
+    gr.api(ask, api_name="ask_mcp",  # type: ignore[attr-defined]
            concurrency_limit=assistant.settings.api_concurrency)
 
 
@@ -659,18 +685,22 @@ def _add_compare_api(assistant: Assistant) -> None:
         except InvalidQuestion as err:
             raise gr.Error(str(err)) from err
 
+    _not_an_mcp_tool(compare_api)
     gr.api(compare_api, api_name="compare",  # type: ignore[attr-defined]
            concurrency_limit=assistant.settings.api_concurrency)
 
 
-def build_page(assistant: Assistant, classroom: bool = False
+def build_page(assistant: Assistant, classroom: bool = False, mcp: bool = False
                ) -> tuple[gr.Blocks, Page, ChatHandlers]:
-    """The app, its components and its handlers (tests call the handlers directly)."""
+    """The app, its components and its handlers (tests call the handlers directly).
+    `mcp`: also the endpoint behind the MCP tool `ask`."""
     examples = load_examples(assistant.settings.corpus_dir)
     export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
     with gr.Blocks(title="記事Q&A · News Q&A", analytics_enabled=False) as app:
         _add_ask_api(assistant)  # first: its api_name "ask" must not become "ask_1"
         _add_compare_api(assistant)
+        if mcp:
+            _add_ask_mcp_tool(assistant)
         page = _layout(assistant, examples, classroom)
         handlers = ChatHandlers(assistant, page, examples, export_dir)
         _wire_chat(page, handlers)
@@ -681,8 +711,8 @@ def build_page(assistant: Assistant, classroom: bool = False
     return app, page, handlers
 
 
-def build_app(assistant: Assistant, classroom: bool = False) -> gr.Blocks:
-    return build_page(assistant, classroom)[0]
+def build_app(assistant: Assistant, classroom: bool = False, mcp: bool = False) -> gr.Blocks:
+    return build_page(assistant, classroom, mcp)[0]
 
 
 def is_loopback(host: str) -> bool:
@@ -701,10 +731,9 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
     """Run the chat until Ctrl+C. Beside Gradio's own checks: no uploads (nothing here
     takes a file), failed logins throttled, no run history (it would offer to save runs
     to the Hugging Face hub), and a warning when anyone on the network could use it.
-    `mcp`: Gradio's MCP server also offers the public API endpoints (ask, compare) as
-    tools at /gradio_api/mcp/ (the CLI refuses it with `auth`: Gradio mounts that route
-    outside its login)."""
-    app = build_app(assistant, classroom=classroom)
+    `mcp`: Gradio's MCP server also offers the tool `ask` at MCP_PATH (the CLI refuses it
+    with `auth`: Gradio mounts that route outside its login)."""
+    app = build_app(assistant, classroom=classroom, mcp=mcp)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     if auth is None and not is_loopback(host):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.qa import Assistant
+
 from .conftest import SEED_CORPUS, free_port, wait_for_http
 from .test_cli import assert_one_line_error, invoke
 
@@ -62,16 +64,22 @@ async def _session_calls(url: str, question: str) -> tuple[list[object], object]
     return list(tools), result
 
 
-def test_an_mcp_client_lists_the_ask_tool_and_gets_verbatim_citations(mcp_url: str) -> None:
+def test_an_mcp_client_lists_the_ask_tool_and_gets_verbatim_citations(
+        mcp_url: str, seed_assistant: Assistant) -> None:
     tools, result = asyncio.run(_session_calls(mcp_url, USHAKOV))
     by_name = {tool.name: tool for tool in tools}  # type: ignore[attr-defined]
+    assert list(by_name) == ["ask"]  # the dict-returning API endpoints are no tools
     ask = by_name["ask"]
     assert "citation" in ask.description and "verbatim" in ask.description
     assert ask.inputSchema["required"] == ["question"]
     assert "history" in ask.inputSchema["properties"]
 
     assert not result.isError, result  # type: ignore[attr-defined]
-    data = json.loads(result.content[0].text)  # type: ignore[attr-defined]
+    text = result.content[0].text  # type: ignore[attr-defined]
+    data = json.loads(text)
+    # the very text of `assistant ask --json`, not Gradio's Python repr of a dict
+    assert text == json.dumps(seed_assistant.ask(USHAKOV).to_dict(), ensure_ascii=False,
+                              indent=2)
     assert list(data) == ["question", "query", "answer", "abstained", "citations", "mode",
                           "notice", "sentences", "short_answer", "intent"]
     assert data["abstained"] is False and data["citations"]
