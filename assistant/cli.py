@@ -369,10 +369,13 @@ def compare_command(question: str, corpus_dir: Path | None, index_dir: Path | No
               "time, sources revealed one by one.")
 @click.option("--auth", envvar="ASSISTANT_AUTH", default=None, metavar="USER:PASSWORD",
               help="Ask for this login (for a shared classroom machine).")
+@click.option("--mcp", is_flag=True, envvar="ASSISTANT_MCP",
+              help="Also serve the ask tool to AI desktop clients over MCP, at "
+              "/gradio_api/mcp/ (needs: pip install 'assistant[mcp]').")
 @llm_options
 @friendly_errors
 def serve_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: str | None,
-                  host: str, port: int, classroom: bool, auth: str | None,
+                  host: str, port: int, classroom: bool, auth: str | None, mcp: bool,
                   llm_url: str | None, llm_model: str | None) -> None:
     """Start the chat in the browser (offline; listens on 127.0.0.1 by default)."""
     from .ui import serve
@@ -383,12 +386,27 @@ def serve_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: s
         if not sep or not user or not password:
             raise UserError("--auth must be USER:PASSWORD")
         login = (user, password)
+    if mcp:
+        check_mcp_possible(login is not None)
 
     assistant = build_assistant(corpus_dir, index_dir, chroma_url, llm_url=llm_url,
                                 llm_model=llm_model)
     ensure_index_verbose(assistant)
     assistant.retriever()  # load before the first question, not during it
-    serve(assistant, host=host, port=port, classroom=classroom, auth=login)
+    serve(assistant, host=host, port=port, classroom=classroom, auth=login, mcp=mcp)
+
+
+def check_mcp_possible(with_login: bool) -> None:
+    """Refuse --mcp up front, before the index loads, when it could not work or be safe."""
+    import importlib.util
+
+    if with_login:  # Gradio mounts its MCP route outside the login, and its tool calls
+        # go back through the queue, which would then demand a login no MCP client has
+        raise UserError("--mcp cannot be combined with --auth (Gradio's MCP route has no "
+                        "login); serve MCP on 127.0.0.1 without --auth")
+    if importlib.util.find_spec("mcp") is None:
+        raise UserError("--mcp needs the MCP extra: pip install 'assistant[mcp]' "
+                        "(or pip install 'gradio[mcp]')")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import json
 import os
 import re
 import shutil
@@ -59,6 +60,7 @@ from .views import (
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
+MCP_PATH = "/gradio_api/mcp/"  # where Gradio serves MCP (streamable HTTP; SSE at .../sse)
 # Event scripts: small calls into static/chat.js (window.assistantChat), except the load
 # script, which must work on its own (it runs as the page starts).
 LOAD_JS = """
@@ -625,17 +627,53 @@ def _wire_settings(app: gr.Blocks, page: Page, handlers: ChatHandlers) -> None:
              js=LOAD_JS, **private)
 
 
+def _asked(assistant: Assistant, question: str, history: list[dict[str, str]] | None
+           ) -> Answer:
+    try:
+        return assistant.ask(question, parse_history(history))
+    except InvalidQuestion as err:
+        raise gr.Error(str(err)) from err
+
+
+def _not_an_mcp_tool(fn: Any) -> None:
+    """Keep a public API endpoint out of the MCP tool list (Gradio lists every public
+    endpoint whose function is not marked as another MCP kind, and would hand an AI client
+    a returned dict as its Python repr, not JSON)."""
+    fn._mcp_type = "api-only"
+
+
 def _add_ask_api(assistant: Assistant) -> None:
     def ask_api(question: str, history: list[dict[str, str]] | None = None
                 ) -> dict[str, Any]:
         """Answer a question; returns the JSON object of `assistant ask --json`."""
-        try:
-            answer = assistant.ask(question, parse_history(history))
-        except InvalidQuestion as err:
-            raise gr.Error(str(err)) from err
-        return answer.to_dict()
+        return _asked(assistant, question, history).to_dict()
 
+    _not_an_mcp_tool(ask_api)
     gr.api(ask_api, api_name="ask",  # type: ignore[attr-defined]
+           concurrency_limit=assistant.settings.api_concurrency)
+
+
+def _add_ask_mcp_tool(assistant: Assistant) -> None:
+    """The MCP tool `ask` (serve --mcp): the function's name and docstring are what an AI
+    client sees; it returns the very text of `assistant ask --json`."""
+
+    def ask(question: str, history: list[dict[str, str]] | None = None) -> str:
+        """Answer a question (Japanese or English) from the indexed news articles, offline.
+        Each citation's quote is cut verbatim from an article; when no article answers,
+        `abstained` is true and there are no citations: say so rather than guess.
+
+        Args:
+            question: The question, e.g. "ウシャコフって誰？" or "Who is Ushakov?".
+            history: Earlier turns of a follow-up, [{"role": "user", "content": "..."}, ...].
+
+        Returns:
+            JSON (as `assistant ask --json`): answer, abstained, notice, citations, where
+            each citation's quote is the text of article_id from start to end
+        """
+        answer = _asked(assistant, question, history)
+        return json.dumps(answer.to_dict(), ensure_ascii=False, indent=2)
+
+    gr.api(ask, api_name="ask_mcp",  # type: ignore[attr-defined]
            concurrency_limit=assistant.settings.api_concurrency)
 
 
@@ -647,18 +685,22 @@ def _add_compare_api(assistant: Assistant) -> None:
         except InvalidQuestion as err:
             raise gr.Error(str(err)) from err
 
+    _not_an_mcp_tool(compare_api)
     gr.api(compare_api, api_name="compare",  # type: ignore[attr-defined]
            concurrency_limit=assistant.settings.api_concurrency)
 
 
-def build_page(assistant: Assistant, classroom: bool = False
+def build_page(assistant: Assistant, classroom: bool = False, mcp: bool = False
                ) -> tuple[gr.Blocks, Page, ChatHandlers]:
-    """The app, its components and its handlers (tests call the handlers directly)."""
+    """The app, its components and its handlers (tests call the handlers directly).
+    `mcp`: also the endpoint behind the MCP tool `ask`."""
     examples = load_examples(assistant.settings.corpus_dir)
     export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
     with gr.Blocks(title="記事Q&A · News Q&A", analytics_enabled=False) as app:
         _add_ask_api(assistant)  # first: its api_name "ask" must not become "ask_1"
         _add_compare_api(assistant)
+        if mcp:
+            _add_ask_mcp_tool(assistant)
         page = _layout(assistant, examples, classroom)
         handlers = ChatHandlers(assistant, page, examples, export_dir)
         _wire_chat(page, handlers)
@@ -669,8 +711,8 @@ def build_page(assistant: Assistant, classroom: bool = False
     return app, page, handlers
 
 
-def build_app(assistant: Assistant, classroom: bool = False) -> gr.Blocks:
-    return build_page(assistant, classroom)[0]
+def build_app(assistant: Assistant, classroom: bool = False, mcp: bool = False) -> gr.Blocks:
+    return build_page(assistant, classroom, mcp)[0]
 
 
 def is_loopback(host: str) -> bool:
@@ -684,11 +726,14 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
-          classroom: bool = False, auth: tuple[str, str] | None = None) -> None:
+          classroom: bool = False, auth: tuple[str, str] | None = None,
+          mcp: bool = False) -> None:
     """Run the chat until Ctrl+C. Beside Gradio's own checks: no uploads (nothing here
     takes a file), failed logins throttled, no run history (it would offer to save runs
-    to the Hugging Face hub), and a warning when anyone on the network could use it."""
-    app = build_app(assistant, classroom=classroom)
+    to the Hugging Face hub), and a warning when anyone on the network could use it.
+    `mcp`: Gradio's MCP server also offers the tool `ask` at MCP_PATH (the CLI refuses it
+    with `auth`: Gradio mounts that route outside its login)."""
+    app = build_app(assistant, classroom=classroom, mcp=mcp)
     theme = gr.themes.Default(font=["system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     if auth is None and not is_loopback(host):
@@ -696,8 +741,10 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
               "can use the chat (add --auth USER:PASSWORD)", file=sys.stderr, flush=True)
     guards = [Middleware(RefuseUploads)] + ([Middleware(LoginThrottle)] if auth else [])
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    if mcp:
+        print(f"MCP server (streamable HTTP): http://{host}:{port}{MCP_PATH}", flush=True)
     app.launch(server_name=host, server_port=port, share=False, theme=theme,
                css_paths=[STATIC / "chat.css"], js=(STATIC / "chat.js").read_text("utf-8"),
-               footer_links=["api"], run_history=False, mcp_server=False, quiet=True,
+               footer_links=["api"], run_history=False, mcp_server=mcp, quiet=True,
                auth=[auth] if auth else None, auth_message="記事Q&A · News Q&A",
                app_kwargs={"middleware": guards})
