@@ -241,7 +241,9 @@ def format_answer(answer: Any) -> str:
         lines.append(f"\n[{c.n}] {where}{date}")
         lines.append(f"    「{c.quote}」")
         if c.gloss:
-            lines.append(f"    word gloss (not a translation): {c.gloss}")
+            label = ("translation (checked: numbers and names)" if c.gloss_kind == "translation"
+                     else "word gloss (not a translation)")
+            lines.append(f"    {label}: {c.gloss}")
         lines.append(f"    {c.article_id}, characters {c.start}–{c.end}")
     return "\n".join(lines)
 

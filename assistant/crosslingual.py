@@ -589,6 +589,36 @@ class Glosser:
         parts = re.split(r"[・=＝\s]+", unicodedata.normalize("NFKC", japanese).strip())
         return " ".join(self.word_gloss(part, names) for part in parts if part)
 
+    def names_in(self, japanese: str, names: Mapping[str, str] | None = None
+                 ) -> list[tuple[str, str]]:
+        """(as written, romanised) for each name of the quote — a proper noun, or a katakana
+        word glossed with a capital (ウシャコフ → Ushakov): what a checked translation of
+        the quote must keep (english_reader.check_translation)."""
+        found: dict[str, str] = {}
+        text = unicodedata.normalize("NFKC", japanese)[:2_000]
+        for morpheme in self._tokenizers.tokenize(text):
+            surface = morpheme.surface()
+            proper = morpheme.part_of_speech()[1] == "固有名詞"
+            if not (proper or _is_katakana_word(surface)) or surface in found:
+                continue
+            english = self._gloss_morpheme(morpheme, names or {})
+            if proper or english[:1].isupper():
+                found[surface] = english
+        return list(found.items())
+
+
+def keeps_name(translation: str, written: str, romanised: str) -> bool:
+    """Whether an English translation keeps a name of its quote: as written, as the Glosser
+    romanises it (case-insensitive), or, for a katakana name, a word that sounds like it
+    (ウィトコフ: "Witkoff" as well as the romanised "Witokov")."""
+    lowered = translation.lower()
+    if written in translation or (romanised and romanised.lower() in lowered):
+        return True
+    if not _is_katakana_word(written):
+        return False
+    return any(_sounds_like(word, written) for word in re.findall(r"[A-Za-z][A-Za-z'-]+",
+                                                                    translation))
+
 
 def _to_hiragana(katakana: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)

@@ -26,8 +26,10 @@ import contextlib
 import math
 import re
 import sqlite3
-from collections.abc import Collection, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -259,13 +261,17 @@ def in_scope(scores: np.ndarray, article_of: np.ndarray,
 
 
 GLOSS_LABEL = "word gloss"  # what the English under a Japanese quote is: not a translation
+TRANSLATION_LABEL = "translation (checked: numbers and names)"  # a model's, see check_translation
+Translate = Callable[[Sequence[str]], str]  # numbered quotes → the model's reply; LLMFailure
 
 
-def for_english_reader(answer: Answer, retriever: HybridRetriever) -> Answer:
+def for_english_reader(answer: Answer, retriever: HybridRetriever,
+                       translate: Translate | None = None) -> Answer:
     """An answer to an English question quoting Japanese articles, made readable: each such
-    citation gets its word gloss (names as the question spelled them), the short answer
+    citation gets its English (`glossed_citations`: a checked translation when a model is
+    configured, else a word gloss; names as the question spelled them), the short answer
     its romanised form, and a quoted fact answer reads "According to ‹title› (‹date›):"
-    with the gloss under each quote. Other answers are returned as they are."""
+    with the English under each quote. Other answers are returned as they are."""
     from dataclasses import replace
 
     reader = retriever.english
@@ -273,9 +279,8 @@ def for_english_reader(answer: Answer, retriever: HybridRetriever) -> Answer:
         return answer
     expansion = reader.expansion(answer.query)
     names = expansion.names() if expansion is not None else {}
-    citations = [replace(c, gloss=reader.glosser.word_gloss(c.quote, names))
-                 if retriever.articles[c.article_id].language != "en" else c
-                 for c in answer.citations]
+    japanese = [retriever.articles[c.article_id].language != "en" for c in answer.citations]
+    citations = glossed_citations(answer.citations, japanese, reader.glosser, names, translate)
     short = answer.short_answer
     if short is not None and citations[short.n - 1].gloss is not None:
         short = replace(short, romanised=reader.glosser.romanised_name(short.text, names))
@@ -285,9 +290,110 @@ def for_english_reader(answer: Answer, retriever: HybridRetriever) -> Answer:
     return replace(answer, citations=citations, short_answer=short, answer=text)
 
 
+def glossed_citations(citations: Sequence[Citation], japanese: Sequence[bool],
+                      glosser: Glosser, names: Mapping[str, str],
+                      translate: Translate | None) -> list[Citation]:
+    """The citations whose quote is Japanese with their English: the model's translation
+    when it passes `check_translation`, else the word gloss. One model call for all of
+    them; a failed call or a missing/unchecked line costs only those quotes their
+    translation."""
+    from dataclasses import replace
+
+    from .llm import LLMFailure, parse_numbered
+
+    quotes = [c.quote for c, ja in zip(citations, japanese, strict=True) if ja]
+    translated: dict[int, str] = {}
+    if translate is not None and quotes:
+        with contextlib.suppress(LLMFailure):
+            translated = parse_numbered(translate(quotes), len(quotes))
+    glossed: list[Citation] = []
+    number = 0  # of the quote in the request
+    for citation, ja in zip(citations, japanese, strict=True):
+        if not ja:
+            glossed.append(citation)
+            continue
+        number += 1
+        english = translated.get(number)
+        if english and check_translation(citation.quote, english, glosser, names):
+            glossed.append(replace(citation, gloss=english, gloss_kind="translation"))
+        else:
+            glossed.append(replace(citation, gloss=glosser.word_gloss(citation.quote, names),
+                                   gloss_kind="word_gloss"))
+    return glossed
+
+
+def check_translation(quote: str, english: str, glosser: Glosser,
+                      names: Mapping[str, str]) -> bool:
+    """Whether a translation keeps every number of its quote (`quote_numbers` against
+    `english_numbers`) and every name (crosslingual.keeps_name): a model that drops or
+    changes one is not trusted with the rest either."""
+    from .crosslingual import keeps_name
+
+    said = english_numbers(english)
+    if not all(said & accepted for accepted in quote_numbers(quote)):
+        return False
+    return all(keeps_name(english, written, romanised)
+               for written, romanised in glosser.names_in(quote, names))
+
+
+_JA_NUMBER = re.compile(r"(令和|平成|午後)?(\d+(?:,\d{3})*(?:\.\d+)?)(?:([万億兆])"
+                        r"(\d+(?:,\d{3})*)?)?")
+_JA_SCALES = {"万": 10_000, "億": 100_000_000, "兆": 1_000_000_000_000}
+_ERA_START = {"令和": 2018, "平成": 1988}
+_EN_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion))?",
+                        re.I)
+_EN_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+              "trillion": 1_000_000_000_000}
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+_MONTH_NAME = re.compile(r"\b(" + "|".join(_MONTHS + [m[:3] for m in _MONTHS]) + r")\b")
+_NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six",
+                                              "seven", "eight", "nine", "ten", "eleven",
+                                              "twelve"])}
+
+
+def _decimal(digits: str) -> Decimal:
+    return Decimal(digits.replace(",", ""))
+
+
+def quote_numbers(quote: str) -> list[frozenset[Decimal]]:
+    """Each number of a Japanese quote as the values a translation may give it: 28項目 →
+    {28}, 1万2000人 → {12000}, 3億 → {300000000}, 令和7年 → {7, 2025}, 午後3時 → {3, 15};
+    11月 is a month (a month's name counts, see `english_numbers`)."""
+    numbers = []
+    for match in _JA_NUMBER.finditer(unicodedata.normalize("NFKC", quote)):
+        prefix, digits, scale, rest = match.groups()
+        value = _decimal(digits)
+        if scale:
+            value = value * _JA_SCALES[scale] + (_decimal(rest) if rest else 0)
+        accepted = {value}
+        if prefix in _ERA_START:
+            accepted.add(value + _ERA_START[prefix])
+        elif prefix == "午後":
+            accepted.add(value + 12)
+        numbers.append(frozenset(accepted))
+    return numbers
+
+
+def english_numbers(english: str) -> set[Decimal]:
+    """The numbers an English text states: digits (12,000; 2025/11/25 as three), scaled by
+    a following million/billion too, month names as their number, one…twelve as words."""
+    found: set[Decimal] = set()
+    for match in _EN_NUMBER.finditer(english):
+        value = _decimal(match[1])
+        found.add(value)
+        if match[2]:
+            found.add(value * _EN_SCALES[match[2].lower()])
+    found.update(Decimal([m[:3] for m in _MONTHS].index(m[1][:3]) + 1)
+                 for m in _MONTH_NAME.finditer(english))
+    found.update(Decimal(_NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", english.lower())
+                 if w in _NUMBER_WORDS)
+    return found
+
+
 def framed_text(citations: Sequence[Citation], short: ShortAnswer | None) -> str:
     """"According to ‹title› (‹date›):", the short answer romanised, then each quote with
-    its marker and, under it, its word gloss."""
+    its marker and, under it, its English (translation or word gloss, labelled)."""
     first = citations[0]
     date = f" ({first.published})" if first.published else ""
     lines = [f"According to “{first.title}”{date}:"]
@@ -298,5 +404,6 @@ def framed_text(citations: Sequence[Citation], short: ShortAnswer | None) -> str
     for c in citations:
         lines.append(f"{c.quote}[{c.n}]")
         if c.gloss:
-            lines.append(f"    ({GLOSS_LABEL}: {c.gloss})")
+            label = TRANSLATION_LABEL if c.gloss_kind == "translation" else GLOSS_LABEL
+            lines.append(f"    ({label}: {c.gloss})")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Generator, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -52,6 +52,7 @@ from .llm import (
     guarded,
     rewrite_messages,
     says_not_covered,
+    translation_messages,
 )
 from .refusal import Coverage, DeclineRule, RelevanceWeights, saved_background
 from .results import Answer, ArticleInfo
@@ -416,7 +417,7 @@ class Assistant:
                                                          found, retriever)
                     answer.timings = {**found.timings,
                                       "answer": (time.perf_counter() - started) * 1000}
-                    yield for_english_reader(answer, retriever)
+                    yield for_english_reader(answer, retriever, self._translator())
                     return
                 except LLMFailure as err:
                     notice = fallback_notice(str(err), language)
@@ -426,7 +427,7 @@ class Assistant:
             answer = extractive_answer(question, query, language, question_vector, found,
                                        retriever, self.settings.max_answer_sentences)
         answer.notice = notice
-        answer = for_english_reader(answer, retriever)  # glosses, "According to …"
+        answer = for_english_reader(answer, retriever, self._translator())  # "According to …"
         answer.timings = {**found.timings, "answer": (time.perf_counter() - started) * 1000}
         yield answer
 
@@ -481,6 +482,20 @@ class Assistant:
         if self._chat_model is None:
             self._chat_model = create_chat_model(self.settings)
         return self._chat_model
+
+    def _translator(self) -> Callable[[Sequence[str]], str] | None:
+        """With a model configured, what translates an English answer's Japanese quotes
+        (one guarded request; english_reader checks each translation); else None."""
+        if not self.settings.llm_url:
+            return None
+
+        def translate(quotes: Sequence[str]) -> str:
+            model = self.chat_model()
+            messages = translation_messages(quotes)
+            return "".join(guarded(lambda: model.stream(messages),
+                                   self.settings.llm_first_token_timeout,
+                                   self.settings.llm_timeout))
+        return translate
 
     def _search_query(self, question: str, turns: list[Turn]) -> str:
         """The heuristic search query; with a model, a follow-up rewritten by it."""

@@ -45,6 +45,9 @@ class Citation:
     # (english_reader.py): names romanised, dictionary words, dates converted; not a
     # translation. None when they share a language.
     gloss: str | None = None
+    # what `gloss` is: "translation" (a model's, its numbers and names checked against the
+    # quote) or "word_gloss"; None without a gloss
+    gloss_kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "reader_empty": "記事一覧から記事を選ぶか、出典のカードを押してください。",
         "pick_article": "記事", "no_answer_yet": "まだ回答がありません。",
         "search": "検索", "score": "関連度", "gloss": "英語の逐語訳（翻訳ではありません）",
+        "translation": "英訳（数字と名前を確認済み）",
         "unsupported": "記事に根拠のない文",
         "list_headers": "見出し|出典|日付|文字数|チャンク",
         "sources_for": "前の質問「{question}」の出典",
@@ -75,6 +76,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "reader_empty": "Pick an article from the list, or click a source card.",
         "pick_article": "Article", "no_answer_yet": "No answer yet.",
         "search": "search", "score": "relevance", "gloss": "Word gloss (not a translation)",
+        "translation": "Translation (checked: numbers and names)",
         "unsupported": "Not backed by the articles",
         "list_headers": "Title|Source|Date|Characters|Chunks",
         "sources_for": "Sources of an earlier question: “{question}”",
@@ -90,6 +92,12 @@ LANGUAGE_CHOICES = {"日本語": "ja", "English": "en"}
 
 def text(language: str, key: str) -> str:
     return TEXTS.get(language, TEXTS["ja"])[key]
+
+
+def gloss_label(citation: Citation) -> str:
+    """The text key of what a citation's English is: a checked translation or a word gloss
+    (which must never pass for a translation)."""
+    return "translation" if citation.gloss_kind == "translation" else "gloss"
 
 
 def load_examples(corpus_dir: Path) -> dict[str, list[str]]:
@@ -261,7 +269,7 @@ def _card_html(group: Sequence[Citation], language: str, selected: int | None,
     role = html.escape(role_label(c.role, language))
     glosses = "".join(
         f'<p class="gloss" lang="en"><span class="gloss-label">'
-        f'{html.escape(text(language, "gloss"))}{"" if len(group) == 1 else f" [{g.n}]"}'
+        f'{html.escape(text(language, gloss_label(g)))}{"" if len(group) == 1 else f" [{g.n}]"}'
         f"</span> {html.escape(g.gloss)}</p>" for g in group if g.gloss)
     numbers = "".join(f"[{g.n}]" for g in group)
     anchors = "".join(f'<span class="cite-anchor" id="cite-{g.n}"></span>' for g in group[1:])
@@ -339,7 +347,7 @@ def conversation_markdown(answers: Sequence[Answer], language: str) -> str:
             date = f" ({c.published})" if c.published else ""
             lines.append(f"[{c.n}] {where}{date} ({role_label(c.role, language)}): 「{c.quote}」")
             if c.gloss:
-                lines.append(f"    *{text(language, 'gloss')}:* {c.gloss}")
+                lines.append(f"    *{text(language, gloss_label(c))}:* {c.gloss}")
         lines.append("")
     return "\n".join(lines)
 

@@ -30,6 +30,12 @@ def passages_of(request: dict[str, Any]) -> dict[int, str]:
     return {int(n): text for n, text in _PASSAGE.findall(content)}
 
 
+def quotes_of(request: dict[str, Any]) -> dict[int, str]:
+    """Quote number -> Japanese text, as given in a translation request."""
+    content = request["messages"][-1]["content"]
+    return {int(n): text for n, text in re.findall(r"^\[(\d+)\] (.*)$", content, re.M)}
+
+
 def number_of(request: dict[str, Any], phrase: str) -> int:
     """The number of the first passage containing `phrase` (what a good model cites)."""
     return next(n for n, text in sorted(passages_of(request).items()) if phrase in text)
@@ -39,6 +45,7 @@ class ScriptedLLM:
     def __init__(self) -> None:
         self.answer: Callable[[dict[str, Any]], Reply] = lambda request: Reply("")
         self.rewrite: Callable[[dict[str, Any]], Reply] = lambda request: Reply("")
+        self.translate: Callable[[dict[str, Any]], Reply] = lambda request: Reply("")
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         server = self
@@ -56,7 +63,9 @@ class ScriptedLLM:
                 server.requests.append(request)
                 server.headers.append(dict(self.headers))
                 system = request["messages"][0]["content"]
-                script = server.rewrite if system.startswith("Rewrite") else server.answer
+                script = (server.rewrite if system.startswith("Rewrite")
+                          else server.translate if system.startswith("Translate")
+                          else server.answer)
                 reply = script(request)
                 time.sleep(reply.first_token_delay)
                 if reply.status != 200:

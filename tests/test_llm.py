@@ -63,7 +63,8 @@ def test_a_correct_cited_answer_in_the_question_language(llm, seed_index_dir):
     assert "ウシャコフ" in data["citations"][0]["quote"]
     assert all(not s["unsupported"] and s["citations"] for s in data["sentences"])
     assert_citations_hold(data)
-    request = llm.requests[-1]
+    request = next(r for r in llm.requests  # the answer's (its quotes' translation follows)
+                   if r["messages"][0]["content"].startswith("You answer"))
     assert request["stream"] is True
     assert "English" in request["messages"][0]["content"]
     assert WHO_EN in request["messages"][-1]["content"]
