@@ -95,9 +95,10 @@ def test_json_contract(seed_assistant):
                           "notice", "sentences", "short_answer", "intent"]
     assert list(data["citations"][0]) == [
         "n", "article_id", "title", "section", "published", "text", "quote", "start", "end",
-        "score", "passage_start", "role", "gloss",
+        "score", "passage_start", "role", "gloss", "gloss_kind",
     ]
     assert data["citations"][0]["gloss"] is None  # a Japanese question, Japanese quotes
+    assert data["citations"][0]["gloss_kind"] is None
     assert data["intent"] == "fact" and data["citations"][0]["role"] == "report"
     assert data["mode"] == "extractive" and data["notice"] is None
     assert [s["citations"] for s in data["sentences"]] == [[c["n"]] for c in data["citations"]]
