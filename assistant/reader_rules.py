@@ -85,19 +85,19 @@ def asked_kind(question: str) -> str | None:
     return next((kind for asks, kind in _ASKS if asks.search(question)), None)
 
 
-def holds_kind(kind: str, text: str, question: str) -> bool:
-    """Whether the sentence holds something of the asked kind (a person or place the
-    question doesn't name)."""
+def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether the sentence holds something of the asked kind (a person or place not among
+    `asked`, the names the question itself has)."""
     if kind in _LOOKS_LIKE:
         return bool(_LOOKS_LIKE[kind].search(text))
     cue = _PERSON_WORD if kind == "person" else _PLACE_WORD
     if cue.search(text):
         return True
-    asked = {form for _, form in named_things(question)}
     return any(k == kind and form not in asked for k, form in named_things(text))
 
 
-def penalty(question: str, candidate: Placed, kind: str | None, wants_items: bool) -> float:
+def penalty(candidate: Placed, kind: str | None, wants_items: bool,
+            asked: frozenset[str] = frozenset()) -> float:
     """The sum of the corrections that apply to one candidate (0 for a plain statement)."""
     text = candidate.text.strip()
     total = -ITEMS if wants_items and candidate.in_list else 0.0
@@ -107,7 +107,7 @@ def penalty(question: str, candidate: Placed, kind: str | None, wants_items: boo
         total += FRAGMENT
     if _WRAP_UP_SECTION.search(candidate.section) or _WRAP_UP_CUE.search(text):
         total += WRAP_UP
-    if kind is not None and not holds_kind(kind, text, question):
+    if kind is not None and not holds_kind(kind, text, asked):
         total += MISSING_REASON if kind == "reason" else MISSING_KIND
     return total
 
@@ -124,5 +124,6 @@ def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:
     """Each candidate's penalty (see the module docstring), to subtract from its score."""
     kind = asked_kind(question)
     wants_items = bool(ASKS_ITEMS.search(question))
-    return np.array([penalty(question, c, kind, wants_items) for c in candidates],
-                    dtype=float)
+    asked = frozenset(form for _, form in named_things(question)) \
+        if kind in ("person", "place") else frozenset()
+    return np.array([penalty(c, kind, wants_items, asked) for c in candidates], dtype=float)
