@@ -29,7 +29,7 @@ from . import short_answer
 from .citations import cite_sentences, join_cited
 from .english_reader import choose_english
 from .focus import normalise, question_focus
-from .reader_rules import ASKS_ITEMS, Placed, is_filler, section_of
+from .reader_rules import ASKS_ITEMS, Placed, is_filler
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role
@@ -195,8 +195,7 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
 def _filler(candidate: Candidate, retriever: HybridRetriever) -> bool:
     """A runner-up that would only pad the answer (reader_rules.is_filler)."""
     body = retriever.articles[candidate.article_id].body
-    return is_filler(Placed(body[candidate.start : candidate.end],
-                            section_of(body, candidate.start)))
+    return is_filler(Placed(body[candidate.start : candidate.end], candidate.passage.section))
 
 
 def _leading_items(body: str, items: list[Candidate]) -> list[Candidate]:

@@ -34,7 +34,6 @@ _WRAP_UP_SECTION = re.compile(
 _WRAP_UP_CUE = re.compile(
     r"望まれ|期待され|注目され(?:ます|る|てい)|目が離せ|注視する必要|重要な現実|示していま|"
     r"といえるでしょう|と言えるでしょう|ではないでしょうか|求められていま")
-_HEADING_LINE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
 ASKS_ITEMS = re.compile(
     r"挙げ|どんな内容|どのような内容|どこが|どの点|どんな点|何がある|どんなこと|全部|それぞれ|"
     r"一覧|\blist\b|what are|which (?:are|points)|main points|\beach\b", re.I)
@@ -64,19 +63,12 @@ _PERSON_WORD = re.compile(r"氏|さん|大統領|首相|特使|顧問|長官|大
 
 @dataclass(frozen=True)
 class Placed:
-    """A candidate sentence's text and the heading of the section it is in ("" if none)."""
+    """A candidate sentence's text and the heading of the section it is in ("" if none:
+    its passage's section, chunks never cross a heading)."""
 
     text: str
     section: str
     in_list: bool = False  # a list item, or the sentence that introduces a list
-
-
-def section_of(body: str, start: int) -> str:
-    """The title of the last heading before `start` in a Markdown body ("" if none)."""
-    heading = ""
-    for match in _HEADING_LINE.finditer(body, 0, start):
-        heading = match.group(1)
-    return heading
 
 
 def asked_kind(question: str) -> str | None:

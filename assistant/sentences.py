@@ -62,7 +62,7 @@ from typing import Any
 import numpy as np
 
 from .keyword import KeywordIndex, named_things
-from .reader_rules import Placed, penalties, section_of
+from .reader_rules import Placed, penalties
 from .results import Passage
 from .retrieval import HybridRetriever
 from .summary import is_list_item, leads_list
@@ -238,7 +238,7 @@ def candidate_contexts(candidates: list[Candidate], retriever: HybridRetriever
             rank=c.rank,
             passage_score=c.passage.score,
             title=retriever.articles[c.article_id].title,
-            section=section_of(body, c.start),
+            section=c.passage.section,
             in_list=is_list_item(body, c.start, c.end) or leads_list(body, c.end),
         ))
     return contexts

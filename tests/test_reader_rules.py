@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.corpus import Article
 from assistant.focus import asked_unit, counts_in
-from assistant.reader_rules import Placed, asked_kind, is_filler, penalties, section_of
+from assistant.reader_rules import Placed, asked_kind, is_filler, penalties
 from assistant.summary import key_points, leads_list
 
 
@@ -57,13 +57,6 @@ def test_a_sentence_ending_its_line_before_a_list_leads_it():
     assert leads_list(body, end)
     assert not leads_list(body, body.index("次の段落"))
     assert not leads_list("一文目。二文目。\n・項目", len("一文目。"))
-
-
-def test_the_section_of_an_offset_is_its_last_heading():
-    body = "# 題\n\n本文。\n\n## まとめ\n\n結び。"
-    assert section_of(body, body.index("本文")) == "題"
-    assert section_of(body, body.index("結び")) == "まとめ"
-    assert section_of("見出しのない本文。", 3) == ""
 
 
 def test_a_count_asks_for_a_number_in_its_unit():
