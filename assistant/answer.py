@@ -28,8 +28,8 @@ import numpy as np
 from . import short_answer
 from .citations import cite_sentences, join_cited
 from .english_reader import choose_english
-from .focus import normalise, question_focus
-from .reader_rules import ASKS_ITEMS, Placed, is_filler
+from .focus import names_a_book, normalise, question_focus
+from .reader_rules import ASKS_ITEMS, Placed, is_filler, judges
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role
@@ -44,6 +44,7 @@ from .summary import (
 )
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
+OPINION_POOL = 5  # best-matching analysis sentences an opinion answer picks its three from
 # A short answer this confident is the whole answer (one sentence); below it, the runners-up
 # stay (on JSQuAD's report half 90% of the phrases shown at 0.8 are right: bench/RESULTS.md)
 ONE_SENTENCE_CONFIDENCE = 0.9
@@ -54,6 +55,12 @@ _ASKS_PROMOTION = re.compile(
     r"本|書籍|著者|一冊|推薦|おすすめ|オススメ|勧め|続き|note|\bbooks?\b|author|recommend|"
     r"read more|subscri", re.I)
 _ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
+_ABOUT_ELSEWHERE = re.compile(r"続き|全文|購読|\bread (?:more|the rest)\b|subscri", re.I)
+# a question about the comments section itself, not about what someone commented
+_ABOUT_COMMENTS = re.compile(
+    r"コメント欄|読者(?:の|は|から|コメント)|スレッド|海外の反応|ネット(?:上|の反応|では|で)|"
+    r"掲示板|書き込み|ユーザーの?コメント|\bcommenters?\b|reader comments|the comments|"
+    r"\bforums?\b|\bthread\b", re.I)
 
 DECLINE = {
     "ja": "記事には、この質問に答える記述が見つかりませんでした。"
@@ -90,6 +97,35 @@ def allowed_roles(question: str) -> frozenset[Role]:
     if _ASKS_CREDIT.search(question):
         allowed.add("credit")
     return frozenset(allowed)
+
+
+def asked_parts(question: str) -> frozenset[Role]:
+    """The parts of the page a question is explicitly about — the reader comments
+    (「コメント欄では…」), the recommended book or the rest of the page on another site
+    (「紹介されてる本の著者は？」「続きはどこで読める？」), the credit line (「出典は？」) —
+    or none. Such a question is answered from those parts only: the reader pointed at
+    them, however weakly its words match them."""
+    parts: set[Role] = set()
+    if _ABOUT_COMMENTS.search(question):
+        parts.add("comments")
+    if names_a_book(question) or _ABOUT_ELSEWHERE.search(question):
+        parts.add("promotion")
+    if _ASKS_CREDIT.search(question):
+        parts.add("credit")
+    return frozenset(parts)
+
+
+def in_parts(found: Retrieval, parts: frozenset[Role], retriever: HybridRetriever,
+             limit: int) -> list[Passage]:
+    """The passages of `found` with only their sentences of the page's `parts`, at most
+    `limit` (those with none are dropped; the rest keep their order)."""
+    kept = []
+    for passage in found.passages:
+        spans = tuple(span for span in passage.sentences
+                      if retriever.role_at(passage.article_id, span[0]) in parts)
+        if spans:
+            kept.append(replace(passage, sentences=spans))
+    return kept[:limit]
 
 
 def passages_for(question: str, passages: list[Passage], retriever: HybridRetriever
@@ -305,6 +341,16 @@ def summary_answer(question: str, query: str, language: str, found: Retrieval,
                   found.passages, sentences=sentences, intent="summary")
 
 
+def judgements_first(chosen: list[Candidate], retriever: HybridRetriever) -> list[Candidate]:
+    """The best-matching analysis sentences that pass judgement (疑問, 限界, 懸念…) before
+    those that only describe, each group in its order: asked "what do you think?", a
+    reader wants the article's verdict first and its background after."""
+    def describes(candidate: Candidate) -> bool:
+        body = retriever.articles[candidate.article_id].body
+        return not judges(body[candidate.start:candidate.end])
+    return sorted(chosen, key=describes)
+
+
 def opinion_answer(question: str, query: str, language: str, question_vector: np.ndarray,
                    found: Retrieval, retriever: HybridRetriever,
                    article_ids: Collection[str] | None, specific: bool) -> Answer:
@@ -315,8 +361,9 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
                                            if retriever.role_at(p.article_id, s[0]) == "analysis"))
                 for p in found.passages]
     analysis = [p for p in analysis if p.sentences]
-    chosen = choose_sentences(question, language, question_vector, analysis, retriever, 3) \
-        if specific and analysis else []
+    chosen = choose_sentences(question, language, question_vector, analysis, retriever,
+                              OPINION_POOL) if specific and analysis else []
+    chosen = judgements_first(chosen, retriever)
     if not chosen:
         points = [point for i in summary_scope(found, retriever, article_ids, specific)
                   for point in analysis_points(retriever.articles[i], retriever.roles(i), 2)]

@@ -41,7 +41,12 @@ _FRAME_TEXT = (
     # words that say what kind of answer is wanted, not what about (「どういう態度」)
     "態度 反応 立場 姿勢 評価 見方 見解 狙い 背景 影響 役割 関係 印象 主張 方針 対応 動き 事情 "
     "経緯 きっかけ 原因 状態 現状 意義 根拠 事実 予定 見通し 展開 おすすめ オススメ 紹介 中身 "
-    "言い分 受け止め 捉え方 考え方 やり方 仕組み 違い 共通点 問題点 メリット デメリット")
+    "言い分 受け止め 捉え方 考え方 やり方 仕組み 違い 共通点 問題点 メリット デメリット "
+    # the kind of answer wanted, by the noun after どこの/どんな (「どこのメディア」「どんな役職」)
+    "役職 肩書き 肩書 職業 所属 正体 メディア 新聞 機関 団体 組織 会社 企業 出版社 版元 "
+    "具体的 具体的に 全部 全て すべて 詳しく 著者 作者 筆者 "
+    # the part of the page asked about, not the subject (answer.asked_parts)
+    "掲示板 コメント欄 コメント 読者 スレッド 書き込み ネット ユーザー 書籍 続き")
 FRAME_WORDS = frozenset(_FRAME_TEXT.split())
 _REFERS_BACK = re.compile(
     r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|同国|同社|そこ|当時|その後|そちら|"
@@ -52,6 +57,7 @@ _SUMMARY = re.compile(
     r"\bsummari[sz]e|\bsummary\b|key points|main points|\boverview\b|\btl;?dr\b", re.I)
 _OPINION = re.compile(
     r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"
+    r"(?:と|って)思う[？?]|と思いますか|と思わない|どう見る|どう評価|"
     r"what do you think|your (?:opinion|view|take)|do you (?:think|agree)", re.I)
 # 「何歳」「何発」: a count in a unit; an answer must have a number in that unit
 _UNITS = ("歳|発|台|機|隻|個|件|倍|割|票|議席|番目|位|社|校|枚|冊|頭|匹|階|秒|時間|日間|"
@@ -142,6 +148,20 @@ def refers_back(question: str) -> bool:
     if _ENGLISH_WORD.search(question) and not re.search(r"[ぁ-んァ-ヶ一-龯]", question):
         return len(_ENGLISH_WORD.findall(question)) <= 2  # "And when?", "Why?"
     return not question_focus(question)
+
+
+_BOOK_WORDS = frozenset(
+    ["本", "本書", "書籍", "著書", "一冊", "新書", "書物", "著者", "作者", "筆者"])
+_ENGLISH_BOOK = re.compile(r"\b(?:books?|author|recommended reading)\b", re.I)
+
+
+def names_a_book(question: str) -> bool:
+    """Whether the question speaks of a book (「紹介されてる本」, 著者, "the book"): 本 as a
+    word of its own, not inside 日本 or 本格的 (SudachiPy's words)."""
+    if _ENGLISH_BOOK.search(question):
+        return True
+    return any(m.surface() in _BOOK_WORDS
+               for m in _tokenizer().tokenize(normalise(question)[:2000]))
 
 
 def intent(question: str) -> Intent:

@@ -12,7 +12,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from .answer import decline, extractive_answer, opinion_answer, summary_answer, with_roles
+from .answer import (
+    asked_parts,
+    decline,
+    extractive_answer,
+    in_parts,
+    opinion_answer,
+    summary_answer,
+    with_roles,
+)
 from .citations import SupportFinder
 from .compare import COMPARED_ARTICLES, Comparison, compare_found
 from .corpus import (
@@ -70,6 +78,7 @@ _LINE_SPACE = "\t\n\r\x0b\x0c\x85"  # control characters that separate words
 MIN_LETTER_SHARE = 0.4  # of a question's visible characters (random bytes: ~0.2)
 MAX_UNDECODABLE_SHARE = 0.05  # U+FFFD, what undecodable bytes become
 COMPARE_PASSAGES = 10  # retrieved for a comparison: enough to reach a second article
+PART_SEARCH = 50  # passages searched for one part of a page (asked_part): it may match weakly
 # A comparison shows what each article says rather than answering: it declines only
 # questions well within the everyday background (bench/compare_planted.py, tune half)
 COMPARE_Z = 1.0
@@ -404,13 +413,17 @@ class Assistant:
             coverage = replace(english_coverage(
                 found.expansion, retriever.loaded.searchable_texts(article_ids)),
                 missing_unit=missing_unit(strip_markup(question), found))
+        on_part = None if wants != "fact" else self._on_asked_part(
+            question, query, retriever, article_ids, top_k, coverage)
         if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
                                               retriever, article_ids, coverage)
-        elif rule.declines(found, strip_markup(question), language, coverage):
+        elif on_part is None and rule.declines(found, strip_markup(question), language,
+                                               coverage):
             answer = decline(question, query, language, found.passages,
                              not_covered(coverage, language))
         else:
+            found = on_part or found
             if self.settings.llm_url:
                 try:
                     answer = yield from self._llm_answer(question, query, language, turns,
@@ -463,6 +476,20 @@ class Assistant:
         focus = question_focus(asked)
         texts = retriever.loaded.searchable_texts(article_ids)
         return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit(asked, found))
+
+    def _on_asked_part(self, question: str, query: str, retriever: HybridRetriever,
+                       article_ids: Collection[str] | None, top_k: int,
+                       coverage: Coverage | None) -> Retrieval | None:
+        """For a question about one part of the page (the comments, the recommended book,
+        the credit line: answer.asked_part), what that part says; None when the question
+        isn't, the part isn't there or the articles lack one of the question's words."""
+        parts = asked_parts(question)
+        if not parts or (coverage is not None and (coverage.missing
+                                                      or coverage.missing_unit)):
+            return None
+        found = retriever.retrieve(query, PART_SEARCH, article_ids)
+        passages = in_parts(found, parts, retriever, top_k)
+        return replace(found, passages=passages) if passages else None
 
     def _summary_or_opinion(self, wants: Intent, question: str, query: str, language: str,
                             found: Retrieval, retriever: HybridRetriever,

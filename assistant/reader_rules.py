@@ -38,18 +38,26 @@ ASKS_ITEMS = re.compile(
     r"挙げ|どんな内容|どのような内容|どこが|どの点|どんな点|何がある|どんなこと|全部|それぞれ|"
     r"一覧|\blist\b|what are|which (?:are|points)|main points|\beach\b", re.I)
 
+# an analysis that judges rather than describes: what "what do you think?" wants first
+_JUDGES = re.compile(r"疑問|限界|懸念|批判|問題(?:点|視)|誤用|リスク|危う|歪め|不信|警戒|べき|"
+                     r"と言え|といえ|可能性を示|課題|失敗|\b(?:doubt|risk|flaw|concern|should)")
+
 # What a question asks for, by its question word, and what an answer of that kind looks like
 _DATE = re.compile(r"\d+\s*(?:年|月|日)|[上中下]旬|年代|世紀|昭和|平成|令和|明治|大正|"
                    r"[一二三四五六七八九十]+月|[春夏秋冬]|\b(?:19|20)\d\d\b")
 _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八九十百千万億両数]+"
                     r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
-_REASON = re.compile(r"背景|ため|から|ので|理由|原因|きっかけ|によって|により|結果|"
+_REASON = re.compile(r"背景|ため|から|ので|理由|原因|きっかけ|によって|により|結果|ことで|せいで|"
                      r"\b(?:because|due to|since|as a result)\b", re.I)
 _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"いつ|何年|何月|何日|何時|何世紀|いつ頃|when|what (?:year|date|time)", re.I),
      "date"),
     (re.compile(r"何人|いくつ|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I), "count"),
-    (re.compile(r"誰|だれ|\bwho(?:m|se)?\b", re.I), "person"),
+    (re.compile(r"誰|だれ|役職|肩書|職業|何者|どんな人|どういう人|\bwho(?:m|se)?\b", re.I),
+     "person"),
+    (re.compile(r"(?:どこの|どの)(?:メディア|新聞|通信社|会社|企業|機関|団体|組織|出版社|放送局)|"
+                r"\bwhich (?:newspaper|outlet|agency|company|organi[sz]ation|publisher)\b",
+                re.I), "organization"),
     (re.compile(r"どこ|どの国|\bwhere\b", re.I), "place"),
     (re.compile(r"なぜ|何故|なんで|どうして|理由|原因|\bwhy\b", re.I), "reason"),
 )
@@ -57,8 +65,13 @@ _LOOKS_LIKE = {"date": _DATE, "count": _COUNT, "reason": _REASON}
 # A reason can be stated without a cue word more often than a date without a date: milder
 MISSING_REASON = 1.0
 _PLACE_WORD = re.compile(r"[国県市町村州島]|地域|地方|首都|会場|本部|[ァ-ヶー]{3,}")
+_ORGANIZATION_WORD = re.compile(r"新聞|通信|放送|テレビ|メディア|[^\s、。]社|局|機関|紙|新書|文庫|"
+                                r"出版|書房|\b(?:Times|Post|News|Press|Reuters|Bloomberg)\b")
 _PERSON_WORD = re.compile(r"氏|さん|大統領|首相|特使|顧問|長官|大臣|高官|議長|社長|著者|記者|"
                           r"[ァ-ヶー]{2,}・[ァ-ヶー]{2,}")
+
+
+_CUES = {"person": _PERSON_WORD, "place": _PLACE_WORD, "organization": _ORGANIZATION_WORD}
 
 
 @dataclass(frozen=True)
@@ -72,8 +85,8 @@ class Placed:
 
 
 def asked_kind(question: str) -> str | None:
-    """"date", "count", "person" or "reason" when the question's question word asks for
-    one."""
+    """"date", "count", "person", "organization", "place" or "reason" when the question's
+    question word asks for one (「どこのメディア」 an organization, not a place)."""
     return next((kind for asks, kind in _ASKS if asks.search(question)), None)
 
 
@@ -82,10 +95,11 @@ def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset()) -> boo
     `asked`, the names the question itself has)."""
     if kind in _LOOKS_LIKE:
         return bool(_LOOKS_LIKE[kind].search(text))
-    cue = _PERSON_WORD if kind == "person" else _PLACE_WORD
+    cue = _CUES[kind]
     if cue.search(text):
         return True
-    return any(k == kind and form not in asked for k, form in named_things(text))
+    named = ("person", "name") if kind == "organization" else (kind,)
+    return any(k in named and form not in asked for k, form in named_things(text))
 
 
 def penalty(candidate: Placed, kind: str | None, wants_items: bool,
@@ -104,6 +118,12 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
     return total
 
 
+def judges(text: str) -> bool:
+    """Whether an analysis sentence passes judgement (疑問が残ります, 限界, 懸念…) rather
+    than describes: what "what do you think?" wants to read first."""
+    return bool(_JUDGES.search(text))
+
+
 def is_filler(candidate: Placed) -> bool:
     """A sentence that adds nothing to an answer it doesn't lead: a rhetorical question or
     a wrap-up in general terms (「…が望まれます。」, a まとめ section)."""
@@ -117,5 +137,5 @@ def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:
     kind = asked_kind(question)
     wants_items = bool(ASKS_ITEMS.search(question))
     asked = frozenset(form for _, form in named_things(question)) \
-        if kind in ("person", "place") else frozenset()
+        if kind in ("person", "place", "organization") else frozenset()
     return np.array([penalty(c, kind, wants_items, asked) for c in candidates], dtype=float)

@@ -117,3 +117,38 @@ def test_a_summary_starts_with_the_articles_own_points(seed_assistant):
     answer = seed_assistant.ask("記事を要約して")
     peace_talks = [c for c in answer.citations if c.article_id == "ukraine-peace-talks-witkoff"]
     assert "協議の「進捗」を強調" in peace_talks[0].quote
+
+
+def test_a_question_about_the_forum_is_answered_from_the_comments_only(seed_assistant):
+    # 掲示板 points at the page's comments; before, "受け止められて" matched an analysis
+    # sentence and the comments weren't quoted at all
+    answer = seed_assistant.ask("海外の掲示板ではこのニュースどう受け止められてる？")
+    assert not answer.abstained
+    assert {c.role for c in answer.citations} == {"comments"}
+
+
+def test_a_question_about_the_recommended_book_is_answered_from_the_plug(seed_assistant):
+    # no word of the question but 本 matches the book section: it was declined
+    answer = seed_assistant.ask("紹介されてる本はどんな内容？")
+    assert not answer.abstained
+    assert {c.role for c in answer.citations} == {"promotion"}
+    assert any("ゾルゲ" in c.quote for c in answer.citations)
+
+
+def test_a_book_question_about_something_the_page_lacks_is_still_declined(seed_assistant):
+    assert seed_assistant.ask("紹介されてる本でラーメンの作り方は？").abstained
+
+
+def test_an_opinion_asked_with_to_omou_leads_with_a_judgement(seed_assistant):
+    # 「正しかったと思う？」 was taken for a fact question and answered with a report
+    answer = seed_assistant.ask("ウィトコフのやり方って正しかったと思う？")
+    assert answer.intent == "opinion"
+    assert answer.citations[0].role == "analysis"
+    assert "疑問が残ります" in answer.citations[0].quote
+
+
+def test_asked_for_a_title_the_sentence_with_one_leads(seed_assistant):
+    # 役職 was a focus word the articles never use: the question was declined
+    answer = seed_assistant.ask("ルビオさんってどんな役職の人？")
+    assert not answer.abstained
+    assert "ルビオ国務長官" in answer.citations[0].quote

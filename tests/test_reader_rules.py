@@ -4,13 +4,13 @@ question asks for, list lead-ins without 「次の」, counts in a unit, the aut
 from __future__ import annotations
 
 from assistant.corpus import Article
-from assistant.focus import asked_unit, counts_in
-from assistant.reader_rules import Placed, asked_kind, is_filler, penalties
+from assistant.focus import asked_unit, counts_in, intent, names_a_book
+from assistant.reader_rules import Placed, asked_kind, is_filler, judges, penalties
 from assistant.summary import key_points, leads_list
 
 
 def test_a_heading_like_line_and_a_rhetorical_question_rank_below_a_statement():
-    found = penalties("ウシャコフ氏の役職は？", [
+    found = penalties("ウシャコフ氏の仕事は？", [
         Placed("ウシャコフ氏はロシア大統領府の外交顧問です。", ""),
         Placed("ロシア国内世論・ウクライナ国内の反発", ""),
         Placed("ゾルゲの報告はどこまでソ連指導部に届いていたのか", ""),
@@ -77,3 +77,29 @@ def test_a_summary_leads_with_the_authors_own_points():
     points = [article.body[p.start:p.end] for p in key_points(article)]
     assert points[:2] == ["米国が協議の進捗を強く強調した", "重大な障壁が残ると複数が報じた"]
     assert any("11月25日" in p for p in points[2:])
+
+
+def test_a_title_question_asks_for_a_person_and_which_outlet_for_an_organization():
+    assert asked_kind("ルビオさんってどんな役職の人？") == "person"
+    assert asked_kind("最初に報じたのはどこのメディア？") == "organization"
+    assert asked_kind("どこで話し合われたの？") == "place"
+    found = penalties("最初に報じたのはどこのメディア？", [
+        Placed("ブルームバーグは11月25日、通話録音が流出したと報じた。", ""),
+        Placed("ロシアは通話の事実を認めつつ、録音流出に強く反発している。", ""),
+    ])
+    assert found[0] == 0.0 and found[1] > 0.0
+
+
+def test_a_judging_sentence_is_told_from_a_describing_one():
+    assert judges("手法がそのまま機能するかどうかには疑問が残ります。")
+    assert not judges("ガザ停戦の交渉で一定の成果を挙げたとみられます。")
+
+
+def test_a_book_is_told_from_words_that_only_contain_the_character():
+    assert names_a_book("紹介されてる本のタイトルは？") and names_a_book("Who wrote the book?")
+    assert not names_a_book("日本はどういう立場？") and not names_a_book("本格的な和平は？")
+
+
+def test_do_you_think_asked_with_to_omou_is_an_opinion():
+    assert intent("ガザのやり方がウクライナでも通用すると思う？") == "opinion"
+    assert intent("通話はいつ行われたと報じられた？") == "fact"
