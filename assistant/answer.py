@@ -281,13 +281,19 @@ _WHOLE_ARTICLE = re.compile(r"記事|全体|全文|ニュース|\barticles?\b|\b
 
 
 def summary_scope(found: Retrieval, retriever: HybridRetriever,
-                  article_ids: Collection[str] | None, specific: bool) -> list[str]:
-    """The articles a summary covers: the reader's scope; else, for a question about
+                  article_ids: Collection[str] | None, specific: bool,
+                  title_words: Collection[str] = ()) -> list[str]:
+    """The articles a summary covers: the reader's scope; else those of the best passages
+    whose title has one of `title_words` (the question's focus); else, for a question about
     something in particular, the articles of the best passages; else every article of a
     small corpus (a teacher's handful)."""
     if article_ids is not None:
         return [i for i in article_ids if i in retriever.articles]
     ranked = list(dict.fromkeys(p.article_id for p in found.passages))
+    titled = [i for i in ranked if any(term in normalise(retriever.articles[i].title)
+                                       for term in title_words)]
+    if titled:  # 「和平交渉の記事をまとめて」: the article whose title says so
+        return titled[:SUMMARY_ARTICLES]
     if specific or len(retriever.articles) > 3:
         return ranked[:SUMMARY_ARTICLES] or sorted(retriever.articles)[:SUMMARY_ARTICLES]
     return sorted(retriever.articles, key=lambda i: (i not in ranked, ranked.index(i)
@@ -321,8 +327,9 @@ def summary_answer(question: str, query: str, language: str, found: Retrieval,
                    specific: bool) -> Answer:
     """The key points of the articles in scope, one block per article, each cited."""
     topic = specific and not _WHOLE_ARTICLE.search(question)
+    focus = [term.text for term in question_focus(question)] if language == "ja" else []
     blocks = [(retriever.articles[i], _summary_points(i, found, retriever, topic))
-              for i in summary_scope(found, retriever, article_ids, specific)]
+              for i in summary_scope(found, retriever, article_ids, specific, focus)]
     blocks = [(article, points) for article, points in blocks if points]
     candidates = [c for _, points in blocks for c in _point_candidates(points, retriever)]
     if not candidates:

@@ -54,6 +54,7 @@ _REFERS_BACK = re.compile(
     re.I)
 _SUMMARY = re.compile(
     r"要約|まとめ|要点|概要|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
+    r"要するに|一言で(?:言うと|いうと|まとめ)|ざっくり(?:言うと|いうと|教え|説明)|"
     r"\bsummari[sz]e|\bsummary\b|key points|main points|\boverview\b|\btl;?dr\b", re.I)
 _OPINION = re.compile(
     r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"

@@ -27,6 +27,7 @@ WRAP_UP = 1.0  # a general restatement: a まとめ section, 「…が望まれ�
 MISSING_KIND = 2.0  # asked when/who/where/how many, and the sentence holds none of that kind
 ITEMS = 1.5  # a bonus: asked for items, the sentence is a list item or introduces a list
 
+_UNFINISHED = re.compile(r"[、,，]\s*$")
 _SENTENCE_END = re.compile(r"[。．！!」』）)]\s*$|\.\s*$")
 _RHETORICAL = re.compile(r"(?:のか|のだろうか|でしょうか|だろうか|ですか|[？?])[」』]?\s*$")
 _WRAP_UP_SECTION = re.compile(
@@ -125,11 +126,12 @@ def judges(text: str) -> bool:
 
 
 def is_filler(candidate: Placed) -> bool:
-    """A sentence that adds nothing to an answer it doesn't lead: a rhetorical question or
-    a wrap-up in general terms (「…が望まれます。」, a まとめ section)."""
+    """A sentence that adds nothing to an answer it doesn't lead: a rhetorical question, a
+    wrap-up in general terms (「…が望まれます。」, a まとめ section) or a line that stops
+    mid-sentence (「タイミングが重なったことで、」)."""
     text = candidate.text.strip()
     return bool(_RHETORICAL.search(text) or _WRAP_UP_SECTION.search(candidate.section)
-                or _WRAP_UP_CUE.search(text))
+                or _WRAP_UP_CUE.search(text) or _UNFINISHED.search(text))
 
 
 def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:

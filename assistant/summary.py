@@ -43,10 +43,14 @@ class KeyPoint:
     role: Role
 
 
+# a line that stops mid-sentence (「タイミングが重なったことで、」 before a quoted line)
+_UNFINISHED = re.compile(r"[、,，]\s*$")
+
+
 def _says_something(body: str, sentence: Sentence) -> bool:
     text = body[sentence.start : sentence.end].strip()
     return (len(text) >= MIN_POINT_CHARS and not _ANNOUNCES.search(text)
-            and not _QUESTION.search(text))
+            and not _QUESTION.search(text) and not _UNFINISHED.search(text))
 
 
 def is_list_item(body: str, start: int, end: int) -> bool:
