@@ -59,7 +59,8 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:どこの|どの)(?:メディア|新聞|通信社|会社|企業|機関|団体|組織|出版社|放送局)|"
                 r"\bwhich (?:newspaper|outlet|agency|company|organi[sz]ation|publisher)\b",
                 re.I), "organization"),
-    (re.compile(r"どこ|どの国|\bwhere\b", re.I), "place"),
+    # 「どこが問題？」「どこまで」ask which part or how far, not where
+    (re.compile(r"どこ(?!が|まで)|どの国|\bwhere\b", re.I), "place"),
     (re.compile(r"なぜ|何故|なんで|どうして|理由|原因|\bwhy\b", re.I), "reason"),
 )
 _LOOKS_LIKE = {"date": _DATE, "count": _COUNT, "reason": _REASON}
@@ -107,12 +108,14 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
             asked: frozenset[str] = frozenset()) -> float:
     """The sum of the corrections that apply to one candidate (0 for a plain statement)."""
     text = candidate.text.strip()
-    total = -ITEMS if wants_items and candidate.in_list else 0.0
+    wrap_up = bool(_WRAP_UP_SECTION.search(candidate.section) or _WRAP_UP_CUE.search(text))
+    # a wrap-up's list restates the article; it is not the items asked for
+    total = -ITEMS if wants_items and candidate.in_list and not wrap_up else 0.0
     if _RHETORICAL.search(text):
         total += RHETORICAL
     elif not wants_items and not _SENTENCE_END.search(text):
         total += FRAGMENT
-    if _WRAP_UP_SECTION.search(candidate.section) or _WRAP_UP_CUE.search(text):
+    if wrap_up:
         total += WRAP_UP
     if kind is not None and not holds_kind(kind, text, asked):
         total += MISSING_REASON if kind == "reason" else MISSING_KIND

@@ -152,3 +152,28 @@ def test_asked_for_a_title_the_sentence_with_one_leads(seed_assistant):
     answer = seed_assistant.ask("ルビオさんってどんな役職の人？")
     assert not answer.abstained
     assert "ルビオ国務長官" in answer.citations[0].quote
+
+
+def test_which_part_of_the_plan_is_answered_with_its_list_not_the_wrap_up(seed_assistant):
+    # the example: [1] was the 総括 lead-in with the wrap-up's own list
+    answer = seed_assistant.ask("28項目案のどこがロシア寄りなの？")
+    assert "28項目案には次のような内容" in answer.citations[0].quote
+    assert any("事実上の国境として固定" in c.quote for c in answer.citations)
+    assert all(c.section != "総括" for c in answer.citations)
+
+
+def test_a_summary_of_the_article_named_by_its_title_covers_that_article(seed_assistant):
+    answer = seed_assistant.ask("和平交渉の記事、ざっくりまとめると？")
+    assert answer.intent == "summary"
+    assert {c.article_id for c in answer.citations} == {"ukraine-peace-talks-witkoff"}
+
+
+def test_in_short_after_a_question_sums_up_that_matter_without_half_sentences(seed_assistant):
+    history = [Turn("user", "トマホークの件ってどうなったの？"),
+               Turn("assistant", "2025年秋、米国はウクライナが求めていたトマホーク巡航ミサイルの"
+                                 "供与を突然停止しました。[1]")]
+    answer = seed_assistant.ask("要するにどういうこと？", history)
+    assert answer.intent == "summary"
+    assert answer.citations and all(not c.quote.rstrip().endswith("、")
+                                    for c in answer.citations)
+    assert all(c.section == "トマホーク供与拒否と裏取引疑惑" for c in answer.citations)

@@ -103,3 +103,17 @@ def test_a_book_is_told_from_words_that_only_contain_the_character():
 def test_do_you_think_asked_with_to_omou_is_an_opinion():
     assert intent("ガザのやり方がウクライナでも通用すると思う？") == "opinion"
     assert intent("通話はいつ行われたと報じられた？") == "fact"
+
+
+def test_which_part_is_not_where_and_a_wrap_up_list_gets_no_items_bonus():
+    assert asked_kind("28項目案のどこがロシア寄りなの？") is None
+    found = penalties("28項目案のどこがロシア寄りなの？", [
+        Placed("28項目案には次のような内容が含まれていたとされます。", "理由", in_list=True),
+        Placed("一連の動きは、いくつかの重要な現実を示しています。", "総括", in_list=True),
+    ])
+    assert found[0] < 0.0 < found[1]
+
+
+def test_a_line_that_stops_mid_sentence_is_filler():
+    assert is_filler(Placed("タイミングが重なったことで、", ""))
+    assert not is_filler(Placed("タイミングが重なりました。", ""))
