@@ -46,12 +46,16 @@ _FRAME_TEXT = (
     "役職 肩書き 肩書 職業 所属 正体 メディア 新聞 機関 団体 組織 会社 企業 出版社 版元 "
     "具体的 具体的に 全部 全て すべて 詳しく 著者 作者 筆者 "
     # the part of the page asked about, not the subject (answer.asked_parts)
-    "掲示板 コメント欄 コメント 読者 スレッド 書き込み ネット ユーザー 書籍 続き")
+    "掲示板 コメント欄 コメント 読者 スレッド 書き込み ネット ユーザー 書籍 続き "
+    "国々 人々 人たち 方々")
 FRAME_WORDS = frozenset(_FRAME_TEXT.split())
 _REFERS_BACK = re.compile(
     r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|同国|同社|そこ|当時|その後|そちら|"
     r"\b(?:it|its|that|this|these|those|they|them|their|he|him|his|she|her|there|then)\b",
     re.I)
+_CHANGES_TOPIC = re.compile(
+    r"^\s*(?:ところで|話(?:は|が)?変わ(?:る|って|りますが)|それはそうと|別の話|全然関係ない|"
+    r"by the way|\bbtw\b|on another (?:note|topic)|changing the subject)", re.I)
 _SUMMARY = re.compile(
     r"要約|まとめ|要点|概要|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
     r"要するに|一言で(?:言うと|いうと|まとめ)|ざっくり(?:言うと|いうと|教え|説明)|"
@@ -143,7 +147,11 @@ def counts_in(unit: str, text: str) -> bool:
 
 
 def refers_back(question: str) -> bool:
-    """Does the question lean on the previous one (a reference word, or no subject)?"""
+    """Does the question lean on the previous one (a reference word, or no subject)? Not
+    when the reader says the topic changes and names the new one (「ところで、欧州の国々は
+    この件を…」: この件 is the news in general, not the previous question)."""
+    if _CHANGES_TOPIC.search(question) and question_focus(question):
+        return False
     if _REFERS_BACK.search(question):
         return True
     if _ENGLISH_WORD.search(question) and not re.search(r"[ぁ-んァ-ヶ一-龯]", question):

@@ -65,6 +65,7 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _LOOKS_LIKE = {"date": _DATE, "count": _COUNT, "reason": _REASON}
 # A reason can be stated without a cue word more often than a date without a date: milder
+# (for a whole sentence; a line with no verb, 「ロシア国内世論・ウクライナ国内の反発」, states none)
 MISSING_REASON = 1.0
 _PLACE_WORD = re.compile(r"[国県市町村州島]|地域|地方|首都|会場|本部|[ァ-ヶー]{3,}")
 _ORGANIZATION_WORD = re.compile(r"新聞|通信|放送|テレビ|メディア|[^\s、。]社|局|機関|紙|新書|文庫|"
@@ -118,7 +119,8 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
     if wrap_up:
         total += WRAP_UP
     if kind is not None and not holds_kind(kind, text, asked):
-        total += MISSING_REASON if kind == "reason" else MISSING_KIND
+        stated = kind == "reason" and bool(_SENTENCE_END.search(text))
+        total += MISSING_REASON if stated else MISSING_KIND
     return total
 
 

@@ -47,3 +47,10 @@ def test_intent():
     assert intent("ポイントを教えて") == "summary"
     assert intent("どう思う？") == "opinion" and intent("What do you think?") == "opinion"
     assert intent("ウシャコフ氏とは誰？") == "fact"
+
+
+def test_a_change_of_topic_that_names_its_subject_stands_alone():
+    from assistant.focus import refers_back
+    assert not refers_back("ところで、欧州の国々はこの件をどう受け止めてるの？")
+    assert refers_back("この件はどうなったの？")
+    assert refers_back("ところで、それはいつ？")  # no subject of its own

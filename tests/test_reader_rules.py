@@ -117,3 +117,12 @@ def test_which_part_is_not_where_and_a_wrap_up_list_gets_no_items_bonus():
 def test_a_line_that_stops_mid_sentence_is_filler():
     assert is_filler(Placed("タイミングが重なったことで、", ""))
     assert not is_filler(Placed("タイミングが重なりました。", ""))
+
+
+def test_a_line_with_no_verb_states_no_reason():
+    found = penalties("なんで反発してるの？", [
+        Placed("反発している背景には、1994年の覚書があります。", ""),
+        Placed("ロシア国内世論・ウクライナ国内の反発", ""),
+        Placed("ウクライナ社会は覚書を忘れていません。", ""),
+    ])
+    assert found[0] == 0.0 and found[1] > found[2] > 0.0
