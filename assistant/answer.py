@@ -174,9 +174,11 @@ def extractive_answer(
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     citations = with_roles(cite_sentences(chosen, lambda a: retriever.articles[a].body),
                            retriever)
-    short = short_answer_of(question, citations[0])
-    if short is not None and short_answer.confidence_of(question, citations[0].quote) \
-            >= ONE_SENTENCE_CONFIDENCE and not announces_list(citations[0].quote):
+    first = citations[0]
+    cited = short_answer.for_citation(question, first.quote, first.start, first.n)
+    short = ShortAnswer(cited.text, cited.n, cited.start, cited.end) if cited else None
+    if cited is not None and cited.confidence >= ONE_SENTENCE_CONFIDENCE \
+            and not announces_list(first.quote):
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
 
@@ -199,13 +201,6 @@ def cited_answer(question: str, query: str, language: str, citations: list[Citat
 
 def with_roles(citations: list[Citation], retriever: HybridRetriever) -> list[Citation]:
     return [replace(c, role=retriever.role_at(c.article_id, c.start)) for c in citations]
-
-
-def short_answer_of(question: str, first: Citation) -> ShortAnswer | None:
-    """The answer phrase inside citation [1], when the question asks for one and the
-    extractor is confident (short_answer.py; threshold chosen on JSQuAD's tuning half)."""
-    found = short_answer.for_citation(question, first.quote, first.start, first.n)
-    return ShortAnswer(found.text, found.n, found.start, found.end) if found else None
 
 
 def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage],

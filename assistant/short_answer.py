@@ -43,6 +43,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .keyword import sudachi_dictionary
 
 MODEL_PATH = Path(__file__).parent / "data" / "short_answer.json"
@@ -582,7 +584,8 @@ class Model:
     threshold: float
 
     def scores(self, found: list[Candidate]) -> list[float]:
-        return [sum(w * x for w, x in zip(self.weights, c.features, strict=True)) for c in found]
+        features = np.array([c.features for c in found], dtype=float)
+        return [float(x) for x in features @ np.array(self.weights, dtype=float)]
 
 
 @functools.cache
@@ -640,12 +643,6 @@ def shown(question: str, sentence: str) -> ShortAnswer | None:
     return found if found is not None and found.confidence >= load_threshold() else None
 
 
-def confidence_of(question: str, sentence: str) -> float:
-    """The confidence of the best phrase for this question in this sentence (0 if none)."""
-    found = extract(question, sentence, asked_kind(question))
-    return found.confidence if found is not None else 0.0
-
-
 @dataclass(frozen=True)
 class CitedShortAnswer:
     """The short answer as the Answer carries it (JSON `short_answer`): the phrase, the
@@ -655,6 +652,7 @@ class CitedShortAnswer:
     n: int
     start: int
     end: int
+    confidence: float  # the extractor's (at least the shipped threshold, or not shown)
 
 
 def for_citation(question: str, quote: str, quote_start: int, n: int = 1
@@ -664,4 +662,5 @@ def for_citation(question: str, quote: str, quote_start: int, n: int = 1
     found = shown(question, quote)
     if found is None:
         return None
-    return CitedShortAnswer(found.text, n, quote_start + found.start, quote_start + found.end)
+    return CitedShortAnswer(found.text, n, quote_start + found.start, quote_start + found.end,
+                            found.confidence)
