@@ -62,7 +62,7 @@ _SUMMARY = re.compile(
     r"\bsummari[sz]e|\bsummary\b|key points|main points|\boverview\b|\btl;?dr\b", re.I)
 _OPINION = re.compile(
     r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"
-    r"(?:と|って)思う[？?]|と思いますか|と思わない|どう見る|どう評価|"
+    r"(?:と|って)思う[？?]|と思いますか|と思わない|"
     r"what do you think|your (?:opinion|view|take)|do you (?:think|agree)", re.I)
 # 「何歳」「何発」: a count in a unit; an answer must have a number in that unit
 _UNITS = ("歳|発|台|機|隻|個|件|倍|割|票|議席|番目|位|社|校|枚|冊|頭|匹|階|秒|時間|日間|"

@@ -413,9 +413,9 @@ class Assistant:
             coverage = replace(english_coverage(
                 found.expansion, retriever.loaded.searchable_texts(article_ids)),
                 missing_unit=missing_unit(strip_markup(question), found))
-        on_part = None if wants != "fact" else self._on_asked_part(
-            question, query, retriever, article_ids, top_k, coverage)
-        if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
+        on_part = self._on_asked_part(question, query, retriever, article_ids, top_k, coverage)
+        if wants != "fact" and on_part is None and found.passages \
+                and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
                                               retriever, article_ids, coverage)
         elif on_part is None and rule.declines(found, strip_markup(question), language,

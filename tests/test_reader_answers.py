@@ -177,3 +177,9 @@ def test_in_short_after_a_question_sums_up_that_matter_without_half_sentences(se
     assert answer.citations and all(not c.quote.rstrip().endswith("、")
                                     for c in answer.citations)
     assert all(c.section == "トマホーク供与拒否と裏取引疑惑" for c in answer.citations)
+
+
+def test_what_readers_think_is_answered_from_the_comments_not_the_analysis(seed_assistant):
+    # an opinion-shaped question about the comments: the page's commenters, not its analysis
+    answer = seed_assistant.ask("読者はこの記事をどう評価してる？")
+    assert answer.citations and {c.role for c in answer.citations} == {"comments"}
