@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from results_file import publish
@@ -69,6 +70,19 @@ with tempfile.TemporaryDirectory() as tmp:
 """
 
 
+# The floor of a Gradio start on this machine: the least app that answers one API call
+# (one endpoint, no page, no index), launched as `assistant serve` launches its own.
+FLOOR_APP = """
+import sys
+import gradio as gr
+def ask(question: str) -> dict[str, str]:
+    return {"answer": question}
+with gr.Blocks(analytics_enabled=False) as app:
+    gr.api(ask, api_name="ask")
+app.launch(server_name="127.0.0.1", server_port=int(sys.argv[1]), quiet=True)
+"""
+
+
 def env_for(code: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     return {**env, "PYTHONPATH": str(code), "GRADIO_ANALYTICS_ENABLED": "False",
@@ -92,27 +106,69 @@ def free_port() -> int:
         return port
 
 
-def serve_to_first_answer(code: Path, index: Path) -> float:
-    """Launch → first answered `/ask` API call (gradio_client, polled; no fixed sleep)."""
-    from gradio_client import Client
+def serve_to_first_answer(code: Path, index: Path) -> tuple[float, float]:
+    """`assistant serve` launch → (port listening, first answered `/ask` API call)."""
+    return first_answer(lambda port: assistant(code, "serve", "--port", str(port), "--index",
+                                               str(index)), code)
+
+
+def floor_to_first_answer() -> tuple[float, float]:
+    """The least Gradio app (FLOOR_APP) launch → (port listening, first answer)."""
+    return first_answer(lambda port: [sys.executable, "-c", FLOOR_APP, str(port)], NEW,
+                        (QUESTION,))
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def first_answer(command: Callable[[int], list[str]], code: Path,
+                 arguments: tuple[object, ...] = (QUESTION, None)) -> tuple[float, float]:
+    """Launch → (port accepting connections, first answered `/ask` call through
+    gradio_client), both polled against a deadline; no fixed sleep."""
+    from gradio_client import Client  # type: ignore[import-untyped]
 
     port = free_port()
     started = time.perf_counter()
-    proc = subprocess.Popen(assistant(code, "serve", "--port", str(port), "--index", str(index)),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env_for(code), cwd=code)
+    proc = subprocess.Popen(command(port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env_for(code), cwd=code)
+    opened = None
     try:
-        while time.perf_counter() - started < 300:
-            try:
-                Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
-                    QUESTION, None, api_name="/ask")
-                return time.perf_counter() - started
-            except Exception:
-                time.sleep(0.05)
-        raise RuntimeError("the server did not answer within 300 s")
+        while time.perf_counter() - started < 300 and proc.poll() is None:
+            if opened is None and listening(port):
+                opened = time.perf_counter() - started
+            if opened is not None:
+                try:
+                    Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
+                        *arguments, api_name="/ask")
+                    return opened, time.perf_counter() - started
+                except Exception:
+                    pass
+            time.sleep(0.01)
+        raise RuntimeError("the server did not answer within 300 s (or exited)")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def import_gradio() -> float:
+    """A process that only imports gradio (as `assistant serve` does, analytics off)."""
+    return timed([sys.executable, "-c", "import gradio"], NEW)
+
+
+def serve_measures(sides: dict[str, Path], tmp: Path, round_: int) -> dict[str, float]:
+    """Per side: serve → port listening and → first answer; then the Gradio floor."""
+    got: dict[str, float] = {}
+    for name, code in sides.items():
+        got[f"{name} listen"], got[f"{name} serve"] = serve_to_first_answer(
+            code, tmp / f"{name}-{round_}")
+    got["floor listen"], got["floor serve"] = floor_to_first_answer()
+    got["floor import"] = import_gradio()
+    return got
 
 
 def one_round(sides: dict[str, Path], tmp: Path, round_: int,
@@ -131,8 +187,7 @@ def one_round(sides: dict[str, Path], tmp: Path, round_: int,
         got[f"{name} index"] = timed(assistant(code, "index", "--index", str(index)), code)
         timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)  # as after use
         got[f"{name} ask"] = timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)
-    for name, code in sides.items():
-        got[f"{name} serve"] = serve_to_first_answer(code, tmp / f"{name}-{round_}")
+    got.update(serve_measures(sides, tmp, round_))
     chunks, build, whole = subprocess.run(
         [sys.executable, "-c", TUTORIAL, str(CORPUS)], capture_output=True, text=True,
         check=True, env=env_for(NEW)).stdout.split()
@@ -154,8 +209,7 @@ def starts_round(sides: dict[str, Path], tmp: Path, round_: int,
             stray.unlink()
         timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)  # as after use
         got[f"{name} ask"] = timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)
-    for name, code in sides.items():
-        got[f"{name} serve"] = serve_to_first_answer(code, tmp / f"{name}-{round_}")
+    got.update(serve_measures(sides, tmp, round_))
     return got
 
 
@@ -188,12 +242,20 @@ def main() -> None:
         "| measure | baseline | new | runs (baseline; new) |", "|---|---|---|---|",
     ]
     for key, label in (("ask", "`assistant ask` one-shot process, index built"),
+                       ("listen", "`assistant serve` launch → port listening"),
                        ("serve", "`assistant serve` launch → first `/ask` answer"),
                        ("index", f"`assistant index`, first index of the seeds ({texts} texts)")):
         if f"new {key}" not in rounds[0]:
             continue
         lines.append(f"| {label} | {med('baseline ' + key):.2f} s | {med('new ' + key):.2f} s "
                      f"| {runs('baseline ' + key)}; {runs('new ' + key)} |")
+    lines += [
+        f"| floor: a process that only imports gradio | {med('floor import'):.2f} s | | "
+        f"{runs('floor import')} |",
+        f"| floor: the least Gradio app (one API endpoint) launch → port listening / → first "
+        f"answer | {med('floor listen'):.2f} s / {med('floor serve'):.2f} s | | "
+        f"{runs('floor serve')} |",
+    ]
     if args.starts_from is not None:
         publish(lines, args.append)
         return
