@@ -90,9 +90,19 @@ def env_for(code: Path) -> dict[str, str]:
 
 
 def timed(cmd: list[str], code: Path) -> float:
+    return timed_cpu(cmd, code)[0]
+
+
+def timed_cpu(cmd: list[str], code: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the process and its threads)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(cmd, capture_output=True, check=True, env=env_for(code), cwd=code)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def assistant(code: Path, *args: str) -> list[str]:
@@ -145,6 +155,7 @@ def first_answer(command: Callable[[int], list[str]], code: Path,
                 try:
                     Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
                         *arguments, api_name="/ask")
+                    CPU_SECONDS.append(cpu_seconds(proc.pid))
                     return opened, time.perf_counter() - started
                 except Exception:
                     pass
@@ -153,6 +164,19 @@ def first_answer(command: Callable[[int], list[str]], code: Path,
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+CPU_SECONDS: list[float] = []  # of each server process, at its first answer
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used (all its threads; Linux /proc):
+    unlike wall time, barely moved by the other jobs of a shared machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def import_gradio() -> float:
@@ -166,7 +190,9 @@ def serve_measures(sides: dict[str, Path], tmp: Path, round_: int) -> dict[str, 
     for name, code in sides.items():
         got[f"{name} listen"], got[f"{name} serve"] = serve_to_first_answer(
             code, tmp / f"{name}-{round_}")
+        got[f"{name} serve cpu"] = CPU_SECONDS[-1]
     got["floor listen"], got["floor serve"] = floor_to_first_answer()
+    got["floor serve cpu"] = CPU_SECONDS[-1]
     got["floor import"] = import_gradio()
     return got
 
@@ -186,7 +212,8 @@ def one_round(sides: dict[str, Path], tmp: Path, round_: int,
         index = tmp / f"{name}-{round_}"
         got[f"{name} index"] = timed(assistant(code, "index", "--index", str(index)), code)
         timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)  # as after use
-        got[f"{name} ask"] = timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)
+        got[f"{name} ask"], got[f"{name} ask cpu"] = timed_cpu(
+            assistant(code, "ask", QUESTION, "--index", str(index)), code)
     got.update(serve_measures(sides, tmp, round_))
     chunks, build, whole = subprocess.run(
         [sys.executable, "-c", TUTORIAL, str(CORPUS)], capture_output=True, text=True,
@@ -208,7 +235,8 @@ def starts_round(sides: dict[str, Path], tmp: Path, round_: int,
         for stray in index.glob("search-*/background.json"):
             stray.unlink()
         timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)  # as after use
-        got[f"{name} ask"] = timed(assistant(code, "ask", QUESTION, "--index", str(index)), code)
+        got[f"{name} ask"], got[f"{name} ask cpu"] = timed_cpu(
+            assistant(code, "ask", QUESTION, "--index", str(index)), code)
     got.update(serve_measures(sides, tmp, round_))
     return got
 
@@ -242,8 +270,11 @@ def main() -> None:
         "| measure | baseline | new | runs (baseline; new) |", "|---|---|---|---|",
     ]
     for key, label in (("ask", "`assistant ask` one-shot process, index built"),
+                       ("ask cpu", "`assistant ask`: CPU seconds (user + system)"),
                        ("listen", "`assistant serve` launch → port listening"),
                        ("serve", "`assistant serve` launch → first `/ask` answer"),
+                       ("serve cpu", "`assistant serve`: CPU seconds of the server process "
+                        "at its first answer (user + system, all threads)"),
                        ("index", f"`assistant index`, first index of the seeds ({texts} texts)")):
         if f"new {key}" not in rounds[0]:
             continue
@@ -255,6 +286,8 @@ def main() -> None:
         f"| floor: the least Gradio app (one API endpoint) launch → port listening / → first "
         f"answer | {med('floor listen'):.2f} s / {med('floor serve'):.2f} s | | "
         f"{runs('floor serve')} |",
+        f"| floor: the least Gradio app, CPU seconds at its first answer | "
+        f"{med('floor serve cpu'):.2f} s | | {runs('floor serve cpu')} |",
     ]
     if args.starts_from is not None:
         publish(lines, args.append)
