@@ -30,6 +30,7 @@ from .english_reader import (
     EnglishReader,
     default_cache_dir,
     english_coverage,
+    english_tag,
     for_english_reader,
 )
 from .focus import (
@@ -312,8 +313,9 @@ class Assistant:
                                    self.settings.decline_gap_weight)
         by_language = Counter(retriever.articles[c.article_id].language for c in retriever.chunks)
         return DeclineRule(
-            backgrounds=saved_background(retriever, weights, self.embedder.model_id,
-                                         retriever.loaded.search_folder),
+            backgrounds=saved_background(  # English background questions use the terms
+                retriever, weights, f"{self.embedder.model_id}|{english_tag(retriever.english)}",
+                retriever.loaded.search_folder),
             corpus_language=by_language.most_common(1)[0][0] if by_language else "ja",
             weights=weights,
             z_same=self.settings.decline_z,
