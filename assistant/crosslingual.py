@@ -20,7 +20,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -101,11 +101,16 @@ class Expansion:
     def coverage(self, text: str) -> float:
         """How much of the question a Japanese text answers to: for each English word or
         phrase, the best weight of its terms found in `text`, summed (sentence choice)."""
+        return sum(self.covered(text).values())
+
+    def covered(self, text: str) -> dict[str, float]:
+        """Each English word or phrase of the question with a term in `text`: its best
+        term's weight."""
         best: dict[str, float] = {}
         for term in self.terms:
             if term.text in text and term.weight > best.get(term.source, 0.0):
                 best[term.source] = term.weight
-        return sum(best.values())
+        return best
 
     def query_text(self) -> str:
         """The terms as one query string for the keyword index (best first)."""
@@ -323,6 +328,36 @@ def _derived(word: str) -> list[str]:
     return [f for f in dict.fromkeys(forms) if f not in _STOP_WORDS and len(f) >= 3]
 
 
+_DETERMINER_TEXT = """the a an this that these those its their his her our my your whose which
+what each every any some no many much few several"""
+_DETERMINERS = frozenset(_DETERMINER_TEXT.split())
+_VERBAL_ENDING = re.compile(r"^(?=.*[^ぁ-ゖ]).*[うくすつぬふむゆるぐずづぶぷ]$")  # 図る, 訪れる
+
+
+def _noun_context(words: Sequence[str], written: Sequence[str], i: int) -> bool:
+    """Whether words[i] ends a noun phrase: a determiner, a number (with its counter) or a
+    possessive before it, with at most two other content words between ("the plan",
+    "the leaked phone call", "28-point plan", "Russia's plan"; not "did Witkoff advise")."""
+    for j in range(i - 1, max(i - 4, -1), -1):
+        word = words[j].lower()
+        if word in _DETERMINERS or word.isdigit() or written[j].replace("’", "'").endswith("'s"):
+            return True
+        if word in _STOP_WORDS:
+            return False
+    return False
+
+
+def _as_noun(terms: tuple[JapaneseTerm, ...]) -> tuple[JapaneseTerm, ...]:
+    """A word's terms without its verb and adjective senses (図る for "the plan", 呼ぶ for
+    "the call"), the best remaining sense weighted 1; as they were if none would remain."""
+    nouns = [t for t in terms if t.kind != "word" or not _VERBAL_ENDING.search(t.text)]
+    senses = [t.weight for t in nouns if t.kind == "word"]
+    if not senses:
+        return terms
+    best = max(senses)
+    return tuple(replace(t, weight=t.weight / best) if t.kind == "word" else t for t in nouns)
+
+
 def _plain_word(word: str) -> str:
     """A question word without a possessive; US/UK spelled out (else "us" is a stop word)."""
     word = word.replace("’", "'").removesuffix("'s").removesuffix("'").strip("'-")
@@ -385,6 +420,7 @@ class EnglishToJapanese:
                    in ".?!:;\"'「(？！。"}
         words = [self._uncapitalised(_plain_word(m.group())) if i in initial
                  else _plain_word(m.group()) for i, m in enumerate(matches)]
+        written = [m.group() for m in matches]
         found: dict[str, JapaneseTerm] = {}
         unknown: list[str] = []
         names: list[str] = []
@@ -395,6 +431,8 @@ class EnglishToJapanese:
                 span, terms = self._longest_phrase(words, i)
             if not terms and words[i].lower() not in _STOP_WORDS:
                 terms = self._word_terms(words[i])
+                if _noun_context(words, written, i):
+                    terms = _as_noun(terms)
                 if words[i].isdigit():
                     terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
                 elif not terms:
@@ -425,12 +463,17 @@ class EnglishToJapanese:
 
     def _counted(self, words: Sequence[str], i: int) -> tuple[int, tuple[JapaneseTerm, ...]]:
         """A number and the counter word after it, as the corpus writes them: "28-point" →
-        28項目 and 28点 (the number alone stays a term too)."""
-        if not words[i].isdigit() or i + 1 >= len(words):
+        28項目 and 28点 (the number alone stays a term too); "how many points" → 項目, 点."""
+        if i + 1 >= len(words):
             return 1, ()
         counters = next((_ENGLISH_COUNTERS[lemma] for lemma in _lemmas(words[i + 1])
                          if lemma in _ENGLISH_COUNTERS), ())
         source = f"{words[i]} {words[i + 1]}"
+        if words[i].lower() == "many" and i > 0 and words[i - 1].lower() == "how":
+            return (2, tuple(JapaneseTerm(counter, 1.0 if n == 0 else 0.5, source, "word")
+                             for n, counter in enumerate(counters))) if counters else (1, ())
+        if not words[i].isdigit():
+            return 1, ()
         terms = [JapaneseTerm(words[i] + counter, 1.0, source, "word") for counter in counters]
         if terms:
             terms.append(JapaneseTerm(words[i], 0.5, source, "word"))

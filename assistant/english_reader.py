@@ -297,7 +297,7 @@ def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.nd
     COVERAGE_WEIGHT × z(coverage of the question's words by the sentence's terms) +
     CUE_WEIGHT when the sentence has the answer's cue (`answer_cue`) − PENALTY_WEIGHT ×
     reader_rules' corrections (`reader_corrections`)."""
-    coverage = np.array([expansion.coverage(t) for t in texts], dtype=np.float32)
+    coverage = rare_word_coverage(expansion, texts)
     score = _z(coverage) * COVERAGE_WEIGHT
     if corrections is not None:
         score = score - PENALTY_WEIGHT * corrections
@@ -307,6 +307,20 @@ def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.nd
     if use_dense:
         score = score + _z(similarities.astype(np.float32))
     return [int(i) for i in np.argsort(-score, kind="stable")]
+
+
+def rare_word_coverage(expansion: Expansion, texts: Sequence[str]) -> np.ndarray:
+    """Each text's coverage of the question, a word counting by how few of the texts have
+    it (log((n + 1) / (df + 0.5)), as in BM25): a word every candidate mentions (Ukraine,
+    the plan) tells them apart less than the one only the answer has."""
+    covered = [expansion.covered(t) for t in texts]
+    df: dict[str, int] = {}
+    for words in covered:
+        for word in words:
+            df[word] = df.get(word, 0) + 1
+    rarity = {word: math.log((len(texts) + 1) / (count + 0.5)) for word, count in df.items()}
+    return np.array([sum(w * rarity[word] for word, w in words.items()) for words in covered],
+                    dtype=np.float32)
 
 
 def _z(values: np.ndarray) -> np.ndarray:
