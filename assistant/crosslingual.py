@@ -302,7 +302,7 @@ _SPELLINGS = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("ised", "ized"),
               ("ogue", "og"), ("tyre", "tire"), ("ll", "l"))
 _DERIVATIONS = (("ate", ("ation",)), ("ct", ("ction",)), ("ose", ("osal", "osition")),
                 ("ise", ("ice",)), ("ize", ("ice",)), ("ail", ("ailure",)),
-                ("ious", ("icion", "y")), ("ive", ("ivity", "ion")), ("ical", ("ics", "y")),
+                ("ious", ("ion", "y")), ("ive", ("ivity", "ion")), ("ical", ("ics", "y")),
                 ("ship", ("",)), ("y", ("iance", "ication", "ation")), ("er", ("",)),
                 ("ers", ("",)), ("ent", ("ence",)),
                 ("ant", ("ance",)), ("ied", ("ication", "ation")), ("eed", ("ess",)),
@@ -328,8 +328,8 @@ def _derived(word: str) -> list[str]:
     return [f for f in dict.fromkeys(forms) if f not in _STOP_WORDS and len(f) >= 3]
 
 
-_DETERMINER_TEXT = """the a an this that these those its their his her our my your whose which
-what each every any some no many much few several"""
+_DETERMINER_TEXT = """the a an its their his her our my your whose which what each every any
+some no many much few several"""  # not this/that: pronouns as often ("does that look")
 _DETERMINERS = frozenset(_DETERMINER_TEXT.split())
 _VERBAL_ENDING = re.compile(r"^(?=.*[^ぁ-ゖ]).*[うくすつぬふむゆるぐずづぶぷ]$")  # 図る, 訪れる
 
@@ -470,8 +470,8 @@ class EnglishToJapanese:
                          if lemma in _ENGLISH_COUNTERS), ())
         source = f"{words[i]} {words[i + 1]}"
         if words[i].lower() == "many" and i > 0 and words[i - 1].lower() == "how":
-            return (2, tuple(JapaneseTerm(counter, 1.0 if n == 0 else 0.5, source, "word")
-                             for n, counter in enumerate(counters))) if counters else (1, ())
+            return 1, tuple(JapaneseTerm(counter, 1.0 if n == 0 else 0.5, "how many", "word")
+                            for n, counter in enumerate(counters))
         if not words[i].isdigit():
             return 1, ()
         terms = [JapaneseTerm(words[i] + counter, 1.0, source, "word") for counter in counters]

@@ -52,6 +52,9 @@ EXPANSION_VERSION = 2
 PARTS = ("dictionary", "names", "dense")
 COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
 CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
+# passages whose sentences are ranked: more than a Japanese question's 3 (sentences.py), as
+# English matches passages less surely and the sentence ranking weighs the terms again
+CANDIDATE_PASSAGES = 4
 PENALTY_WEIGHT = 0.5  # of reader_rules' corrections (the trees' log-odds units) in the z-sum
 _PERSON_NOUNS = (r"person|people|envoy|officials?|advis[eo]r|president|minister|leaders?|spy|"
                  r"author|writer|journalist|agency|administration|politician|diplomat|aide|"
@@ -190,10 +193,22 @@ def _reads_as_english(query: str) -> bool:
     return any(w in _ENGLISH_FUNCTION_WORDS for w in re.findall(r"[a-z]+", query.lower()))
 
 
-def english_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
+def english_coverage(expansion: Expansion, texts: Sequence[str],
+                     own: Expansion | None = None) -> Coverage:
     """The question's focus as the decline rule sees it: each English word or phrase that
     has terms (a name when one of them is a name), missing when no text in scope has any of
-    its terms; a capitalised word the corpus has no term for is a missing name."""
+    its terms; a capitalised word the corpus has no term for is a missing name. When more
+    than half of the question's own content words are missing (`own`: a follow-up's
+    words without the earlier question's), it is `mostly_missing`."""
+    from dataclasses import replace
+
+    coverage = _focus_coverage(expansion, texts)
+    mine = coverage if own is None else _focus_coverage(own, texts)
+    mostly = bool(mine.focus) and 2 * len(mine.missing) > len(mine.focus)
+    return replace(coverage, mostly_missing=mostly)
+
+
+def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     from .focus import FocusTerm, normalise
     from .refusal import Coverage
 
@@ -230,7 +245,7 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
 
     from .sentences import Candidate, announces_list, candidate_sentences
 
-    candidates = candidate_sentences(passages)
+    candidates = candidate_sentences(passages, CANDIDATE_PASSAGES)
     if not candidates:
         return []
     keys = [(c.article_id, c.start, c.end) for c in candidates]

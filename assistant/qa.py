@@ -403,8 +403,10 @@ class Assistant:
         wants = intent(question)
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
+            own = None if query == searched or retriever.english is None \
+                else retriever.english.expansion(strip_markup(searched))  # a follow-up's own
             coverage = replace(english_coverage(
-                found.expansion, retriever.loaded.searchable_texts(article_ids)),
+                found.expansion, retriever.loaded.searchable_texts(article_ids), own),
                 missing_unit=missing_unit(strip_markup(question), found))
         if wants != "fact" and found.passages and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
