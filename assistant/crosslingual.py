@@ -435,7 +435,7 @@ class EnglishToJapanese:
                     terms = _as_noun(terms)
                 if words[i].isdigit():
                     terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
-                elif not terms:
+                elif not terms and self._looked_up(words[i], i not in initial):
                     unknown.append(words[i])
                     if words[i][:1].isupper() and i not in initial:
                         names.append(words[i])
@@ -451,6 +451,13 @@ class EnglishToJapanese:
 
     def _in_corpus(self, japanese: str) -> bool:
         return self.corpus is None or japanese in self.corpus.words
+
+    def _looked_up(self, word: str, mid_sentence: bool) -> bool:
+        """Whether a word without terms was looked for by a part that is switched on (a name
+        by sound, another word in the dictionary): only then is it known to be missing
+        (ASSISTANT_ENGLISH_PARTS switches parts off to measure them)."""
+        return self.names is not None if word[:1].isupper() and mid_sentence \
+            else self.use_dictionary
 
     def _uncapitalised(self, word: str) -> str:
         """A sentence-initial word in lower case when it is a stop word or a word the

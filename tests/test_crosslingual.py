@@ -204,3 +204,14 @@ def test_related_forms_and_british_spelling(expander: EnglishToJapanese) -> None
     derived = next(t for t in expander.expand("What did Witkoff advise?").terms
                    if t.text == "助言")
     assert derived.weight < 1.0  # found through "advice": weaker than a sense of the word
+
+
+def test_a_part_switched_off_leaves_its_words_unknown_to_nobody(
+        tables: JMdictTables, seed_terms: CorpusTerms) -> None:
+    """Measuring a part alone (ASSISTANT_ENGLISH_PARTS): a word only the switched-off part
+    could look up is not "missing" from the articles (else every question is declined)."""
+    names_only = EnglishToJapanese(tables, seed_terms, use_dictionary=False)
+    assert names_only.expand("What is his salary, Zqxwvy?").unknown == ("Zqxwvy",)
+    dictionary_only = EnglishToJapanese(tables, seed_terms, use_names=False)
+    found = dictionary_only.expand("What did Ushakov say about the salary?")
+    assert found.unknown == ("salary",) and found.unknown_names == ()
