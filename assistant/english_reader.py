@@ -164,15 +164,18 @@ class EnglishReader:
                                      use_dictionary=parts.dictionary, use_names=parts.names)
         return cls(expander, Glosser(tables), parts)
 
-    def expansion(self, query: str) -> Expansion | None:
+    def expansion(self, query: str, keep_unknown: bool = False) -> Expansion | None:
         """The Japanese terms of an English query (None for a Japanese one, or when no
-        word of it has a term: BM25 then runs on the query as written)."""
+        word of it has a term: BM25 then runs on the query as written; with
+        `keep_unknown`, a query of unknown words only is kept: a follow-up's own words for
+        the decline rule)."""
         from .corpus import detect_language
 
         if detect_language(query) != "en" or not _reads_as_english(query):
             return None
         expansion = self.expander.expand(query)
-        return expansion if expansion.terms or expansion.unknown_names else None
+        kept = expansion.terms or expansion.unknown_names or (keep_unknown and expansion.unknown)
+        return expansion if kept else None
 
     def keyword_scores(self, index: KeywordIndex, expansion: Expansion) -> np.ndarray:
         from .crosslingual import weighted_keyword_scores

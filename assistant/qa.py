@@ -404,7 +404,7 @@ class Assistant:
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
             own = None if query == searched or retriever.english is None \
-                else retriever.english.expansion(strip_markup(searched))  # a follow-up's own
+                else retriever.english.expansion(strip_markup(searched), keep_unknown=True)
             coverage = replace(english_coverage(
                 found.expansion, retriever.loaded.searchable_texts(article_ids), own),
                 missing_unit=missing_unit(strip_markup(question), found))

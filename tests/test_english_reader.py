@@ -254,3 +254,11 @@ def test_rarer_words_weigh_more_in_the_sentence_ranking() -> None:
     scores = rare_word_coverage(expansion, texts)
     assert scores[1] > scores[0] and scores[0] < 0.5 * scores[2]
 
+
+
+def test_a_follow_up_about_what_no_article_has_is_declined(seed_assistant: Assistant) -> None:
+    """The earlier question's words are found; the follow-up's only one (salary) is not."""
+    history = [Turn("user", "Why was Witkoff at the centre of the talks with Russia?"),
+               Turn("assistant", "…")]
+    assert seed_assistant.ask("What is his salary?", history).abstained
+    assert not seed_assistant.ask("Where did he have success before that?", history).abstained
