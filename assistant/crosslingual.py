@@ -20,11 +20,11 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .jmdict import JMdictTables
+from .jmdict import Candidate, JMdictTables
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,8 +61,11 @@ same own just also only very too more most much many few less least quite rather
 said say says tell told ask asked according article articles text mention mentioned mentions
 does say describe described explain explained mean means meant kind sort thing things way
 one ones someone something anyone anything else ever still even yet again already now
-exactly actually reportedly apparently happen happened
+exactly actually reportedly apparently happen happened like far
+date dates day days month months year years time period ways kinds types sorts
 """
+# the last line: what a question asks for ("what date", "which month", "the ways"), not what
+# it is about — the asked kind is english_reader's answer cue, not a search term
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "written": "write", "spoke": "speak", "took": "take", "taken": "take",
@@ -98,11 +101,16 @@ class Expansion:
     def coverage(self, text: str) -> float:
         """How much of the question a Japanese text answers to: for each English word or
         phrase, the best weight of its terms found in `text`, summed (sentence choice)."""
+        return sum(self.covered(text).values())
+
+    def covered(self, text: str) -> dict[str, float]:
+        """Each English word or phrase of the question with a term in `text`: its best
+        term's weight."""
         best: dict[str, float] = {}
         for term in self.terms:
             if term.text in text and term.weight > best.get(term.source, 0.0):
                 best[term.source] = term.weight
-        return sum(best.values())
+        return best
 
     def query_text(self) -> str:
         """The terms as one query string for the keyword index (best first)."""
@@ -269,7 +277,85 @@ _CAPITAL_OF = {"Kyiv": "Ukraine", "Kiev": "Ukraine", "Moscow": "Russia",
                "Paris": "France", "Berlin": "Germany", "Tokyo": "Japan", "Brussels": "EU",
                "Warsaw": "Poland", "Ankara": "Turkey", "Tehran": "Iran", "Seoul": "Korea"}
 METONYMY_WEIGHT = 0.8
-_ACRONYMS = {"US": "America", "U.S": "America", "UK": "Britain", "EU": "EU", "UN": "UN"}
+_ACRONYMS = {"US": "America", "U.S": "America", "UK": "Britain", "EU": "EU", "UN": "UN",
+             "USA": "America"}
+# names of several words that the dictionary lists only inside longer glosses ("United
+# States of America"): one word it knows, before the words are looked up
+_MULTIWORD_NAMES = ((re.compile(r"\b(?:the\s+)?United\s+States(?:\s+of\s+America)?\b", re.I),
+                     "America"),
+                    (re.compile(r"\b(?:the\s+)?United\s+Kingdom\b", re.I), "Britain"),
+                    (re.compile(r"\b(?:the\s+)?European\s+Union\b", re.I), "EU"),
+                    (re.compile(r"\b(?:the\s+)?Soviet\s+Union\b", re.I), "Soviet"),
+                    (re.compile(r"\b(?:the\s+)?United\s+Nations\b", re.I), "UN"))
+# a number and the English word after it → the Japanese counters it is written with
+# ("28-point plan" → 28項目, not 28 + 先/前, the senses of "point")
+_ENGLISH_COUNTERS = {"point": ("項目", "点"), "item": ("項目", "点"), "people": ("人", "名"),
+             "person": ("人", "名"), "soldier": ("人",), "country": ("か国", "カ国", "ヶ国"),
+             "year": ("年",), "month": ("か月", "カ月", "ヶ月"), "day": ("日",),
+             "week": ("週間",), "hour": ("時間",), "time": ("回", "度"), "percent": ("%",),
+             "missile": ("発",), "dollar": ("ドル",), "yen": ("円",), "article": ("条",)}
+DERIVED_WEIGHT = 0.8  # a sense found through a related form (advise → advice → 助言)
+# British spellings (the dictionary is American) and a word's noun/verb relatives, tried
+# only when the word itself has no sense the corpus uses
+_SPELLINGS = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("ised", "ized"),
+              ("ising", "izing"), ("isation", "ization"), ("yse", "yze"), ("ence", "ense"),
+              ("ogue", "og"), ("tyre", "tire"), ("ll", "l"))
+_DERIVATIONS = (("ate", ("ation",)), ("ct", ("ction",)), ("ose", ("osal", "osition")),
+                ("ise", ("ice",)), ("ize", ("ice",)), ("ail", ("ailure",)),
+                ("ious", ("ion", "y")), ("ive", ("ivity", "ion")), ("ical", ("ics", "y")),
+                ("ship", ("",)), ("y", ("iance", "ication", "ation")), ("er", ("",)),
+                ("ers", ("",)), ("ent", ("ence",)),
+                ("ant", ("ance",)), ("ied", ("ication", "ation")), ("eed", ("ess",)),
+                ("ful", ("",)), ("ness", ("",)), ("ment", ("",)), ("ist", ("ism", "")),
+                ("ing", ("ion", "ment")), ("ed", ("ion", "ment")), ("e", ("ion", "ation")),
+                ("", ("ion", "ment", "ance")))
+
+
+def _derived(word: str) -> list[str]:
+    """Related forms to look up when a word's own forms have no sense the corpus uses:
+    British → American spelling (favour → favor, centre → center), then noun and verb
+    relatives (advise → advice, react → reaction, suspicious → suspicion)."""
+    forms: list[str] = []
+    for lemma in _lemmas(word):
+        spelled = [lemma, *(lemma[: -len(gb)] + us for gb, us in _SPELLINGS
+                            if lemma.endswith(gb) and len(lemma) > len(gb) + 2)]
+        forms.extend(spelled[1:])
+        for form in spelled:
+            for suffix, replacements in _DERIVATIONS:
+                if form.endswith(suffix) and len(form) - len(suffix) >= 3:
+                    stem = form[: len(form) - len(suffix)]
+                    forms.extend(stem + r for r in replacements)
+    return [f for f in dict.fromkeys(forms) if f not in _STOP_WORDS and len(f) >= 3]
+
+
+_DETERMINER_TEXT = """the a an its their his her our my your whose which what each every any
+some no many much few several"""  # not this/that: pronouns as often ("does that look")
+_DETERMINERS = frozenset(_DETERMINER_TEXT.split())
+_VERBAL_ENDING = re.compile(r"^(?=.*[^ぁ-ゖ]).*[うくすつぬふむゆるぐずづぶぷ]$")  # 図る, 訪れる
+
+
+def _noun_context(words: Sequence[str], written: Sequence[str], i: int) -> bool:
+    """Whether words[i] ends a noun phrase: a determiner, a number (with its counter) or a
+    possessive before it, with at most two other content words between ("the plan",
+    "the leaked phone call", "28-point plan", "Russia's plan"; not "did Witkoff advise")."""
+    for j in range(i - 1, max(i - 4, -1), -1):
+        word = words[j].lower()
+        if word in _DETERMINERS or word.isdigit() or written[j].replace("’", "'").endswith("'s"):
+            return True
+        if word in _STOP_WORDS:
+            return False
+    return False
+
+
+def _as_noun(terms: tuple[JapaneseTerm, ...]) -> tuple[JapaneseTerm, ...]:
+    """A word's terms without its verb and adjective senses (図る for "the plan", 呼ぶ for
+    "the call"), the best remaining sense weighted 1; as they were if none would remain."""
+    nouns = [t for t in terms if t.kind != "word" or not _VERBAL_ENDING.search(t.text)]
+    senses = [t.weight for t in nouns if t.kind == "word"]
+    if not senses:
+        return terms
+    best = max(senses)
+    return tuple(replace(t, weight=t.weight / best) if t.kind == "word" else t for t in nouns)
 
 
 def _plain_word(word: str) -> str:
@@ -291,7 +377,7 @@ def _suffix_lemmas(w: str) -> list[str]:
     forms = [w]
     if w in _IRREGULAR:
         forms.append(_IRREGULAR[w])
-    for suffix, replacements in (("ies", ["y"]), ("es", ["", "e"]), ("s", [""]),
+    for suffix, replacements in (("ies", ["y"]), ("ied", ["y"]), ("es", ["", "e"]), ("s", [""]),
                                  ("ian", ["ia", "e", ""]), ("an", ["a", ""]), ("ese", [""]),
                                  ("ed", ["", "e"]), ("ing", ["", "e"]), ("ly", [""])):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
@@ -325,23 +411,31 @@ class EnglishToJapanese:
                     self._endings.setdefault(word[:cut], set()).add(word[cut:])
 
     def expand(self, question: str) -> Expansion:
-        matches = list(_ENGLISH_WORD.finditer(unicodedata.normalize("NFKC", question)))[
-            :MAX_QUESTION_WORDS]
-        words = [_plain_word(m.group()) for m in matches]
+        text = unicodedata.normalize("NFKC", question)
+        for name, one_word in _MULTIWORD_NAMES:
+            text = name.sub(one_word, text)
+        matches = list(_ENGLISH_WORD.finditer(text))[:MAX_QUESTION_WORDS]
         initial = {i for i, m in enumerate(matches)
                    if not m.string[: m.start()].strip() or m.string[: m.start()].rstrip()[-1]
                    in ".?!:;\"'「(？！。"}
+        words = [self._uncapitalised(_plain_word(m.group())) if i in initial
+                 else _plain_word(m.group()) for i, m in enumerate(matches)]
+        written = [m.group() for m in matches]
         found: dict[str, JapaneseTerm] = {}
         unknown: list[str] = []
         names: list[str] = []
         i = 0
         while i < len(words):
-            span, terms = self._longest_phrase(words, i)
+            span, terms = self._counted(words, i)
+            if not terms:
+                span, terms = self._longest_phrase(words, i)
             if not terms and words[i].lower() not in _STOP_WORDS:
                 terms = self._word_terms(words[i])
+                if _noun_context(words, written, i):
+                    terms = _as_noun(terms)
                 if words[i].isdigit():
                     terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
-                elif not terms:
+                elif not terms and self._looked_up(words[i], i not in initial):
                     unknown.append(words[i])
                     if words[i][:1].isupper() and i not in initial:
                         names.append(words[i])
@@ -357,6 +451,40 @@ class EnglishToJapanese:
 
     def _in_corpus(self, japanese: str) -> bool:
         return self.corpus is None or japanese in self.corpus.words
+
+    def _looked_up(self, word: str, mid_sentence: bool) -> bool:
+        """Whether a word without terms was looked for by a part that is switched on (a name
+        by sound, another word in the dictionary): only then is it known to be missing
+        (ASSISTANT_ENGLISH_PARTS switches parts off to measure them)."""
+        return self.names is not None if word[:1].isupper() and mid_sentence \
+            else self.use_dictionary
+
+    def _uncapitalised(self, word: str) -> str:
+        """A sentence-initial word in lower case when it is a stop word or a word the
+        dictionary knows ("Apart from…", "Back to…": not names to match by sound)."""
+        lower = word.lower()
+        if word[:1].isupper() and not word.isupper() and (
+                lower in _STOP_WORDS or self.tables.japanese_for(_lemmas(lower), 1)):
+            return lower
+        return word
+
+    def _counted(self, words: Sequence[str], i: int) -> tuple[int, tuple[JapaneseTerm, ...]]:
+        """A number and the counter word after it, as the corpus writes them: "28-point" →
+        28項目 and 28点 (the number alone stays a term too); "how many points" → 項目, 点."""
+        if i + 1 >= len(words):
+            return 1, ()
+        counters = next((_ENGLISH_COUNTERS[lemma] for lemma in _lemmas(words[i + 1])
+                         if lemma in _ENGLISH_COUNTERS), ())
+        source = f"{words[i]} {words[i + 1]}"
+        if words[i].lower() == "many" and i > 0 and words[i - 1].lower() == "how":
+            return 1, tuple(JapaneseTerm(counter, 1.0 if n == 0 else 0.5, "how many", "word")
+                            for n, counter in enumerate(counters))
+        if not words[i].isdigit():
+            return 1, ()
+        terms = [JapaneseTerm(words[i] + counter, 1.0, source, "word") for counter in counters]
+        if terms:
+            terms.append(JapaneseTerm(words[i], 0.5, source, "word"))
+        return (2, tuple(terms)) if terms else (1, ())
 
     def _longest_phrase(self, words: Sequence[str], i: int) -> tuple[int, tuple[JapaneseTerm, ...]]:
         """A JMdict phrase of 4, 3 or 2 words starting at i ("Secretary of State")."""
@@ -384,14 +512,7 @@ class EnglishToJapanese:
         if self.corpus is not None and word in self.corpus.words and word.isascii():
             terms.append(JapaneseTerm(word, 1.0, word, "name"))  # NATO, EU as written
         if self.use_dictionary:
-            candidates = [c for c in self.tables.japanese_for(_lemmas(word),
-                                                              _CANDIDATES_PER_WORD)
-                          if self._in_corpus(c.japanese) and not _HIRAGANA_BIT.fullmatch(
-                              c.japanese)]
-            if candidates:
-                best = candidates[0].weight
-                terms.extend(JapaneseTerm(c.japanese, c.weight / best, word, "word")
-                             for c in candidates[:_KEPT_PER_WORD])
+            terms.extend(self._dictionary_terms(word))
         if self.names is not None and not terms:
             capitalised = word[:1].isupper()
             terms.extend(JapaneseTerm(m.name.japanese, m.closeness, word, "name")
@@ -405,6 +526,23 @@ class EnglishToJapanese:
             terms.extend(JapaneseTerm(t.text, t.weight * METONYMY_WEIGHT, word, t.kind)
                          for t in self._word_terms(_CAPITAL_OF[word]))
         return tuple(terms)
+
+    def _dictionary_terms(self, word: str) -> list[JapaneseTerm]:
+        """The word's senses the corpus uses, its best one weighted 1; without any, those of
+        a related form (`_derived`), weighted DERIVED_WEIGHT at best."""
+        factor = 1.0
+        candidates = self._corpus_senses(_lemmas(word))
+        if not candidates and not (self.corpus is not None and word in self.corpus.words):
+            factor, candidates = DERIVED_WEIGHT, self._corpus_senses(_derived(word))
+        if not candidates:
+            return []
+        best = candidates[0].weight
+        return [JapaneseTerm(c.japanese, factor * c.weight / best, word, "word")
+                for c in candidates[:_KEPT_PER_WORD]]
+
+    def _corpus_senses(self, keys: Sequence[str]) -> list[Candidate]:
+        return [c for c in self.tables.japanese_for(keys, _CANDIDATES_PER_WORD)
+                if self._in_corpus(c.japanese) and not _HIRAGANA_BIT.fullmatch(c.japanese)]
 
     def _compounds(self, first: str, second: str) -> tuple[JapaneseTerm, ...]:
         """Two content words whose headwords, joined, are a word of the corpus (peace plan →

@@ -46,14 +46,37 @@ if TYPE_CHECKING:
     from .sentences import Candidate
 
 CORPUS_TERMS_FILE = "corpus-terms.json"
+# of how English questions are expanded and ranked: part of the saved decline background's
+# key (its English questions are searched with the terms), so a change measures it again
+EXPANSION_VERSION = 2
 PARTS = ("dictionary", "names", "dense")
 COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
 CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
+# passages whose sentences are ranked: more than a Japanese question's 3 (sentences.py), as
+# English matches passages less surely and the sentence ranking weighs the terms again
+CANDIDATE_PASSAGES = 4
+PENALTY_WEIGHT = 0.5  # of reader_rules' corrections (the trees' log-odds units) in the z-sum
+_PERSON_NOUNS = (r"person|people|envoy|officials?|advis[eo]r|president|minister|leaders?|spy|"
+                 r"author|writer|journalist|agency|administration|politician|diplomat|aide|"
+                 r"secretary|chancellor|commenters?")
+_PLACE_NOUNS = r"city|cities|country|countries|regions?|places?|states?|areas?|capital|office"
+_ASKED_KINDS = (
+    (re.compile(r"^\s*when\b|\bwhen (?:did|was|is|were|will|does|do)\b|"
+                r"\b(?:what|which) (?:date|day|month|year|time|period)\b|"
+                r"\b(?:until|since|by) when\b", re.I), "date"),
+    (re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b", re.I), "count"),
+    (re.compile(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PERSON_NOUNS})\b",
+                re.I), "person"),
+    (re.compile(rf"\bwhere\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PLACE_NOUNS})\b", re.I),
+     "place"),
+    (re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:is|was|are|were) the reasons?\b",
+                re.I), "reason"),
+)
 _CUES = (
     (re.compile(r"^\s*why\b|\bwhy (?:is|are|was|were|did|does|do|has|have)\b|\breason", re.I),
      re.compile(r"理由|背景|ため|から|狙い|目的|とされ|考えられ")),
-    (re.compile(r"^\s*when\b|\bwhat (?:date|day|year|month|time)\b|"
-                r"\bwhen (?:did|was|is|were|will)\b", re.I),
+    (re.compile(r"^\s*when\b|\b(?:what|which) (?:date|day|year|month|time)\b|"
+                r"\bwhen (?:did|was|is|were|will)\b|\b(?:until|since|by) when\b", re.I),
      re.compile(r"\d+年|\d+月|\d+日|上旬|中旬|下旬|先月|今月|昨年|今年|週")),
     (re.compile(r"\bhow (?:many|much|long)\b|\bnumber of\b", re.I),
      re.compile(r"\d|[一二三四五六七八九十百千万]+(?:人|か国|カ国|項目|年|日|回|件)|無期限|数")),
@@ -76,6 +99,14 @@ class EnglishParts:
     @property
     def expands(self) -> bool:
         return self.dictionary or self.names
+
+
+def english_tag(reader: EnglishReader | None) -> str:
+    """What English questions are searched with, for the decline background's key."""
+    if reader is None:
+        return "english:none"
+    parts = ",".join(p for p in PARTS if getattr(reader.parts, p))
+    return f"english:v{EXPANSION_VERSION}:{parts}"
 
 
 def _japanese_texts(articles: Mapping[str, Article]) -> list[str]:
@@ -133,15 +164,18 @@ class EnglishReader:
                                      use_dictionary=parts.dictionary, use_names=parts.names)
         return cls(expander, Glosser(tables), parts)
 
-    def expansion(self, query: str) -> Expansion | None:
+    def expansion(self, query: str, keep_unknown: bool = False) -> Expansion | None:
         """The Japanese terms of an English query (None for a Japanese one, or when no
-        word of it has a term: BM25 then runs on the query as written)."""
+        word of it has a term: BM25 then runs on the query as written; with
+        `keep_unknown`, a query of unknown words only is kept: a follow-up's own words for
+        the decline rule)."""
         from .corpus import detect_language
 
         if detect_language(query) != "en" or not _reads_as_english(query):
             return None
         expansion = self.expander.expand(query)
-        return expansion if expansion.terms or expansion.unknown_names else None
+        kept = expansion.terms or expansion.unknown_names or (keep_unknown and expansion.unknown)
+        return expansion if kept else None
 
     def keyword_scores(self, index: KeywordIndex, expansion: Expansion) -> np.ndarray:
         from .crosslingual import weighted_keyword_scores
@@ -162,10 +196,22 @@ def _reads_as_english(query: str) -> bool:
     return any(w in _ENGLISH_FUNCTION_WORDS for w in re.findall(r"[a-z]+", query.lower()))
 
 
-def english_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
+def english_coverage(expansion: Expansion, texts: Sequence[str],
+                     own: Expansion | None = None) -> Coverage:
     """The question's focus as the decline rule sees it: each English word or phrase that
     has terms (a name when one of them is a name), missing when no text in scope has any of
-    its terms; a capitalised word the corpus has no term for is a missing name."""
+    its terms; a capitalised word the corpus has no term for is a missing name. When more
+    than half of the question's own content words are missing (`own`: a follow-up's
+    words without the earlier question's), it is `mostly_missing`."""
+    from dataclasses import replace
+
+    coverage = _focus_coverage(expansion, texts)
+    mine = coverage if own is None else _focus_coverage(own, texts)
+    mostly = bool(mine.focus) and 2 * len(mine.missing) > len(mine.focus)
+    return replace(coverage, mostly_missing=mostly)
+
+
+def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     from .focus import FocusTerm, normalise
     from .refusal import Coverage
 
@@ -202,14 +248,16 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
 
     from .sentences import Candidate, announces_list, candidate_sentences
 
-    candidates = candidate_sentences(passages)
+    candidates = candidate_sentences(passages, CANDIDATE_PASSAGES)
     if not candidates:
         return []
     keys = [(c.article_id, c.start, c.end) for c in candidates]
     similarities = retriever.sentence_vectors(keys) @ question_vector
     texts = [retriever.articles[c.article_id].body[c.start : c.end] for c in candidates]
     use_dense = retriever.english is None or retriever.english.parts.dense
-    ranking = rank_english(expansion, texts, similarities, use_dense, answer_cue(question))
+    corrections = reader_corrections(question, expansion, candidates, retriever)
+    ranking = rank_english(expansion, texts, similarities, use_dense, answer_cue(question),
+                           corrections)
     ranked = [candidates[i] for i in ranking]
     best = ranked[0]
     if not announces_list(retriever.articles[best.article_id].body[best.start : best.end]):
@@ -218,6 +266,36 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
     return [best, *(Candidate(p.article_id, *p.sentences[0],
                               replace(p, score=best.passage.score), best.rank)
                      for p in following)]
+
+
+def asked_kind(question: str) -> str | None:
+    """What an English question asks for — "date", "count", "person", "place" or "reason" —
+    by its question word, or "which/what" and the noun after it ("In which month…" → date,
+    "Which envoy…" → person); the earliest such phrase decides ("Who… when…" → person)."""
+    found = [(match.start(), kind) for asks, kind in _ASKED_KINDS
+             if (match := asks.search(question))]
+    return min(found)[1] if found else None
+
+
+def reader_corrections(question: str, expansion: Expansion, candidates: Sequence[Candidate],
+                       retriever: HybridRetriever) -> np.ndarray:
+    """reader_rules' corrections for each candidate (heading and list lines, rhetorical
+    questions, wrap-ups, the asked kind missing; list lines up when items are asked), with
+    the kind asked in English; a person or place the question names doesn't count as the
+    answer (its Japanese forms, from the expansion)."""
+    from .reader_rules import ASKS_ITEMS, Placed, penalty
+    from .summary import is_list_item, leads_list
+
+    kind = asked_kind(question)
+    wants_items = bool(ASKS_ITEMS.search(question))
+    asked = frozenset(expansion.names())
+    values = []
+    for c in candidates:
+        body = retriever.articles[c.article_id].body
+        placed = Placed(body[c.start : c.end], c.passage.section,
+                        is_list_item(body, c.start, c.end) or leads_list(body, c.end))
+        values.append(penalty(placed, kind, wants_items, asked))
+    return np.array(values, dtype=np.float32)
 
 
 def answer_cue(question: str) -> re.Pattern[str] | None:
@@ -231,18 +309,36 @@ def answer_cue(question: str) -> re.Pattern[str] | None:
 
 
 def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.ndarray,
-                 use_dense: bool = True, cue: re.Pattern[str] | None = None) -> list[int]:
+                 use_dense: bool = True, cue: re.Pattern[str] | None = None,
+                 corrections: np.ndarray | None = None) -> list[int]:
     """Candidate sentences for an English question, best first: z(e5 similarity) +
     COVERAGE_WEIGHT × z(coverage of the question's words by the sentence's terms) +
-    CUE_WEIGHT when the sentence has the answer's cue (`answer_cue`)."""
-    coverage = np.array([expansion.coverage(t) for t in texts], dtype=np.float32)
+    CUE_WEIGHT when the sentence has the answer's cue (`answer_cue`) − PENALTY_WEIGHT ×
+    reader_rules' corrections (`reader_corrections`)."""
+    coverage = rare_word_coverage(expansion, texts)
     score = _z(coverage) * COVERAGE_WEIGHT
+    if corrections is not None:
+        score = score - PENALTY_WEIGHT * corrections
     if cue is not None:
         score = score + CUE_WEIGHT * np.array([bool(cue.search(t)) for t in texts],
                                               dtype=np.float32)
     if use_dense:
         score = score + _z(similarities.astype(np.float32))
     return [int(i) for i in np.argsort(-score, kind="stable")]
+
+
+def rare_word_coverage(expansion: Expansion, texts: Sequence[str]) -> np.ndarray:
+    """Each text's coverage of the question, a word counting by how few of the texts have
+    it (log((n + 1) / (df + 0.5)), as in BM25): a word every candidate mentions (Ukraine,
+    the plan) tells them apart less than the one only the answer has."""
+    covered = [expansion.covered(t) for t in texts]
+    df: dict[str, int] = {}
+    for words in covered:
+        for word in words:
+            df[word] = df.get(word, 0) + 1
+    rarity = {word: math.log((len(texts) + 1) / (count + 0.5)) for word, count in df.items()}
+    return np.array([sum(w * rarity[word] for word, w in words.items()) for words in covered],
+                    dtype=np.float32)
 
 
 def _z(values: np.ndarray) -> np.ndarray:

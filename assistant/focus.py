@@ -127,7 +127,8 @@ def missing_focus(focus: Iterable[FocusTerm], texts: Iterable[str]) -> list[Focu
 
 
 _ENGLISH_UNITS = ((re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b"), "歳"),
-                  (re.compile(r"\bhow many (?:people|persons)\b"), "人"),
+                  (re.compile(r"\bhow many (?:people|persons|soldiers|troops|civilians|"
+                              r"casualties|refugees|victims|deaths)\b"), "人"),
                   (re.compile(r"\bhow many (?:missiles|shells|rockets)\b"), "発"),
                   (re.compile(r"\bhow many times\b"), "回"))
 

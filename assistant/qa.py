@@ -38,6 +38,7 @@ from .english_reader import (
     EnglishReader,
     default_cache_dir,
     english_coverage,
+    english_tag,
     for_english_reader,
 )
 from .focus import (
@@ -321,8 +322,9 @@ class Assistant:
                                    self.settings.decline_gap_weight)
         by_language = Counter(retriever.articles[c.article_id].language for c in retriever.chunks)
         return DeclineRule(
-            backgrounds=saved_background(retriever, weights, self.embedder.model_id,
-                                         retriever.loaded.search_folder),
+            backgrounds=saved_background(  # English background questions use the terms
+                retriever, weights, f"{self.embedder.model_id}|{english_tag(retriever.english)}",
+                retriever.loaded.search_folder),
             corpus_language=by_language.most_common(1)[0][0] if by_language else "ja",
             weights=weights,
             z_same=self.settings.decline_z,
@@ -410,8 +412,10 @@ class Assistant:
         wants = intent(question)
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
+            own = None if query == searched or retriever.english is None \
+                else retriever.english.expansion(strip_markup(searched), keep_unknown=True)
             coverage = replace(english_coverage(
-                found.expansion, retriever.loaded.searchable_texts(article_ids)),
+                found.expansion, retriever.loaded.searchable_texts(article_ids), own),
                 missing_unit=missing_unit(strip_markup(question), found))
         on_part = self._on_asked_part(question, query, retriever, article_ids, top_k, coverage)
         if wants != "fact" and on_part is None and found.passages \

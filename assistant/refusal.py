@@ -129,6 +129,9 @@ class Coverage:
     missing: tuple[FocusTerm, ...]
     # the unit a count was asked in (「何歳」) when no retrieved passage counts in it
     missing_unit: str | None = None
+    # an English question most of whose own content words no article has (the weather in
+    # Tokyo, his salary): declined like a missing name (english_reader.english_coverage)
+    mostly_missing: bool = False
 
     @property
     def missing_names(self) -> tuple[FocusTerm, ...]:
@@ -173,7 +176,7 @@ class DeclineRule:
         if not same_language:  # coverage: an English question's Japanese terms, if known
             if coverage is None or not coverage.focus:
                 return self.z_cross
-            if coverage.missing_names:
+            if coverage.missing_names or coverage.mostly_missing:
                 return math.inf
             return self.z_cross_missing_word if coverage.missing else self.z_cross_found
         if coverage is None or not coverage.focus:

@@ -177,3 +177,41 @@ def test_expanded_terms_find_the_passage_raw_english_cannot(expander: EnglishToJ
     scores = weighted_keyword_scores(index, expander.expand(question))
     assert "ウシャコフ外交顧問" in chunks[int(scores.argmax())]
     assert float(index.scores(question).max()) == 0.0  # no English word is in the index
+
+
+def test_a_number_and_its_counter_and_noun_senses(expander: EnglishToJapanese) -> None:
+    texts = [t.text for t in expander.expand("What does the 28-point plan say?").terms]
+    assert "28項目" in texts and "案" in texts
+    assert not {"先", "前", "図る"} & set(texts)  # "point" and "plan" as nouns, not verbs
+    call = [t.text for t in expander.expand("Who was on the leaked phone call?").terms]
+    assert "通話" in call and "呼ぶ" not in call
+    assert "項目" in [t.text for t in expander.expand("How many points does it have?").terms]
+
+
+def test_names_of_several_words_and_sentence_initial_words(expander: EnglishToJapanese) -> None:
+    found = expander.expand("When did the United States stop the supply of Tomahawk missiles?")
+    assert found.unknown_names == () and {"アメリカ", "米国"} & {t.text for t in found.terms}
+    apart = expander.expand("Apart from Poland, which countries worry?")
+    assert "アプローチ" not in {t.text for t in apart.terms}  # "Apart" is a word, not a name
+
+
+def test_related_forms_and_british_spelling(expander: EnglishToJapanese) -> None:
+    for question, japanese in (("What did Witkoff advise?", "助言"),
+                               ("Why are people suspicious?", "疑念"),
+                               ("Why was he at the centre?", "中心")):
+        terms = expander.expand(question).terms
+        assert japanese in {t.text for t in terms}, question
+    derived = next(t for t in expander.expand("What did Witkoff advise?").terms
+                   if t.text == "助言")
+    assert derived.weight < 1.0  # found through "advice": weaker than a sense of the word
+
+
+def test_a_part_switched_off_leaves_its_words_unknown_to_nobody(
+        tables: JMdictTables, seed_terms: CorpusTerms) -> None:
+    """Measuring a part alone (ASSISTANT_ENGLISH_PARTS): a word only the switched-off part
+    could look up is not "missing" from the articles (else every question is declined)."""
+    names_only = EnglishToJapanese(tables, seed_terms, use_dictionary=False)
+    assert names_only.expand("What is his salary, Zqxwvy?").unknown == ("Zqxwvy",)
+    dictionary_only = EnglishToJapanese(tables, seed_terms, use_names=False)
+    found = dictionary_only.expand("What did Ushakov say about the salary?")
+    assert found.unknown == ("salary",) and found.unknown_names == ()

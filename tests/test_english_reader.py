@@ -215,3 +215,50 @@ def test_an_english_decline_for_missing_words_is_plain(seed_assistant: Assistant
     answer = _english(seed_assistant, "How do I bake sourdough bread at home?")
     assert answer.abstained
     assert "articles don't say" in answer.answer
+
+
+def test_the_asked_kind_of_an_english_question() -> None:
+    from assistant.english_reader import asked_kind
+
+    assert asked_kind("In which month was the call held?") == "date"
+    assert asked_kind("Which American envoy was on the call?") == "person"
+    assert asked_kind("In which city was Sorge active?") == "place"
+    assert asked_kind("How many points were in the plan?") == "count"
+    assert asked_kind("Who met him, and when?") == "person"  # the first question word
+    assert asked_kind("What did Witkoff advise?") is None
+
+
+def test_mostly_missing_words_and_a_follow_ups_own_words() -> None:
+    from assistant.crosslingual import Expansion, JapaneseTerm
+    from assistant.english_reader import english_coverage
+
+    texts = ["ウィトコフ氏は東京で通話した。"]
+    weather = Expansion((JapaneseTerm("東京", 1.0, "Tokyo", "word"),), ("weather", "tomorrow"))
+    assert english_coverage(weather, texts).mostly_missing
+    earlier = Expansion((JapaneseTerm("ウィトコフ", 1.0, "Witkoff", "name"),
+                         JapaneseTerm("通話", 1.0, "call", "word")), ("salary",))
+    own = Expansion((), ("salary",))
+    assert not english_coverage(earlier, texts).mostly_missing  # 1 of 3 words missing
+    assert english_coverage(earlier, texts, own).mostly_missing  # the follow-up's only word
+    half = Expansion((JapaneseTerm("ウィトコフ", 1.0, "Sorge", "name"),), ("Richard",))
+    assert not english_coverage(half, texts).mostly_missing  # half is not most
+
+
+def test_rarer_words_weigh_more_in_the_sentence_ranking() -> None:
+    from assistant.crosslingual import Expansion, JapaneseTerm
+    from assistant.english_reader import rare_word_coverage
+
+    expansion = Expansion((JapaneseTerm("ウクライナ", 1.0, "Ukraine", "word"),
+                           JapaneseTerm("中旬", 1.0, "mid", "word")), ())
+    texts = ["ウクライナ情勢。", "ウクライナの10月中旬。", "ウクライナと中旬。", "ウクライナ。"]
+    scores = rare_word_coverage(expansion, texts)
+    assert scores[1] > scores[0] and scores[0] < 0.5 * scores[2]
+
+
+
+def test_a_follow_up_about_what_no_article_has_is_declined(seed_assistant: Assistant) -> None:
+    """The earlier question's words are found; the follow-up's only one (salary) is not."""
+    history = [Turn("user", "Why was Witkoff at the centre of the talks with Russia?"),
+               Turn("assistant", "…")]
+    assert seed_assistant.ask("What is his salary?", history).abstained
+    assert not seed_assistant.ask("Where did he have success before that?", history).abstained
