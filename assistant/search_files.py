@@ -82,6 +82,13 @@ class ChunkRecord:
                    chunk.section, chunk.start, chunk.end, chunk.text, tuple(chunk.sentences))
 
 
+def row_key(row: ChunkRecord) -> str:
+    """What a segment knows a row by: its chunk id (article and version: title and body)
+    with everything else the row holds but its text (which is the body's [start:end]), so
+    a row made under other chunking settings or sentence splitting is never taken over."""
+    return f"{row.chunk_id}|{row.section}|{row.start}-{row.end}|{row.sentences}"
+
+
 def table_order(row: ChunkRecord) -> tuple[str, int, int]:
     """The chunk table's order (a revision's positions; keyword scores follow it)."""
     return row.article_id, row.start, row.end
@@ -143,11 +150,11 @@ class SearchState:
 @dataclass(frozen=True)
 class Carried:
     """What a new revision takes over from the previous one: its segments with the
-    tombstones of the chunks it no longer has, and the chunk ids still live in them."""
+    tombstones of the chunks it no longer has, and the row keys still live in them."""
 
     source: Path
     segments: tuple[SegmentEntry, ...]
-    live_ids: frozenset[str]
+    live_keys: frozenset[str]
 
 
 def carry_over(source: Path, state: SearchState, wanted: set[str]) -> Carried | None:
@@ -164,7 +171,7 @@ def carry_over(source: Path, state: SearchState, wanted: set[str]) -> Carried | 
         if len(ids) != entry.docs or not all((folder / f).is_file() for f in SEGMENT_FILES):
             return None
         deleted = set(entry.deleted)
-        deleted.update(i for i, chunk_id in enumerate(ids) if chunk_id not in wanted)
+        deleted.update(i for i, key in enumerate(ids) if key not in wanted)
         if len(deleted) < entry.docs:  # a segment with nothing live is dropped
             segments.append(SegmentEntry(entry.name, entry.docs, tuple(sorted(deleted))))
             live.update(ids[i] for i in range(entry.docs) if i not in deleted)
@@ -193,7 +200,7 @@ def write_segment(folder: Path, rows: Sequence[ChunkRecord], postings: Postings
     target.mkdir(parents=True)
     (target / ROWS_FILE).write_text(json.dumps([asdict(r) for r in rows], ensure_ascii=False),
                                     encoding="utf-8")
-    (target / IDS_FILE).write_text(json.dumps([r.chunk_id for r in rows], ensure_ascii=False),
+    (target / IDS_FILE).write_text(json.dumps([row_key(r) for r in rows], ensure_ascii=False),
                                    encoding="utf-8")
     postings.save(target)
     return entry
@@ -306,14 +313,14 @@ class SearchFiles:
         gone) plus a delta of the chunks they lack, merged when the deltas have grown;
         with no usable segments to reuse, one segment of everything (reusing the terms a
         format-1 folder saved). Only the delta's texts are tokenized."""
-        wanted = {c.chunk_id: c for c in chunks}
+        wanted = {row_key(c): c for c in chunks}
         state = reuse.state() if reuse else None
         carried = None
         if reuse and state and state.tokenizer == self.tokenizer:
             carried = carry_over(reuse.folder, state, set(wanted))
         known = old_format_terms(reuse.folder, self.tokenizer) if reuse and not state else None
         new_rows = sorted((c for i, c in wanted.items()
-                           if carried is None or i not in carried.live_ids), key=table_order)
+                           if carried is None or i not in carried.live_keys), key=table_order)
         texts = [embedding_text(articles[c.article_id], c.section, c.text) for c in new_rows]
         postings = Postings.of(corpus_terms(texts, self.tokenizer, known)) if new_rows else None
         self._save(carried, new_rows, postings)

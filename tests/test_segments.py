@@ -293,3 +293,20 @@ def test_an_index_updated_in_place_answers_as_one_rebuilt(tmp_path, keep_deltas)
     for question in ("祇園祭はいつ行われますか？", "新幹線はいつ開業した？", "桜島の噴火"):
         a, b = updated.ask(question), rebuilt.ask(question)
         assert (a.passages, a.answer) == (b.passages, b.answer)
+
+
+def test_rows_made_under_other_chunking_settings_are_never_taken_over(tmp_path, keep_deltas):
+    """`--rebuild` after a chunking change keeps chunk ids (article, version, number) but
+    not their spans: such rows are made anew, not carried over from the last revision."""
+    sentences = seed_sentences()
+    articles = {a.id: a for a in (make_article(n, sentences) for n in range(4))}
+    first = written(tmp_path / "r1", articles, None)
+    tags = {i: record_tag(a) for i, a in articles.items()}
+    narrow = chunk_table(articles, tags, 120, 0)
+    files = SearchFiles(tmp_path / "r2", "r2", "sudachi")
+    files.build(articles, narrow, reuse=first)
+    table, index = files.read()
+    assert table == sorted(narrow, key=search_files.table_order)
+    np.testing.assert_allclose(index.scores(QUERIES[0]),
+                               bm25s_scores(table, articles, "sudachi", QUERIES[0]),
+                               rtol=1e-6, atol=1e-6)
