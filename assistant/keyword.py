@@ -179,7 +179,7 @@ class Postings:
         new_doc = np.cumsum(keep) - 1
         kept = keep[self.docs]
         terms = self.term_of_postings()[kept]
-        used = np.unique(terms)
+        used = np.flatnonzero(np.bincount(terms, minlength=len(self.vocab)))
         new_term = np.full(len(self.vocab), -1, dtype=np.int64)
         new_term[used] = np.arange(len(used))
         return Postings.from_triplets(tuple(self.vocab[t] for t in used.tolist()),

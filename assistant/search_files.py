@@ -27,7 +27,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +81,12 @@ class ChunkRecord:
         return cls(chunk_record_id(chunk.article_id, tag, chunk.index), chunk.article_id,
                    chunk.section, chunk.start, chunk.end, chunk.text, tuple(chunk.sentences))
 
+    def to_json(self) -> dict[str, object]:
+        """Its fields (what `asdict` gives, without its deep copies: ~1 ms a row)."""
+        return {"chunk_id": self.chunk_id, "article_id": self.article_id,
+                "section": self.section, "start": self.start, "end": self.end,
+                "text": self.text, "sentences": self.sentences}
+
 
 def row_key(row: ChunkRecord) -> str:
     """What a segment knows a row by: its chunk id (article and version: title and body)
@@ -129,8 +135,10 @@ class SearchState:
     segments: tuple[SegmentEntry, ...]
 
     def to_json(self) -> dict[str, object]:
+        segments = [{"name": s.name, "docs": s.docs, "deleted": s.deleted}
+                    for s in self.segments]
         return {"revision": self.revision, "tokenizer": self.tokenizer,
-                "format": SEARCH_FORMAT, "segments": [asdict(s) for s in self.segments]}
+                "format": SEARCH_FORMAT, "segments": segments}
 
     @classmethod
     def read(cls, folder: Path) -> SearchState | None:
@@ -198,7 +206,7 @@ def write_segment(folder: Path, rows: Sequence[ChunkRecord], postings: Postings
     entry = SegmentEntry(f"seg-{uuid.uuid4().hex[:12]}", len(rows))
     target = folder / entry.name
     target.mkdir(parents=True)
-    (target / ROWS_FILE).write_text(json.dumps([asdict(r) for r in rows], ensure_ascii=False),
+    (target / ROWS_FILE).write_text(json.dumps([r.to_json() for r in rows], ensure_ascii=False),
                                     encoding="utf-8")
     (target / IDS_FILE).write_text(json.dumps([row_key(r) for r in rows], ensure_ascii=False),
                                    encoding="utf-8")

@@ -43,6 +43,21 @@ def revision(root: Path, name: str, articles: list[Article], previous: SearchFil
     return files, time.perf_counter() - started
 
 
+def merged_update(root: Path, articles: list[Article], previous: SearchFiles, changed: str
+                  ) -> float | None:
+    """An update that merges every segment (None for code without segments)."""
+    try:
+        from assistant import search_files
+    except ImportError:
+        return None
+    share = search_files.MERGE_SHARE
+    search_files.MERGE_SHARE = 0.0
+    try:
+        return revision(root, "merged", articles, previous, {changed})[1]
+    finally:
+        search_files.MERGE_SHARE = share
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", type=int, default=100_000)
@@ -71,12 +86,16 @@ def main() -> None:
             started = time.perf_counter()
             keyword.scores(q)
             times.append((time.perf_counter() - started) * 1000)
+        merge = merged_update(root, articles, files, last)
     p50, p95 = np.percentile(times, [50, 95])
     lines = [f"## {dt.date.today()} — Search files of a new revision at {len(table):,} chunks "
              "(issue 18)", "", f"`python bench/search_update_cost.py --chunks {args.chunks}` "
              f"(load average at the start: {load_average:.1f})", "",
              "| step | seconds |", "|---|---|"]
     lines += [f"| {label} | {spent:.2f} s |" for label, spent in rows]
+    if merge is not None:
+        lines.append(f"| the same article added back, all segments merged into a new base "
+                     f"(what every ~10% of changed chunks costs) | {merge:.2f} s |")
     lines += [f"| load the last revision's chunk table + BM25 | {load:.2f} s |",
               f"| BM25 scores of every chunk, seed questions, p50 / p95 | "
               f"{p50:.1f} / {p95:.1f} ms |"]
