@@ -23,7 +23,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -279,7 +279,7 @@ class KeywordIndex:
             self._bigrams_and_words)
         self.size = 0
         self._parts: tuple[LivePart, ...] = ()
-        self._norms: tuple[np.ndarray, ...] = ()
+        self._scored: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
         if texts:
             postings = Postings.of(corpus_terms(texts, tokenizer, known_terms))
             self._use([live_part(postings, np.arange(len(texts)))], len(texts))
@@ -295,7 +295,37 @@ class KeywordIndex:
         self.size = size
         self._parts = tuple(parts)
         average = sum(p.live_length for p in parts) / size if size else 1.0
-        self._norms = tuple(K1 * ((1 - B) + B * p.postings.lengths / average) for p in parts)
+        self._scored = tuple(self._scored_postings(p, average) for p in parts)
+
+    def _global_df(self, part: LivePart) -> np.ndarray:
+        """Live documents of every part that have each of this part's terms."""
+        df = part.live_df.copy()
+        for other in self._parts:
+            if other is part:
+                continue
+            pairs: Iterable[tuple[int | None, int | None]]
+            if len(other.lookup) < len(part.lookup):
+                pairs = ((part.lookup.get(t), k) for t, k in other.lookup.items())
+            else:
+                pairs = ((j, other.lookup.get(t)) for t, j in part.lookup.items())
+            for mine, theirs in pairs:
+                if mine is not None and theirs is not None:
+                    df[mine] += other.live_df[theirs]
+        return df
+
+    def _scored_postings(self, part: LivePart, average: float
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """Each posting's table position and BM25 score under the statistics of all live
+        documents: idf × tf / (tf + k1 × (1 - b + b × length / average length)), float32 as
+        bm25s precomputes them (here at load: the statistics change with every revision)."""
+        postings = part.postings
+        df = self._global_df(part)
+        idf = np.log(1 + (self.size - df + 0.5) / (df + 0.5)).astype(np.float32)
+        norm = K1 * ((1 - B) + B * postings.lengths / average)
+        tf = postings.counts.astype(np.float64)
+        docs = postings.docs
+        scores = (idf[postings.term_of_postings()] * (tf / (norm[docs] + tf))).astype(np.float32)
+        return part.positions[docs], scores
 
     def _bigrams_and_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """A sentence's multi-character n-gram terms and its word terms ("w:…")."""
@@ -340,20 +370,12 @@ class KeywordIndex:
         return total[:-1]
 
     def _term_scores(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(positions, float32 scores) of the live and dead documents that have the term,
-        part by part: idf × tf / (tf + k1 × (1 - b + b × length / average length))."""
-        df = self.document_frequency(term)
-        if not df:
-            return []
-        idf = np.float32(math.log(1 + (self.size - df + 0.5) / (df + 0.5)))
+        """(table positions, float32 scores) of the documents that have the term, part by
+        part (a deleted document's position is DEAD)."""
         found = []
-        for part, norm in zip(self._parts, self._norms, strict=True):
+        for part, (positions, scores) in zip(self._parts, self._scored, strict=True):
             local = part.lookup.get(term)
-            if local is None:
-                continue
-            start, end = part.postings.term_start[local], part.postings.term_start[local + 1]
-            docs = part.postings.docs[start:end]
-            tf = part.postings.counts[start:end].astype(np.float64)
-            found.append((part.positions[docs],
-                          (idf * (tf / (norm[docs] + tf))).astype(np.float32)))
+            if local is not None:
+                start, end = part.postings.term_start[local], part.postings.term_start[local + 1]
+                found.append((positions[start:end], scores[start:end]))
         return found
