@@ -1,11 +1,16 @@
-"""Keyword (BM25) retrieval over Japanese-aware terms, with bm25s.
+"""Keyword (BM25) retrieval over Japanese-aware terms, in segments.
 
-bm25s's own tokenizer does not split Japanese, so terms come from one of two plain
-functions (chosen by the `keyword_tokenizer` setting; measured in bench/RESULTS.md):
+Terms come from one of two plain functions (chosen by the `keyword_tokenizer` setting;
+measured in bench/RESULTS.md):
 
 - `bigram`: character unigrams + bigrams of every kana/kanji run, lower-cased words
   and numbers elsewhere (NFKC-normalised first, so ２０２５ == 2025);
 - `sudachi`: SudachiPy (mode A) normalised content words + character bigrams.
+
+An index is a list of segments (`Postings`: raw term frequencies, written once and never
+changed) whose deleted documents are tombstoned; scores use the statistics of all live
+documents, computed at load time, so they equal those of one bm25s index of the same
+documents (tests/test_segments.py) while an update only writes what changed.
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヵヶー"
@@ -109,19 +114,162 @@ TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
     "sudachi": sudachi_terms,
 }
 
+K1 = 1.5  # bm25s.BM25()'s defaults (method "lucene"): the scores are those it gave
+B = 0.75
+EMPTY_TEXT_TERMS = ("\x00",)  # a text without terms still counts as a document
+VOCAB_FILE = "vocab.json"
+POSTINGS_FILE = "postings.npz"
+
 
 def text_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-class KeywordIndex:
-    """BM25 over a fixed list of texts; scores every text for a query."""
+@dataclass(frozen=True)
+class Postings:
+    """Raw term frequencies of a list of documents, term by term (a CSC matrix): counts,
+    not scores, so a segment stays valid when other documents come and go; the scores use
+    the statistics of every live document at query time."""
 
-    def __init__(self, texts: Sequence[str], tokenizer: str = "bigram",
-                 known_terms: dict[str, list[str]] | None = None) -> None:
-        """`known_terms` (text key -> terms, from `saved_terms` of an earlier index with the
-        same tokenizer) spares re-tokenizing unchanged texts: SudachiPy over 100k chunks
-        takes about a minute."""
+    vocab: tuple[str, ...]
+    term_start: np.ndarray  # int64, len(vocab) + 1: term t's postings are [start[t], start[t+1])
+    docs: np.ndarray  # int32: each posting's document, ascending within a term
+    counts: np.ndarray  # int32: the term's frequency in that document
+    lengths: np.ndarray  # int64 per document: its number of terms, repeats included
+
+    @property
+    def size(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def of(cls, corpus: Sequence[Sequence[str]]) -> Postings:
+        """The postings of these documents' terms (a document without terms gets one)."""
+        ids: dict[str, int] = {}
+        term_ids: list[int] = []
+        counts: list[int] = []
+        docs: list[int] = []
+        lengths: list[int] = []
+        for doc, terms in enumerate(corpus):
+            found = Counter(terms or EMPTY_TEXT_TERMS)
+            lengths.append(len(terms or EMPTY_TEXT_TERMS))
+            term_ids.extend(ids.setdefault(term, len(ids)) for term in found)
+            counts.extend(found.values())
+            docs.extend([doc] * len(found))
+        return cls.from_triplets(tuple(ids), np.array(docs, dtype=np.int32),
+                                 np.array(term_ids, dtype=np.int64),
+                                 np.array(counts, dtype=np.int32),
+                                 np.array(lengths, dtype=np.int64))
+
+    @classmethod
+    def from_triplets(cls, vocab: tuple[str, ...], docs: np.ndarray, term_ids: np.ndarray,
+                      counts: np.ndarray, lengths: np.ndarray) -> Postings:
+        """Sorted term by term (documents stay in order within a term)."""
+        order = np.argsort(term_ids, kind="stable")
+        per_term = np.bincount(term_ids, minlength=len(vocab))
+        term_start = np.concatenate(([0], np.cumsum(per_term))).astype(np.int64)
+        return cls(vocab, term_start, docs[order].astype(np.int32),
+                   counts[order].astype(np.int32), lengths.astype(np.int64))
+
+    def term_of_postings(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.term_start))
+
+    def select(self, keep: np.ndarray) -> Postings:
+        """Only the documents where `keep` (a bool per document) holds, numbered anew in
+        order; terms no kept document has are dropped."""
+        new_doc = np.cumsum(keep) - 1
+        kept = keep[self.docs]
+        terms = self.term_of_postings()[kept]
+        used = np.flatnonzero(np.bincount(terms, minlength=len(self.vocab)))
+        new_term = np.full(len(self.vocab), -1, dtype=np.int64)
+        new_term[used] = np.arange(len(used))
+        return Postings.from_triplets(tuple(self.vocab[t] for t in used.tolist()),
+                                      new_doc[self.docs[kept]].astype(np.int32),
+                                      new_term[terms], self.counts[kept], self.lengths[keep])
+
+    @staticmethod
+    def concatenate(parts: Sequence[Postings]) -> Postings:
+        """One list of documents after another, with one vocabulary (no re-tokenizing)."""
+        ids: dict[str, int] = {}
+        docs, terms, counts = [], [], []
+        offset = 0
+        for part in parts:
+            local = np.array([ids.setdefault(t, len(ids)) for t in part.vocab], dtype=np.int64)
+            docs.append(part.docs.astype(np.int64) + offset)
+            terms.append(local[part.term_of_postings()])
+            counts.append(part.counts)
+            offset += part.size
+        empty = np.zeros(0, dtype=np.int64)
+        return Postings.from_triplets(
+            tuple(ids), np.concatenate(docs or [empty]).astype(np.int32),
+            np.concatenate(terms or [empty]), np.concatenate(counts or [empty]),
+            np.concatenate([p.lengths for p in parts] or [empty]))
+
+    def save(self, folder: Path) -> None:
+        """Plain files (JSON and .npz of numbers, no pickle)."""
+        (folder / VOCAB_FILE).write_text(json.dumps(self.vocab, ensure_ascii=False),
+                                         encoding="utf-8")
+        np.savez(folder / POSTINGS_FILE, term_start=self.term_start, docs=self.docs,
+                 counts=self.counts, lengths=self.lengths)
+
+    @classmethod
+    def load(cls, folder: Path) -> Postings:
+        """Raises OSError/ValueError/KeyError/TypeError when missing, damaged or inconsistent."""
+        vocab = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))
+        with np.load(folder / POSTINGS_FILE, allow_pickle=False) as data:
+            found = cls(tuple(vocab), data["term_start"], data["docs"], data["counts"],
+                        data["lengths"])
+        if (len(found.term_start) != len(found.vocab) + 1 or found.term_start[-1] != len(
+                found.docs) or len(found.counts) != len(found.docs)
+                or (found.size and len(found.docs) and found.docs.max() >= found.size)):
+            raise ValueError(f"inconsistent postings in {folder}")
+        return found
+
+
+DEAD = -1  # the position of a deleted document (scores go to a slot that is cut off)
+
+
+@dataclass(frozen=True)
+class LivePart:
+    """One segment's postings as a search sees them: where each of its documents is in the
+    revision's table (DEAD for a deleted one: a tombstone), and what its live documents
+    add to the corpus statistics."""
+
+    postings: Postings
+    positions: np.ndarray  # int64 per document
+    lookup: Mapping[str, int]  # term -> local term id
+    live_df: np.ndarray  # int64 per local term: live documents that have it
+    live_length: int  # terms in the live documents
+
+
+def live_part(postings: Postings, positions: np.ndarray) -> LivePart:
+    live = positions != DEAD
+    has_term = live[postings.docs]
+    live_df = np.bincount(postings.term_of_postings()[has_term], minlength=len(postings.vocab))
+    return LivePart(postings, positions.astype(np.int64),
+                    {t: i for i, t in enumerate(postings.vocab)}, live_df.astype(np.int64),
+                    int(postings.lengths[live].sum()))
+
+
+def corpus_terms(texts: Sequence[str], tokenizer: str,
+                 known_terms: Mapping[str, Sequence[str]] | None = None) -> list[list[str]]:
+    """Each text's terms; `known_terms` (text key -> terms, same tokenizer) spares
+    re-tokenizing texts seen before: SudachiPy over 100k chunks takes about a minute."""
+    terms = TOKENIZERS[tokenizer]
+    if not known_terms:
+        return [terms(text) for text in texts]
+    return [list(known_terms.get(text_key(text)) or terms(text)) for text in texts]
+
+
+class KeywordIndex:
+    """BM25 over the live documents of one or more segments (a base and small deltas);
+    scores every live document, in the revision's table order, for a query.
+
+    Document frequencies and the average length are those of all live documents, never
+    of one segment, so the scores are the ones a single bm25s index (`bm25s.BM25()`,
+    method "lucene") of exactly these documents gives, however they were split."""
+
+    def __init__(self, texts: Sequence[str] = (), tokenizer: str = "bigram",
+                 known_terms: Mapping[str, Sequence[str]] | None = None) -> None:
         self.tokenizer = tokenizer
         self.terms = TOKENIZERS[tokenizer]
         # answer sentences recur across questions: keep their terms (not whole chunks')
@@ -129,19 +277,55 @@ class KeywordIndex:
             lambda text: frozenset(self.terms(text)))
         self.sentence_parts = functools.lru_cache(maxsize=SENTENCE_TERMS_CACHE)(
             self._bigrams_and_words)
-        self.size = len(texts)
-        self._bm25 = bm25s.BM25()
-        self._document_frequency: Counter[str] = Counter()
-        self._corpus_terms: dict[str, list[str]] = {}
+        self.size = 0
+        self._parts: tuple[LivePart, ...] = ()
+        self._scored: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
         if texts:
-            known = known_terms or {}
-            keys = [text_key(t) for t in texts]
-            corpus = [known.get(k) or self.terms(t) or ["\x00"]
-                      for k, t in zip(keys, texts, strict=True)]
-            self._corpus_terms = dict(zip(keys, corpus, strict=True))
-            self._bm25.index(corpus, show_progress=False)
-            for terms in corpus:
-                self._document_frequency.update(set(terms))
+            postings = Postings.of(corpus_terms(texts, tokenizer, known_terms))
+            self._use([live_part(postings, np.arange(len(texts)))], len(texts))
+
+    @classmethod
+    def of_parts(cls, tokenizer: str, parts: Sequence[LivePart], size: int) -> KeywordIndex:
+        """The index of `size` live documents spread over these parts (positions 0..size-1)."""
+        index = cls((), tokenizer)
+        index._use(parts, size)
+        return index
+
+    def _use(self, parts: Sequence[LivePart], size: int) -> None:
+        self.size = size
+        self._parts = tuple(parts)
+        average = sum(p.live_length for p in parts) / size if size else 1.0
+        self._scored = tuple(self._scored_postings(p, average) for p in parts)
+
+    def _global_df(self, part: LivePart) -> np.ndarray:
+        """Live documents of every part that have each of this part's terms."""
+        df = part.live_df.copy()
+        for other in self._parts:
+            if other is part:
+                continue
+            pairs: Iterable[tuple[int | None, int | None]]
+            if len(other.lookup) < len(part.lookup):
+                pairs = ((part.lookup.get(t), k) for t, k in other.lookup.items())
+            else:
+                pairs = ((j, other.lookup.get(t)) for t, j in part.lookup.items())
+            for mine, theirs in pairs:
+                if mine is not None and theirs is not None:
+                    df[mine] += other.live_df[theirs]
+        return df
+
+    def _scored_postings(self, part: LivePart, average: float
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """Each posting's table position and BM25 score under the statistics of all live
+        documents: idf × tf / (tf + k1 × (1 - b + b × length / average length)), float32 as
+        bm25s precomputes them (here at load: the statistics change with every revision)."""
+        postings = part.postings
+        df = self._global_df(part)
+        idf = np.log(1 + (self.size - df + 0.5) / (df + 0.5)).astype(np.float32)
+        norm = K1 * ((1 - B) + B * postings.lengths / average)
+        tf = postings.counts.astype(np.float64)
+        docs = postings.docs
+        scores = (idf[postings.term_of_postings()] * (tf / (norm[docs] + tf))).astype(np.float32)
+        return part.positions[docs], scores
 
     def _bigrams_and_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """A sentence's multi-character n-gram terms and its word terms ("w:…")."""
@@ -149,61 +333,49 @@ class KeywordIndex:
         words = frozenset(t for t in terms if t.startswith("w:"))
         return frozenset(t for t in terms - words if len(t) > 1), words
 
-    def save(self, folder: Path) -> None:
-        """bm25s's own plain files (no pickle) plus document frequencies, size, and each
-        text's terms (for the next index to reuse)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        if self.size:
-            self._bm25.save(str(folder), show_progress=False)
-        (folder / "keyword.json").write_text(json.dumps(
-            {"tokenizer": self.tokenizer, "size": self.size,
-             "document_frequency": self._document_frequency}, ensure_ascii=False),
-            encoding="utf-8")
-        (folder / "terms.json").write_text(json.dumps(
-            {"tokenizer": self.tokenizer, "terms": self._corpus_terms}, ensure_ascii=False),
-            encoding="utf-8")
-
-    @staticmethod
-    def saved_terms(folder: Path, tokenizer: str) -> dict[str, list[str]]:
-        """The per-text terms a saved index was built from ({} if none or another tokenizer)."""
-        try:
-            data = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data.get("terms", {}) if data.get("tokenizer") == tokenizer else {}
-
-    @classmethod
-    def load(cls, folder: Path) -> KeywordIndex:
-        meta = json.loads((folder / "keyword.json").read_text(encoding="utf-8"))
-        index = cls([], meta["tokenizer"])
-        index.size = meta["size"]
-        index._document_frequency = Counter(meta["document_frequency"])
-        if index.size:
-            index._bm25 = bm25s.BM25.load(str(folder), show_progress=False)
-        return index
+    def document_frequency(self, term: str) -> int:
+        """Live documents that have the term, over every segment."""
+        found = 0
+        for part in self._parts:
+            local = part.lookup.get(term)
+            if local is not None:
+                found += int(part.live_df[local])
+        return found
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; unseen terms count as rare."""
-        df = self._document_frequency.get(term, 0)
-        return math.log((self.size + 1) / (df + 0.5))
+        return math.log((self.size + 1) / (self.document_frequency(term) + 0.5))
 
     def known(self, term: str) -> bool:
         """Whether any indexed text has the term."""
-        return term in self._document_frequency
+        return self.document_frequency(term) > 0
 
     def coverage(self, query: str) -> float:
         """Share of the query's distinct terms that occur anywhere in the indexed texts."""
         terms = set(self.terms(query))
         if not terms or not self.size:
             return 0.0
-        return sum(1 for t in terms if t in self._bm25.vocab_dict) / len(terms)
+        return sum(1 for t in terms if self.known(t)) / len(terms)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text (0 where no term matches)."""
-        if not self.size:
-            return np.zeros(0, dtype=np.float32)
-        vocab = self._bm25.vocab_dict
-        terms = [t for t in self.terms(query) if t in vocab]
-        if not terms:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
+        total = np.zeros(self.size + 1, dtype=np.float32)  # the last slot takes DEAD ones
+        if self.size:
+            done: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+            for term in self.terms(query):  # in order, repeats too: as bm25s adds them
+                if term not in done:
+                    done[term] = self._term_scores(term)
+                for positions, contribution in done[term]:
+                    total[positions] += contribution
+        return total[:-1]
+
+    def _term_scores(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(table positions, float32 scores) of the documents that have the term, part by
+        part (a deleted document's position is DEAD)."""
+        found = []
+        for part, (positions, scores) in zip(self._parts, self._scored, strict=True):
+            local = part.lookup.get(term)
+            if local is not None:
+                start, end = part.postings.term_start[local], part.postings.term_start[local + 1]
+                found.append((positions[start:end], scores[start:end]))
+        return found

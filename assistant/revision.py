@@ -2,40 +2,41 @@
 navigation, BM25 index, its Chroma collections and a cache of sentence vectors.
 
 The indexer writes a revision's search files (`search-REV/`: the chunk table and the BM25
-index in bm25s's plain files) from the chunks it has just made, before the commit, so a
-reader only reads them. Should they be missing, damaged or built with another tokenizer,
-`Revision.load` rebuilds them from the revision's articles (chunking is deterministic
-under the index's settings) instead of tokenizing at every start.
+index in segments, search_files.py) from the chunks it has just made, before the commit,
+so a reader only reads them. Should they be missing, damaged or built with another
+tokenizer, `Revision.load` rebuilds them from the revision's articles (chunking is
+deterministic under the index's settings) instead of tokenizing at every start.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-import json
-import os
-import shutil
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .chunking import Chunk, chunk_article
+from .chunking import chunk_article
 from .corpus import Article
 from .keyword import KeywordIndex
 from .manifest import Snapshot
 from .results import Passage
 from .roles import ArticleRoles, Role, article_roles
+from .search_files import DAMAGE, old_format_terms, table_order
+from .search_files import ChunkRecord as ChunkRecord  # re-exported: index.py imports them here
+from .search_files import SearchFiles as SearchFiles
+from .search_files import chunk_record_id as chunk_record_id
+from .search_files import embedding_text as embedding_text
 
 if TYPE_CHECKING:
     from .index import ArticleIndex
 
 CHUNKS = "chunks"
 SENTENCES = "sentences"
-SEARCH_FORMAT = 1  # of the files in search-REV/
 SENTENCE_VECTOR_CACHE = 50_000  # ~77 MB of 384-dim float32 vectors at most
 
 
@@ -45,102 +46,8 @@ def record_tag(article: Article) -> str:
     return hashlib.sha256(key).hexdigest()[:16]
 
 
-def chunk_record_id(article_id: str, tag: str, index: int) -> str:
-    return f"{article_id}#{tag}#{index}"
-
-
 def sentence_id(article_id: str, tag: str, start: int, end: int) -> str:
     return f"{article_id}#{tag}@{start}-{end}"
-
-
-def embedding_text(article: Article, section: str, text: str) -> str:
-    """What is embedded (and keyword-indexed) for a chunk: title and section give context."""
-    return "\n".join(part for part in (article.title, section, text) if part)
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """One row of a revision's chunk table (`chunk_id` is its Chroma record id)."""
-
-    chunk_id: str
-    article_id: str
-    section: str
-    start: int
-    end: int
-    text: str
-    sentences: tuple[tuple[int, int], ...]
-
-    @classmethod
-    def of(cls, chunk: Chunk, tag: str) -> ChunkRecord:
-        return cls(chunk_record_id(chunk.article_id, tag, chunk.index), chunk.article_id,
-                   chunk.section, chunk.start, chunk.end, chunk.text, tuple(chunk.sentences))
-
-
-@dataclass(frozen=True)
-class SearchFiles:
-    """The derived search files of one revision: `search-REV/` in the index folder."""
-
-    folder: Path
-    revision: str
-    tokenizer: str
-
-    def is_current(self) -> bool:
-        try:
-            state = json.loads((self.folder / "state.json").read_text(encoding="utf-8"))
-            return bool(state["revision"] == self.revision
-                        and state["tokenizer"] == self.tokenizer
-                        and state.get("format", 1) == SEARCH_FORMAT)
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
-
-    def read(self) -> tuple[list[ChunkRecord], KeywordIndex]:
-        """Raises OSError/ValueError/KeyError/TypeError when damaged."""
-        rows = json.loads((self.folder / "chunks.json").read_text(encoding="utf-8"))
-        chunks = [ChunkRecord(**{**c, "sentences": tuple(tuple(s) for s in c["sentences"])})
-                  for c in rows]
-        return chunks, KeywordIndex.load(self.folder)
-
-    def read_rows(self) -> list[ChunkRecord]:
-        """The chunk table alone ([] when missing or damaged)."""
-        try:
-            return self.read()[0] if self.is_current_format() else []
-        except (OSError, ValueError, KeyError, TypeError):
-            return []
-
-    def is_current_format(self) -> bool:
-        try:
-            state = json.loads((self.folder / "state.json").read_text(encoding="utf-8"))
-            return bool(state.get("format", 1) == SEARCH_FORMAT)
-        except (OSError, ValueError, AttributeError):
-            return False
-
-    def build(self, articles: Mapping[str, Article], chunks: Iterable[ChunkRecord],
-              reuse: SearchFiles | None) -> tuple[list[ChunkRecord], KeywordIndex]:
-        """Sort the chunk table, index it for BM25 (reusing the terms `reuse` saved for
-        texts it had: SudachiPy over 100k chunks takes about a minute), and save both."""
-        table = sorted(chunks, key=lambda r: (r.article_id, r.start, r.end))
-        known = KeywordIndex.saved_terms(reuse.folder, self.tokenizer) if reuse else None
-        keyword = KeywordIndex(
-            [embedding_text(articles[c.article_id], c.section, c.text) for c in table],
-            self.tokenizer, known_terms=known)
-        self.save(table, keyword)
-        return table, keyword
-
-    def save(self, chunks: Sequence[ChunkRecord], keyword: KeywordIndex) -> None:
-        """Write next to the folder, then swap in; a failure only costs a rebuild later."""
-        tmp = self.folder.with_name(f"{self.folder.name}.tmp-{os.getpid()}")
-        try:
-            shutil.rmtree(tmp, ignore_errors=True)
-            keyword.save(tmp)
-            (tmp / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks],
-                                                        ensure_ascii=False), encoding="utf-8")
-            (tmp / "state.json").write_text(json.dumps(
-                {"revision": self.revision, "tokenizer": self.tokenizer,
-                 "format": SEARCH_FORMAT}), encoding="utf-8")
-            shutil.rmtree(self.folder, ignore_errors=True)
-            os.replace(tmp, self.folder)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def chunk_table(articles: Mapping[str, Article], tags: Mapping[str, str], max_chars: int,
@@ -149,6 +56,31 @@ def chunk_table(articles: Mapping[str, Article], tags: Mapping[str, str], max_ch
     return [ChunkRecord.of(chunk, tags[article.id])
             for article in articles.values()
             for chunk in chunk_article(article, max_chars, overlap)]
+
+
+def read_search_files(files: SearchFiles) -> tuple[list[ChunkRecord], KeywordIndex] | None:
+    try:
+        return files.read()
+    except DAMAGE:
+        return None
+
+
+def rebuilt_search_files(files: SearchFiles, articles: Mapping[str, Article],
+                         rows: list[ChunkRecord]) -> tuple[list[ChunkRecord], KeywordIndex]:
+    """Search files made again: from what the folder still has (an older format's terms,
+    sound segments), else from nothing; in memory alone when they can't be written (a
+    read-only index folder)."""
+    for reuse in (files, None):
+        files.build(articles, rows, reuse=reuse)
+        if not files.is_current():
+            break  # not written
+        loaded = read_search_files(files)
+        if loaded is not None:
+            return loaded
+    table = sorted(rows, key=table_order)
+    texts = [embedding_text(articles[c.article_id], c.section, c.text) for c in table]
+    return table, KeywordIndex(texts, files.tokenizer,
+                               known_terms=old_format_terms(files.folder, files.tokenizer))
 
 
 class Revision:
@@ -183,16 +115,11 @@ class Revision:
         articles if unusable) and collection handles."""
         articles = index.read_articles(snapshot.revision)
         files = SearchFiles(index.search_path(snapshot.revision), snapshot.revision, tokenizer)
-        loaded = None
-        if files.is_current():
-            try:
-                loaded = files.read()
-            except (OSError, ValueError, KeyError, TypeError):
-                loaded = None  # damaged: rebuilt below
+        loaded = read_search_files(files) if files.is_current() else None
         if loaded is None:
             rows = chunk_table(articles, snapshot.tags, index.settings.chunk_max_chars,
                                index.settings.chunk_overlap_sentences)
-            loaded = files.build(articles, rows, reuse=files)
+            loaded = rebuilt_search_files(files, articles, rows)
         return cls(snapshot, articles, loaded[0], loaded[1],
                    index.collection(CHUNKS, snapshot.generation),
                    index.collection(SENTENCES, snapshot.generation), files.folder)

@@ -143,10 +143,12 @@ def test_search_state_is_saved_reused_and_rebuilt_when_damaged(small):
     search = assistant.index.search_path(revision(assistant))
     state = json.loads((search / "state.json").read_text())
     assert state["revision"] == revision(assistant)
-    (search / "chunks.json").write_text("[{broken", encoding="utf-8")
+    [segment] = state["segments"]
+    (search / segment["name"] / "rows.json").write_text("[{broken", encoding="utf-8")
     fresh = Assistant(assistant.settings, embedder=assistant.embedder)
     assert fresh.ask("桜島はいつ噴火しましたか？").citations[0].quote == "桜島は2024年に噴火した。"
-    assert json.loads((search / "chunks.json").read_text())  # rewritten
+    [segment] = json.loads((search / "state.json").read_text())["segments"]  # rewritten
+    assert json.loads((search / segment["name"] / "rows.json").read_text())
     write_article(corpus, "beta.md", BETA_CHANGED)
     assistant.update_index(progress=False)
     assert revision(assistant) != state["revision"]
@@ -235,9 +237,9 @@ def test_a_new_revision_reuses_the_terms_of_unchanged_chunks(small, monkeypatch)
 
     corpus, assistant, _ = small
     assistant.update_index(progress=False)
-    saved = keyword.KeywordIndex.saved_terms(assistant.index.search_path(revision(assistant)),
-                                             "sudachi")
-    assert len(saved) == len(assistant.retriever().chunks)
+    state = json.loads((assistant.index.search_path(revision(assistant)) / "state.json"
+                        ).read_text())
+    assert [s["docs"] for s in state["segments"]] == [len(assistant.retriever().chunks)]
     tokenized: list[str] = []
     original = keyword.TOKENIZERS["sudachi"]
     monkeypatch.setitem(keyword.TOKENIZERS, "sudachi",
