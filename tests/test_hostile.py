@@ -26,7 +26,7 @@ from assistant.settings import load_settings
 from .conftest import LOGIN, SEED_CORPUS, Served, serving, write_article
 from .files import PDF_LINES, make_pdf
 from .openai_server import Reply, ScriptedLLM, number_of
-from .test_cli import assert_one_line_error, run
+from .test_cli import assert_one_line_error, invoke, run
 from .test_index import ALPHA, BETA, GAMMA
 
 # --- corpus and CLI ---
@@ -107,14 +107,14 @@ def test_index_reads_no_byte_from_outside_the_corpus_and_never_opens_a_fifo(tmp_
         assert f"skipped {corpus / name}: link to a file outside the corpus" in lines, lines
     assert f"skipped {corpus / 'pipe.md'}: not a regular file (a FIFO)" in lines
     assert len(lines) == 3 + has_device, lines
-    listed = run("list", "--json", "--corpus", str(corpus), "--index", str(index))
+    listed = invoke("list", "--json", "--corpus", str(corpus), "--index", str(index))
     assert {row["id"] for row in json.loads(listed.stdout)} == {"alpha", "beta", "gamma",
                                                                   "kinkaku"}
     indexed = "".join(p.read_text(encoding="utf-8") for p in index.glob("articles-*.json"))
     assert "暗証番号" not in indexed
-    asked = run("ask", "金庫の暗証番号は何ですか？", "--json", "--corpus", str(corpus),
-                "--index", str(index))
-    assert asked.returncode == 0 and "四七一一" not in asked.stdout
+    asked = invoke("ask", "金庫の暗証番号は何ですか？", "--json", "--corpus", str(corpus),
+                   "--index", str(index))
+    assert asked.exit_code == 0 and "四七一一" not in asked.stdout
 
 
 def billion_laughs(depth: int = 10) -> str:
@@ -192,7 +192,8 @@ def test_ask_answers_from_the_current_index_while_a_long_update_runs(tmp_path):
     assert first.returncode == 0 and "building the index first" in first.stderr
     manifest = (index / "manifest.json").read_text(encoding="utf-8")
 
-    numbered_articles(corpus, 60)  # ~800 texts to embed: ~8x what answering one question costs
+    # ~240 texts to embed: a background update that outlasts the question several times
+    numbered_articles(corpus, 20)
     asked = run("ask", "記録7の第3項は何について述べていますか？", "--json",
                 "--corpus", str(corpus), "--index", str(index), timeout=600)
     assert asked.returncode == 0, asked.stderr
@@ -252,8 +253,8 @@ def damaged_pdf() -> bytes:
 def test_a_damaged_pdf_is_one_skipped_line(tmp_path):
     corpus = small_corpus(tmp_path / "corpus")
     (corpus / "damaged.pdf").write_bytes(damaged_pdf())
-    result = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
-    assert result.returncode == SKIPPED_EXIT
+    result = invoke("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.exit_code == SKIPPED_EXIT
     lines = [line for line in result.stderr.splitlines()
              if line.strip() and not line.startswith("embedding")]
     assert lines == [f"skipped {corpus / 'damaged.pdf'}: not a readable PDF "
