@@ -6,13 +6,15 @@ change or damage an index work on their own copy of it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,34 +72,112 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `assistant serve` on the seed corpus, on a free loopback port."""
+@dataclass(frozen=True)
+class Served:
+    """A running `assistant serve`: where it answers and where its output goes."""
+
+    url: str  # http://127.0.0.1:PORT (no trailing slash)
+    stdout: Path
+    stderr: Path
+
+
+@contextlib.contextmanager
+def serving(index_dir: Path, folder: Path, *options: str, corpus: Path = SEED_CORPUS,
+            env_extra: Mapping[str, str] | None = None, ready_path: str = "/",
+            seconds: float = 120) -> Iterator[Served]:
+    """A real `assistant serve` process on a free port, ready once `ready_path` answers
+    over HTTP; stopped (and, should the test fail, its output printed) on leaving.
+
+    The one way tests start the chat server, whatever its flags (`--mcp`, `--host`,
+    `--auth`): waiting for an HTTP answer, not a bare connection, means the app is mounted
+    before the first request."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - open for the server's life
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env["GRADIO_ANALYTICS_ENABLED"] = "False"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port),
-         "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir)],
-        stdout=log, stderr=subprocess.STDOUT, text=True, env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until(lambda: accepts_connections(port), 90, "serve to listen", process=proc,
-                   interval=0.2)
-    except pytest.fail.Exception as failure:
-        proc.kill()
-        log.close()
-        pytest.fail(f"{failure.msg}; serve log:\n{log_path.read_text(encoding='utf-8')}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    env.update(env_extra or {})
+    served = Served(f"http://127.0.0.1:{port}", folder / "serve.out", folder / "serve.err")
+    with open(served.stdout, "w", encoding="utf-8") as out, \
+            open(served.stderr, "w", encoding="utf-8") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--corpus",
+             str(corpus), "--index", str(index_dir), *options],
+            stdout=out, stderr=err, text=True, env=env)
+        try:
+            wait_for_http(served.url + ready_path, proc, seconds)
+            yield served
+        except BaseException:
+            for path in (served.stdout, served.stderr):
+                print(f"--- {path.name}:\n{path.read_text(encoding='utf-8')}")
+            raise
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `assistant serve` on the seed corpus, on a free loopback port; its URL."""
+    with serving(seed_index_dir, tmp_path_factory.mktemp("serve")) as served:
+        yield served.url + "/"
+
+
+# --- the browser tests' site (test_browser.py, test_study_browser.py) ---
+
+XSS_ARTICLE = """---
+id: markup-demo
+title: <script>alert(1)</script>の記事
+---
+
+この記事の本文には<script>alert(1)</script>という文字列がそのまま含まれている。
+ブラウザはこれを実行せず、文字として表示しなければならない。
+研究開発(R&D)の予算は3 < 5の関係で、記事の文字はそのままコピーできなければならない。
+脚注番号[99999999999]は記事の文字であり、出典の印ではない。
+"""
+LONG_ARTICLE = ("---\nid: long-demo\ntitle: " + "長い見出しの図書館だより" * 25 + "\n---\n\n"
+                "図書館だよりには次の二十の項目が挙げられている。\n"
+                + "".join(f"- 図書館の項目{i}は本の貸し出しについての説明である。\n"
+                          for i in range(1, 21))
+                + "図書館の貸し出し番号は" + "0123456789ABCDEF" * 20 + "である。\n")
+EXAMPLES = """# Example questions shown on an empty chat (edit freely).
+ja:
+  - ウィトコフ特使と通話したロシア高官は誰ですか？
+  - ブダペスト覚書は何年のものですか？
+en:
+  - Which missiles did the US stop supplying to Ukraine?
+"""
+
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`assistant serve` over the seed articles and three made for the browser tests (markup,
+    a long title and list, example questions), indexed at its start; its URL. One for the
+    session: both browser test modules use it."""
+    folder = tmp_path_factory.mktemp("browser")
+    corpus = folder / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    (corpus / "markup-demo.md").write_text(XSS_ARTICLE, encoding="utf-8")
+    (corpus / "examples.yaml").write_text(EXAMPLES, encoding="utf-8")
+    (corpus / "long-demo.md").write_text(LONG_ARTICLE, encoding="utf-8")
+    with serving(folder / "index", folder, corpus=corpus, seconds=300) as served:
+        yield served.url + "/"
+
+
+LOGIN = ("teacher", "s3cret")
+
+
+@pytest.fixture(scope="session")
+def guarded_server(seed_index_dir: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`serve --host 0.0.0.0` behind a login, given as ASSISTANT_AUTH (the login tests of
+    test_hostile.py and test_ui.py share it: one server start instead of two)."""
+    with serving(seed_index_dir, tmp_path_factory.mktemp("guarded-serve"), "--host", "0.0.0.0",
+                 env_extra={"ASSISTANT_AUTH": ":".join(LOGIN)}) as served:
+        yield served
 
 
 def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
@@ -115,14 +195,6 @@ def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 120) -> 
             return False
 
     wait_until(answers, seconds, f"{url} to answer", process=process, interval=0.2)
-
-
-def accepts_connections(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def wait_until(condition: Callable[[], object], seconds: float, what: str, *,

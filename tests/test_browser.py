@@ -7,101 +7,86 @@ why, only on a machine where the browser can't exist.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .conftest import ROOT, SEED_CORPUS, free_port, wait_for_http
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
+
+from .conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "test-output" / "browser"
 WHO = "ウィトコフ特使と通話したロシア高官は誰ですか？"
-XSS_ARTICLE = """---
-id: markup-demo
-title: <script>alert(1)</script>の記事
----
-
-この記事の本文には<script>alert(1)</script>という文字列がそのまま含まれている。
-ブラウザはこれを実行せず、文字として表示しなければならない。
-研究開発(R&D)の予算は3 < 5の関係で、記事の文字はそのままコピーできなければならない。
-脚注番号[99999999999]は記事の文字であり、出典の印ではない。
-"""
-LONG_ARTICLE = ("---\nid: long-demo\ntitle: " + "長い見出しの図書館だより" * 25 + "\n---\n\n"
-                "図書館だよりには次の二十の項目が挙げられている。\n"
-                + "".join(f"- 図書館の項目{i}は本の貸し出しについての説明である。\n"
-                          for i in range(1, 21))
-                + "図書館の貸し出し番号は" + "0123456789ABCDEF" * 20 + "である。\n")
 LIBRARY = "図書館だよりにはどんな項目がありますか？"
-EXAMPLES = """# Example questions shown on an empty chat (edit freely).
-ja:
-  - ウィトコフ特使と通話したロシア高官は誰ですか？
-  - ブダペスト覚書は何年のものですか？
-en:
-  - Which missiles did the US stop supplying to Ukraine?
-"""
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="no /usr/bin/chromium (apt-get install chromium)")
 
 
+class Browsers:
+    """Chromium launched once per module and language (a launch is ~1 s, several on a busy
+    machine); every test still gets a fresh context of its own (no cookies, storage or
+    permissions carried over)."""
+
+    def __init__(self, playwright: Playwright) -> None:
+        self._playwright = playwright
+        self._by_locale: dict[str, Browser] = {}
+
+    def for_locale(self, locale: str) -> Browser:
+        if locale not in self._by_locale:
+            self._by_locale[locale] = self._playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update",
+                      "--disable-sync", f"--lang={locale}"])
+        return self._by_locale[locale]
+
+    def close(self) -> None:
+        for browser in self._by_locale.values():
+            browser.close()
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
-    corpus = folder / "corpus"
-    shutil.copytree(SEED_CORPUS, corpus)
-    (corpus / "markup-demo.md").write_text(XSS_ARTICLE, encoding="utf-8")
-    (corpus / "examples.yaml").write_text(EXAMPLES, encoding="utf-8")
-    (corpus / "long-demo.md").write_text(LONG_ARTICLE, encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    log = open(folder / "serve.log", "w", encoding="utf-8")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--corpus",
-         str(corpus), "--index", str(folder / "index")], stdout=log, stderr=subprocess.STDOUT,
-        env=env)
-    url = f"http://127.0.0.1:{port}/"
-    wait_for_http(url, proc, seconds=300)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+def browsers() -> Iterator[Browsers]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = Browsers(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @pytest.fixture
-def page(site, request):
-    from playwright.sync_api import sync_playwright
-
+def page(site, browsers, request):
     SHOTS.mkdir(parents=True, exist_ok=True)
     locale = getattr(request, "param", "ja-JP")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", f"--lang={locale}"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                      locale=locale, accept_downloads=True)
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
-        page = context.new_page()
-        page.dialogs = []  # any alert() would land here
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.calls = []  # every event the page sends to the server, in order
-        page.on("request", lambda r: page.calls.append(r.url) if "/queue/join" in r.url
-                else None)
-        # the streams that bring the server's results: one ends when its events are done
-        page.streams = {"request": 0, "requestfinished": 0, "requestfailed": 0}
-        for kind in page.streams:  # (the page aborts some streams once done: "failed")
-            page.on(kind, lambda r, kind=kind: page.streams.__setitem__(
-                kind, page.streams[kind] + ("/queue/data" in r.url)))
+    context = browsers.for_locale(locale).new_context(
+        viewport={"width": 1280, "height": 900}, locale=locale, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page = context.new_page()
+    page.dialogs = []  # any alert() would land here
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.calls = []  # every event the page sends to the server, in order
+    page.on("request", lambda r: page.calls.append(r.url) if "/queue/join" in r.url
+            else None)
+    # the streams that bring the server's results: one ends when its events are done
+    page.streams = {"request": 0, "requestfinished": 0, "requestfailed": 0}
+    for kind in page.streams:  # (the page aborts some streams once done: "failed")
+        page.on(kind, lambda r, kind=kind: page.streams.__setitem__(
+            kind, page.streams[kind] + ("/queue/data" in r.url)))
+    try:
         page.goto(site, wait_until="load")
         page.wait_for_selector("#chat button.example", timeout=60_000)
         yield page
-        browser.close()
+    finally:
+        context.close()
 
 
 def shot(page, name: str) -> None:

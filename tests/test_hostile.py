@@ -23,10 +23,10 @@ from assistant.corpus import load_corpus, read_article
 from assistant.qa import Assistant, clean_question
 from assistant.settings import load_settings
 
-from .conftest import SEED_CORPUS, free_port, wait_for_http, write_article
+from .conftest import LOGIN, SEED_CORPUS, Served, serving, write_article
 from .files import PDF_LINES, make_pdf
 from .openai_server import Reply, ScriptedLLM, number_of
-from .test_cli import assert_one_line_error, run
+from .test_cli import assert_one_line_error, invoke, run
 from .test_index import ALPHA, BETA, GAMMA
 
 # --- corpus and CLI ---
@@ -107,14 +107,14 @@ def test_index_reads_no_byte_from_outside_the_corpus_and_never_opens_a_fifo(tmp_
         assert f"skipped {corpus / name}: link to a file outside the corpus" in lines, lines
     assert f"skipped {corpus / 'pipe.md'}: not a regular file (a FIFO)" in lines
     assert len(lines) == 3 + has_device, lines
-    listed = run("list", "--json", "--corpus", str(corpus), "--index", str(index))
+    listed = invoke("list", "--json", "--corpus", str(corpus), "--index", str(index))
     assert {row["id"] for row in json.loads(listed.stdout)} == {"alpha", "beta", "gamma",
                                                                   "kinkaku"}
     indexed = "".join(p.read_text(encoding="utf-8") for p in index.glob("articles-*.json"))
     assert "暗証番号" not in indexed
-    asked = run("ask", "金庫の暗証番号は何ですか？", "--json", "--corpus", str(corpus),
-                "--index", str(index))
-    assert asked.returncode == 0 and "四七一一" not in asked.stdout
+    asked = invoke("ask", "金庫の暗証番号は何ですか？", "--json", "--corpus", str(corpus),
+                   "--index", str(index))
+    assert asked.exit_code == 0 and "四七一一" not in asked.stdout
 
 
 def billion_laughs(depth: int = 10) -> str:
@@ -192,7 +192,8 @@ def test_ask_answers_from_the_current_index_while_a_long_update_runs(tmp_path):
     assert first.returncode == 0 and "building the index first" in first.stderr
     manifest = (index / "manifest.json").read_text(encoding="utf-8")
 
-    numbered_articles(corpus, 60)  # ~800 texts to embed: ~8x what answering one question costs
+    # ~240 texts to embed: a background update that outlasts the question several times
+    numbered_articles(corpus, 20)
     asked = run("ask", "記録7の第3項は何について述べていますか？", "--json",
                 "--corpus", str(corpus), "--index", str(index), timeout=600)
     assert asked.returncode == 0, asked.stderr
@@ -252,8 +253,8 @@ def damaged_pdf() -> bytes:
 def test_a_damaged_pdf_is_one_skipped_line(tmp_path):
     corpus = small_corpus(tmp_path / "corpus")
     (corpus / "damaged.pdf").write_bytes(damaged_pdf())
-    result = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
-    assert result.returncode == SKIPPED_EXIT
+    result = invoke("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.exit_code == SKIPPED_EXIT
     lines = [line for line in result.stderr.splitlines()
              if line.strip() and not line.startswith("embedding")]
     assert lines == [f"skipped {corpus / 'damaged.pdf'}: not a readable PDF "
@@ -341,7 +342,7 @@ def test_a_model_writing_bogus_markers_gets_them_removed_and_counted(seed_index_
 # --- chat server ---
 
 CHAT_QUESTION = "ウィトコフ特使と通話したロシア高官は誰ですか？"
-CHAT_LOGIN = ("teacher", "s3cret")
+CHAT_LOGIN = LOGIN
 
 
 @pytest.fixture(scope="module")
@@ -411,37 +412,14 @@ def test_only_loopback_hosts_count_as_this_machine():
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "example.org"))
 
 
-def _serve_chat(seed_index_dir: Path, folder: Path, *options: str
-           ) -> Iterator[tuple[str, Path]]:
-    """A real `assistant serve` listening on every address: (url, its stderr file)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    stderr = folder / "stderr.txt"
-    with open(stderr, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--host", "0.0.0.0", "--port",
-             str(port), "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir),
-             *options], stdout=subprocess.DEVNULL, stderr=log, env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_http(url + "/", proc)
-            yield url, stderr
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
-def open_chat_server(seed_index_dir, tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """`serve --host 0.0.0.0` without --auth."""
-    yield from _serve_chat(seed_index_dir, tmp_path_factory.mktemp("open-serve"))
-
-
-@pytest.fixture(scope="module")
-def guarded_chat_server(seed_index_dir, tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """`serve --host 0.0.0.0 --auth teacher:s3cret`."""
-    yield from _serve_chat(seed_index_dir, tmp_path_factory.mktemp("guarded-serve"),
-                      "--auth", ":".join(CHAT_LOGIN))
+def open_chat_server(seed_index_dir: Path,
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`serve --host 0.0.0.0` without a login (its login-guarded twin is conftest's
+    `guarded_server`)."""
+    with serving(seed_index_dir, tmp_path_factory.mktemp("open-serve"),
+                 "--host", "0.0.0.0") as served:
+        yield served
 
 
 @contextlib.contextmanager
@@ -455,20 +433,20 @@ def _chat_login(url: str) -> Iterator[httpx.Client]:
 
 
 def test_serving_to_the_network_without_a_login_warns_on_stderr(open_chat_server,
-                                                                guarded_chat_server):
-    warning = open_chat_server[1].read_text(encoding="utf-8")
+                                                                guarded_server):
+    warning = open_chat_server.stderr.read_text(encoding="utf-8")
     assert "warning: serving on 0.0.0.0 without --auth" in warning
-    assert "warning" not in guarded_chat_server[1].read_text(encoding="utf-8")
+    assert "warning" not in guarded_server.stderr.read_text(encoding="utf-8")
 
 
-def test_the_upload_route_takes_no_file(open_chat_server, guarded_chat_server):
+def test_the_upload_route_takes_no_file(open_chat_server, guarded_server):
     """It stored files of any size in Gradio's cache and served them back, to anyone."""
     files = {"files": ("big.bin", b"x" * 100_000, "application/octet-stream")}
-    reply = httpx.post(open_chat_server[0] + "/gradio_api/upload", files=files, timeout=30)
+    reply = httpx.post(open_chat_server.url + "/gradio_api/upload", files=files, timeout=30)
     assert reply.status_code == 403 and "big.bin" not in reply.text
-    anonymous = httpx.post(guarded_chat_server[0] + "/gradio_api/upload", files=files, timeout=30)
+    anonymous = httpx.post(guarded_server.url + "/gradio_api/upload", files=files, timeout=30)
     assert anonymous.status_code in (401, 403)
-    with _chat_login(guarded_chat_server[0]) as client:
+    with _chat_login(guarded_server.url) as client:
         reply = client.post("/gradio_api/upload", files=files)
         assert reply.status_code == 403 and "big.bin" not in reply.text
 
@@ -476,7 +454,7 @@ def test_the_upload_route_takes_no_file(open_chat_server, guarded_chat_server):
 def test_the_file_route_serves_nothing_outside_gradios_cache(open_chat_server):
     article = SEED_CORPUS / "witkoff-ushakov-call-leak.md"
     for path in ("/etc/passwd", str(article), "../../../../etc/passwd"):
-        reply = httpx.get(f"{open_chat_server[0]}/gradio_api/file={path}", timeout=30)
+        reply = httpx.get(f"{open_chat_server.url}/gradio_api/file={path}", timeout=30)
         assert reply.status_code in (403, 404), (path, reply.status_code)
         assert "root:" not in reply.text and "ウシャコフ" not in reply.text
 
@@ -489,8 +467,8 @@ CHAT_API_ROUTES = [("GET", "/config"), ("GET", "/gradio_api/info"),
                   ("POST", "/gradio_api/component_server")]
 
 
-def test_a_login_guards_every_api_route(guarded_chat_server):
-    url = guarded_chat_server[0]
+def test_a_login_guards_every_api_route(guarded_server):
+    url = guarded_server.url
     for method, route in CHAT_API_ROUTES:
         reply = httpx.request(method, url + route, json={"data": [CHAT_QUESTION, None]}, timeout=30)
         assert reply.status_code in (401, 403), (route, reply.status_code)
@@ -500,9 +478,9 @@ def test_a_login_guards_every_api_route(guarded_chat_server):
         assert client.get("/gradio_api/info").status_code == 200
 
 
-def test_failed_logins_are_throttled_per_client(guarded_chat_server):
+def test_failed_logins_are_throttled_per_client(guarded_server):
     """Wrong passwords were answered as fast as they were sent."""
-    url = guarded_chat_server[0]
+    url = guarded_server.url
     guesser = httpx.Client(base_url=url, timeout=30,
                            transport=httpx.HTTPTransport(local_address="127.0.0.3"))
     with guesser:

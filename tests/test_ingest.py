@@ -1,6 +1,7 @@
-"""Ingestion and index safety as a user meets them: `assistant add/list/index` in real
-subprocesses, a real SIGKILL in the middle of indexing, a second writer, a re-index
-while a service is answering."""
+"""Ingestion and index safety as a user meets them: `assistant add/list/index/ask` (in real
+subprocesses where a process boundary is the point: the first `add`, a real SIGKILL in
+the middle of indexing and the run that resumes, a second writer, a re-index while a
+service is answering; click's CliRunner in this process elsewhere)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from assistant.settings import load_settings
 
 from .conftest import wait_until, write_article
 from .files import BAD, GOOD, write_every_kind
-from .test_cli import assert_one_line_error, run
+from .test_cli import assert_one_line_error, invoke, run
 from .test_index import ALPHA, BETA, GAMMA
 
 SKIPPED_EXIT = 3
@@ -43,19 +44,20 @@ def test_add_copies_every_readable_file_and_names_each_skipped_one(tmp_path):
         assert any(name in line and words in line for line in skipped_lines), name
     assert f"{len(GOOD)} file(s) added, {len(BAD)} skipped" in result.stdout
 
-    listed = run("list", "--json", "--corpus", str(corpus), "--index", str(index))
-    assert listed.returncode == 0, listed.stderr
+    listed = invoke("list", "--json", "--corpus", str(corpus), "--index", str(index))
+    assert listed.exit_code == 0, listed.stderr
     rows = {row["id"]: row for row in json.loads(listed.stdout)}
     assert set(rows) == {article_id for article_id, _ in GOOD.values()}
     assert all(row["chunks"] >= 1 for row in rows.values())
     assert rows["sakurajima"]["published"] == "2024-07-03"
 
-    again = run("add", str(incoming / "aso.md"), "--corpus", str(corpus), "--index", str(index))
-    assert again.returncode == SKIPPED_EXIT and "same text as" in again.stderr
+    again = invoke("add", str(incoming / "aso.md"), "--corpus", str(corpus),
+                   "--index", str(index))
+    assert again.exit_code == SKIPPED_EXIT and "same text as" in again.stderr
     assert sorted(p.name for p in corpus.iterdir()) == sorted(GOOD)  # nothing copied twice
 
-    answer = run("ask", "琵琶湖は何県にありますか？", "--json", "--corpus", str(corpus),
-                 "--index", str(index))
+    answer = invoke("ask", "琵琶湖は何県にありますか？", "--json", "--corpus", str(corpus),
+                    "--index", str(index))
     data = json.loads(answer.stdout)
     assert data["citations"][0]["article_id"] == "eucjp"
     assert data["citations"][0]["quote"] == "琵琶湖は滋賀県にある日本最大の湖である。"
@@ -63,11 +65,11 @@ def test_add_copies_every_readable_file_and_names_each_skipped_one(tmp_path):
 
 def test_index_exit_status_says_whether_files_were_skipped(tmp_path):
     corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
-    clean = run("index", "--corpus", str(corpus), "--index", str(index))
-    assert clean.returncode == 0, clean.stderr
+    clean = invoke("index", "--corpus", str(corpus), "--index", str(index))
+    assert clean.exit_code == 0, clean.stderr
     (corpus / "empty.md").write_text("", encoding="utf-8")
-    partial = run("index", "--corpus", str(corpus), "--index", str(index))
-    assert partial.returncode == SKIPPED_EXIT
+    partial = invoke("index", "--corpus", str(corpus), "--index", str(index))
+    assert partial.exit_code == SKIPPED_EXIT
     assert f"skipped {corpus / 'empty.md'}: empty file" in partial.stderr
 
 
@@ -112,15 +114,22 @@ def pending_done(index: Path) -> int:
         return 0
 
 
-@pytest.mark.parametrize("moment", ["as soon as it starts writing", "after some articles"])
-def test_kill_9_while_indexing_leaves_the_previous_index_answering(tmp_path, moment):
+# How many articles to add: enough that the run is still embedding when the moment comes
+# (~12 texts each, ~25 texts/s on two idle cores). The first progress save comes after
+# COMMIT_SECONDS (5 s) of embedding, so "after some articles" needs a run several times
+# that long; "as soon as it starts" is killed before the first article is done.
+KILL_MOMENTS = [("as soon as it starts writing", 15), ("after some articles", 40)]
+
+
+@pytest.mark.parametrize(("moment", "count"), KILL_MOMENTS, ids=[m for m, _ in KILL_MOMENTS])
+def test_kill_9_while_indexing_leaves_the_previous_index_answering(tmp_path, moment, count):
     corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
     Assistant(load_settings(corpus_dir=corpus, index_dir=index)).update_index(progress=False)
     manifest_before = (index / "manifest.json").read_text(encoding="utf-8")
     before = answer_of(corpus, index, "祇園祭はいつ行われますか？")
     assert not before["abstained"]
 
-    numbered_articles(corpus, 60)
+    numbered_articles(corpus, count)
     (corpus / "beta.md").unlink()  # a deletion in the same run must not show early either
     if moment == "after some articles":
         kill_during_indexing(corpus, index, lambda: pending_done(index) > 0,
@@ -135,7 +144,7 @@ def test_kill_9_while_indexing_leaves_the_previous_index_answering(tmp_path, mom
     if moment == "after some articles":
         assert done_before_restart > 0  # what the resumed run must not embed again
 
-    # 720 texts to embed: ~30 s on two idle cores, minutes on a busy machine (a hang guard)
+    # up to 480 texts to embed: ~20 s on two idle cores, minutes on a busy machine (a hang guard)
     finished = run("index", "--corpus", str(corpus), "--index", str(index), timeout=900)
     assert finished.returncode == 0, finished.stderr
     if done_before_restart:
@@ -150,7 +159,7 @@ def test_kill_9_while_indexing_leaves_the_previous_index_answering(tmp_path, mom
     assert all(c["article_id"] != "beta" for c in
                answer_of(corpus, index, "祇園祭はいつ行われますか？")["citations"])
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["articles"]) == 62
+    assert len(manifest["articles"]) == count + 2  # alpha, gamma and the numbered ones
     assert sum(e["chunks"] for e in manifest["articles"].values()) == len(
         Assistant(load_settings(corpus_dir=corpus, index_dir=index)).retriever().chunks)
 
@@ -193,22 +202,22 @@ def test_a_foreign_or_broken_index_folder_is_reported_with_what_to_run(tmp_path)
     corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
     index.mkdir()
     (index / "manifest.json").write_text('{"name": "something else"}', encoding="utf-8")
-    foreign = run("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index))
+    foreign = invoke("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index))
     assert_one_line_error(foreign)
     assert "does not hold an index of this assistant" in foreign.stderr
     assert "--rebuild" in foreign.stderr
 
-    assert run("index", "--rebuild", "--corpus", str(corpus), "--index", str(index)
-               ).returncode == 0
+    assert invoke("index", "--rebuild", "--corpus", str(corpus), "--index", str(index)
+                  ).exit_code == 0
     import shutil
 
     shutil.rmtree(index / "chroma")  # the vectors are gone, the manifest is not
-    broken = run("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index))
+    broken = invoke("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index))
     assert_one_line_error(broken)
     assert "assistant index --rebuild" in broken.stderr
-    again = run("index", "--corpus", str(corpus), "--index", str(index))
+    again = invoke("index", "--corpus", str(corpus), "--index", str(index))
     assert_one_line_error(again)
-    fixed = run("index", "--rebuild", "--corpus", str(corpus), "--index", str(index))
-    assert fixed.returncode == 0, fixed.stderr
-    assert run("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index)
-               ).returncode == 0
+    fixed = invoke("index", "--rebuild", "--corpus", str(corpus), "--index", str(index))
+    assert fixed.exit_code == 0, fixed.stderr
+    assert invoke("ask", "祇園祭はいつ？", "--corpus", str(corpus), "--index", str(index)
+                  ).exit_code == 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,7 @@ import pytest
 
 from assistant.qa import Assistant
 
-from .conftest import SEED_CORPUS, free_port, wait_for_http
+from .conftest import SEED_CORPUS, serving
 from .test_cli import assert_one_line_error, invoke
 
 pytest.importorskip("mcp", reason="the MCP extra (pip install 'assistant[mcp]') is not installed")
@@ -26,29 +24,9 @@ USHAKOV = "ウシャコフって誰？"
 @pytest.fixture(scope="module")
 def mcp_url(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `assistant serve --mcp` on a free loopback port; its MCP endpoint's URL."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("serve-mcp") / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env["GRADIO_ANALYTICS_ENABLED"] = "False"
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--mcp", "--port", str(port),
-             "--corpus", str(SEED_CORPUS), "--index", str(seed_index_dir)],
-            stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
-        url = f"http://127.0.0.1:{port}/gradio_api/mcp/"
-        try:
-            wait_for_http(url, proc)
-            yield url
-        except BaseException:
-            print(log_path.read_text(encoding="utf-8"))
-            raise
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with serving(seed_index_dir, tmp_path_factory.mktemp("serve-mcp"), "--mcp",
+                 ready_path="/gradio_api/mcp/") as served:
+        yield served.url + "/gradio_api/mcp/"
 
 
 async def _session_calls(url: str, question: str) -> tuple[list[object], object]:

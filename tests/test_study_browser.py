@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import CHROMIUM, SHOTS, page, shot, site  # noqa: F401 - fixtures by name
+from .test_browser import CHROMIUM, SHOTS, browsers, page, shot  # noqa: F401 - fixtures by name
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="no /usr/bin/chromium (apt-get install chromium)")

@@ -383,32 +383,17 @@ def test_concurrent_clients_all_get_their_own_answers(server):
         assert data["abstained"] is (question == "カレーライスの作り方を教えて")
 
 
-def test_auth_protects_the_page_and_the_api(seed_index_dir, tmp_path):
-    import os
-    import subprocess
-    import sys
-
+def test_auth_protects_the_page_and_the_api(guarded_server):
+    """The login (given as ASSISTANT_AUTH) guards the API that gradio_client uses."""
     from gradio_client import Client
 
-    from .conftest import SEED_CORPUS, free_port, wait_for_http
+    from .conftest import LOGIN
 
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env["ASSISTANT_AUTH"] = "teacher:s3cret"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--corpus",
-         str(SEED_CORPUS), "--index", str(seed_index_dir)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_http(url, proc)
-        with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
-            Client(url, verbose=False).predict(WHO, None, api_name="/ask")
-        client = Client(url, auth=("teacher", "s3cret"), verbose=False)
-        assert client.predict(WHO, None, api_name="/ask")["abstained"] is False
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    url = guarded_server.url + "/"
+    with pytest.raises(Exception):  # noqa: B017 - gradio_client's error type varies
+        Client(url, verbose=False).predict(WHO, None, api_name="/ask")
+    client = Client(url, auth=LOGIN, verbose=False)
+    assert client.predict(WHO, None, api_name="/ask")["abstained"] is False
 
 
 def test_a_malformed_auth_is_one_clear_line():
