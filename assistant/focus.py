@@ -42,12 +42,17 @@ _FRAME_TEXT = (
     "態度 反応 立場 姿勢 評価 見方 見解 狙い 背景 影響 役割 関係 印象 主張 方針 対応 動き 事情 "
     "経緯 きっかけ 原因 状態 現状 意義 根拠 事実 予定 見通し 展開 おすすめ オススメ 紹介 中身 "
     "言い分 受け止め 捉え方 考え方 やり方 仕組み 違い 共通点 問題点 メリット デメリット "
-    # the kind of answer wanted, by the noun after どこの/どんな (「どこのメディア」「どんな役職」)
-    "役職 肩書き 肩書 職業 所属 正体 メディア 新聞 機関 団体 組織 会社 企業 出版社 版元 "
-    "具体的 具体的に 全部 全て すべて 詳しく 著者 作者 筆者 "
+    # the attribute asked for (「どんな役職」: reader_rules looks for a title instead)
+    "役職 肩書き 肩書 職業 所属 正体 具体的 具体的に 全部 全て すべて 詳しく 著者 作者 筆者 "
     # the part of the page asked about, not the subject (answer.asked_parts)
-    "掲示板 コメント欄 コメント 読者 スレッド 書き込み ネット ユーザー 書籍 続き "
+    "掲示板 コメント欄 読者 スレッド 書き込み ネット 書籍 "
+    # plurals of 国 and 人, which are too short to be focus themselves
     "国々 人々 人たち 方々")
+# the kind of thing asked for, but only right after どこの/どの/何の (「どこのメディア」); else
+# a subject (「ロシアの企業はどう反応した？」)
+_KIND_NOUNS = frozenset(
+    ["メディア", "新聞", "機関", "団体", "組織", "会社", "企業", "出版社", "版元"])
+_ASKING = re.compile(r"(?:どこ|何|なん)の$|どの$")
 FRAME_WORDS = frozenset(_FRAME_TEXT.split())
 _REFERS_BACK = re.compile(
     r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|同国|同社|そこ|当時|その後|そちら|"
@@ -109,10 +114,13 @@ def _is_focus(surface: str, pos: tuple[str, ...]) -> bool:
 def question_focus(question: str) -> tuple[FocusTerm, ...]:
     """The focus terms of a Japanese question, in order, without repeats (see above)."""
     terms: dict[str, FocusTerm] = {}
+    before = ""
     for morpheme in _tokenizer().tokenize(normalise(question)[:2000]):
         surface = morpheme.surface()
         pos = tuple(morpheme.part_of_speech())
-        if _is_focus(surface, pos) and surface not in terms:
+        asks_kind = surface in _KIND_NOUNS and bool(_ASKING.search(before))
+        before = (before + surface)[-4:]
+        if _is_focus(surface, pos) and not asks_kind and surface not in terms:
             name = pos[1] == "固有名詞" or bool(_KATAKANA_NAME.match(surface))
             terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()), name)
     return tuple(terms.values())

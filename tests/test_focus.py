@@ -54,3 +54,10 @@ def test_a_change_of_topic_that_names_its_subject_stands_alone():
     assert not refers_back("ところで、欧州の国々はこの件をどう受け止めてるの？")
     assert refers_back("この件はどうなったの？")
     assert refers_back("ところで、それはいつ？")  # no subject of its own
+
+
+def test_a_kind_noun_is_the_asked_kind_only_after_dokono():
+    from assistant.focus import question_focus
+    assert "メディア" not in [t.text for t in question_focus("最初に報じたのはどこのメディア？")]
+    assert "企業" in [t.text for t in question_focus("ロシアの企業はどう反応した？")]
+    assert "コメント" in [t.text for t in question_focus("ロシア政府のコメントは？")]
