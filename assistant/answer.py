@@ -55,6 +55,9 @@ _ASKS_PROMOTION = re.compile(
     r"本|書籍|著者|一冊|推薦|おすすめ|オススメ|勧め|続き|note|\bbooks?\b|author|recommend|"
     r"read more|subscri", re.I)
 _ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
+# asks what the source is (「出典は？」), not about sources in general (「…は出典の印ですか？」)
+_ABOUT_CREDIT = re.compile(r"出典(?:は|を|って|元)|情報源|ソースは|元記事|\bsources? of\b|"
+                           r"\bwhat (?:is|are) the sources?\b", re.I)
 _ABOUT_ELSEWHERE = re.compile(r"続き|全文|購読|\bread (?:more|the rest)\b|subscri", re.I)
 # a question about the comments section itself, not about what someone commented
 _ABOUT_COMMENTS = re.compile(
@@ -110,7 +113,7 @@ def asked_parts(question: str) -> frozenset[Role]:
         parts.add("comments")
     if names_a_book(question) or _ABOUT_ELSEWHERE.search(question):
         parts.add("promotion")
-    if _ASKS_CREDIT.search(question):
+    if _ABOUT_CREDIT.search(question):
         parts.add("credit")
     return frozenset(parts)
 

@@ -126,3 +126,15 @@ def test_a_line_with_no_verb_states_no_reason():
         Placed("ウクライナ社会は覚書を忘れていません。", ""),
     ])
     assert found[0] == 0.0 and found[1] > found[2] > 0.0
+
+
+def test_the_part_of_the_page_a_question_points_at():
+    from assistant.answer import asked_parts
+    assert asked_parts("コメント欄ではどう言われてる？") == {"comments"}
+    assert asked_parts("紹介されてる本の著者は？") == {"promotion"}
+    assert asked_parts("海外の反応の続きはどこで読めるの？") == {"comments", "promotion"}
+    assert asked_parts("この記事の出典は？") == {"credit"}
+    # about sources in general, or a comment someone made: no part of the page
+    assert asked_parts("脚注番号は出典の印ですか？") == frozenset()
+    assert asked_parts("プーチン大統領はコメントした？") == frozenset()
+    assert asked_parts("日本はどういう立場？") == frozenset()
