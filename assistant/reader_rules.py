@@ -124,6 +124,11 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
     return total
 
 
+def stops_mid_sentence(text: str) -> bool:
+    """A line that ends on a comma (「タイミングが重なったことで、」 before a quoted line)."""
+    return bool(_UNFINISHED.search(text))
+
+
 def judges(text: str) -> bool:
     """Whether an analysis sentence passes judgement (疑問が残ります, 限界, 懸念…) rather
     than describes: what "what do you think?" wants to read first."""
@@ -136,7 +141,7 @@ def is_filler(candidate: Placed) -> bool:
     mid-sentence (「タイミングが重なったことで、」)."""
     text = candidate.text.strip()
     return bool(_RHETORICAL.search(text) or _WRAP_UP_SECTION.search(candidate.section)
-                or _WRAP_UP_CUE.search(text) or _UNFINISHED.search(text))
+                or _WRAP_UP_CUE.search(text) or stops_mid_sentence(text))
 
 
 def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .chunking import Sentence, split_sentences
 from .corpus import Article
+from .reader_rules import stops_mid_sentence
 from .roles import ArticleRoles, Role, article_roles
 
 MAX_POINTS = 8  # per article: a summary a reader takes in at a glance
@@ -43,14 +44,10 @@ class KeyPoint:
     role: Role
 
 
-# a line that stops mid-sentence (「タイミングが重なったことで、」 before a quoted line)
-_UNFINISHED = re.compile(r"[、,，]\s*$")
-
-
 def _says_something(body: str, sentence: Sentence) -> bool:
     text = body[sentence.start : sentence.end].strip()
     return (len(text) >= MIN_POINT_CHARS and not _ANNOUNCES.search(text)
-            and not _QUESTION.search(text) and not _UNFINISHED.search(text))
+            and not _QUESTION.search(text) and not stops_mid_sentence(text))
 
 
 def is_list_item(body: str, start: int, end: int) -> bool:
