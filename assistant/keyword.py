@@ -22,8 +22,8 @@ import math
 import re
 import threading
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,9 @@ K1 = 1.5  # bm25s.BM25()'s defaults (method "lucene"): the scores are those it g
 B = 0.75
 EMPTY_TEXT_TERMS = ("\x00",)  # a text without terms still counts as a document
 VOCAB_FILE = "vocab.json"
-POSTINGS_FILE = "postings.npz"
+POSTINGS_FILE = "postings.npz"  # segments written before 2026-12-03 (read, never written)
+POSTINGS_ARRAYS = ("term_start", "docs", "counts", "lengths")  # each in postings-NAME.npy
+SCORED_TERMS_CACHE = 4_000_000  # postings whose scores a KeywordIndex keeps (~48 MB)
 
 
 def text_key(text: str) -> str:
@@ -205,19 +207,32 @@ class Postings:
             np.concatenate([p.lengths for p in parts] or [empty]))
 
     def save(self, folder: Path) -> None:
-        """Plain files (JSON and .npz of numbers, no pickle)."""
+        """Plain files: JSON, and one .npy per array (no pickle; read back memory-mapped)."""
         (folder / VOCAB_FILE).write_text(json.dumps(self.vocab, ensure_ascii=False),
                                          encoding="utf-8")
-        np.savez(folder / POSTINGS_FILE, term_start=self.term_start, docs=self.docs,
-                 counts=self.counts, lengths=self.lengths)
+        for name in POSTINGS_ARRAYS:
+            np.save(folder / f"postings-{name}.npy", getattr(self, name), allow_pickle=False)
+
+    @staticmethod
+    def saved_in(folder: Path) -> bool:
+        """Whether the folder has every file of saved postings (this format or the older)."""
+        arrays = [folder / f"postings-{name}.npy" for name in POSTINGS_ARRAYS]
+        return (folder / VOCAB_FILE).is_file() and (
+            (folder / POSTINGS_FILE).is_file() or all(f.is_file() for f in arrays))
 
     @classmethod
     def load(cls, folder: Path) -> Postings:
-        """Raises OSError/ValueError/KeyError/TypeError when missing, damaged or inconsistent."""
+        """Raises OSError/ValueError/KeyError/TypeError when missing, damaged or inconsistent.
+        The big arrays are memory-mapped: a search reads the pages of its own terms only."""
         vocab = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))
-        with np.load(folder / POSTINGS_FILE, allow_pickle=False) as data:
-            found = cls(tuple(vocab), data["term_start"], data["docs"], data["counts"],
-                        data["lengths"])
+        if (folder / POSTINGS_FILE).exists():
+            with np.load(folder / POSTINGS_FILE, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in POSTINGS_ARRAYS}
+        else:
+            arrays = {name: np.load(folder / f"postings-{name}.npy", allow_pickle=False,
+                                    mmap_mode="r" if name in ("docs", "counts") else None)
+                      for name in POSTINGS_ARRAYS}
+        found = cls(tuple(vocab), **arrays)
         if (len(found.term_start) != len(found.vocab) + 1 or found.term_start[-1] != len(
                 found.docs) or len(found.counts) != len(found.docs)
                 or (found.size and len(found.docs) and found.docs.max() >= found.size)):
@@ -243,8 +258,11 @@ class LivePart:
 
 def live_part(postings: Postings, positions: np.ndarray) -> LivePart:
     live = positions != DEAD
-    has_term = live[postings.docs]
-    live_df = np.bincount(postings.term_of_postings()[has_term], minlength=len(postings.vocab))
+    if live.all():
+        live_df = np.diff(postings.term_start)
+    else:  # live postings per term: differences of a running count at the term bounds
+        running = np.concatenate(([0], np.cumsum(live[postings.docs], dtype=np.int64)))
+        live_df = running[postings.term_start[1:]] - running[postings.term_start[:-1]]
     return LivePart(postings, positions.astype(np.int64),
                     {t: i for i, t in enumerate(postings.vocab)}, live_df.astype(np.int64),
                     int(postings.lengths[live].sum()))
@@ -279,7 +297,8 @@ class KeywordIndex:
             self._bigrams_and_words)
         self.size = 0
         self._parts: tuple[LivePart, ...] = ()
-        self._scored: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+        self._norms: tuple[np.ndarray, ...] = ()  # per part: k1 × (1 - b + b × length / avg)
+        self._scored = ScoredTerms(SCORED_TERMS_CACHE)
         if texts:
             postings = Postings.of(corpus_terms(texts, tokenizer, known_terms))
             self._use([live_part(postings, np.arange(len(texts)))], len(texts))
@@ -295,37 +314,8 @@ class KeywordIndex:
         self.size = size
         self._parts = tuple(parts)
         average = sum(p.live_length for p in parts) / size if size else 1.0
-        self._scored = tuple(self._scored_postings(p, average) for p in parts)
-
-    def _global_df(self, part: LivePart) -> np.ndarray:
-        """Live documents of every part that have each of this part's terms."""
-        df = part.live_df.copy()
-        for other in self._parts:
-            if other is part:
-                continue
-            pairs: Iterable[tuple[int | None, int | None]]
-            if len(other.lookup) < len(part.lookup):
-                pairs = ((part.lookup.get(t), k) for t, k in other.lookup.items())
-            else:
-                pairs = ((j, other.lookup.get(t)) for t, j in part.lookup.items())
-            for mine, theirs in pairs:
-                if mine is not None and theirs is not None:
-                    df[mine] += other.live_df[theirs]
-        return df
-
-    def _scored_postings(self, part: LivePart, average: float
-                         ) -> tuple[np.ndarray, np.ndarray]:
-        """Each posting's table position and BM25 score under the statistics of all live
-        documents: idf × tf / (tf + k1 × (1 - b + b × length / average length)), float32 as
-        bm25s precomputes them (here at load: the statistics change with every revision)."""
-        postings = part.postings
-        df = self._global_df(part)
-        idf = np.log(1 + (self.size - df + 0.5) / (df + 0.5)).astype(np.float32)
-        norm = K1 * ((1 - B) + B * postings.lengths / average)
-        tf = postings.counts.astype(np.float64)
-        docs = postings.docs
-        scores = (idf[postings.term_of_postings()] * (tf / (norm[docs] + tf))).astype(np.float32)
-        return part.positions[docs], scores
+        self._norms = tuple(K1 * ((1 - B) + B * p.postings.lengths / average) for p in parts)
+        self._scored = ScoredTerms(SCORED_TERMS_CACHE)
 
     def _bigrams_and_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """A sentence's multi-character n-gram terms and its word terms ("w:…")."""
@@ -371,11 +361,54 @@ class KeywordIndex:
 
     def _term_scores(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """(table positions, float32 scores) of the documents that have the term, part by
-        part (a deleted document's position is DEAD)."""
+        part (a deleted document's position is DEAD); worked out on first use and kept."""
+        found = self._scored.get(term)
+        if found is None:
+            found = self._score_term(term)
+            self._scored.put(term, found)
+        return found
+
+    def _score_term(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """idf × tf / (tf + norm) over the live documents' statistics, float32 as bm25s
+        precomputes them — here per term at first use, as the statistics change with
+        every revision and a search needs only its own terms."""
+        df = self.document_frequency(term)
+        idf = np.log(1 + (self.size - np.array([df]) + 0.5) / (df + 0.5)).astype(np.float32)
         found = []
-        for part, (positions, scores) in zip(self._parts, self._scored, strict=True):
+        for part, norm in zip(self._parts, self._norms, strict=True):
             local = part.lookup.get(term)
             if local is not None:
                 start, end = part.postings.term_start[local], part.postings.term_start[local + 1]
-                found.append((positions[start:end], scores[start:end]))
+                docs = part.postings.docs[start:end]
+                tf = part.postings.counts[start:end].astype(np.float64)
+                scores = (idf * (tf / (norm[docs] + tf))).astype(np.float32)
+                found.append((part.positions[docs], scores))
         return found
+
+
+class ScoredTerms:
+    """The scored postings of recently searched terms, up to a number of postings in all
+    (least recently used go first); safe to share between the server's threads."""
+
+    def __init__(self, max_postings: int) -> None:
+        self.max_postings = max_postings
+        self._held: OrderedDict[str, list[tuple[np.ndarray, np.ndarray]]] = OrderedDict()
+        self._postings = 0
+        self._lock = threading.Lock()
+
+    def get(self, term: str) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        with self._lock:
+            found = self._held.get(term)
+            if found is not None:
+                self._held.move_to_end(term)
+            return found
+
+    def put(self, term: str, scored: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        with self._lock:
+            if term in self._held:
+                return
+            self._held[term] = scored
+            self._postings += sum(len(scores) for _, scores in scored)
+            while self._postings > self.max_postings and len(self._held) > 1:
+                _, dropped = self._held.popitem(last=False)
+                self._postings -= sum(len(scores) for _, scores in dropped)

@@ -36,8 +36,6 @@ from .chunking import Chunk
 from .corpus import Article
 from .keyword import (
     DEAD,
-    POSTINGS_FILE,
-    VOCAB_FILE,
     KeywordIndex,
     LivePart,
     Postings,
@@ -51,7 +49,6 @@ MERGE_SHARE = 0.10  # deltas + tombstones beyond this share of the base: merge e
 STATE_FILE = "state.json"
 ROWS_FILE = "rows.json"
 IDS_FILE = "ids.json"
-SEGMENT_FILES = (ROWS_FILE, IDS_FILE, VOCAB_FILE, POSTINGS_FILE)
 DAMAGE = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError)  # a bad file
 
 
@@ -176,7 +173,8 @@ def carry_over(source: Path, state: SearchState, wanted: set[str]) -> Carried | 
             ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
         except DAMAGE:
             return None
-        if len(ids) != entry.docs or not all((folder / f).is_file() for f in SEGMENT_FILES):
+        if len(ids) != entry.docs or not (folder / ROWS_FILE).is_file() or not Postings.saved_in(
+                folder):
             return None
         deleted = set(entry.deleted)
         deleted.update(i for i, key in enumerate(ids) if key not in wanted)
@@ -218,11 +216,11 @@ def link_segment(source: Path, target: Path) -> None:
     """The same immutable files under another revision's folder: hard links (no copy, and
     each folder can be deleted alone), copies where the file system has no hard links."""
     target.mkdir(parents=True)
-    for name in SEGMENT_FILES:
+    for file in source.iterdir():  # the rows, their ids, vocabulary and postings
         try:
-            os.link(source / name, target / name)
+            os.link(file, target / file.name)
         except OSError:
-            shutil.copyfile(source / name, target / name)
+            shutil.copyfile(file, target / file.name)
 
 
 def merge_segments(folder: Path, segments: Sequence[SegmentEntry]) -> SegmentEntry:

@@ -310,3 +310,54 @@ def test_rows_made_under_other_chunking_settings_are_never_taken_over(tmp_path, 
     np.testing.assert_allclose(index.scores(QUERIES[0]),
                                bm25s_scores(table, articles, "sudachi", QUERIES[0]),
                                rtol=1e-6, atol=1e-6)
+
+
+def as_single_file_postings(segment: Path) -> None:
+    """A segment as written before the arrays had a file each: one postings.npz."""
+    arrays = {name: np.load(segment / f"postings-{name}.npy")
+              for name in keyword.POSTINGS_ARRAYS}
+    for name in keyword.POSTINGS_ARRAYS:
+        (segment / f"postings-{name}.npy").unlink()
+    np.savez(segment / keyword.POSTINGS_FILE, **arrays)
+
+
+def test_segments_in_the_single_file_format_are_read_and_carried_over(tmp_path, keep_deltas):
+    sentences = seed_sentences()
+    articles = {a.id: a for a in (make_article(n, sentences) for n in range(5))}
+    first = written(tmp_path / "r1", articles, None)
+    state = first.state()
+    assert state is not None
+    for entry in state.segments:
+        as_single_file_postings(first.folder / entry.name)
+    assert_same_as_afresh(first, articles, tmp_path)
+
+    articles = {**articles, "a001": make_article(1, sentences, version=1)}
+    second = written(tmp_path / "r2", articles, first)
+    new_state = second.state()
+    assert new_state is not None and len(new_state.segments) == 2  # the old base carried over
+    assert (second.folder / new_state.segments[0].name / keyword.POSTINGS_FILE).is_file()
+    assert_same_as_afresh(second, articles, tmp_path)
+
+
+def test_scores_are_the_same_when_few_scored_terms_are_kept(tmp_path, keep_deltas, monkeypatch):
+    """Terms are scored at first use and kept up to a bound: past it, scored again."""
+    sentences = seed_sentences()
+    articles = {a.id: a for a in (make_article(n, sentences) for n in range(5))}
+    files = written(tmp_path / "r1", articles, None)
+    kept_all = files.read()[1]
+    monkeypatch.setattr(keyword, "SCORED_TERMS_CACHE", 1)
+    kept_one = files.read()[1]
+    for query in (*QUERIES, *QUERIES):
+        np.testing.assert_array_equal(kept_one.scores(query), kept_all.scores(query))
+
+
+def test_scored_terms_drop_the_least_recently_used_past_their_bound():
+    held = keyword.ScoredTerms(max_postings=5)
+    three = [(np.arange(3), np.ones(3, dtype=np.float32))]
+    held.put("a", three)
+    held.put("b", [(np.arange(2), np.ones(2, dtype=np.float32))])
+    assert held.get("a") is three  # now the most recently used
+    held.put("c", [(np.arange(2), np.ones(2, dtype=np.float32))])  # 7 > 5: "b" goes
+    assert held.get("b") is None and held.get("a") is three and held.get("c") is not None
+    held.put("huge", [(np.arange(9), np.ones(9, dtype=np.float32))])  # kept alone
+    assert held.get("huge") is not None and held.get("a") is None and held.get("c") is None
