@@ -9,8 +9,10 @@ measured in bench/RESULTS.md):
 
 An index is a list of segments (`Postings`: raw term frequencies, written once and never
 changed) whose deleted documents are tombstoned; scores use the statistics of all live
-documents, computed at load time, so they equal those of one bm25s index of the same
-documents (tests/test_segments.py) while an update only writes what changed.
+documents, so they equal those of one bm25s index of the same documents
+(tests/test_segments.py) while an update only writes what changed. The postings are
+memory-mapped and a term's scores are worked out the first time a search uses it (then
+kept, up to a bound): loading costs little at any size, and a search reads only its terms.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ index, both kept in segments.
     search-REV/state.json   revision, tokenizer, format, and the segments in use, each with
                             its tombstones (the documents deleted since it was written)
     search-REV/seg-ID/      one segment: rows.json (its chunk rows), ids.json (their chunk
-                            ids), vocab.json + postings.npz (term frequencies, keyword.py)
+                            ids), vocab.json + postings-*.npy (term frequencies, one
+                            file per array, keyword.py; older segments: postings.npz)
 
 The indexer writes a revision's files before the commit, so a reader only reads them. A new
 revision keeps the previous revision's segments as hard links to the same files — segment
