@@ -42,6 +42,7 @@ from .english_reader import (
     for_english_reader,
 )
 from .focus import (
+    MONEY,
     Intent,
     asked_unit,
     counts_in,
@@ -596,10 +597,18 @@ COUNT_NOT_GIVEN = {
     "en": "The articles don't give that number. Try asking about what they cover.",
 }
 
+SUM_NOT_GIVEN = {
+    "ja": "記事には、金額を示す記述が見つかりませんでした。"
+    "記事の内容について質問してみてください。",
+    "en": "The articles don't give that amount. Try asking about what they cover.",
+}
+
 
 def not_covered(coverage: Coverage | None, language: str) -> str | None:
     """The decline that names what the articles don't cover, when that is why."""
     if coverage is not None and coverage.missing_unit and not coverage.missing_names:
+        if coverage.missing_unit == MONEY:
+            return SUM_NOT_GIVEN[language]
         return COUNT_NOT_GIVEN[language].format(unit=coverage.missing_unit)
     if coverage is None or not coverage.missing:
         return None

@@ -94,6 +94,11 @@ def test_a_count_the_articles_never_give_is_declined_saying_so(seed_assistant):
     assert answer.abstained and "何歳" in answer.answer
 
 
+
+def test_a_price_the_articles_never_give_is_declined(seed_assistant):
+    answer = seed_assistant.ask("トマホークって1発いくらするの？")
+    assert answer.abstained and "金額" in answer.answer and answer.citations == []
+
 def test_an_english_count_the_articles_never_give_is_declined_too(seed_assistant):
     answer = seed_assistant.ask("How old is he?", [Turn("user", "Who is Ushakov?")])
     assert answer.abstained and "number" in answer.answer

@@ -4,7 +4,7 @@ question asks for, list lead-ins without 「次の」, counts in a unit, the aut
 from __future__ import annotations
 
 from assistant.corpus import Article
-from assistant.focus import asked_unit, counts_in, intent, names_a_book
+from assistant.focus import MONEY, asked_unit, counts_in, intent, names_a_book
 from assistant.reader_rules import Placed, asked_kind, is_filler, judges, penalties
 from assistant.summary import key_points, leads_list
 
@@ -67,6 +67,23 @@ def test_a_count_asks_for_a_number_in_its_unit():
     assert counts_in("歳", "ウシャコフ氏（78歳）は") and counts_in("発", "数百発の")
     assert not counts_in("歳", "歳月をかけた") and not counts_in("発", "発表した")
 
+
+
+def test_how_much_asks_for_a_sum_and_how_many_minutes_for_minutes():
+    """「いくら？」 is answered only by a sum of money, in any currency; 何分 by minutes (a
+    question the articles can't answer otherwise quotes whatever shares its words)."""
+    assert asked_unit("トマホークって1発いくらするの？") == MONEY
+    assert asked_unit("How much does a Tomahawk cost?") == MONEY
+    assert asked_unit("いくらか譲歩したの？") is None  # "somewhat", not a price
+    assert asked_unit("How much did Russia gain?") is None
+    assert asked_unit("サービス産業は全GDPのいくら占めているか？") is None  # a share
+    assert counts_in(MONEY, "1発約200万ドルとされる") and counts_in(MONEY, "3億円の契約")
+    assert counts_in(MONEY, "about $2 million each")
+    assert not counts_in(MONEY, "2025年秋、供与を停止した") and not counts_in(MONEY, "円安が進む")
+    assert asked_unit("録音は何分くらいの長さ？") == "分" and counts_in("分", "約12分の録音")
+    assert asked_unit("約何分間？") == "分"
+    assert asked_unit("人口の何分の一？") is None
+    assert asked_unit("有機物の何分解と結論されているか？") is None  # 分解, not minutes
 
 def test_a_summary_leads_with_the_authors_own_points():
     article = Article(
