@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         1.75, description="decline_z for a question whose every focus term (name or content "
         "word, focus.py) some article in scope contains.",
     )
+    decline_z_in_passages: float = Field(
+        1.75, description="decline_z for a question whose every focus term occurs in the "
+        "retrieved passages themselves (bench/calibrate_focus.py).",
+    )
     decline_z_missing_word: float = Field(
         3.0, description="decline_z for a question with a focus word no article in scope "
         "contains (a missing name always declines).",
