@@ -5,7 +5,9 @@
   katakana word of four or more letters (ゼレンスキー, which the dictionary has only as a
   common noun); other nouns are *words*; question words (何年, いつ頃), pronouns, numbers,
   counters and the words that only frame a question (記事, 内容, 理由, 名前, タイトル…)
-  are not the focus.
+  are not the focus, nor are words for a place in the article (最後, 冒頭, 締めくくり,
+  後半…) or for the kind of statement asked for (教訓, 結論, 示唆…): they say where or
+  what to look for, and the article's text doesn't contain them.
 - `missing_focus`: the focus terms that no article in scope contains. A name the articles
   never mention means they can't answer the question, however similar the rest of it is
   (「インドはこの計画にどう反応した？」). Measured on JSQuAD (bench/RESULTS.md): a name of an

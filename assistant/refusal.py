@@ -149,8 +149,8 @@ class DeclineRule:
     weights: RelevanceWeights
     z_same: float
     z_cross: float
-    z_found: float = 1.75
-    z_in_passages: float = 1.75
+    z_found: float = 2.5
+    z_in_passages: float = 1.25
     z_missing_word: float = 3.0
     z_cross_found: float = -0.5
     z_cross_missing_word: float = 1.0

@@ -53,11 +53,11 @@ class Settings(BaseSettings):
         0.44, description="The same for a question in another language than the corpus."
     )
     decline_z_found: float = Field(
-        1.75, description="decline_z for a question whose every focus term (name or content "
-        "word, focus.py) some article in scope contains.",
+        2.5, description="decline_z for a question whose every focus term (name or content "
+        "word, focus.py) some article in scope contains, but not all the retrieved passages.",
     )
     decline_z_in_passages: float = Field(
-        1.75, description="decline_z for a question whose every focus term occurs in the "
+        1.25, description="decline_z for a question whose every focus term occurs in the "
         "retrieved passages themselves (bench/calibrate_focus.py).",
     )
     decline_z_missing_word: float = Field(
