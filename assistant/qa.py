@@ -483,8 +483,8 @@ class Assistant:
         asked = strip_markup(question)
         focus = question_focus(asked)
         texts = retriever.loaded.searchable_texts(article_ids)
-        in_passages = bool(focus) and not missing_focus(
-            focus, [normalise(p.text) for p in found.passages])
+        in_passages = bool(focus) and any(not missing_focus(focus, [normalise(p.text)])
+                                          for p in found.passages)
         return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit(asked, found),
                         in_passages=in_passages)
 

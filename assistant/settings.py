@@ -54,11 +54,11 @@ class Settings(BaseSettings):
     )
     decline_z_found: float = Field(
         2.5, description="decline_z for a question whose every focus term (name or content "
-        "word, focus.py) some article in scope contains, but not all the retrieved passages.",
+        "word, focus.py) some article in scope contains, but no retrieved passage holds all.",
     )
     decline_z_in_passages: float = Field(
-        1.25, description="decline_z for a question whose every focus term occurs in the "
-        "retrieved passages themselves (bench/calibrate_focus.py).",
+        0.0, description="decline_z for a question whose every focus term occurs in one "
+        "retrieved passage (bench/calibrate_focus.py).",
     )
     decline_z_missing_word: float = Field(
         3.0, description="decline_z for a question with a focus word no article in scope "

@@ -7,8 +7,9 @@ For every question, asked normally and with its article held out (as `assistant 
 jsquad` does), it records the relevance z-score and which focus terms (focus.py) no
 article in scope contains, then prints answerable-kept / held-out-declined for a grid of
 (z when every focus term is found, z when a word is missing), then of (z when every
-focus term is found but not all in the top 5 passages, z when all are in them: the
-passages an answer quotes); a missing name always declines.
+focus term is found but no top-5 passage holds them all, z when one does: the passage
+an answer quotes); a missing name always declines. Chosen: the pair farthest from both
+targets on the tuning half (max of min(kept - 0.95, declined - 0.90)), ties to the higher.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Case:
     focus_in_top: bool = False
     # every focus term is a name (「ジュネーブでは何があったの？」)
     names_only: bool = False
+    # one of the top 5 passages holds every focus term
+    focus_in_one: bool = False
 
 
 def cases(assistant: Assistant, data: Path, limit: int | None) -> list[Case]:
@@ -58,7 +61,9 @@ def cases(assistant: Assistant, data: Path, limit: int | None) -> list[Case]:
                                     any(t.is_name for t in missing),
                                     any(not t.is_name for t in missing), bool(focus),
                                     bool(focus) and not missing_focus(focus, top),
-                                    bool(focus) and all(t.is_name for t in focus)))
+                                    bool(focus) and all(t.is_name for t in focus),
+                                    bool(focus) and any(not missing_focus(focus, [text])
+                                                        for text in top)))
     return found_cases
 
 
@@ -70,7 +75,7 @@ def answered(case: Case, z_found: float, z_missing_word: float,
         return False
     if case.missing_word:
         return case.z >= z_missing_word
-    if case.focus_in_top and z_in_passages is not None:
+    if case.focus_in_one and z_in_passages is not None:
         return case.z >= z_in_passages
     return case.z >= (z_found if case.has_focus else Z_NO_FOCUS)
 
@@ -91,10 +96,10 @@ def table(all_cases: list[Case]) -> None:
             for z_word in (2.22, 3.0, 4.0, 5.0, 99.0):
                 print(f"z_found {z_found:4.2f} z_missing_word {z_word:5.2f}: "
                       + rates(all_cases, half, z_found, z_word, None))
-    print("== z_found (all found, not all in the top passages) x z_in_passages, "
+    print("== z_found (all found, no top passage holds all) x z_in_passages (one does), "
           "z_missing_word 3.0")
     for z_found in (1.75, 2.0, 2.25, 2.5, 2.75, 3.0):
-        for z_top in (0.75, 1.0, 1.25, 1.5, 1.75):
+        for z_top in (-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75):
             print(f"z_found {z_found:4.2f} z_in_passages {z_top:4.2f}: "
                   + rates(all_cases, "tune", z_found, 3.0, z_top)
                   + "   " + rates(all_cases, "report", z_found, 3.0, z_top))

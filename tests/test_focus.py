@@ -74,7 +74,7 @@ def test_words_for_a_place_in_the_article_or_its_message_are_not_focus():
     assert focus_texts("記事の最後でゾルゲについて言われている教訓は？") == [("ゾルゲ", True)]
 
 
-def test_a_question_whose_focus_is_in_the_retrieved_passages_gets_the_lower_threshold():
+def test_a_question_whose_focus_is_in_one_retrieved_passage_gets_the_lower_threshold():
     from assistant.refusal import Background, Coverage, DeclineRule, RelevanceWeights
 
     rule = DeclineRule({"ja": Background(0.0, 1.0)}, "ja", RelevanceWeights(0.0, 0.0),
