@@ -5,7 +5,9 @@
   katakana word of four or more letters (ゼレンスキー, which the dictionary has only as a
   common noun); other nouns are *words*; question words (何年, いつ頃), pronouns, numbers,
   counters and the words that only frame a question (記事, 内容, 理由, 名前, タイトル…)
-  are not the focus.
+  are not the focus, nor are words for a place in the article (最後, 冒頭, 締めくくり,
+  後半…) or for the kind of statement asked for (教訓, 結論, 示唆…): they say where or
+  what to look for, and the article's text doesn't contain them.
 - `missing_focus`: the focus terms that no article in scope contains. A name the articles
   never mention means they can't answer the question, however similar the rest of it is
   (「インドはこの計画にどう反応した？」). Measured on JSQuAD (bench/RESULTS.md): a name of an
@@ -48,12 +50,21 @@ _FRAME_TEXT = (
     "掲示板 コメント欄 読者 スレッド 書き込み ネット 書籍 "
     # plurals of 国 and 人, which are too short to be focus themselves
     "国々 人々 人たち 方々")
+# where in the article the asked text is (「最後に紹介されてる本」「締めくくりの教訓」): a
+# position on the page, which its text never names, so not something it must contain
+_POSITION_TEXT = ("最後 最初 冒頭 締めくくり 締め括り 結び 結末 後半 前半 中盤 終盤 序盤 末尾 最終 "
+                  "終わり 文頭 文末 段落 見出し 本題 書き出し 最後尾")
+POSITION_WORDS = frozenset(_POSITION_TEXT.split())
+# what kind of statement is asked for (「教訓」「結論」「示唆」): the article's message about
+# its subject, stated in other words than these
+_MESSAGE_TEXT = "教訓 結論 示唆 メッセージ 要旨 論点 提言 含意 教え 趣旨 骨子 核心 結語 警鐘"
+MESSAGE_WORDS = frozenset(_MESSAGE_TEXT.split())
 # the kind of thing asked for, but only right after どこの/どの/何の (「どこのメディア」); else
 # a subject (「ロシアの企業はどう反応した？」)
 _KIND_NOUNS = frozenset(
     ["メディア", "新聞", "機関", "団体", "組織", "会社", "企業", "出版社", "版元"])
 _ASKING = re.compile(r"(?:どこ|何|なん)の$|どの$")
-FRAME_WORDS = frozenset(_FRAME_TEXT.split())
+FRAME_WORDS = frozenset(_FRAME_TEXT.split()) | POSITION_WORDS | MESSAGE_WORDS
 _REFERS_BACK = re.compile(
     r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|同国|同社|そこ|当時|その後|そちら|"
     r"\b(?:it|its|that|this|these|those|they|them|their|he|him|his|she|her|there|then)\b",

@@ -48,6 +48,7 @@ from .focus import (
     counts_in,
     intent,
     missing_focus,
+    normalise,
     question_focus,
     refers_back,
 )
@@ -331,6 +332,7 @@ class Assistant:
             z_same=self.settings.decline_z,
             z_cross=self.settings.decline_z_cross,
             z_found=self.settings.decline_z_found,
+            z_in_passages=self.settings.decline_z_in_passages,
             z_missing_word=self.settings.decline_z_missing_word,
             z_cross_found=self.settings.decline_z_cross_found,
             z_cross_missing_word=self.settings.decline_z_cross_missing_word,
@@ -464,6 +466,7 @@ class Assistant:
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         lenient = replace(rule, z_same=min(rule.z_same, COMPARE_Z),
                           z_found=min(rule.z_found, COMPARE_Z),
+                          z_in_passages=min(rule.z_in_passages, COMPARE_Z),
                           z_missing_word=min(rule.z_missing_word, COMPARE_Z))
         if not found.passages or lenient.declines(found, query, language, coverage):
             return Comparison(question, language, "declined", (), ())
@@ -480,7 +483,10 @@ class Assistant:
         asked = strip_markup(question)
         focus = question_focus(asked)
         texts = retriever.loaded.searchable_texts(article_ids)
-        return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit(asked, found))
+        in_passages = bool(focus) and any(not missing_focus(focus, [normalise(p.text)])
+                                          for p in found.passages)
+        return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit(asked, found),
+                        in_passages=in_passages)
 
     def _on_asked_part(self, question: str, query: str, retriever: HybridRetriever,
                        article_ids: Collection[str] | None, top_k: int,

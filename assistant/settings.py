@@ -53,8 +53,12 @@ class Settings(BaseSettings):
         0.44, description="The same for a question in another language than the corpus."
     )
     decline_z_found: float = Field(
-        1.75, description="decline_z for a question whose every focus term (name or content "
-        "word, focus.py) some article in scope contains.",
+        2.5, description="decline_z for a question whose every focus term (name or content "
+        "word, focus.py) some article in scope contains, but no retrieved passage holds all.",
+    )
+    decline_z_in_passages: float = Field(
+        0.0, description="decline_z for a question whose every focus term occurs in one "
+        "retrieved passage (bench/calibrate_focus.py).",
     )
     decline_z_missing_word: float = Field(
         3.0, description="decline_z for a question with a focus word no article in scope "

@@ -61,3 +61,27 @@ def test_a_kind_noun_is_the_asked_kind_only_after_dokono():
     assert "メディア" not in [t.text for t in question_focus("最初に報じたのはどこのメディア？")]
     assert "企業" in [t.text for t in question_focus("ロシアの企業はどう反応した？")]
     assert "コメント" in [t.text for t in question_focus("ロシア政府のコメントは？")]
+
+
+def test_words_for_a_place_in_the_article_or_its_message_are_not_focus():
+    # 最後, 締めくくり, 冒頭… say where on the page; 教訓, 結論, 示唆… what kind of
+    # statement: the article's text never contains them, so they can't be required
+    assert focus_texts("最後に紹介されてる本は何を元に書かれてるの？") == []
+    assert focus_texts("記事の締めくくりで挙げられてる教訓を教えて") == []
+    assert focus_texts("冒頭で述べられている結論は？") == []
+    assert focus_texts("後半で筆者が示唆していることは？") == []
+    # the subject next to them still is
+    assert focus_texts("記事の最後でゾルゲについて言われている教訓は？") == [("ゾルゲ", True)]
+
+
+def test_a_question_whose_focus_is_in_one_retrieved_passage_gets_the_lower_threshold():
+    from assistant.refusal import Background, Coverage, DeclineRule, RelevanceWeights
+
+    rule = DeclineRule({"ja": Background(0.0, 1.0)}, "ja", RelevanceWeights(0.0, 0.0),
+                       z_same=2.22, z_cross=0.44, z_found=1.75, z_in_passages=1.0)
+    geneva = question_focus("ジュネーブでは何があったの？")
+    assert rule.threshold(True, Coverage(geneva, (), in_passages=True)) == 1.0
+    assert rule.threshold(True, Coverage(geneva, (), in_passages=False)) == 1.75
+    # a missing word or name still decides, wherever the other terms are
+    population = question_focus("ジュネーブの人口は？")
+    assert rule.threshold(True, Coverage(population, population[1:], in_passages=True)) == 3.0
