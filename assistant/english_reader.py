@@ -27,7 +27,7 @@ import math
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -347,13 +347,6 @@ def _z(values: np.ndarray) -> np.ndarray:
         return np.zeros_like(values)
     scaled: np.ndarray = (values - values.mean()) / std
     return scaled
-
-
-def in_scope(scores: np.ndarray, article_of: np.ndarray,
-             article_ids: Collection[str] | None) -> np.ndarray:
-    if article_ids is None:
-        return scores
-    return np.where(np.isin(article_of, list(article_ids)), scores, 0.0)
 
 
 GLOSS_LABEL = "word gloss"  # what the English under a Japanese quote is: not a translation

@@ -35,6 +35,7 @@ __all__ = ["CANDIDATES", "ChunkRecord", "HybridRetriever", "Retrieval", "Revisio
 
 CANDIDATES = 50
 OTHER_VERSIONS_MARGIN = 20  # extra dense hits asked for: records of other revisions are skipped
+EXACT_SCOPE_CHUNKS = 2_000  # a question limited to this many chunks or fewer is searched exactly
 
 
 @dataclass
@@ -98,7 +99,13 @@ class HybridRetriever:
         Reads ids and distances straight from the Chroma collection: the chunk records are
         already in memory, and rebuilding llama-index nodes from each hit's metadata cost
         ~3 ms of a ~10 ms question (bench/RESULTS.md). Writes go through ChromaVectorStore.
+        A question limited to a few articles is scored exactly against their chunks' vectors
+        instead: Chroma's filtered search took ~120 ms at 100k chunks (bench/RESULTS.md).
         """
+        if article_ids is not None:
+            positions = self.loaded.positions_in(article_ids)
+            if len(positions) <= EXACT_SCOPE_CHUNKS:
+                return self._exact_nearest(vector, n, positions)
         where = {"article_id": {"$in": list(article_ids)}} if article_ids is not None else None
         asked = n + OTHER_VERSIONS_MARGIN
         found, returned = self._nearest_live(vector, asked, n, where)
@@ -107,6 +114,14 @@ class HybridRetriever:
             found, _ = self._nearest_live(vector, n, n,
                                           live if where is None else {"$and": [where, live]})
         return found
+
+    def _exact_nearest(self, vector: np.ndarray, n: int, positions: list[int]
+                       ) -> dict[int, float]:
+        """The n chunks among `positions` most similar to the vector (cosine: the stored
+        vectors are L2-normalised); ties in table order."""
+        similarity = self.loaded.chunk_vectors(positions) @ vector.astype(np.float32)
+        best = np.argsort(-similarity, kind="stable")[:n]
+        return {positions[i]: float(similarity[i]) for i in best.tolist()}
 
     def _nearest_live(self, vector: np.ndarray, asked: int, n: int,
                       where: Mapping[str, object] | None) -> tuple[dict[int, float], int]:
@@ -124,7 +139,7 @@ class HybridRetriever:
     ) -> np.ndarray:
         scores = self.keyword.scores(query)
         if article_ids is not None:
-            scores = np.where(np.isin(self.loaded.article_of, list(article_ids)), scores, 0.0)
+            scores = np.where(self.loaded.in_scope(article_ids), scores, 0.0)
         return scores
 
     def _keyword_scores(self, query: str, expansion: Expansion | None,
@@ -133,10 +148,9 @@ class HybridRetriever:
         articles (english_reader.py)."""
         if expansion is None or self.english is None:
             return self.keyword_search(query, article_ids)
-        from .english_reader import in_scope
-
         scores = self.english.keyword_scores(self.keyword, expansion)
-        return in_scope(scores, self.loaded.article_of, article_ids)
+        return scores if article_ids is None else np.where(
+            self.loaded.in_scope(article_ids), scores, 0.0)
 
     def retrieve(
         self, query: str, top_k: int, article_ids: Collection[str] | None = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,6 +98,9 @@ class Revision:
         self.sentence_store = sentence_store
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
         self.article_of = np.array([c.article_id for c in chunks], dtype=object)
+        self._positions_of: dict[str, list[int]] = {}
+        for i, c in enumerate(chunks):
+            self._positions_of.setdefault(c.article_id, []).append(i)
         self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
         for i, c in enumerate(chunks):
             spans = self._sentences_of.setdefault(c.article_id, [])
@@ -105,6 +108,7 @@ class Revision:
         for spans in self._sentences_of.values():
             spans.sort()
         self._sentence_cache: dict[str, np.ndarray] = {}
+        self._chunk_cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self._roles: dict[str, ArticleRoles] = {}
         self._searchable: dict[str, str] | None = None
@@ -206,15 +210,35 @@ class Revision:
         Vectors read once are kept (up to SENTENCE_VECTOR_CACHE): the same sentences are
         candidates again and again."""
         ids = [sentence_id(a, self.tags.get(a, ""), start, end) for a, start, end in keys]
-        missing = [i for i in ids if i not in self._sentence_cache]
+        return self._stored_vectors(self.sentence_store, ids, self._sentence_cache)
+
+    def chunk_vectors(self, positions: Sequence[int]) -> np.ndarray:
+        """Stored vectors of the chunks at these table positions, in the order asked (kept
+        like the sentences': an article asked about is asked about again)."""
+        ids = [self.chunks[i].chunk_id for i in positions]
+        return self._stored_vectors(self.chunk_store, ids, self._chunk_cache)
+
+    def _stored_vectors(self, store: Any, ids: list[str], cache: dict[str, np.ndarray]
+                        ) -> np.ndarray:
+        missing = [i for i in ids if i not in cache]
         if missing:
-            data = self.sentence_store.get(ids=missing, include=["embeddings"])
+            data = store.get(ids=missing, include=["embeddings"])
             with self._cache_lock:  # questions may be answered in several threads
                 for key, vector in zip(data["ids"], data["embeddings"], strict=True):
-                    self._sentence_cache[key] = np.asarray(vector, dtype=np.float32)
-                while len(self._sentence_cache) > SENTENCE_VECTOR_CACHE:
-                    self._sentence_cache.pop(next(iter(self._sentence_cache)))
+                    cache[key] = np.asarray(vector, dtype=np.float32)
+                while len(cache) > SENTENCE_VECTOR_CACHE:
+                    cache.pop(next(iter(cache)))
         dim = self.snapshot.dimension
         zero = np.zeros(dim, dtype=np.float32)
-        return np.array([self._sentence_cache.get(i, zero) for i in ids],
+        return np.array([cache.get(i, zero) for i in ids],
                         dtype=np.float32).reshape(len(ids), dim)
+
+    def positions_in(self, article_ids: Collection[str]) -> list[int]:
+        """Table positions of these articles' chunks (in table order)."""
+        return sorted(i for a in set(article_ids) for i in self._positions_of.get(a, ()))
+
+    def in_scope(self, article_ids: Collection[str]) -> np.ndarray:
+        """A bool per chunk of the table: in one of these articles."""
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        mask[self.positions_in(article_ids)] = True
+        return mask

