@@ -317,7 +317,6 @@ class KeywordIndex:
         self._parts = tuple(parts)
         average = sum(p.live_length for p in parts) / size if size else 1.0
         self._norms = tuple(K1 * ((1 - B) + B * p.postings.lengths / average) for p in parts)
-        self._scored = ScoredTerms(SCORED_TERMS_CACHE)
 
     def _bigrams_and_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """A sentence's multi-character n-gram terms and its word terms ("w:…")."""
@@ -353,11 +352,8 @@ class KeywordIndex:
         """BM25 score of every text (0 where no term matches)."""
         total = np.zeros(self.size + 1, dtype=np.float32)  # the last slot takes DEAD ones
         if self.size:
-            done: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
             for term in self.terms(query):  # in order, repeats too: as bm25s adds them
-                if term not in done:
-                    done[term] = self._term_scores(term)
-                for positions, contribution in done[term]:
+                for positions, contribution in self._term_scores(term):
                     total[positions] += contribution
         return total[:-1]
 

@@ -482,10 +482,14 @@ class Assistant:
             return None
         asked = strip_markup(question)
         focus = question_focus(asked)
-        texts = retriever.loaded.searchable_texts(article_ids)
-        in_passages = bool(focus) and any(not missing_focus(focus, [normalise(p.text)])
-                                          for p in found.passages)
-        return Coverage(focus, tuple(missing_focus(focus, texts)), missing_unit(asked, found),
+        passages = [normalise(p.text) for p in found.passages]
+        in_passages = bool(focus) and any(not missing_focus(focus, [text]) for text in passages)
+        # a term a retrieved passage holds is in the articles: only the others are looked
+        # for in every article's text (a scan of the whole corpus per term)
+        unseen = missing_focus(focus, passages)
+        missing = missing_focus(unseen, retriever.loaded.searchable_texts(article_ids)) \
+            if unseen else []
+        return Coverage(focus, tuple(missing), missing_unit(asked, found),
                         in_passages=in_passages)
 
     def _on_asked_part(self, question: str, query: str, retriever: HybridRetriever,

@@ -109,7 +109,7 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
             asked: frozenset[str] = frozenset()) -> float:
     """The sum of the corrections that apply to one candidate (0 for a plain statement)."""
     text = candidate.text.strip()
-    wrap_up = bool(_WRAP_UP_SECTION.search(candidate.section) or _WRAP_UP_CUE.search(text))
+    wrap_up = _wraps_up(candidate.section, text)
     # a wrap-up's list restates the article; it is not the items asked for
     total = -ITEMS if wants_items and candidate.in_list and not wrap_up else 0.0
     if _RHETORICAL.search(text):
@@ -122,6 +122,11 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
         stated = kind == "reason" and bool(_SENTENCE_END.search(text))
         total += MISSING_REASON if stated else MISSING_KIND
     return total
+
+
+def _wraps_up(section: str, text: str) -> bool:
+    """A general restatement: in a まとめ section, or with a wrap-up cue (「…が望まれます」)."""
+    return bool(_WRAP_UP_SECTION.search(section) or _WRAP_UP_CUE.search(text))
 
 
 def stops_mid_sentence(text: str) -> bool:
@@ -140,8 +145,8 @@ def is_filler(candidate: Placed) -> bool:
     wrap-up in general terms (「…が望まれます。」, a まとめ section) or a line that stops
     mid-sentence (「タイミングが重なったことで、」)."""
     text = candidate.text.strip()
-    return bool(_RHETORICAL.search(text) or _WRAP_UP_SECTION.search(candidate.section)
-                or _WRAP_UP_CUE.search(text) or stops_mid_sentence(text))
+    return bool(_RHETORICAL.search(text) or _wraps_up(candidate.section, text)
+                or stops_mid_sentence(text))
 
 
 def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 CHUNKS = "chunks"
 SENTENCES = "sentences"
-SENTENCE_VECTOR_CACHE = 50_000  # ~77 MB of 384-dim float32 vectors at most
+STORED_VECTOR_CACHE = 50_000  # per cache (sentences, chunks): ~77 MB of 384-dim vectors
 
 
 def record_tag(article: Article) -> str:
@@ -97,12 +97,10 @@ class Revision:
         self.chunk_store = chunk_store  # Chroma collections (untyped library objects)
         self.sentence_store = sentence_store
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
-        self.article_of = np.array([c.article_id for c in chunks], dtype=object)
         self._positions_of: dict[str, list[int]] = {}
-        for i, c in enumerate(chunks):
-            self._positions_of.setdefault(c.article_id, []).append(i)
         self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
         for i, c in enumerate(chunks):
+            self._positions_of.setdefault(c.article_id, []).append(i)
             spans = self._sentences_of.setdefault(c.article_id, [])
             spans.extend((start, end, i) for start, end in c.sentences)
         for spans in self._sentences_of.values():
@@ -207,7 +205,7 @@ class Revision:
     def sentence_vectors(self, keys: list[tuple[str, int, int]]) -> np.ndarray:
         """Stored vectors of sentences (article_id, start, end), in the order asked.
 
-        Vectors read once are kept (up to SENTENCE_VECTOR_CACHE): the same sentences are
+        Vectors read once are kept (up to STORED_VECTOR_CACHE): the same sentences are
         candidates again and again."""
         ids = [sentence_id(a, self.tags.get(a, ""), start, end) for a, start, end in keys]
         return self._stored_vectors(self.sentence_store, ids, self._sentence_cache)
@@ -226,7 +224,7 @@ class Revision:
             with self._cache_lock:  # questions may be answered in several threads
                 for key, vector in zip(data["ids"], data["embeddings"], strict=True):
                     cache[key] = np.asarray(vector, dtype=np.float32)
-                while len(cache) > SENTENCE_VECTOR_CACHE:
+                while len(cache) > STORED_VECTOR_CACHE:
                     cache.pop(next(iter(cache)))
         dim = self.snapshot.dimension
         zero = np.zeros(dim, dtype=np.float32)
