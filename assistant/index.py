@@ -74,9 +74,14 @@ from .revision import (
     chunk_table,
     embedding_text,
     record_tag,
-    sentence_id,
 )
 from .settings import Settings
+from .vector_files import (
+    delete_sentence_vectors,
+    drop_vector_folders,
+    vector_folder,
+    write_sentence_vectors,
+)
 
 __all__ = ["CHUNKS", "SENTENCES", "ArticleIndex", "IndexProblem", "Snapshot", "SyncReport",
            "embedding_text", "index_config", "record_tag", "store_label", "write_json"]
@@ -324,9 +329,24 @@ class ArticleIndex:
                 f"{store_phrase(self.store)} does not have: run `assistant index --rebuild`"
             ) from err
 
+    def optional_collection(self, kind: str, generation: str) -> Any | None:
+        """A collection that may not exist: the sentences' one, which only indexes written
+        before the vector files have (vector_files.py)."""
+        try:
+            return self.client().get_collection(self.collection_name(kind, generation),
+                                                embedding_function=None)
+        except IndexProblem:
+            raise
+        except Exception:
+            return None
+
     def collections_of(self, generation: str) -> list[Any]:
-        """Both collections of a generation (for a migration)."""
-        return [self.collection(kind, generation) for kind in (CHUNKS, SENTENCES)]
+        """The collections a generation has (for a migration)."""
+        sentences = self.optional_collection(SENTENCES, generation)
+        return [self.collection(CHUNKS, generation)] + ([sentences] if sentences else [])
+
+    def vector_folder(self, generation: str) -> Path:
+        return vector_folder(self.root, generation)
 
     def stored_dimension(self, generation: str) -> int:
         """The width of the generation's stored vectors, read from one record."""
@@ -404,8 +424,7 @@ class ArticleIndex:
             if not (self.root / "chroma" / "chroma.sqlite3").is_file():
                 self.client()  # raises with the message
             return
-        for kind in (CHUNKS, SENTENCES):
-            self.collection(kind, generation)
+        self.collection(CHUNKS, generation)
 
     def _readable_manifest(self) -> PriorIndex | None:
         """What the manifest names, even of an incompatible index; None if unreadable."""
@@ -450,7 +469,8 @@ class ArticleIndex:
             stale_tags=tuple(sorted(was_live - live)),
             articles={a.id: ArticleEntry(a.content_hash, tags[a.id], counts[a.id], a.path)
                       for a in articles},
-            dimension=self.stored_dimension(generation))
+            dimension=old.dimension if old and old.dimension else self.stored_dimension(
+                generation))
         write_json(self.manifest_path, manifest.to_json())  # the commit
         self.pending_path.unlink(missing_ok=True)
         self._clean_up(manifest, old, prior)
@@ -463,6 +483,8 @@ class ArticleIndex:
         self._drop_unused_files({manifest.revision, manifest.previous_revision})
         if prior is not None and prior.generation not in (None, manifest.generation):
             self._drop_generation(prior.generation)
+        if old is None:  # a new generation: any other's vector files are strays
+            drop_vector_folders(self.root, keep=manifest.generation)
         if old is None and self.store == "embedded":
             self._drop_stray_collections(manifest.generation)
 
@@ -534,8 +556,7 @@ class ArticleIndex:
                         progress: bool) -> int:
         todo = [p for p in plans if p.article.id not in pending.done]
         total = sum(len(p.chunks) + len(p.sentences) for p in todo)
-        chunk_store = self._writable_collection(CHUNKS, generation)
-        sentence_store = self._writable_collection(SENTENCES, generation)
+        chunk_store = self._writable_collection(CHUNKS, generation) if todo else None
         done = dict(pending.done)
         embedded = 0
         with tqdm(total=total, desc="embedding", unit="text", disable=not progress,
@@ -543,7 +564,7 @@ class ArticleIndex:
             last_save = time.monotonic()
             for plan in todo:
                 self._add_chunks(chunk_store, plan, bar)
-                self._add_sentences(sentence_store, plan, bar)
+                self._write_sentences(generation, plan, bar)
                 done[plan.article.id] = plan.tag
                 embedded += len(plan.chunks)
                 if time.monotonic() - last_save >= COMMIT_SECONDS:
@@ -571,22 +592,18 @@ class ArticleIndex:
         ChromaVectorStore(chroma_collection=store).add(
             [chunk_to_node(c, plan.tag, v) for c, v in zip(plan.chunks, vectors, strict=True)])
 
-    def _add_sentences(self, store: Any, plan: ArticlePlan, bar: Any) -> None:
-        if not plan.sentences:
-            return
-        article = plan.article
-        vectors = self._embed([article.body[s.start : s.end] for s in plan.sentences], bar)
-        store.add(
-            ids=[sentence_id(article.id, plan.tag, s.start, s.end) for s in plan.sentences],
-            embeddings=vectors,
-            metadatas=[{"article_id": article.id, TAG_KEY: plan.tag, "start": s.start,
-                        "end": s.end} for s in plan.sentences],
-        )
+    def _write_sentences(self, generation: str, plan: ArticlePlan, bar: Any) -> None:
+        """The article version's sentence vectors, as its file (vector_files.py)."""
+        body = plan.article.body
+        vectors = self._embed([body[s.start : s.end] for s in plan.sentences], bar)
+        write_sentence_vectors(self.vector_folder(generation), plan.tag, plan.sentences,
+                               vectors)
 
     # -- clean-up -------------------------------------------------------------------
     def _delete_tags(self, generation: str, tags: set[str]) -> None:
         if not tags:
             return
+        delete_sentence_vectors(self.vector_folder(generation), tags)
         ordered = sorted(tags)
         for kind in (CHUNKS, SENTENCES):
             try:
@@ -598,6 +615,7 @@ class ArticleIndex:
                 collection.delete(where={TAG_KEY: {"$in": ordered[i : i + DELETE_BATCH]}})
 
     def _drop_generation(self, generation: str) -> None:
+        shutil.rmtree(self.vector_folder(generation), ignore_errors=True)
         for kind in (CHUNKS, SENTENCES):
             with contextlib.suppress(Exception):  # already gone
                 self.client().delete_collection(self.collection_name(kind, generation))

