@@ -454,13 +454,8 @@ class ArticleIndex:
         revision = uuid.uuid4().hex[:16]
         write_json(self.articles_path(revision),
                    {a.id: asdict(a) for a in sorted(articles, key=lambda a: a.id)})
-        rows = self._chunk_rows(articles, plans, old, tags)
-        self.search_files(revision).build(
-            {a.id: a for a in articles}, rows,
-            reuse=self.search_files(prior.revision) if prior and prior.revision else None)
-        counts = {a.id: 0 for a in articles}
-        for row in rows:
-            counts[row.article_id] += 1
+        reuse = self.search_files(prior.revision) if prior and prior.revision else None
+        counts = self._write_search_files(revision, articles, plans, old, reuse)
         live = set(tags.values())
         was_live = {e.tag for e in old.articles.values()} if old else set()
         manifest = Manifest(
@@ -495,10 +490,33 @@ class ArticleIndex:
             article, sentences, self.settings.chunk_max_chars,
             self.settings.chunk_overlap_sentences))
 
+    def _write_search_files(self, revision: str, articles: list[Article],
+                            plans: list[ArticlePlan], old: Manifest | None,
+                            reuse: SearchFiles | None) -> dict[str, int]:
+        """The new revision's search files; its chunk count per article. The previous
+        revision's segments are carried over for the unchanged articles without reading
+        their rows; when that can't be done, from the whole chunk table."""
+        by_id = {a.id: a for a in articles}
+        changed = [ChunkRecord.of(c, p.tag) for p in plans for c in p.chunks]
+        planned = {p.article.id for p in plans}
+        unchanged = {i: old.articles[i] for i in by_id if i not in planned} if old else {}
+        files = self.search_files(revision)
+        if old is not None and files.build_changed(
+                by_id, changed, {e.tag: e.chunks for e in unchanged.values()}, reuse):
+            counted, counts = changed, {i: e.chunks for i, e in unchanged.items()}
+        else:
+            counted, counts = self._chunk_rows(articles, plans, old), {}
+            files.build(by_id, counted, reuse)
+        counts = dict.fromkeys(by_id, 0) | counts
+        for row in counted:
+            counts[row.article_id] += 1
+        return counts
+
     def _chunk_rows(self, articles: list[Article], plans: list[ArticlePlan],
-                    old: Manifest | None, tags: Mapping[str, str]) -> list[ChunkRecord]:
-        """The new revision's chunk table: changed articles' rows from their chunks,
+                    old: Manifest | None) -> list[ChunkRecord]:
+        """The new revision's whole chunk table: changed articles' rows from their chunks,
         unchanged ones' from the previous revision's table (made afresh if missing)."""
+        tags = {a.id: record_tag(a) for a in articles}
         rows = [ChunkRecord.of(c, p.tag) for p in plans for c in p.chunks]
         changed = {p.article.id for p in plans}
         unchanged = {a.id: a for a in articles if a.id not in changed}

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +93,15 @@ def row_key(row: ChunkRecord) -> str:
     with everything else the row holds but its text (which is the body's [start:end]), so
     a row made under other chunking settings or sentence splitting is never taken over."""
     return f"{row.chunk_id}|{row.section}|{row.start}-{row.end}|{row.sentences}"
+
+
+KEY_TAG = re.compile(r"#([0-9a-f]{16})#[0-9]+\|")  # the record tag inside a row key
+
+
+def key_tag(key: str) -> str | None:
+    """The record tag (article version) a row key names (its chunk id is `id#tag#n`)."""
+    found = KEY_TAG.search(key)
+    return found.group(1) if found else None
 
 
 def table_order(row: ChunkRecord) -> tuple[str, int, int]:
@@ -162,10 +173,15 @@ class Carried:
     segments: tuple[SegmentEntry, ...]
     live_keys: frozenset[str]
 
+    def chunks_per_tag(self) -> Counter[str | None]:
+        return Counter(key_tag(key) for key in self.live_keys)
 
-def carry_over(source: Path, state: SearchState, wanted: set[str]) -> Carried | None:
-    """The previous revision's segments, tombstoning every chunk not in `wanted`; None when
-    a segment's files are missing or its ids unreadable (then everything is made anew)."""
+
+def carry_over(source: Path, state: SearchState, wanted: Callable[[str], bool]
+               ) -> Carried | None:
+    """The previous revision's segments, tombstoning every chunk whose row key is not
+    `wanted`; None when a segment's files are missing or its ids unreadable (then
+    everything is made anew)."""
     segments: list[SegmentEntry] = []
     live: set[str] = set()
     for entry in state.segments:
@@ -178,7 +194,7 @@ def carry_over(source: Path, state: SearchState, wanted: set[str]) -> Carried | 
                 folder):
             return None
         deleted = set(entry.deleted)
-        deleted.update(i for i, key in enumerate(ids) if key not in wanted)
+        deleted.update(i for i, key in enumerate(ids) if not wanted(key))
         if len(deleted) < entry.docs:  # a segment with nothing live is dropped
             segments.append(SegmentEntry(entry.name, entry.docs, tuple(sorted(deleted))))
             live.update(ids[i] for i in range(entry.docs) if i not in deleted)
@@ -324,13 +340,40 @@ class SearchFiles:
         state = reuse.state() if reuse else None
         carried = None
         if reuse and state and state.tokenizer == self.tokenizer:
-            carried = carry_over(reuse.folder, state, set(wanted))
+            carried = carry_over(reuse.folder, state, wanted.__contains__)
         known = old_format_terms(reuse.folder, self.tokenizer) if reuse and not state else None
         new_rows = sorted((c for i, c in wanted.items()
                            if carried is None or i not in carried.live_keys), key=table_order)
-        texts = [embedding_text(articles[c.article_id], c.section, c.text) for c in new_rows]
-        postings = Postings.of(corpus_terms(texts, self.tokenizer, known)) if new_rows else None
-        self._save(carried, new_rows, postings)
+        self._save(carried, new_rows, self._postings(articles, new_rows, known))
+
+    def build_changed(self, articles: Mapping[str, Article], changed: Iterable[ChunkRecord],
+                      kept: Mapping[str, int], reuse: SearchFiles | None) -> bool:
+        """Like `build`, without the rows of the articles that did not change: `reuse`'s
+        segments are carried over for the article versions (record tags) in `kept` and
+        tombstoned for everything else, and `changed` (the other articles' rows) become
+        the delta. No row is read, so an update costs what changed. False (nothing
+        written) when `reuse` can't be carried over or lacks some of `kept`'s chunks
+        (`kept` gives each tag's chunk count): then call `build` with every row."""
+        state = reuse.state() if reuse else None
+        if reuse is None or state is None or state.tokenizer != self.tokenizer:
+            return False
+        new_rows = sorted(changed, key=table_order)
+        new_keys = {row_key(c) for c in new_rows}
+        carried = carry_over(reuse.folder, state,
+                             lambda key: key_tag(key) in kept and key not in new_keys)
+        if carried is None or carried.chunks_per_tag() != Counter(
+                {tag: n for tag, n in kept.items() if n}):
+            return False
+        self._save(carried, new_rows, self._postings(articles, new_rows, None))
+        return self.is_current()
+
+    def _postings(self, articles: Mapping[str, Article], rows: Sequence[ChunkRecord],
+                  known: Mapping[str, list[str]] | None) -> Postings | None:
+        """The postings of a delta's rows (their texts tokenized)."""
+        if not rows:
+            return None
+        texts = [embedding_text(articles[c.article_id], c.section, c.text) for c in rows]
+        return Postings.of(corpus_terms(texts, self.tokenizer, known))
 
     def _save(self, carried: Carried | None, new_rows: Sequence[ChunkRecord],
               postings: Postings | None) -> None:

@@ -185,13 +185,24 @@ def test_search_state_is_saved_reused_and_rebuilt_when_damaged(small):
     assert json.loads(new_state.read_text())["revision"] == revision(assistant)
 
 
-def test_the_chunk_table_written_while_indexing_is_the_one_made_from_the_articles(small):
-    from assistant.revision import chunk_table
+@pytest.mark.parametrize("previous_files", ["kept", "lost"])
+def test_the_chunk_table_written_while_indexing_is_the_one_made_from_the_articles(
+        small, monkeypatch, previous_files):
+    """Unchanged articles' rows are carried over in the previous revision's segments
+    without being read; with those segments lost, the table is made from the articles."""
+    from assistant.revision import SearchFiles, chunk_table
 
     corpus, assistant, _ = small
     assistant.update_index(progress=False)
     write_article(corpus, "beta.md", BETA_CHANGED)  # alpha, gamma: rows of the last revision
+    if previous_files == "lost":
+        shutil.rmtree(assistant.index.search_path(revision(assistant)))
+    else:
+        def no_reading(self):
+            raise AssertionError("the previous revision's rows were read")
+        monkeypatch.setattr(SearchFiles, "read_rows", no_reading)
     assistant.update_index(progress=False)
+    monkeypatch.undo()
     loaded = assistant.retriever().loaded
     afresh = chunk_table(loaded.articles, loaded.tags, assistant.settings.chunk_max_chars,
                          assistant.settings.chunk_overlap_sentences)

@@ -361,3 +361,36 @@ def test_scored_terms_drop_the_least_recently_used_past_their_bound():
     assert held.get("b") is None and held.get("a") is three and held.get("c") is not None
     held.put("huge", [(np.arange(9), np.ones(9, dtype=np.float32))])  # kept alone
     assert held.get("huge") is not None and held.get("a") is None and held.get("c") is None
+
+
+def test_changed_rows_alone_give_the_scores_of_a_full_rebuild(tmp_path, keep_deltas):
+    """build_changed: the unchanged articles' rows are never given, only their tags."""
+    sentences = seed_sentences()
+    articles = {a.id: a for a in (make_article(n, sentences) for n in range(12))}
+    files = written(tmp_path / "r1", articles, None)
+    for step, (changed, removed, added) in enumerate(((3, 5, 12), (3, 7, 13), (0, 12, 14))):
+        updated = dict(articles)
+        updated[f"a{changed:03d}"] = make_article(changed, sentences, version=step + 1)
+        del updated[f"a{removed:03d}"]
+        updated[f"a{added:03d}"] = make_article(added, sentences)
+        fresh = {i: a for i, a in updated.items() if articles.get(i) != a}
+        kept = {record_tag(a): len(rows_of({i: a})) for i, a in updated.items()
+                if i not in fresh}
+        nxt = SearchFiles(tmp_path / f"r{step + 2}", f"r{step + 2}", "sudachi")
+        assert nxt.build_changed(updated, rows_of(fresh), kept, reuse=files)
+        assert_same_as_afresh(nxt, updated, tmp_path)
+        files, articles = nxt, updated
+
+
+def test_changed_rows_are_refused_when_the_previous_segments_lack_a_kept_article(tmp_path):
+    sentences = seed_sentences()
+    articles = {a.id: a for a in (make_article(n, sentences) for n in range(4))}
+    files = written(tmp_path / "r1", articles, None)
+    stranger = make_article(9, sentences)  # never indexed: its rows are in no segment
+    kept = {record_tag(a): len(rows_of({i: a})) for i, a in articles.items()}
+    nxt = SearchFiles(tmp_path / "r2", "r2", "sudachi")
+    assert not nxt.build_changed(articles, [], {**kept, record_tag(stranger): 2}, reuse=files)
+    assert not nxt.build_changed(articles, [], kept, reuse=None)
+    assert not nxt.folder.exists()
+    assert nxt.build_changed(articles, [], kept, reuse=files)
+    assert_same_as_afresh(nxt, articles, tmp_path)
