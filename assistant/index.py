@@ -9,9 +9,12 @@ Layout (index folder, plus the vectors in Chroma):
 - `articles-<rev>.json`: the articles of that revision (metadata and body), so citations
   are always cut from the text that was indexed, never from a file changed since;
 - `search-<rev>/`: the chunk table and BM25 index of that revision (derived, rebuildable);
-- Chroma collections `<ns>-chunks-<generation>` (written through llama-index's
-  ChromaVectorStore) and `<ns>-sentences-<generation>` (sentence vectors for answer
-  selection), in the embedded store under `chroma/` or on a Chroma server.
+  a new revision carries the previous one's segments over and adds a delta of what changed;
+- `vectors-<generation>/<tag>.npy`: each article version's sentence vectors, for choosing
+  the answer sentence (vector_files.py; indexes written before them keep these in a Chroma
+  collection `<ns>-sentences-<generation>`, which is still read);
+- the Chroma collection `<ns>-chunks-<generation>` (chunk vectors, searched by similarity),
+  in the embedded store under `chroma/` or on a Chroma server.
 
 Records are content-addressed: their ids and `record_tag` metadata carry a tag made
 from the article id and content hash, so a changed article's new vectors are written
@@ -140,25 +143,15 @@ def store_label(settings: Settings) -> str:
     return settings.chroma_url.rstrip("/") if settings.chroma_url else "embedded"
 
 
-def chunk_to_node(chunk: Chunk, tag: str, embedding: np.ndarray) -> Any:
-    """A llama-index TextNode for a chunk, its offsets and sentence spans in metadata."""
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
-    return TextNode(
-        id_=chunk_record_id(chunk.article_id, tag, chunk.index),
-        text=chunk.text,
-        embedding=embedding.tolist(),
-        start_char_idx=chunk.start,
-        end_char_idx=chunk.end,
-        metadata={
-            "article_id": chunk.article_id,
-            TAG_KEY: tag,
-            "chunk_index": chunk.index,
-            "section": chunk.section,
-            "sentences": json.dumps(chunk.sentences),
-        },
-        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=chunk.article_id)},
-    )
+def chunk_metadata(chunk: Chunk, tag: str) -> dict[str, str | int]:
+    """A chunk record's metadata: article, record tag, offsets' context, and the source
+    keys llama-index gives a node (so its ChromaVectorStore can read and delete these
+    records too). Written with chromadb directly: nothing reads llama-index's serialised
+    node back, and importing llama-index cost an `assistant index` ~1–2 s."""
+    return {"article_id": chunk.article_id, TAG_KEY: tag, "chunk_index": chunk.index,
+            "section": chunk.section, "sentences": json.dumps(chunk.sentences),
+            "document_id": chunk.article_id, "doc_id": chunk.article_id,
+            "ref_doc_id": chunk.article_id}
 
 
 def _chroma_settings(path: Path | None = None) -> Any:
@@ -600,15 +593,13 @@ class ArticleIndex:
         return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
     def _add_chunks(self, store: Any, plan: ArticlePlan, bar: Any) -> None:
-        """Through llama-index's ChromaVectorStore, as nodes."""
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         if not plan.chunks:
             return
         texts = [embedding_text(plan.article, c.section, c.text) for c in plan.chunks]
-        vectors = self._embed(texts, bar)
-        ChromaVectorStore(chroma_collection=store).add(
-            [chunk_to_node(c, plan.tag, v) for c, v in zip(plan.chunks, vectors, strict=True)])
+        store.add(ids=[chunk_record_id(c.article_id, plan.tag, c.index) for c in plan.chunks],
+                  embeddings=self._embed(texts, bar),
+                  metadatas=[chunk_metadata(c, plan.tag) for c in plan.chunks],
+                  documents=[c.text for c in plan.chunks])
 
     def _write_sentences(self, generation: str, plan: ArticlePlan, bar: Any) -> None:
         """The article version's sentence vectors, as its file (vector_files.py)."""
