@@ -338,7 +338,7 @@ def main() -> None:
     parser.add_argument("--jsquad", type=Path, default=None)
     parser.add_argument("--jsquad-index", type=Path, default=None)
     parser.add_argument("--limit", type=int, default=300)
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()  # variants may follow the options
     if args.jsquad and args.jsquad_index is None:
         sys.exit("error: --jsquad needs --jsquad-index (an index `assistant eval jsquad "
                  "--keep-index` built)")
