@@ -49,6 +49,13 @@ def _cjk_ngrams(run: str, unigrams: bool = True) -> list[str]:
     return terms
 
 
+def cjk_bigrams(text: str) -> list[str]:
+    """The two-character terms both tokenizers index for this text: the bigrams of its
+    kana/kanji runs, as in `bigram_terms` and `sudachi_terms`."""
+    return [term for match in _RUNS.finditer(_normalise(text)) if match.group("cjk")
+            for term in _cjk_ngrams(match.group("cjk"), unigrams=False)]
+
+
 def bigram_terms(text: str) -> list[str]:
     terms: list[str] = []
     for match in _RUNS.finditer(_normalise(text)):

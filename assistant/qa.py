@@ -487,8 +487,13 @@ class Assistant:
         # a term a retrieved passage holds is in the articles: only the others are looked
         # for in every article's text (a scan of the whole corpus per term)
         unseen = missing_focus(focus, passages)
-        missing = missing_focus(unseen, retriever.loaded.searchable_texts(article_ids)) \
-            if unseen else []
+        loaded = retriever.loaded
+        absent = {t for t in unseen
+                  if not (loaded.may_contain(t.text) or loaded.may_contain(t.normalized))}
+        to_scan = [t for t in unseen if t not in absent]
+        scanned = missing_focus(to_scan, loaded.searchable_texts(article_ids)) \
+            if to_scan else []
+        missing = [t for t in unseen if t in absent or t in scanned]
         return Coverage(focus, tuple(missing), missing_unit(asked, found),
                         in_passages=in_passages)
 

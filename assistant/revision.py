@@ -22,7 +22,7 @@ import numpy as np
 
 from .chunking import chunk_article
 from .corpus import Article
-from .keyword import KeywordIndex
+from .keyword import KeywordIndex, cjk_bigrams
 from .manifest import Snapshot
 from .results import Passage
 from .roles import ArticleRoles, Role, article_roles
@@ -166,6 +166,14 @@ class Revision:
         if article_ids is None:
             return list(self._searchable.values())
         return [self._searchable[i] for i in article_ids if i in self._searchable]
+
+    def may_contain(self, text: str) -> bool:
+        """False when the text can't occur in any article of the revision: one of its
+        kana/kanji bigrams is in no chunk (the BM25 vocabulary, a dictionary look-up).
+        Lets a focus term the articles lack skip the scan of every article's text (~30 ms
+        a term at 100k chunks). Chunks cover title, headings and every sentence; only a
+        word cut by the split of an over-long sentence could be missed."""
+        return all(self.keyword.known(term) for term in cjk_bigrams(text))
 
     def neighbour_sentences(self, article_id: str, start: int, end: int
                             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
