@@ -331,7 +331,7 @@ def rare_word_coverage(expansion: Expansion, texts: Sequence[str]) -> np.ndarray
     """Each text's coverage of the question, a word counting by how few of the texts have
     it (log((n + 1) / (df + 0.5)), as in BM25): a word every candidate mentions (Ukraine,
     the plan) tells them apart less than the one only the answer has."""
-    covered = [expansion.covered(t) for t in texts]
+    covered = [_once(expansion.covered(t)) for t in texts]
     df: dict[str, int] = {}
     for words in covered:
         for word in words:
@@ -339,6 +339,14 @@ def rare_word_coverage(expansion: Expansion, texts: Sequence[str]) -> np.ndarray
     rarity = {word: math.log((len(texts) + 1) / (count + 0.5)) for word, count in df.items()}
     return np.array([sum(w * rarity[word] for word, w in words.items()) for words in covered],
                     dtype=np.float32)
+
+
+def _once(covered: dict[str, float]) -> dict[str, float]:
+    """Covered words and phrases without the words of a covered phrase: "Russian side"
+    found as ロシア側 is one match, not three ("Russian", "side" and the phrase), or a
+    sentence naming the phrase outweighs one holding a word the question asks about."""
+    inside = {word for source in covered if " " in source for word in source.split()}
+    return {source: weight for source, weight in covered.items() if source not in inside}
 
 
 def _z(values: np.ndarray) -> np.ndarray:

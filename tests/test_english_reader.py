@@ -255,6 +255,21 @@ def test_rarer_words_weigh_more_in_the_sentence_ranking() -> None:
     assert scores[1] > scores[0] and scores[0] < 0.5 * scores[2]
 
 
+def test_a_phrase_and_its_own_words_count_once_in_the_sentence_ranking() -> None:
+    """"Russian side" found as ロシア側 is one match: with its words counted again, the
+    sentence naming the phrase beat the one holding the word asked about (advise → 助言)."""
+    from assistant.crosslingual import Expansion, JapaneseTerm
+    from assistant.english_reader import rare_word_coverage
+
+    expansion = Expansion((JapaneseTerm("ロシア側", 1.0, "Russian side", "compound"),
+                           JapaneseTerm("ロシア", 1.0, "Russian", "word"),
+                           JapaneseTerm("側", 1.0, "side", "word"),
+                           JapaneseTerm("助言", 1.0, "advise", "word")), ())
+    texts = ["ロシア側の要人と会談した。", "ウィトコフ氏は助言した。", "ウクライナ情勢。"]
+    scores = rare_word_coverage(expansion, texts)
+    assert scores[0] == pytest.approx(scores[1])  # one match each, equally rare
+
+
 
 def test_a_follow_up_about_what_no_article_has_is_declined(seed_assistant: Assistant) -> None:
     """The earlier question's words are found; the follow-up's only one (salary) is not."""
