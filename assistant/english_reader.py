@@ -256,8 +256,9 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
     texts = [retriever.articles[c.article_id].body[c.start : c.end] for c in candidates]
     use_dense = retriever.english is None or retriever.english.parts.dense
     corrections = reader_corrections(question, expansion, candidates, retriever)
+    passage_scores = np.array([c.passage.score for c in candidates], dtype=np.float32)
     ranking = rank_english(expansion, texts, similarities, use_dense, answer_cue(question),
-                           corrections)
+                           corrections, passage_scores)
     ranked = [candidates[i] for i in ranking]
     best = ranked[0]
     if not announces_list(retriever.articles[best.article_id].body[best.start : best.end]):
@@ -310,11 +311,17 @@ def answer_cue(question: str) -> re.Pattern[str] | None:
 
 def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.ndarray,
                  use_dense: bool = True, cue: re.Pattern[str] | None = None,
-                 corrections: np.ndarray | None = None) -> list[int]:
+                 corrections: np.ndarray | None = None,
+                 passage_scores: np.ndarray | None = None) -> list[int]:
     """Candidate sentences for an English question, best first: z(e5 similarity) +
     COVERAGE_WEIGHT × z(coverage of the question's words by the sentence's terms) +
     CUE_WEIGHT when the sentence has the answer's cue (`answer_cue`) − PENALTY_WEIGHT ×
-    reader_rules' corrections (`reader_corrections`)."""
+    reader_rules' corrections (`reader_corrections`) + the fused retrieval score of the
+    best passage holding the sentence (already in z units): a sentence is read in its
+    context, as the Japanese trees read `passage_score` — the passage around an answer
+    often names what the question does when the answer sentence itself doesn't, and a
+    sentence that shares a word or two with the question in a passage about something
+    else is less likely the answer (pooled English tune: cited 57 → 59 of 75)."""
     coverage = rare_word_coverage(expansion, texts)
     score = _z(coverage) * COVERAGE_WEIGHT
     if corrections is not None:
@@ -324,6 +331,8 @@ def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.nd
                                               dtype=np.float32)
     if use_dense:
         score = score + _z(similarities.astype(np.float32))
+    if passage_scores is not None:
+        score = score + passage_scores
     return [int(i) for i in np.argsort(-score, kind="stable")]
 
 
