@@ -11,7 +11,8 @@ background questions the decline rule is calibrated on — is searched the same 
   declined as in Japanese (focus.py); a missing content word raises the bar, every word
   found lowers it (refusal.DeclineRule.threshold, `english_coverage`);
 - **sentence choice**: candidates are ranked by e5 similarity plus how much of the question
-  their text covers (`Expansion.coverage`), see `rank_english`.
+  their text covers (`Expansion.coverage`, a phrase found whole counting once) plus their
+  passage's retrieval score, see `rank_english`.
 
 The corpus's terms (SudachiPy words and romanised names, `CorpusTerms`) are worked out
 when a revision is first loaded and saved in its search folder (0.2 s for the seed
