@@ -9,10 +9,12 @@ field), the real answer is asked and each miss is put in one stage:
 - `summary/opinion`: a summary or opinion answer whose [1] lacks the expected strings;
 - `retrieval`: no passage among the top 5 (after the role filter of answer.passages_for,
   or the asked part of the page) holds the expected fact;
-- `candidates`: it is in passage 4 or 5, but only the top 3 passages give candidates;
+- `candidates`: it is in passage 4 or 5, but only the top 3 passages give candidates (4 for
+  an English question over Japanese articles);
 - `ranking`: a candidate holds it, and another sentence was quoted first.
 
-With --show, each miss is printed with the rank of the expected passage. The figures this
+With --show, each miss is printed with the rank (from 0) of the expected passage — for a
+retrieval miss, its rank among the top 20, None when not even there. The figures this
 printed on 2026-12-03 are in bench/RESULTS.md ("issue 12, reader3").
 """
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from reader_check import HERE, ReaderQuestion, load_questions
 
 from assistant.answer import asked_parts, in_parts, passages_for
+from assistant.english_reader import CANDIDATE_PASSAGES as ENGLISH_CANDIDATES
 from assistant.focus import intent
 from assistant.qa import Assistant
 from assistant.results import Passage
@@ -36,22 +39,31 @@ FILES = (HERE / "reader_questions.json", HERE / "reader_questions_2.json",
          HERE / "reader_questions_3.json")
 LOOKED_AT = 5  # passages a question's answer can come from (settings.top_k)
 CANDIDATE_DEPTH = 3  # sentences.CANDIDATE_PASSAGES
+DEEP = 20  # how far down a retrieval miss's fact is looked for (--show prints the rank)
 
 
-def fact_rank(question: ReaderQuestion, query: str, retriever: HybridRetriever) -> int | None:
+def fact_rank(question: ReaderQuestion, query: str, retriever: HybridRetriever,
+              depth: int = LOOKED_AT) -> int | None:
     """The rank of the first passage (as the answer sees them) holding an expected string."""
     parts = asked_parts(question.question)
     passages: list[Passage]
     if parts:
-        passages = in_parts(retriever.retrieve(query, 50, None), parts, retriever, LOOKED_AT)
+        passages = in_parts(retriever.retrieve(query, 50, None), parts, retriever, depth)
     else:
-        found = retriever.retrieve(query, LOOKED_AT, None)
+        found = retriever.retrieve(query, depth, None)
         passages = passages_for(question.question, found.passages, retriever)
-    for rank, passage in enumerate(passages[:LOOKED_AT]):
+    for rank, passage in enumerate(passages[:depth]):
         body = retriever.articles[passage.article_id].body
         if any(e in body[s:t] for s, t in passage.sentences for e in question.expect):
             return rank
     return None
+
+
+def candidate_depth(query: str, retriever: HybridRetriever) -> int:
+    """Passages whose sentences are candidates: more for an English question over Japanese
+    articles (english_reader.CANDIDATE_PASSAGES)."""
+    english = retriever.english is not None and retriever.english.expansion(query) is not None
+    return ENGLISH_CANDIDATES if english else CANDIDATE_DEPTH
 
 
 def stage_of(question: ReaderQuestion, assistant: Assistant) -> tuple[str, str]:
@@ -66,10 +78,13 @@ def stage_of(question: ReaderQuestion, assistant: Assistant) -> tuple[str, str]:
         return "ok", first
     if intent(question.question) != "fact":
         return "summary/opinion", first
-    rank = fact_rank(question, answer.query, assistant.retriever())
+    retriever = assistant.retriever()
+    rank = fact_rank(question, answer.query, retriever)
     if rank is None:
-        return "retrieval", first
-    return ("candidates" if rank >= CANDIDATE_DEPTH else "ranking"), first
+        deep = fact_rank(question, answer.query, retriever, DEEP)
+        return "retrieval", f"(fact at rank {deep}) {first}"
+    depth = candidate_depth(answer.query, retriever)
+    return ("candidates" if rank >= depth else "ranking"), f"(fact at rank {rank}) {first}"
 
 
 def main() -> None:

@@ -255,6 +255,37 @@ def test_rarer_words_weigh_more_in_the_sentence_ranking() -> None:
     assert scores[1] > scores[0] and scores[0] < 0.5 * scores[2]
 
 
+def test_a_sentence_is_ranked_with_its_passage() -> None:
+    """Two sentences alike in words and e5 similarity: the one whose passage retrieval
+    rated higher (its context matches the question) is read first."""
+    import numpy as np
+
+    from assistant.crosslingual import Expansion, JapaneseTerm
+    from assistant.english_reader import rank_english
+
+    expansion = Expansion((JapaneseTerm("通話", 1.0, "call", "word"),), ())
+    texts = ["通話は10月中旬だった。", "通話は11月だった。", "ウクライナ情勢。"]
+    similarities = np.array([0.8, 0.8, 0.7], dtype=np.float32)
+    assert rank_english(expansion, texts, similarities)[0] == 0  # a tie: the first
+    assert rank_english(expansion, texts, similarities,
+                        passage_scores=np.array([0.5, 2.0, 0.0], dtype=np.float32))[0] == 1
+
+
+def test_a_phrase_and_its_own_words_count_once_in_the_sentence_ranking() -> None:
+    """"Russian side" found as ロシア側 is one match: with its words counted again, the
+    sentence naming the phrase beat the one holding the word asked about (advise → 助言)."""
+    from assistant.crosslingual import Expansion, JapaneseTerm
+    from assistant.english_reader import rare_word_coverage
+
+    expansion = Expansion((JapaneseTerm("ロシア側", 1.0, "Russian side", "compound"),
+                           JapaneseTerm("ロシア", 1.0, "Russian", "word"),
+                           JapaneseTerm("側", 1.0, "side", "word"),
+                           JapaneseTerm("助言", 1.0, "advise", "word")), ())
+    texts = ["ロシア側の要人と会談した。", "ウィトコフ氏は助言した。", "ウクライナ情勢。"]
+    scores = rare_word_coverage(expansion, texts)
+    assert scores[0] == pytest.approx(scores[1])  # one match each, equally rare
+
+
 
 def test_a_follow_up_about_what_no_article_has_is_declined(seed_assistant: Assistant) -> None:
     """The earlier question's words are found; the follow-up's only one (salary) is not."""
