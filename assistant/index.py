@@ -6,8 +6,9 @@ Layout (index folder, plus the vectors in Chroma):
   vectors' width, and per article its content hash, record tag and chunk count. Checked
   against the settings before any use (an older format is migrated in place). Replacing
   this file (one atomic rename) *is* the commit of a change.
-- `articles-<rev>.json`: the articles of that revision (metadata and body), so citations
-  are always cut from the text that was indexed, never from a file changed since;
+- `articles/<tag>.json`: each article version (metadata and body), written once, so
+  citations are always cut from the text that was indexed, never from a file changed
+  since (revisions written before these have one `articles-<rev>.json`, still read);
 - `search-<rev>/`: the chunk table and BM25 index of that revision (derived, rebuildable);
   a new revision carries the previous one's segments over and adds a delta of what changed;
 - `vectors-<generation>/<tag>.npy`: each article version's sentence vectors, for choosing
@@ -269,22 +270,43 @@ class ArticleIndex:
         """Rebuild the current revision's search files if missing or of another format."""
         files = self.search_files(manifest.revision)
         if not files.is_current():
-            articles = self.read_articles(manifest.revision)
+            articles = self.read_articles(manifest.snapshot())
             files.build(articles, chunk_table(articles, manifest.snapshot().tags,
                                               self.settings.chunk_max_chars,
                                               self.settings.chunk_overlap_sentences),
                         reuse=files)
 
-    def read_articles(self, revision: str) -> dict[str, Article]:
-        path = self.articles_path(revision)
+    def article_path(self, tag: str) -> Path:
+        return self.root / "articles" / f"{tag}.json"
+
+    def read_articles(self, snapshot: Snapshot) -> dict[str, Article]:
+        """The revision's articles: one file per article version (`articles/TAG.json`),
+        or the single `articles-REV.json` that revisions written before those have."""
+        whole = self.articles_path(snapshot.revision)
+        path = whole
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return {a["id"]: Article(**a) for a in data.values()}
+            if whole.is_file():
+                data = json.loads(whole.read_text(encoding="utf-8"))
+                return {a["id"]: Article(**a) for a in data.values()}
+            found = {}
+            for article_id, tag in snapshot.tags.items():
+                path = self.article_path(tag)
+                found[article_id] = Article(**json.loads(path.read_text(encoding="utf-8")))
+            return found
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
             raise IndexProblem(
                 f"the index in {self.root} is damaged ({path.name} unreadable): "
                 "run `assistant index --rebuild`"
             ) from err
+
+    def _write_article_files(self, articles: list[Article], tags: Mapping[str, str]) -> None:
+        """Each article version's file, once: an update writes the changed articles'
+        (and, after an older index, each one's first), never the whole corpus again."""
+        for article in articles:
+            path = self.article_path(tags[article.id])
+            if not path.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_json(path, asdict(article))
 
     def is_stale(self, articles: Iterable[Article]) -> bool:
         """Does the corpus differ from what the index holds?"""
@@ -445,8 +467,7 @@ class ArticleIndex:
         report.resumed = len(pending.done)
         report.chunks_embedded = self._embed_articles(generation, plans, pending, progress)
         revision = uuid.uuid4().hex[:16]
-        write_json(self.articles_path(revision),
-                   {a.id: asdict(a) for a in sorted(articles, key=lambda a: a.id)})
+        self._write_article_files(articles, tags)
         reuse = self.search_files(prior.revision) if prior and prior.revision else None
         counts = self._write_search_files(revision, articles, plans, old, reuse)
         live = set(tags.values())
@@ -471,8 +492,11 @@ class ArticleIndex:
         self._drop_unused_files({manifest.revision, manifest.previous_revision})
         if prior is not None and prior.generation not in (None, manifest.generation):
             self._drop_generation(prior.generation)
-        if old is None:  # a new generation: any other's vector files are strays
+        if old is None:  # a new generation: any other's vector and article files are strays
             drop_vector_folders(self.root, keep=manifest.generation)
+            for path in (self.root / "articles").glob("*.json"):
+                if path.stem not in live:
+                    path.unlink(missing_ok=True)
         if old is None and self.store == "embedded":
             self._drop_stray_collections(manifest.generation)
 
@@ -613,6 +637,8 @@ class ArticleIndex:
         if not tags:
             return
         delete_sentence_vectors(self.vector_folder(generation), tags)
+        for tag in tags:
+            self.article_path(tag).unlink(missing_ok=True)
         ordered = sorted(tags)
         for kind in (CHUNKS, SENTENCES):
             try:

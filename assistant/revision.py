@@ -118,7 +118,7 @@ class Revision:
     def load(cls, index: ArticleIndex, snapshot: Snapshot, tokenizer: str) -> Revision:
         """Read a committed revision: its articles, search files (rebuilt from the
         articles if unusable) and collection handles."""
-        articles = index.read_articles(snapshot.revision)
+        articles = index.read_articles(snapshot)
         files = SearchFiles(index.search_path(snapshot.revision), snapshot.revision, tokenizer)
         loaded = read_search_files(files) if files.is_current() else None
         if loaded is None:

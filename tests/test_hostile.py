@@ -110,7 +110,8 @@ def test_index_reads_no_byte_from_outside_the_corpus_and_never_opens_a_fifo(tmp_
     listed = invoke("list", "--json", "--corpus", str(corpus), "--index", str(index))
     assert {row["id"] for row in json.loads(listed.stdout)} == {"alpha", "beta", "gamma",
                                                                   "kinkaku"}
-    indexed = "".join(p.read_text(encoding="utf-8") for p in index.glob("articles-*.json"))
+    indexed = "".join(p.read_text(encoding="utf-8") for p in index.glob("articles/*.json"))
+    assert indexed
     assert "暗証番号" not in indexed
     asked = invoke("ask", "金庫の暗証番号は何ですか？", "--json", "--corpus", str(corpus),
                    "--index", str(index))

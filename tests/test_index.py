@@ -71,6 +71,11 @@ def sentence_file_tags(assistant):
     return {p.stem for p in folder.glob("*.npy")}
 
 
+def article_file_tags(assistant):
+    """The article versions that have an article file."""
+    return {p.stem for p in (assistant.index.root / "articles").glob("*.json")}
+
+
 def sentences_into_chroma(assistant):
     """Rewrite an index's sentence vectors the way indexes before the vector files kept
     them: records in a Chroma collection, no files."""
@@ -88,6 +93,18 @@ def sentences_into_chroma(assistant):
                   embeddings=stored.vectors[[stored.rows[s] for s in spans]],
                   metadatas=[{"article_id": article_id, TAG_KEY: entry["tag"], "start": a,
                               "end": b} for a, b in spans])
+    shutil.rmtree(folder)
+
+
+def articles_into_one_file(assistant):
+    """Rewrite an index's article files the way indexes before them kept the articles:
+    one `articles-REV.json` per revision."""
+    data = manifest(assistant)
+    folder = assistant.index.root / "articles"
+    whole = {i: json.loads((folder / f"{e['tag']}.json").read_text(encoding="utf-8"))
+             for i, e in sorted(data["articles"].items())}
+    assistant.index.articles_path(data["revision"]).write_text(
+        json.dumps(whole, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(folder)
 
 
@@ -120,10 +137,12 @@ def test_incremental_index_embeds_only_what_changed(small):
 def test_records_of_replaced_versions_are_kept_for_one_change_then_deleted(small):
     corpus, assistant, _ = small
     assistant.update_index(progress=False)
+    first_tags = {e["tag"] for e in manifest(assistant)["articles"].values()}
     write_article(corpus, "beta.md", BETA_CHANGED)
     (corpus / "gamma.md").unlink()
     assistant.update_index(progress=False)  # the previous revision stays readable
     assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta", "gamma"}
+    assert first_tags <= article_file_tags(assistant)
     write_article(corpus, "delta.md", "---\nid: delta\n---\n\n金閣寺は京都市北区の寺院である。\n")
     assistant.update_index(progress=False)
     assert stored_article_ids(assistant, CHUNKS) == {"alpha", "beta", "delta"}
@@ -133,8 +152,8 @@ def test_records_of_replaced_versions_are_kept_for_one_change_then_deleted(small
     beta_records = assistant.index.collection(CHUNKS, generation).get(
         where={"article_id": "beta"}, include=["documents"])
     assert beta_records["documents"] and all("毎年七月" in d for d in beta_records["documents"])
-    files = sorted(p.name for p in assistant.index.root.glob("articles-*.json"))
-    assert len(files) == 2  # the current and the previous revision
+    assert article_file_tags(assistant) == live_tags
+    assert not list(assistant.index.root.glob("articles-*.json"))  # the older layout
 
 
 def test_ensure_index_builds_when_missing_and_then_does_nothing(small):
@@ -252,7 +271,8 @@ def test_a_format_2_index_is_migrated_in_place_without_embedding_and_answers_the
                                  for m in metadatas)
 
 
-def test_sentence_vectors_kept_in_chroma_by_an_older_index_are_still_used(small):
+def test_an_index_of_the_older_layout_is_read_and_updated_in_place(small):
+    """Sentence vectors in a Chroma collection and one articles file per revision."""
     corpus, assistant, embedder = small
     assistant.update_index(progress=False)
     question = "祇園祭はいつ行われますか？"
@@ -261,16 +281,19 @@ def test_sentence_vectors_kept_in_chroma_by_an_older_index_are_still_used(small)
             for span in c.sentences]
     from_files = assistant.retriever().loaded.sentence_vectors(keys)
     sentences_into_chroma(assistant)
+    articles_into_one_file(assistant)
     reopened = Assistant(assistant.settings, embedder=embedder)
     from_chroma = reopened.retriever().loaded.sentence_vectors(keys)
     assert np.abs(from_files).sum(axis=1).min() > 0  # every sentence has its vector
     np.testing.assert_allclose(from_chroma, from_files, atol=1e-6)
     after = reopened.ask(question)
     assert (after.answer, after.citations) == (before.answer, before.citations)
-    assert sentence_file_tags(reopened) == set()
+    assert sentence_file_tags(reopened) == set() == article_file_tags(reopened)
     write_article(corpus, "beta.md", BETA_CHANGED)
-    reopened.update_index(progress=False)  # only the changed article gets a file
-    assert sentence_file_tags(reopened) == {manifest(reopened)["articles"]["beta"]["tag"]}
+    reopened.update_index(progress=False)  # only the changed article gets vectors
+    live = manifest(reopened)["articles"]
+    assert sentence_file_tags(reopened) == {live["beta"]["tag"]}
+    assert article_file_tags(reopened) == {e["tag"] for e in live.values()}
     changed = reopened.ask(question)
     assert "毎年七月" in changed.answer and changed.citations
 
