@@ -32,7 +32,7 @@ from .focus import names_a_book, normalise, question_focus
 from .reader_rules import ASKS_ITEMS, Placed, is_filler, judges
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
-from .roles import NOT_REPORTING, Role
+from .roles import NOT_REPORTING, Role, heading_role, headings
 from .sentences import Candidate, announces_list, choose_sentences
 from .summary import (
     KeyPoint,
@@ -54,6 +54,10 @@ _ASKS_COMMENTS = re.compile(
 _ASKS_PROMOTION = re.compile(
     r"本|書籍|著者|一冊|推薦|おすすめ|オススメ|勧め|続き|note|\bbooks?\b|author|recommend|"
     r"read more|subscri", re.I)
+_ASKS_TITLE = re.compile(r"タイトル|題名|書名|表題|本の名前|(?:何|なん)という(?:本|書籍|題)"
+                         r"|(?:本|書籍)(?:は|って)(?:何|なに|どれ)(?:です|でしょう|だ)?か?[？?。]?\s*$"
+                         r"|\btitles?\b|\bname of the book\b|\bbook called\b"
+                         r"|\b(?:which|what) book\b", re.I)
 _ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
 # asks what the source is (「出典は？」), not about sources in general (「…は出典の印ですか？」)
 _ABOUT_CREDIT = re.compile(r"出典(?:は|を|って|元)|情報源|ソースは|元記事|\bsources? of\b|"
@@ -175,15 +179,60 @@ def extractive_answer(
     if not chosen:
         return decline(question, query, language, found.passages)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
+    title = book_title(question, passages, retriever)
+    if title is not None:  # the title heading, then the line under it (author, publisher)
+        chosen = [title, _line_under(title, retriever)]
     citations = with_roles(cite_sentences(chosen, lambda a: retriever.articles[a].body),
                            retriever)
     first = citations[0]
+    if title is not None:
+        return cited_answer(question, query, language, citations, found.passages,
+                            ShortAnswer(first.quote, first.n, first.start, first.end))
     cited = short_answer.for_citation(question, first.quote, first.start, first.n)
     short = ShortAnswer(cited.text, cited.n, cited.start, cited.end) if cited else None
     if cited is not None and cited.confidence >= ONE_SENTENCE_CONFIDENCE \
             and not announces_list(first.quote):
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
+
+
+def book_title(question: str, passages: list[Passage], retriever: HybridRetriever
+               ) -> Candidate | None:
+    """For a question asking the recommended book's title: the heading that titles the
+    promotion part the best promotion passage is in — of the headings of that part up to
+    the passage, the highest level (the first of them), leaving out the part's own cue
+    heading (関連書籍紹介) — cited like a sentence: a book plug names its book in a heading,
+    which no sentence quotes. None when no title is asked or no such heading exists."""
+    if not _ASKS_TITLE.search(question) or "promotion" not in asked_parts(question):
+        return None
+    top = next((p for p in passages
+                if retriever.role_at(p.article_id, p.start) == "promotion"), None)
+    if top is None:
+        return None
+    body = retriever.articles[top.article_id].body
+    part = []
+    for heading in reversed([h for h in headings(body) if h.start <= top.start]):
+        if retriever.role_at(top.article_id, heading.start) != "promotion":
+            break
+        if heading_role(body[heading.start:heading.end]) is None:
+            part.append(heading)
+    if not part:
+        return None
+    title = min(part, key=lambda h: (h.level, h.start))
+    following = retriever.following_sentences(top.article_id, title.end, 1)
+    holder = following[0] if following else top
+    card = replace(holder, start=title.start, text=body[title.start:holder.end],
+                   sentences=((title.start, title.end),))  # the card shows the heading too
+    return Candidate(top.article_id, title.start, title.end, card, 0)
+
+
+def _line_under(heading: Candidate, retriever: HybridRetriever) -> Candidate:
+    """The sentence right after a cited heading (the heading's own candidate if none)."""
+    found = retriever.following_sentences(heading.article_id, heading.end, 1)
+    if not found:
+        return heading
+    start, end = found[0].sentences[0]
+    return Candidate(heading.article_id, start, end, heading.passage, 0)
 
 
 def cited_answer(question: str, query: str, language: str, citations: list[Citation],

@@ -94,6 +94,28 @@ def heading_role(title: str) -> Role | None:
     return None
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A Markdown heading of an article body: its level and the span of its words."""
+
+    level: int
+    start: int
+    end: int
+
+
+def headings(body: str) -> list[Heading]:
+    """Every heading of the body, in order, with the exact span of its words."""
+    found: list[Heading] = []
+    offset = 0
+    for line in body.split("\n"):
+        heading = _HEADING.match(line)
+        if heading and heading.group(2):
+            start = offset + heading.start(2)
+            found.append(Heading(len(heading.group(1)), start, start + len(heading.group(2))))
+        offset += len(line) + 1
+    return found
+
+
 def line_role(line: str) -> Role | None:
     """A role a single line names for itself (a credit line, a plug), whatever its section."""
     if _CREDIT_LINE.search(line):

@@ -195,7 +195,7 @@ def passage_html(citation: Citation, also: Sequence[Citation] = ()) -> str:
                    for c in (citation, *also))
     passage, parts, at = citation.text, [], 0
     for a, b in spans:
-        if a < at:  # overlapping quotes: the earlier mark holds it
+        if a < at or b > len(passage):  # overlapping quotes: the earlier mark holds it
             continue
         parts += [ruby_html(passage[at:a]), "<mark>", ruby_html(passage[a:b]), "</mark>"]
         at = b

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.qa import Turn
 
 from .conftest import write_article
@@ -226,3 +228,16 @@ def test_names_the_articles_have_only_apart_ask_for_a_stronger_match(seed_assist
     # ウシャコフ and 東京 are both in the articles, never in one passage: the match (z 1.96)
     # passed the old bar for "every focus term found" (1.75), not the one for terms apart
     assert seed_assistant.ask("ウシャコフ氏は東京で何をしていた？").abstained
+
+
+@pytest.mark.parametrize("question", ["紹介されてる本のタイトルは？", "おすすめの本は何？",
+                                      "Which book does the article recommend?"])
+def test_the_recommended_books_title_is_its_heading(seed_assistant, question):
+    """The book plug names its book in a heading, which no sentence quotes: the title was
+    answered with a phrase quoted in a sentence about the book (「ゾルゲ神話」)."""
+    answer = seed_assistant.ask(question)
+    title, author = answer.citations[:2]
+    assert title.quote == "ゾルゲ事件80年目の真実" and title.role == "promotion"
+    assert answer.short_answer is not None and answer.short_answer.text == title.quote
+    assert "名越健郎" in author.quote
+    assert title.text.startswith(title.quote)  # the card shows the heading it quotes

@@ -92,3 +92,12 @@ def test_key_points_are_reported_facts_first_and_never_comments_or_promotion():
     assert {p.role for p in points} <= {"report", "analysis"}
     assert not any("noteで読む" in t or "一冊です" in t or "出典" in t for t in texts)
     assert len(points) <= 8
+
+
+def test_headings_give_the_exact_span_of_their_words():
+    from assistant.roles import headings
+
+    body = "前文。\n\n## 関連書籍紹介\n\n### ゾルゲ事件80年目の真実 ###\n本文。\n#\n"
+    found = headings(body)
+    assert [(h.level, body[h.start:h.end]) for h in found] == [
+        (2, "関連書籍紹介"), (3, "ゾルゲ事件80年目の真実")]
