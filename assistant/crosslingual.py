@@ -63,9 +63,13 @@ does say describe described explain explained mean means meant kind sort thing t
 one ones someone something anyone anything else ever still even yet again already now
 exactly actually reportedly apparently happen happened like far
 date dates day days month months year years time period ways kinds types sorts
+title titles name names called recommend recommends recommended recommendation introduce
+introduces introduced
 """
-# the last line: what a question asks for ("what date", "which month", "the ways"), not what
-# it is about — the asked kind is english_reader's answer cue, not a search term
+# the last three lines: what a question asks for ("what date", "which month", "the ways", "the
+# title", "its name", "the book it recommends"), not what it is about — as タイトル, 題名, 名前,
+# おすすめ, 紹介 in Japanese (focus.py FRAME_WORDS); the asked kind is english_reader's answer
+# cue, not a search term
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "written": "write", "spoke": "speak", "took": "take", "taken": "take",

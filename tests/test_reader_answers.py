@@ -231,10 +231,13 @@ def test_names_the_articles_have_only_apart_ask_for_a_stronger_match(seed_assist
 
 
 @pytest.mark.parametrize("question", ["紹介されてる本のタイトルは？", "おすすめの本は何？",
-                                      "Which book does the article recommend?"])
+                                      "Which book does the article recommend?",
+                                      "What is the title of the recommended book?"])
 def test_the_recommended_books_title_is_its_heading(seed_assistant, question):
     """The book plug names its book in a heading, which no sentence quotes: the title was
-    answered with a phrase quoted in a sentence about the book (「ゾルゲ神話」)."""
+    answered with a phrase quoted in a sentence about the book (「ゾルゲ神話」), and in
+    English declined for 'title' and 'recommended' (words of the asking, like タイトル and
+    おすすめ)."""
     answer = seed_assistant.ask(question)
     title, author = answer.citations[:2]
     assert title.quote == "ゾルゲ事件80年目の真実" and title.role == "promotion"
