@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -32,6 +33,8 @@ from .search_files import SearchFiles as SearchFiles
 from .search_files import chunk_record_id as chunk_record_id
 from .search_files import embedding_text as embedding_text
 from .vector_files import SentenceVectorFiles, vector_folder
+
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+(.+)$", re.MULTILINE)  # roles.py reads them too
 
 if TYPE_CHECKING:
     from .index import ArticleIndex
@@ -113,6 +116,7 @@ class Revision:
         self._cache_lock = threading.Lock()
         self._roles: dict[str, ArticleRoles] = {}
         self._searchable: dict[str, str] | None = None
+        self._headings: frozenset[str] | None = None
 
     @classmethod
     def load(cls, index: ArticleIndex, snapshot: Snapshot, tokenizer: str) -> Revision:
@@ -169,11 +173,22 @@ class Revision:
 
     def may_contain(self, text: str) -> bool:
         """False when the text can't occur in any article of the revision: one of its
-        kana/kanji bigrams is in no chunk (the BM25 vocabulary, a dictionary look-up).
-        Lets a focus term the articles lack skip the scan of every article's text (~30 ms
-        a term at 100k chunks). Chunks cover title, headings and every sentence; only a
-        word cut by the split of an over-long sentence could be missed."""
-        return all(self.keyword.known(term) for term in cjk_bigrams(text))
+        kana/kanji bigrams is in no chunk (the BM25 vocabulary, a dictionary look-up) and
+        no heading. Lets a focus term the articles lack skip the scan of every article's
+        text (~30 ms a term at 100k chunks). A chunk's text holds the title, its section's
+        heading and its sentences; headings with no chunk of their own (関連書籍紹介, right
+        above a subheading) are looked up apart. Only a word cut by the split of an
+        over-long sentence could be missed."""
+        return all(self.keyword.known(term) or term in self._heading_bigrams()
+                   for term in cjk_bigrams(text))
+
+    def _heading_bigrams(self) -> frozenset[str]:
+        """The kana/kanji bigrams of every heading of the revision (made on first use)."""
+        if self._headings is None:
+            self._headings = frozenset(
+                term for article in self.articles.values()
+                for line in _HEADING_LINE.findall(article.body) for term in cjk_bigrams(line))
+        return self._headings
 
     def neighbour_sentences(self, article_id: str, start: int, end: int
                             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:

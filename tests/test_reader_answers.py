@@ -105,6 +105,15 @@ def test_a_word_no_chunk_has_is_found_missing_without_reading_every_article(
     assert answer.abstained and "『インド』" in answer.answer
 
 
+def test_every_line_of_the_articles_passes_the_bigram_check(seed_assistant):
+    """The check may only rule out what no article has: every heading (関連書籍紹介 has no
+    chunk of its own) and every other line of the seeds passes it."""
+    loaded = seed_assistant.retriever().loaded
+    lines = [line.lstrip("#").strip() for article in loaded.articles.values()
+             for line in (article.title, *article.body.split("\n")) if line.strip()]
+    assert lines and [line for line in lines if not loaded.may_contain(line)] == []
+
+
 def test_a_count_the_articles_never_give_is_declined_saying_so(seed_assistant):
     answer = seed_assistant.ask("彼って何歳なの？", [Turn("user", "ウシャコフって誰？")])
     assert answer.abstained and "何歳" in answer.answer
