@@ -179,13 +179,11 @@ def extractive_answer(
     if not chosen:
         return decline(question, query, language, found.passages)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
-    title = book_title(question, passages, retriever)
-    if title is not None:  # the title heading, then the line under it (author, publisher)
-        chosen = [title, _line_under(title, retriever)]
-    citations = with_roles(cite_sentences(chosen, lambda a: retriever.articles[a].body),
-                           retriever)
+    titled = book_title(question, passages, retriever)
+    citations = with_roles(cite_sentences(titled or chosen,
+                                          lambda a: retriever.articles[a].body), retriever)
     first = citations[0]
-    if title is not None:
+    if titled:
         return cited_answer(question, query, language, citations, found.passages,
                             ShortAnswer(first.quote, first.n, first.start, first.end))
     cited = short_answer.for_citation(question, first.quote, first.start, first.n)
@@ -197,18 +195,19 @@ def extractive_answer(
 
 
 def book_title(question: str, passages: list[Passage], retriever: HybridRetriever
-               ) -> Candidate | None:
+               ) -> list[Candidate]:
     """For a question asking the recommended book's title: the heading that titles the
     promotion part the best promotion passage is in — of the headings of that part up to
     the passage, the highest level (the first of them), leaving out the part's own cue
-    heading (関連書籍紹介) — cited like a sentence: a book plug names its book in a heading,
-    which no sentence quotes. None when no title is asked or no such heading exists."""
+    heading (関連書籍紹介) — cited like a sentence, then the line under it (author,
+    publisher): a book plug names its book in a heading, which no sentence quotes. [] when
+    no title is asked or no such heading exists."""
     if not _ASKS_TITLE.search(question) or "promotion" not in asked_parts(question):
-        return None
+        return []
     top = next((p for p in passages
                 if retriever.role_at(p.article_id, p.start) == "promotion"), None)
     if top is None:
-        return None
+        return []
     body = retriever.articles[top.article_id].body
     part = []
     for heading in reversed([h for h in headings(body) if h.start <= top.start]):
@@ -217,22 +216,17 @@ def book_title(question: str, passages: list[Passage], retriever: HybridRetrieve
         if heading_role(body[heading.start:heading.end]) is None:
             part.append(heading)
     if not part:
-        return None
+        return []
     title = min(part, key=lambda h: (h.level, h.start))
     following = retriever.following_sentences(top.article_id, title.end, 1)
     holder = following[0] if following else top
     card = replace(holder, start=title.start, text=body[title.start:holder.end],
                    sentences=((title.start, title.end),))  # the card shows the heading too
-    return Candidate(top.article_id, title.start, title.end, card, 0)
-
-
-def _line_under(heading: Candidate, retriever: HybridRetriever) -> Candidate:
-    """The sentence right after a cited heading (the heading's own candidate if none)."""
-    found = retriever.following_sentences(heading.article_id, heading.end, 1)
-    if not found:
-        return heading
-    start, end = found[0].sentences[0]
-    return Candidate(heading.article_id, start, end, heading.passage, 0)
+    cited = Candidate(top.article_id, title.start, title.end, card, 0)
+    if not following:
+        return [cited]
+    line_start, line_end = following[0].sentences[0]
+    return [cited, Candidate(top.article_id, line_start, line_end, card, 0)]
 
 
 def cited_answer(question: str, query: str, language: str, citations: list[Citation],

@@ -333,20 +333,16 @@ class ArticleIndex:
 
     def collection(self, kind: str, generation: str) -> Any:
         """A collection of the index; IndexProblem when it is gone."""
-        name = self.collection_name(kind, generation)
-        try:
-            return self.client().get_collection(name, embedding_function=None)
-        except IndexProblem:
-            raise
-        except Exception as err:
+        found = self.optional_collection(kind, generation)
+        if found is None:
             raise IndexProblem(
-                f"the index in {self.root} names vectors ({name}) that "
-                f"{store_phrase(self.store)} does not have: run `assistant index --rebuild`"
-            ) from err
+                f"the index in {self.root} names vectors ({self.collection_name(kind, generation)})"
+                f" that {store_phrase(self.store)} does not have: run `assistant index --rebuild`")
+        return found
 
     def optional_collection(self, kind: str, generation: str) -> Any | None:
-        """A collection that may not exist: the sentences' one, which only indexes written
-        before the vector files have (vector_files.py)."""
+        """A collection, or None when the store lacks it (the sentences' one only indexes
+        written before the vector files have: vector_files.py)."""
         try:
             return self.client().get_collection(self.collection_name(kind, generation),
                                                 embedding_function=None)

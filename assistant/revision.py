@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -26,15 +25,13 @@ from .corpus import Article
 from .keyword import KeywordIndex, cjk_bigrams
 from .manifest import Snapshot
 from .results import Passage
-from .roles import ArticleRoles, Role, article_roles
+from .roles import ArticleRoles, Role, article_roles, headings
 from .search_files import DAMAGE, old_format_terms, table_order
 from .search_files import ChunkRecord as ChunkRecord  # re-exported: index.py imports them here
 from .search_files import SearchFiles as SearchFiles
 from .search_files import chunk_record_id as chunk_record_id
 from .search_files import embedding_text as embedding_text
 from .vector_files import SentenceVectorFiles, vector_folder
-
-_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+(.+)$", re.MULTILINE)  # roles.py reads them too
 
 if TYPE_CHECKING:
     from .index import ArticleIndex
@@ -186,8 +183,8 @@ class Revision:
         """The kana/kanji bigrams of every heading of the revision (made on first use)."""
         if self._headings is None:
             self._headings = frozenset(
-                term for article in self.articles.values()
-                for line in _HEADING_LINE.findall(article.body) for term in cjk_bigrams(line))
+                term for article in self.articles.values() for heading in headings(article.body)
+                for term in cjk_bigrams(article.body[heading.start:heading.end]))
         return self._headings
 
     def neighbour_sentences(self, article_id: str, start: int, end: int

@@ -40,7 +40,9 @@ LABELS: dict[str, dict[Role, str]] = {
            "promotion": "Promotion", "credit": "Credit line"},
 }
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING_PATTERN = r"^(#{1,6})[^\S\n]+(.*?)[^\S\n]*#*[^\S\n]*$"  # "## words ##"
+_HEADING = re.compile(_HEADING_PATTERN)  # one line
+_HEADINGS = re.compile(_HEADING_PATTERN, re.MULTILINE)  # every line of a body at once
 _HEADING_CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("comments", re.compile(
         r"海外の反応|ネットの反応|ネット上の反応|読者の(?:反応|声|コメント)|みんなの(?:反応|声)|"
@@ -104,16 +106,11 @@ class Heading:
 
 
 def headings(body: str) -> list[Heading]:
-    """Every heading of the body, in order, with the exact span of its words."""
-    found: list[Heading] = []
-    offset = 0
-    for line in body.split("\n"):
-        heading = _HEADING.match(line)
-        if heading and heading.group(2):
-            start = offset + heading.start(2)
-            found.append(Heading(len(heading.group(1)), start, start + len(heading.group(2))))
-        offset += len(line) + 1
-    return found
+    """Every heading of the body, in order, with the exact span of its words (one scan of
+    the body: a revision looks at the headings of every article, 24 M characters at 100k
+    chunks)."""
+    return [Heading(len(m.group(1)), m.start(2), m.end(2))
+            for m in _HEADINGS.finditer(body) if m.group(2)]
 
 
 def line_role(line: str) -> Role | None:
