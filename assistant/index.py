@@ -332,13 +332,18 @@ class ArticleIndex:
         self._client = None
 
     def collection(self, kind: str, generation: str) -> Any:
-        """A collection of the index; IndexProblem when it is gone."""
-        found = self.optional_collection(kind, generation)
-        if found is None:
+        """A collection of the index; IndexProblem when it is gone (raised from the store's
+        error, which tells a full disk from a lost collection: cli.py)."""
+        name = self.collection_name(kind, generation)
+        try:
+            return self.client().get_collection(name, embedding_function=None)
+        except IndexProblem:
+            raise
+        except Exception as err:
             raise IndexProblem(
-                f"the index in {self.root} names vectors ({self.collection_name(kind, generation)})"
-                f" that {store_phrase(self.store)} does not have: run `assistant index --rebuild`")
-        return found
+                f"the index in {self.root} names vectors ({name}) that "
+                f"{store_phrase(self.store)} does not have: run `assistant index --rebuild`"
+            ) from err
 
     def optional_collection(self, kind: str, generation: str) -> Any | None:
         """A collection, or None when the store lacks it (the sentences' one only indexes
