@@ -271,6 +271,28 @@ def test_a_sentence_is_ranked_with_its_passage() -> None:
                         passage_scores=np.array([0.5, 2.0, 0.0], dtype=np.float32))[0] == 1
 
 
+def test_a_sentence_is_read_after_the_one_before_it() -> None:
+    """「通話は10月中旬に行われた。」 answers "When did Witkoff and Ushakov talk?" because the
+    sentence before it names them: their words count there at CONTEXT_WEIGHT."""
+    import numpy as np
+
+    from assistant.crosslingual import Expansion, JapaneseTerm
+    from assistant.english_reader import rare_word_coverage
+
+    expansion = Expansion((JapaneseTerm("ウィトコフ", 1.0, "Witkoff", "name"),
+                           JapaneseTerm("ウシャコフ", 1.0, "Ushakov", "name"),
+                           JapaneseTerm("通話", 1.0, "talk", "word")), ())
+    texts = ["通話は10月中旬に行われた。", "通話は11月に行われた。"]
+    previous = ["ウィトコフ氏とウシャコフ氏の通話が流出した。", "ウクライナ情勢は緊迫している。"]
+    alone = rare_word_coverage(expansion, texts)
+    in_context = rare_word_coverage(expansion, texts, previous)
+    assert alone[0] == alone[1] and in_context[0] > in_context[1] == alone[1]
+    # a word the sentence has itself counts once, not again for the sentence before
+    assert rare_word_coverage(expansion, texts[:1], ["通話。"])[0] == \
+        rare_word_coverage(expansion, texts[:1])[0]
+    assert np.all(rare_word_coverage(expansion, texts, ["", ""]) == alone)
+
+
 def test_a_phrase_and_its_own_words_count_once_in_the_sentence_ranking() -> None:
     """"Russian side" found as ロシア側 is one match: with its words counted again, the
     sentence naming the phrase beat the one holding the word asked about (advise → 助言)."""

@@ -44,6 +44,19 @@ def test_the_asked_kind_must_be_in_the_sentence():
     assert listed == 0.0 and year_only > 0.0  # a year is not a count
 
 
+def test_a_news_leads_report_date_is_not_the_date_of_what_it_reports():
+    """「ブルームバーグは11月25日、…と報じた。」 dates the report: asked when the call took
+    place, it holds no date of the call; asked when it leaked, it does."""
+    lead = Placed("ブルームバーグは11月25日、特使と外交顧問の通話録音が流出したと報じた。", "")
+    event = Placed("通話は10月中旬に行われた。", "")
+    reported_date = Placed("ロイターは3日、通話が10月中旬に行われたと報じた。", "")
+    on_lead, on_event, on_reported = penalties("二人が電話で話したのはいつ？",
+                                               [lead, event, reported_date])
+    assert on_lead > 0.0 and on_event == 0.0 and on_reported == 0.0
+    assert list(penalties("録音が流出したのはいつ？", [lead, event])) == [0.0, 0.0]
+    assert list(penalties("When was the recording leaked?", [lead])) == [0.0]
+
+
 def test_asked_for_items_a_list_and_its_lead_in_rank_up():
     lead_in = Placed("ロシアが戦略的利益を得ているのは確実です。", "", in_list=True)
     other = Placed("今回のリークの意義がより鮮明になります。", "")
