@@ -28,7 +28,7 @@ import numpy as np
 from . import short_answer
 from .citations import cite_sentences, join_cited
 from .english_reader import choose_english
-from .focus import names_a_book, normalise, question_focus
+from .focus import names_a_book, normalise, question_focus, with_short_forms
 from .reader_rules import ASKS_ITEMS, Placed, is_filler, judges
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
@@ -173,8 +173,9 @@ def extractive_answer(
     if found.expansion is not None:  # English over Japanese: its terms (english_reader.py)
         chosen = choose_english(question, found.expansion, question_vector, passages, retriever,
                                 max(max_sentences, LIST_ITEMS))
-    else:
-        chosen = choose_sentences(question, language, question_vector, passages, retriever,
+    else:  # a country the articles write in one kanji (英仏) is looked for in that form
+        chosen = choose_sentences(with_short_forms(question, retriever.loaded.may_contain),
+                                  language, question_vector, passages, retriever,
                                   max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -89,14 +89,37 @@ _ASKS_COUNT = re.compile(rf"(?:何|なん|いくつの?)({_UNITS}|分(?!の|(?!�
 # "what share"); an answer must state one, in any currency: the unit is then MONEY (_AMOUNT).
 # On JSQuAD valid, 10 of the 11 questions asking いくら this way have a sum in their paragraph.
 MONEY = "円"
-_ASKS_MONEY = re.compile(r"いくら(?!か|でも|も|を?占)|\bhow much money\b|\bprice\b|"
+# The attribute asked can be a sum too: 「本の値段は？」「年収って」, "his salary", "in dollars".
+_ASKS_MONEY = re.compile(r"いくら(?!か|でも|も|を?占)|"
+                         r"(?:値段|価格|金額|年収|月収|給料|給与|報酬|年俸|月給)(?:は|って|を|が知)|"
+                         r"\bhow much money\b|\bprice\b|\bsalary\b|"
+                         r"\bin (?:dollars|yen|euros|pounds)\b|"
                          r"\bhow much (?:does|did|do|is|was|were|will)\b[^?]*\bcost\b")
+# 「どのくらい続いた？」「どれくらいの期間？」 "How long did the call last?": an answer must
+# state a length of time (_LENGTH_OF_TIME): the unit is then DURATION. "How long ago" asks
+# a date, and 「何分」「何時間」 are counts in their unit (_ASKS_COUNT).
+DURATION = "期間"
+_ASKS_DURATION = re.compile(
+    r"(?:どの|どれ)(?:くらい|ぐらい)(?:の(?:期間|時間|間))?(?:続|かか|掛か)|"
+    r"(?:どの|どれ)(?:くらい|ぐらい)の(?:期間|年月)|"
+    r"\bhow long (?:did|does|do|will|would|was|were|is|has|have|had)\b|\bfor how long\b")
 _AMOUNT = re.compile(r"[0-9〇一二三四五六七八九十百千万億数何]\s*(?:万|億|兆)?\s*"
                      r"(?:円|ドル|ユーロ|ポンド|ルーブル|元|ウォン|フラン|グリブナ)|"
                      r"[$€£¥]\s*[0-9]")
 _NUMBER_BEFORE = r"[0-9〇一二三四五六七八九十百千万億数何]"
+# a length of time, not a date (2014年, 25日): 「3年間」「数週間」「半年」「長年」
+_LENGTH_OF_TIME = re.compile(
+    rf"{_NUMBER_BEFORE}\s*(?:秒|分|時間|日間|週間|か月|カ月|ヶ月|ヵ月|年間|年以上|年にわた|年来|年近く)|"
+    r"長年|長らく|長期|短期|しばらく|半年|一晩|終日")
 _KATAKANA_NAME = re.compile(r"^[ァ-ヺ][ァ-ヺー・]{3,}$")  # ゼレンスキー: a name SudachiPy lacks
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+# News writes countries in one kanji (英仏, 米・英・露, 対露, 英国). Not 中 (中東), 日 (日付) or
+# 加 (加盟): too often something else.
+_SHORT_FORMS = {"アメリカ": "米", "米国": "米", "イギリス": "英", "英国": "英", "フランス": "仏",
+                "ドイツ": "独", "ロシア": "露", "欧州": "欧", "ヨーロッパ": "欧", "イタリア": "伊",
+                "韓国": "韓", "インド": "印", "オーストラリア": "豪"}
+_SHORT_KANJI = "米英仏独露欧伊韓印豪"
+_AFTER_SHORT = "国|政府|軍|首相|大統領|外相|側|紙|当局"
 _PER_THREAD = threading.local()
 
 
@@ -108,6 +131,8 @@ class FocusTerm:
     text: str
     normalized: str
     is_name: bool
+    # a country's one-kanji news form (イギリス → 英, in 英仏 / 米・英・露 / 英国 / 対英)
+    short_form: str = ""
 
 
 def _tokenizer() -> Any:
@@ -143,16 +168,38 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
         before = (before + surface)[-4:]
         if _is_focus(surface, pos) and not asks_kind and surface not in terms:
             name = pos[1] == "固有名詞" or bool(_KATAKANA_NAME.match(surface))
-            terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()), name)
+            terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()), name,
+                                       _SHORT_FORMS.get(surface, ""))
     return tuple(terms.values())
 
 
 def missing_focus(focus: Iterable[FocusTerm], texts: Iterable[str]) -> list[FocusTerm]:
-    """The focus terms that occur in none of the texts, as written or in dictionary form;
-    the texts must be `normalise`d already (a revision keeps its articles' that way)."""
+    """The focus terms that occur in none of the texts, as written, in dictionary form or,
+    for a country, in its one-kanji news form (`in_short_form`); the texts must be
+    `normalise`d already (a revision keeps its articles' that way)."""
     normalised = list(texts)
     return [term for term in focus
-            if not any(term.text in text or term.normalized in text for text in normalised)]
+            if not any(term.text in text or term.normalized in text
+                       or in_short_form(term, text) for text in normalised)]
+
+
+def with_short_forms(query: str, in_corpus: Callable[[str], bool]) -> str:
+    """The query, and after it the one-kanji forms of the countries it names that the
+    corpus never writes in full (「イギリスやフランスは…」 over 「英仏など主要国も…」: 英 仏),
+    so the keyword search finds them; unchanged when every name is written out."""
+    short = [form for name, form in _SHORT_FORMS.items() if name in query
+             and not in_corpus(name) and form not in query]
+    return f"{query} {' '.join(dict.fromkeys(short))}" if short else query
+
+
+def in_short_form(term: FocusTerm, text: str) -> bool:
+    """Whether the text names the term's country by its one-kanji form: beside another
+    (英仏, 米・英・露, 米露欧), before 国/政府/首相… (英国, 露大統領) or after 対/訪/駐 (対露)."""
+    if not term.short_form or term.short_form not in text:
+        return False
+    x = re.escape(term.short_form)
+    return re.search(rf"(?<=[{_SHORT_KANJI}・]){x}|{x}(?=[{_SHORT_KANJI}・]|{_AFTER_SHORT})|"
+                     rf"[対訪駐]{x}", text) is not None
 
 
 _ENGLISH_UNITS = ((re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b"), "歳"),
@@ -170,14 +217,19 @@ def asked_unit(question: str) -> str | None:
         return match.group(1)
     if _ASKS_MONEY.search(text):
         return MONEY
+    if _ASKS_DURATION.search(text):
+        return DURATION
     return next((unit for asks, unit in _ENGLISH_UNITS if asks.search(text)), None)
 
 
 def counts_in(unit: str, text: str) -> bool:
     """Whether the text gives a number in that unit (「58歳」「数百発」「3割」; for MONEY, a
-    sum in any currency: 「1億ドル」「200万円」「$2」)."""
+    sum in any currency: 「1億ドル」「200万円」「$2」; for DURATION, a length of time:
+    「3年間」「数週間」「長年」)."""
     if unit == MONEY:
         return _AMOUNT.search(normalise(text)) is not None
+    if unit == DURATION:
+        return _LENGTH_OF_TIME.search(normalise(text)) is not None
     return re.search(rf"{_NUMBER_BEFORE}\s*{re.escape(unit)}", normalise(text)) is not None
 
 

@@ -42,6 +42,7 @@ from .english_reader import (
     for_english_reader,
 )
 from .focus import (
+    DURATION,
     MONEY,
     Intent,
     asked_unit,
@@ -51,6 +52,7 @@ from .focus import (
     normalise,
     question_focus,
     refers_back,
+    with_short_forms,
 )
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
@@ -403,6 +405,7 @@ class Assistant:
             yield decline(question, query, language, [])
             return
         retriever, rule = self._loaded()
+        query = with_short_forms(query, retriever.loaded.may_contain)
         try:
             found = retriever.retrieve(query, top_k, article_ids)
         except Exception:
@@ -488,8 +491,8 @@ class Assistant:
         # for in every article's text (a scan of the whole corpus per term)
         unseen = missing_focus(focus, passages)
         loaded = retriever.loaded
-        absent = {t for t in unseen
-                  if not (loaded.may_contain(t.text) or loaded.may_contain(t.normalized))}
+        absent = {t for t in unseen if not t.short_form
+                  and not (loaded.may_contain(t.text) or loaded.may_contain(t.normalized))}
         to_scan = [t for t in unseen if t not in absent]
         scanned = missing_focus(to_scan, loaded.searchable_texts(article_ids)) \
             if to_scan else []
@@ -612,6 +615,12 @@ COUNT_NOT_GIVEN = {
     "en": "The articles don't give that number. Try asking about what they cover.",
 }
 
+LENGTH_NOT_GIVEN = {
+    "ja": "記事には、期間や長さを示す記述が見つかりませんでした。"
+    "記事の内容について質問してみてください。",
+    "en": "The articles don't say how long. Try asking about what they cover.",
+}
+
 SUM_NOT_GIVEN = {
     "ja": "記事には、金額を示す記述が見つかりませんでした。"
     "記事の内容について質問してみてください。",
@@ -624,6 +633,8 @@ def not_covered(coverage: Coverage | None, language: str) -> str | None:
     if coverage is not None and coverage.missing_unit and not coverage.missing_names:
         if coverage.missing_unit == MONEY:
             return SUM_NOT_GIVEN[language]
+        if coverage.missing_unit == DURATION:
+            return LENGTH_NOT_GIVEN[language]
         return COUNT_NOT_GIVEN[language].format(unit=coverage.missing_unit)
     if coverage is None or not coverage.missing:
         return None
