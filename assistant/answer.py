@@ -58,6 +58,11 @@ _ASKS_TITLE = re.compile(r"タイトル|題名|書名|表題|本の名前|(?:何
                          r"|(?:本|書籍)(?:は|って)(?:何|なに|どれ)(?:です|でしょう|だ)?か?[？?。]?\s*$"
                          r"|\btitles?\b|\bname of the book\b|\bbook called\b"
                          r"|\b(?:which|what) book\b", re.I)
+# who wrote, who published or when (the line under a book plug's title says it)
+_ASKS_BOOK_DETAILS = re.compile(r"出版社|版元|出版元|発行元|出版(?:され|した)|刊行|発売|いつ出た|"
+                                r"著者|作者|書いた|誰が書|\bpublish|\bauthor|\bwr(?:ote|itten)\b",
+                                re.I)
+_BOOK_DETAILS = re.compile(r"刊|出版|新書|文庫|書房|書店|[/／]|\d{4}\s*年|\b(?:19|20)\d\d\b")
 _ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
 # asks what the source is (「出典は？」), not about sources in general (「…は出典の印ですか？」)
 _ABOUT_CREDIT = re.compile(r"出典(?:は|を|って|元)|情報源|ソースは|元記事|\bsources? of\b|"
@@ -181,7 +186,8 @@ def extractive_answer(
         return decline(question, query, language, found.passages)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
-    citations = with_roles(cite_sentences(titled or chosen,
+    details = [] if titled else book_details(question, passages, retriever)
+    citations = with_roles(cite_sentences(titled or details or chosen,
                                           lambda a: retriever.articles[a].body), retriever)
     first = citations[0]
     if titled:
@@ -205,6 +211,27 @@ def book_title(question: str, passages: list[Passage], retriever: HybridRetrieve
     no title is asked or no such heading exists."""
     if not _ASKS_TITLE.search(question) or "promotion" not in asked_parts(question):
         return []
+    return _title_and_line(passages, retriever)
+
+
+def book_details(question: str, passages: list[Passage], retriever: HybridRetriever
+                 ) -> list[Candidate]:
+    """For a question asking who wrote the recommended book, who published it or when: the
+    line under its title heading (「名越健郎(文春新書/2024年11月20日刊)」), then the title —
+    when that line reads as a book's details (a publisher, 刊, a year). [] otherwise."""
+    if not _ASKS_BOOK_DETAILS.search(question) or "promotion" not in asked_parts(question):
+        return []
+    found = _title_and_line(passages, retriever)
+    if len(found) < 2:
+        return []
+    title, line = found
+    body = retriever.articles[line.article_id].body
+    return [line, title] if _BOOK_DETAILS.search(body[line.start:line.end]) else []
+
+
+def _title_and_line(passages: list[Passage], retriever: HybridRetriever
+                    ) -> list[Candidate]:
+    """The recommended book's title heading and the line under it (see book_title)."""
     top = next((p for p in passages
                 if retriever.role_at(p.article_id, p.start) == "promotion"), None)
     if top is None:

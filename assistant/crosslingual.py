@@ -61,16 +61,20 @@ same own just also only very too more most much many few less least quite rather
 said say says tell told ask asked according article articles text mention mentioned mentions
 does say describe described explain explained mean means meant kind sort thing things way
 one ones someone something anyone anything else ever still even yet again already now
-exactly actually reportedly apparently happen happened like far
+exactly actually reportedly apparently happen happened like far itself himself herself
+themselves myself yourself ourselves oneself
 date dates day days month months year years time period ways kinds types sorts
 title titles name names called recommend recommends recommended recommendation introduce
 introduces introduced
+forum forums commenter commenters thread threads online internet
 """
-# the last three lines: what a question asks for ("what date", "which month", "the ways", "the
-# title", "its name", "the book it recommends"), not what it is about — as タイトル, 題名, 名前,
-# おすすめ, 紹介 in Japanese (focus.py FRAME_WORDS); the asked kind is english_reader's answer
-# cue, not a search term
+# the last four lines: what a question asks for ("what date", "which month", "the ways", "the
+# title", "its name", "the book it recommends") or the part of the page it points at ("the
+# forum commenters": answer.asked_parts), not what it is about — as タイトル, 題名, 名前,
+# おすすめ, 紹介, 掲示板, コメント欄 in Japanese (focus.py FRAME_WORDS); the asked kind is
+# english_reader's answer cue, not a search term
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
+_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking) place\b", re.I)
 _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "written": "write", "spoke": "speak", "took": "take", "taken": "take",
               "made": "make", "met": "meet", "sent": "send", "held": "hold", "began": "begin",
@@ -418,6 +422,7 @@ class EnglishToJapanese:
         text = unicodedata.normalize("NFKC", question)
         for name, one_word in _MULTIWORD_NAMES:
             text = name.sub(one_word, text)
+        text = _TAKE_PLACE.sub("happen", text)  # a stop word, as the phrase is
         matches = list(_ENGLISH_WORD.finditer(text))[:MAX_QUESTION_WORDS]
         initial = {i for i, m in enumerate(matches)
                    if not m.string[: m.start()].strip() or m.string[: m.start()].rstrip()[-1]
@@ -439,7 +444,8 @@ class EnglishToJapanese:
                     terms = _as_noun(terms)
                 if words[i].isdigit():
                     terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
-                elif not terms and self._looked_up(words[i], i not in initial):
+                elif not terms and self._looked_up(words[i], i not in initial) \
+                        and not self._restates_next(words, i):
                     unknown.append(words[i])
                     if words[i][:1].isupper() and i not in initial:
                         names.append(words[i])
@@ -452,6 +458,16 @@ class EnglishToJapanese:
         ranked = sorted(found.values(), key=lambda t: -t.weight)[:MAX_TERMS]
         return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
                          tuple(dict.fromkeys(names)))
+
+    def _restates_next(self, words: Sequence[str], i: int) -> bool:
+        """Whether a word the corpus has no term for only restates the word after it, which
+        has terms: a dictionary sense of both ("phone call": 電話 is a sense of "call" too,
+        and the articles say 通話). Not "weather forecast" (天気 is no sense of forecast)."""
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if not following or following.lower() in _STOP_WORDS or \
+                not self._word_terms(following):
+            return False
+        return bool(set(self._senses(words[i])) & set(self._senses(following)))
 
     def _in_corpus(self, japanese: str) -> bool:
         return self.corpus is None or japanese in self.corpus.words

@@ -46,6 +46,8 @@ _FRAME_TEXT = (
     "言い分 受け止め 捉え方 考え方 やり方 仕組み 違い 共通点 問題点 メリット デメリット "
     # the attribute asked for (「どんな役職」: reader_rules looks for a title instead)
     "役職 肩書き 肩書 職業 所属 正体 具体的 具体的に 全部 全て すべて 詳しく 著者 作者 筆者 "
+    # a book's details asked for (a plug's line under its title says them, answer.py)
+    "出版社 版元 出版元 発行元 刊行 発売 出版日 発売日 刊行日 "
     # the part of the page asked about, not the subject (answer.asked_parts)
     "掲示板 コメント欄 読者 スレッド 書き込み ネット 書籍 "
     # plurals of 国 and 人, which are too short to be focus themselves
@@ -190,6 +192,18 @@ def with_short_forms(query: str, in_corpus: Callable[[str], bool]) -> str:
     short = [form for name, form in _SHORT_FORMS.items() if name in query
              and not in_corpus(name) and form not in query]
     return f"{query} {' '.join(dict.fromkeys(short))}" if short else query
+
+
+def short_form_bigrams(term: FocusTerm) -> list[str]:
+    """The two-character strings one of which a text must have for `in_short_form` to find
+    the term in it (英仏, ・英, 英国, 対英…): none in the articles, no scan is needed."""
+    x = term.short_form
+    if not x:
+        return []
+    beside = _SHORT_KANJI + "・"
+    after = {word[0] for word in _AFTER_SHORT.split("|")}
+    return [x + k for k in beside] + [k + x for k in beside] + [x + a for a in sorted(after)] \
+        + [p + x for p in "対訪駐"]
 
 
 def in_short_form(term: FocusTerm, text: str) -> bool:

@@ -52,6 +52,7 @@ from .focus import (
     normalise,
     question_focus,
     refers_back,
+    short_form_bigrams,
     with_short_forms,
 )
 from .index import ArticleIndex, IndexProblem, SyncReport
@@ -491,8 +492,9 @@ class Assistant:
         # for in every article's text (a scan of the whole corpus per term)
         unseen = missing_focus(focus, passages)
         loaded = retriever.loaded
-        absent = {t for t in unseen if not t.short_form
-                  and not (loaded.may_contain(t.text) or loaded.may_contain(t.normalized))}
+        absent = {t for t in unseen
+                  if not (loaded.may_contain(t.text) or loaded.may_contain(t.normalized)
+                          or any(map(loaded.may_contain, short_form_bigrams(t))))}
         to_scan = [t for t in unseen if t not in absent]
         scanned = missing_focus(to_scan, loaded.searchable_texts(article_ids)) \
             if to_scan else []

@@ -215,3 +215,12 @@ def test_a_part_switched_off_leaves_its_words_unknown_to_nobody(
     dictionary_only = EnglishToJapanese(tables, seed_terms, use_names=False)
     found = dictionary_only.expand("What did Ushakov say about the salary?")
     assert found.unknown == ("salary",) and found.unknown_names == ()
+
+
+def test_a_word_that_only_restates_the_next_is_not_unknown(expander: EnglishToJapanese) -> None:
+    """"phone call": the articles say 通話, never 電話 (phone); 電話 is a sense of "call" too,
+    so "phone" restates it and is no missing word. "weather" in "weather forecast" is (天気
+    is no sense of forecast); "itself" and "take place" are words of the asking."""
+    call = expander.expand("When did the phone call itself take place?")
+    assert call.unknown == () and [t.text for t in call.terms] == ["通話"]
+    assert "weather" in expander.expand("What is the weather forecast for Tokyo?").unknown

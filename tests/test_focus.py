@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.focus import intent, missing_focus, normalise, question_focus, refers_back
+from assistant.focus import (
+    intent,
+    missing_focus,
+    normalise,
+    question_focus,
+    refers_back,
+    with_short_forms,
+)
 
 
 def focus_texts(question: str) -> list[tuple[str, bool]]:
@@ -85,3 +92,15 @@ def test_a_question_whose_focus_is_in_one_retrieved_passage_gets_the_lower_thres
     # a missing word or name still decides, wherever the other terms are
     population = question_focus("ジュネーブの人口は？")
     assert rule.threshold(True, Coverage(population, population[1:], in_passages=True)) == 3.0
+
+
+def test_a_country_written_in_one_kanji_is_named():
+    """News writes 英仏, 米・英・露, 対露: イギリス was declined as missing from
+    「英仏など主要国も…」; 英 inside another word (英雄) is no country."""
+    texts = [normalise("英仏など主要国も懸念を示した。米・英・露から確約を得た。")]
+    assert missing_focus(question_focus("イギリスやフランスの動きは？"), texts) == []
+    assert [t.text for t in missing_focus(question_focus("ドイツの反応は？"), texts)] == ["ドイツ"]
+    assert [t.text for t in missing_focus(question_focus("イギリスの英雄は？"),
+                                          [normalise("彼は英雄だ。")])] == ["イギリス"]
+    assert with_short_forms("イギリスは？", lambda word: False) == "イギリスは？ 英"
+    assert with_short_forms("イギリスは？", lambda word: True) == "イギリスは？"

@@ -253,3 +253,18 @@ def test_the_recommended_books_title_is_its_heading(seed_assistant, question):
     assert answer.short_answer is not None and answer.short_answer.text == title.quote
     assert "名越健郎" in author.quote
     assert title.text.startswith(title.quote)  # the card shows the heading it quotes
+
+
+@pytest.mark.parametrize("question", ["紹介されてる本の出版社は？",
+                                      "おすすめの本はいつ刊行された？",
+                                      "Who published the recommended book?"])
+def test_who_published_the_recommended_book_and_when_is_the_line_under_its_title(
+        seed_assistant, question):
+    """「名越健郎(文春新書/2024年11月20日刊)」 is a line under the plug's title heading, not a
+    sentence the trees rank: asked who published the book or when, it is [1], the title
+    after it."""
+    answer = seed_assistant.ask(question)
+    assert not answer.abstained
+    details, title = answer.citations[:2]
+    assert details.quote == "名越健郎(文春新書/2024年11月20日刊)"
+    assert title.quote == "ゾルゲ事件80年目の真実" and details.role == "promotion"

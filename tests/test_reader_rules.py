@@ -4,7 +4,7 @@ question asks for, list lead-ins without 「次の」, counts in a unit, the aut
 from __future__ import annotations
 
 from assistant.corpus import Article
-from assistant.focus import MONEY, asked_unit, counts_in, intent, names_a_book
+from assistant.focus import DURATION, MONEY, asked_unit, counts_in, intent, names_a_book
 from assistant.reader_rules import Placed, asked_kind, is_filler, judges, penalties
 from assistant.summary import key_points, leads_list
 
@@ -97,6 +97,22 @@ def test_how_much_asks_for_a_sum_and_how_many_minutes_for_minutes():
     assert asked_unit("約何分間？") == "分"
     assert asked_unit("人口の何分の一？") is None
     assert asked_unit("有機物の何分解と結論されているか？") is None  # 分解, not minutes
+
+
+def test_a_price_asks_for_a_sum_and_how_long_for_a_length_of_time():
+    """「本の値段は？」, "his salary", "in dollars" ask a sum; 「どのくらい続いた？」 and "How
+    long did…" a length of time, which a date (2014年) doesn't give; "how long ago" asks a
+    date."""
+    assert asked_unit("ゾルゲの本の値段は？") == MONEY
+    assert asked_unit("What is his salary?") == MONEY
+    assert asked_unit("How much aid has Japan given in dollars?") == MONEY
+    assert asked_unit("値段が上がった理由は？") is None
+    assert asked_unit("通話はどのくらい続いたの？") == DURATION
+    assert asked_unit("How long did the call last?") == DURATION
+    assert asked_unit("How long ago was the memorandum signed?") is None
+    assert counts_in(DURATION, "協議は3年間続いた") and counts_in(DURATION, "ロシアは長年、")
+    assert not counts_in(DURATION, "2014年以降のロシアの行動") \
+        and not counts_in(DURATION, "11月25日に報じた")
 
 def test_a_summary_leads_with_the_authors_own_points():
     article = Article(
