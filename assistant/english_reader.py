@@ -65,6 +65,9 @@ _ASKED_KINDS = (
     (re.compile(r"^\s*when\b|\bwhen (?:did|was|is|were|will|does|do)\b|"
                 r"\b(?:what|which) (?:date|day|month|year|time|period)\b|"
                 r"\b(?:until|since|by) when\b", re.I), "date"),
+    # a count of countries, which a list of them answers too (reader_rules.gives_countries)
+    (re.compile(r"\bhow many (?:countries|nations|states|governments|powers)\b|"
+                r"\bnumber of (?:countries|nations)\b", re.I), "countries"),
     (re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b", re.I), "count"),
     (re.compile(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PERSON_NOUNS})\b",
                 re.I), "person"),
@@ -271,12 +274,13 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
 
 
 def asked_kind(question: str) -> str | None:
-    """What an English question asks for — "date", "count", "person", "place" or "reason" —
-    by its question word, or "which/what" and the noun after it ("In which month…" → date,
-    "Which envoy…" → person); the earliest such phrase decides ("Who… when…" → person)."""
-    found = [(match.start(), kind) for asks, kind in _ASKED_KINDS
+    """What an English question asks for — "date", "countries", "count", "person", "place"
+    or "reason" — by its question word, or "which/what" and the noun after it ("In which
+    month…" → date, "Which envoy…" → person); the earliest such phrase decides ("Who…
+    when…" → person; "how many countries" is a count of countries, not any count)."""
+    found = [(match.start(), order, kind) for order, (asks, kind) in enumerate(_ASKED_KINDS)
              if (match := asks.search(question))]
-    return min(found)[1] if found else None
+    return min(found)[2] if found else None
 
 
 def reader_corrections(question: str, expansion: Expansion, candidates: Sequence[Candidate],

@@ -19,12 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .keyword import named_things
+from .keyword import country_lists, named_things
 
 FRAGMENT = 1.0  # a heading-like line or list item with no sentence end
 RHETORICAL = 2.0  # a sentence that asks instead of stating
 WRAP_UP = 1.0  # a general restatement: a まとめ section, 「…が望まれます」
 MISSING_KIND = 2.0  # asked when/who/where/how many, and the sentence holds none of that kind
+# a bonus: asked how many countries, the sentence counts them (「3か国」) or lists them
+# (「米・英・露」): that is the answer itself, however few of the question's words it has
+COUNTRIES_GIVEN = 3.0
 ITEMS = 1.5  # a bonus: asked for items, the sentence is a list item or introduces a list
 
 _UNFINISHED = re.compile(r"[、,，]\s*$")
@@ -50,7 +53,11 @@ _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八
                     r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
 _REASON = re.compile(r"背景|ため|から|ので|理由|原因|きっかけ|によって|により|結果|ことで|せいで|"
                      r"\b(?:because|due to|since|as a result)\b", re.I)
+_COUNTED_COUNTRIES = re.compile(r"[0-9０-９〇一二三四五六七八九十数]\s*(?:か|カ|ヶ|ケ|ヵ|箇)国")
 _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:何|なん)(?:か|カ|ヶ|ケ|ヵ|箇)国|いくつの国|国の数|国は(?:いくつ|何か国)|"
+                r"\bhow many (?:countries|nations|states|governments|powers)\b|"
+                r"\bnumber of (?:countries|nations)\b", re.I), "countries"),
     (re.compile(r"いつ|何年|何月|何日|何時|何世紀|いつ頃|when|what (?:year|date|time)", re.I),
      "date"),
     (re.compile(r"何人|いくつ|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I), "count"),
@@ -89,13 +96,17 @@ class Placed:
 
 def asked_kind(question: str) -> str | None:
     """"date", "count", "person", "organization", "place" or "reason" when the question's
-    question word asks for one (「どこのメディア」 an organization, not a place)."""
+    question word asks for one (「どこのメディア」 an organization, not a place);
+    "countries" for a count of countries (「何か国？」「いくつの国」), which a list of them
+    answers as well as a number."""
     return next((kind for asks, kind in _ASKS if asks.search(question)), None)
 
 
 def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset()) -> bool:
     """Whether the sentence holds something of the asked kind (a person or place not among
     `asked`, the names the question itself has)."""
+    if kind == "countries":
+        return gives_countries(text)
     if kind in _LOOKS_LIKE:
         return bool(_LOOKS_LIKE[kind].search(text))
     cue = _CUES[kind]
@@ -103,6 +114,17 @@ def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset()) -> boo
         return True
     named = ("person", "name") if kind == "organization" else (kind,)
     return any(k in named and form not in asked for k, form in named_things(text))
+
+
+def gives_countries(text: str) -> bool:
+    """Whether a sentence says how many countries (「3か国」) or lists them (「米・英・露」,
+    「アメリカ、イギリス、ロシア」: keyword.country_lists)."""
+    return counts_countries(text) or bool(country_lists(text))
+
+
+def counts_countries(text: str) -> bool:
+    """Whether a sentence gives a number of countries (「3か国」「数カ国」)."""
+    return bool(_COUNTED_COUNTRIES.search(text))
 
 
 def penalty(candidate: Placed, kind: str | None, wants_items: bool,
@@ -121,6 +143,8 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
     if kind is not None and not holds_kind(kind, text, asked):
         stated = kind == "reason" and bool(_SENTENCE_END.search(text))
         total += MISSING_REASON if stated else MISSING_KIND
+    elif kind == "countries":
+        total -= COUNTRIES_GIVEN
     return total
 
 
