@@ -69,6 +69,10 @@ _ASKS_ARTICLE_TITLE = re.compile(
     r"(?:articles?|story|stories|news|pages?|posts?|pieces?)\b|"
     r"\b(?:articles?|story|page|post)(?:'s|s'|s)? (?:titles?|headlines?)\b|"
     r"^\W*what(?:'s| is| are) the (?:titles?|headlines?)\W*$", re.I)
+# a question about something in the title (「タイトルにある『転換点』とは？」), not for it
+_IN_THE_TITLE = re.compile(r"とは|意味|指す|にある|の中の|に(?:含|出て|使)|由来|\bmean|\brefer|"
+                           r"\bimpl(?:y|ies)|\bsuggests?\b|\bwords? in\b|"
+                           r"\bin the (?:title|headline)", re.I)
 _NAMES_ARTICLE = re.compile(r"記事|ニュース|ページ|本文|\b(?:articles?|story|stories|news|pages?|"
                             r"posts?|pieces?)\b", re.I)
 _ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
@@ -248,7 +252,8 @@ def asks_article_title(question: str, query: str = "") -> bool:
     is the article's title?"), not a recommended book's (「紹介されてる本のタイトルは？」);
     a bare 「タイトルは？」 asks the article's unless it follows a question about a book
     (`query`, the question joined to the one it refers back to)."""
-    if names_a_book(question) or not _ASKS_ARTICLE_TITLE.search(question):
+    if names_a_book(question) or not _ASKS_ARTICLE_TITLE.search(question) \
+            or _IN_THE_TITLE.search(question):
         return False
     return bool(_NAMES_ARTICLE.search(question)) or not names_a_book(query)
 

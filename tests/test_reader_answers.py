@@ -324,3 +324,19 @@ def test_a_title_in_the_body_is_quoted_as_the_short_answer(tmp_path: Path):
     body = assistant.articles()[0].body
     assert body[first.start : first.end] == first.quote and first.quote in first.text
     assert answer.short_answer is not None and answer.short_answer.text == first.quote
+
+
+def test_which_questions_ask_the_articles_own_title():
+    from assistant.answer import asks_article_title
+
+    for question in ("この記事のタイトルは？", "記事のタイトルを教えて", "タイトルは？",
+                     "記事名を教えて", "What is the article's title?",
+                     "What are the headlines of the articles?"):
+        assert asks_article_title(question), question
+    for question in ("紹介されてる本のタイトルは？", "What is the title of the book?",
+                     "記事のタイトルにある転換点とは？", "What does the article's title mean?",
+                     "彼の役職のタイトルは？"):
+        assert not asks_article_title(question), question
+    # a bare 「タイトルは？」 after a question about the book asks the book's
+    assert not asks_article_title("タイトルは？", "紹介されてる本は？ タイトルは？")
+    assert asks_article_title("この記事のタイトルは？", "紹介されてる本は？ この記事のタイトルは？")
