@@ -11,6 +11,9 @@ into citations. This module composes the answer a reader trusts:
   in it; the whole list when the first sentence announces one or is an item of one and
   the question asks for items; otherwise up to `max_sentences`.
 - **Short answer**: the answer phrase, verbatim from [1], opens the answer.
+- **Titles**: the article's own title (「この記事のタイトルは？」) is its title line in the
+  body, quoted; a title given only in the front matter is stated, with the article's first
+  sentence quoted under it. A recommended book's title is its heading (`book_title`).
 - **Summaries and opinions** (focus.intent): the key points of the articles in scope
   (summary.py), reported facts first; for "what do you think?", a plain sentence that the
   assistant reports what the articles say, then the articles' own analysis.
@@ -63,6 +66,20 @@ _ASKS_BOOK_DETAILS = re.compile(r"出版社|版元|出版元|発行元|出版(?:
                                 r"著者|作者|書いた|誰が書|\bpublish|\bauthor|\bwr(?:ote|itten)\b",
                                 re.I)
 _BOOK_DETAILS = re.compile(r"刊|出版|新書|文庫|書房|書店|[/／]|\d{4}\s*年|\b(?:19|20)\d\d\b")
+# the title of the article itself (「この記事のタイトルは？」), not of a book it recommends
+_ASKS_ARTICLE_TITLE = re.compile(
+    r"(?:記事|ニュース|ページ|本文)の?(?:タイトル|題名|表題|見出し)|記事名|"
+    r"^\W*(?:その|この)?(?:タイトル|題名)(?:は|って|を教えて|を知りたい)|"
+    r"\b(?:titles?|headlines?) of (?:the|this|that|these|each|both) "
+    r"(?:articles?|story|stories|news|pages?|posts?|pieces?)\b|"
+    r"\b(?:articles?|story|page|post)(?:'s|s'|s)? (?:titles?|headlines?)\b|"
+    r"^\W*what(?:'s| is| are) the (?:titles?|headlines?)\W*$", re.I)
+# a question about something in the title (「タイトルにある『転換点』とは？」), not for it
+_IN_THE_TITLE = re.compile(r"とは|意味|指す|にある|の中の|に(?:含|出て|使)|由来|\bmean|\brefer|"
+                           r"\bimpl(?:y|ies)|\bsuggests?\b|\bwords? in\b|"
+                           r"\bin the (?:title|headline)", re.I)
+_NAMES_ARTICLE = re.compile(r"記事|ニュース|ページ|本文|\b(?:articles?|story|stories|news|pages?|"
+                            r"posts?|pieces?)\b", re.I)
 _ASKS_CREDIT = re.compile(r"出典|ソース|情報源|クレジット|\bsource|credit", re.I)
 # asks what the source is (「出典は？」), not about sources in general (「…は出典の印ですか？」)
 _ABOUT_CREDIT = re.compile(r"出典(?:は|を|って|元)|情報源|ソースは|元記事|\bsources? of\b|"
@@ -193,10 +210,11 @@ def extractive_answer(
     if titled:
         return cited_answer(question, query, language, citations, found.passages,
                             ShortAnswer(first.quote, first.n, first.start, first.end))
-    cited = short_answer.for_citation(question, first.quote, first.start, first.n)
+    listed = short_answer.listed_countries(question, first.quote, first.start, first.n)
+    cited = listed or short_answer.for_citation(question, first.quote, first.start, first.n)
     short = ShortAnswer(cited.text, cited.n, cited.start, cited.end) if cited else None
     if cited is not None and cited.confidence >= ONE_SENTENCE_CONFIDENCE \
-            and not announces_list(first.quote):
+            and not announces_list(first.quote) and listed is None:
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
 
@@ -255,6 +273,86 @@ def _title_and_line(passages: list[Passage], retriever: HybridRetriever
         return [cited]
     line_start, line_end = following[0].sentences[0]
     return [cited, Candidate(top.article_id, line_start, line_end, card, 0)]
+
+
+def asks_article_title(question: str, query: str = "") -> bool:
+    """Whether the question asks the article's own title (「この記事のタイトルは？」 "What
+    is the article's title?"), not a recommended book's (「紹介されてる本のタイトルは？」);
+    a bare 「タイトルは？」 asks the article's unless it follows a question about a book
+    (`query`, the question joined to the one it refers back to)."""
+    if names_a_book(question) or not _ASKS_ARTICLE_TITLE.search(question) \
+            or _IN_THE_TITLE.search(question):
+        return False
+    return bool(_NAMES_ARTICLE.search(question)) or not names_a_book(query)
+
+
+TITLED_ARTICLES = 3  # at most, of the articles whose titles one answer gives
+TITLE_IS = {"ja": "この記事のタイトルは『{title}』です。",
+            "en": "The article's title is “{title}”. "}
+TITLES_ARE = {"ja": "記事のタイトルと、それぞれの書き出しの文です。",
+              "en": "The articles' titles, each with its opening sentence:"}
+BEGINS = {"ja": "記事は次の文で始まります。", "en": "It begins:"}
+
+
+def title_answer(question: str, query: str, language: str, found: Retrieval,
+                 retriever: HybridRetriever, article_ids: Collection[str] | None,
+                 specific: bool) -> Answer:
+    """The title of the article the question is about — for a question about something in
+    particular (or a follow-up), the best-matching article; else each article in scope
+    (at most `TITLED_ARTICLES`). Where the body has the title (a heading or first line),
+    that is quoted and is the short answer; a title given only in the front matter is
+    stated as such and the article's first sentence is quoted under it (its card carries
+    the title), so every quote is still the body's own words."""
+    focus = [term.text for term in question_focus(question)] if language == "ja" else []
+    scope = summary_scope(found, retriever, article_ids, specific, focus)
+    scope = scope[:1] if specific else scope[:TITLED_ARTICLES]
+    quoted = [(retriever.articles[i], *found_) for i in scope
+              if (found_ := _title_or_lead(i, retriever)) is not None]
+    if not quoted:
+        return decline(question, query, language, found.passages)
+    citations = with_roles(cite_sentences([candidate for _, candidate, _ in quoted],
+                                          lambda a: retriever.articles[a].body), retriever)
+    if len(quoted) == 1 and quoted[0][2]:  # the body's own title line: the short answer
+        first = citations[0]
+        return cited_answer(question, query, language, citations, found.passages,
+                            ShortAnswer(first.quote, first.n, first.start, first.end),
+                            intent="title")
+    lines = [] if len(quoted) == 1 else [TITLES_ARE[language]]
+    for (article, _, in_body), citation in zip(quoted, citations, strict=True):
+        if len(quoted) == 1:
+            lines.append(f"{TITLE_IS[language].format(title=article.title)}{BEGINS[language]}")
+        elif not in_body:
+            lines.append(f"『{article.title}』" if language == "ja" else f"“{article.title}”")
+        lines.append(join_cited([citation.quote], language, citation.n))
+    sentences = [AnswerSentence(c.quote, (c.n,)) for c in citations]
+    return Answer(question, query, "\n".join(lines), False, citations, language,
+                  found.passages, sentences=sentences, intent="title")
+
+
+def _title_or_lead(article_id: str, retriever: HybridRetriever
+                   ) -> tuple[Candidate, bool] | None:
+    """The article's title where its body has it at the start of a line (a heading, or the
+    first line a file without front matter is titled by) (True), else its first sentence
+    of reported fact or analysis (False), as a candidate to cite; None for neither."""
+    article = retriever.articles[article_id]
+    body, title = article.body, article.title.strip()
+    line = re.search(rf"^(?:#{{1,6}}[ \t]+)?[ \t]*({re.escape(title)})", body, re.M) \
+        if title else None  # a heading or a line that starts with it, not a word in passing
+    if line is not None:
+        at = line.start(1)
+        following = retriever.following_sentences(article_id, at, 1)
+        if following:
+            holder = following[0]
+            start, end = min(holder.start, at), max(holder.end, at + len(title))
+            card = replace(holder, start=start, end=end, text=body[start:end],
+                           sentences=((at, at + len(title)),))
+            return Candidate(article_id, at, at + len(title), card, 0), True
+    lead = next((p for p in retriever.following_sentences(article_id, 0, LIST_ITEMS)
+                 if retriever.role_at(article_id, p.sentences[0][0]) in ("report", "analysis")),
+                None)
+    if lead is None:
+        return None
+    return Candidate(article_id, *lead.sentences[0], lead, 0), False
 
 
 def cited_answer(question: str, query: str, language: str, citations: list[Citation],

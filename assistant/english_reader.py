@@ -12,8 +12,8 @@ background questions the decline rule is calibrated on — is searched the same 
   found lowers it (refusal.DeclineRule.threshold, `english_coverage`);
 - **sentence choice**: candidates are ranked by e5 similarity plus how much of the question
   their text covers (`Expansion.coverage`, a phrase found whole counting once; the
-  sentence before it counts at half weight) plus their passage's retrieval score, see
-  `rank_english`.
+  sentence before it counts at half weight when the text goes on about it, 「通話は…」) plus
+  their passage's retrieval score, see `rank_english`.
 
 The corpus's terms (SudachiPy words and romanised names, `CorpusTerms`) are worked out
 when a revision is first loaded and saved in its search folder (0.2 s for the seed
@@ -69,6 +69,9 @@ _ASKED_KINDS = (
     (re.compile(r"^\s*when\b|\bwhen (?:did|was|is|were|will|does|do)\b|"
                 r"\b(?:what|which) (?:date|day|month|year|time|period)\b|"
                 r"\b(?:until|since|by) when\b", re.I), "date"),
+    # a count of countries, which a list of them answers too (reader_rules.gives_countries)
+    (re.compile(r"\bhow many (?:countries|nations|states|governments|powers)\b|"
+                r"\bnumber of (?:countries|nations)\b", re.I), "countries"),
     (re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b", re.I), "count"),
     (re.compile(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PERSON_NOUNS})\b",
                 re.I), "person"),
@@ -277,12 +280,13 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
 
 
 def asked_kind(question: str) -> str | None:
-    """What an English question asks for — "date", "count", "person", "place" or "reason" —
-    by its question word, or "which/what" and the noun after it ("In which month…" → date,
-    "Which envoy…" → person); the earliest such phrase decides ("Who… when…" → person)."""
-    found = [(match.start(), kind) for asks, kind in _ASKED_KINDS
+    """What an English question asks for — "date", "countries", "count", "person", "place"
+    or "reason" — by its question word, or "which/what" and the noun after it ("In which
+    month…" → date, "Which envoy…" → person); the earliest such phrase decides ("Who…
+    when…" → person; "how many countries" is a count of countries, not any count)."""
+    found = [(match.start(), order, kind) for order, (asks, kind) in enumerate(_ASKED_KINDS)
              if (match := asks.search(question))]
-    return min(found)[1] if found else None
+    return min(found)[2] if found else None
 
 
 def reader_corrections(question: str, expansion: Expansion, candidates: Sequence[Candidate],
@@ -356,9 +360,9 @@ def rare_word_coverage(expansion: Expansion, texts: Sequence[str],
     it (log((n + 1) / (df + 0.5)), as in BM25): a word every candidate mentions (Ukraine,
     the plan) tells them apart less than the one only the answer has. With `previous` (the
     article sentence before each text, "" if none), the question's words only that
-    sentence has count too, CONTEXT_WEIGHT each: a sentence is read after the one before
-    it, and 「通話は10月中旬に行われ…」 answers "When did Witkoff and Ushakov talk?" because
-    the sentence before named them."""
+    sentence has count too, CONTEXT_WEIGHT each, when the text goes on about what that
+    sentence said (`continues`): 「通話は10月中旬に行われ…」 answers "When did Witkoff and
+    Ushakov talk?" because the sentence before named them."""
     covered = [_once(expansion.covered(t)) for t in texts]
     df: dict[str, int] = {}
     for words in covered:
@@ -369,11 +373,28 @@ def rare_word_coverage(expansion: Expansion, texts: Sequence[str],
                    dtype=np.float32)
     if previous is None:
         return own
-    before = [_once(expansion.covered(t)) if t else {} for t in previous]
+    before = [_once(expansion.covered(p)) if continues(p, t) else {}
+              for p, t in zip(previous, texts, strict=True)]
     carried = np.array([sum(w * rarity.get(word, math.log(len(texts) + 1))
                             for word, w in words.items() if word not in mine)
                         for words, mine in zip(before, covered, strict=True)], dtype=np.float32)
     return own + CONTEXT_WEIGHT * carried
+
+
+_TOPIC = re.compile(r"^\s*([^、。はもがをにで「」]{1,12}?)(?:は|も|では|には|について)")
+_DEMONSTRATIVE = re.compile(r"^\s*(?:この|その|こうした|そうした|こういった|これ|それ|同[氏国社])")
+
+
+def continues(previous: str, text: str) -> bool:
+    """Whether a sentence goes on about what the one before it said: it opens with a
+    demonstrative (この/その/こうした…) or with a topic the sentence before names
+    (「通話は…」 after 「…通話録音が流出した」)."""
+    if not previous:
+        return False
+    if _DEMONSTRATIVE.match(text):
+        return True
+    topic = _TOPIC.match(text)
+    return bool(topic) and len(topic.group(1)) >= 2 and topic.group(1) in previous
 
 
 def _previous_text(retriever: HybridRetriever, candidate: Candidate) -> str:

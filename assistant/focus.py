@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .keyword import sudachi_dictionary
+from .keyword import COUNTRY_LETTERS, sudachi_dictionary
 
 Intent = Literal["fact", "summary", "opinion"]
 
@@ -120,7 +120,7 @@ _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 _SHORT_FORMS = {"アメリカ": "米", "米国": "米", "イギリス": "英", "英国": "英", "フランス": "仏",
                 "ドイツ": "独", "ロシア": "露", "欧州": "欧", "ヨーロッパ": "欧", "イタリア": "伊",
                 "韓国": "韓", "インド": "印", "オーストラリア": "豪"}
-_SHORT_KANJI = "米英仏独露欧伊韓印豪"
+_SHORT_KANJI = "".join(sorted(COUNTRY_LETTERS)) + "欧"  # beside another: 英仏, 日英, 米露欧
 _AFTER_SHORT = "国|政府|軍|首相|大統領|外相|側|紙|当局"
 _PER_THREAD = threading.local()
 

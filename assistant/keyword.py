@@ -118,6 +118,53 @@ def named_things(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+# one-kanji country names as news writes them together (米・英・露, 米英露, 日米韓, 英仏独)
+COUNTRY_LETTERS = frozenset("日米英仏独伊露中韓朝印豪加宇")
+_LIST_SEPARATORS = frozenset("・･、，,")
+
+
+def _countries_in(morpheme: Any) -> int:
+    """How many countries a word names: 1 for a country name (SudachiPy's 地名・国:
+    アメリカ, ロシア), one per letter for a run of one-kanji names (米英 2, 露 1), else 0."""
+    pos = morpheme.part_of_speech()
+    if pos[1] == "固有名詞" and pos[2] == "地名" and pos[3] == "国":
+        return 1
+    surface = morpheme.surface()
+    if pos[1] == "普通名詞" and pos[2] == "一般" and len(surface) <= 3 \
+            and all(ch in COUNTRY_LETTERS for ch in surface):
+        return len(surface)
+    return 0
+
+
+def country_lists(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` that list two countries or more, written one after another or
+    separated by ・ or 、 (「米・英・露」「米英露」「アメリカ、イギリス、ロシア」), by
+    SudachiPy's words; [] when none (「EU・日本」 lists one country)."""
+    spans: list[tuple[int, int]] = []
+    run: list[Any] = []  # the countries of the current list, and the separators between
+    count = 0
+
+    def close() -> None:
+        while run and not _countries_in(run[-1]):
+            run.pop()  # a trailing separator is not part of the list
+        if run and count >= 2:
+            spans.append((run[0].begin(), run[-1].end()))
+
+    for morpheme in _sudachi().tokenize(text[:_SUDACHI_MAX_CHARS]):
+        named = _countries_in(morpheme)
+        if named:
+            run.append(morpheme)
+            count += named
+        elif run and morpheme.surface() in _LIST_SEPARATORS \
+                and _countries_in(run[-1]):
+            run.append(morpheme)
+        else:
+            close()
+            run, count = [], 0
+    close()
+    return spans
+
+
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
     "bigram": bigram_terms,
     "sudachi": sudachi_terms,

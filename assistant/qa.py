@@ -14,11 +14,13 @@ from typing import Literal
 
 from .answer import (
     asked_parts,
+    asks_article_title,
     decline,
     extractive_answer,
     in_parts,
     opinion_answer,
     summary_answer,
+    title_answer,
     with_roles,
 )
 from .citations import SupportFinder
@@ -425,7 +427,12 @@ class Assistant:
                 found.expansion, retriever.loaded.searchable_texts(article_ids), own),
                 missing_unit=missing_unit(strip_markup(question), found))
         on_part = self._on_asked_part(question, query, retriever, article_ids, top_k, coverage)
-        if wants != "fact" and on_part is None and found.passages \
+        if asks_article_title(strip_markup(question), query) \
+                and not (coverage and (coverage.missing or coverage.missing_unit)):
+            specific = bool(coverage and coverage.focus) or query != strip_markup(question)
+            answer = title_answer(question, query, language, found, retriever, article_ids,
+                                  specific)
+        elif wants != "fact" and on_part is None and found.passages \
                 and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,
                                               retriever, article_ids, coverage)

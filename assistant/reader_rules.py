@@ -21,12 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .keyword import named_things
+from .keyword import country_lists, named_things
 
 FRAGMENT = 1.0  # a heading-like line or list item with no sentence end
 RHETORICAL = 2.0  # a sentence that asks instead of stating
 WRAP_UP = 1.0  # a general restatement: a まとめ section, 「…が望まれます」
 MISSING_KIND = 2.0  # asked when/who/where/how many, and the sentence holds none of that kind
+# a bonus: asked how many countries, the sentence counts them (「3か国」) or lists them
+# (「米・英・露」): that is the answer itself, however few of the question's words it has
+COUNTRIES_GIVEN = 3.0
 ITEMS = 1.5  # a bonus: asked for items, the sentence is a list item or introduces a list
 
 _UNFINISHED = re.compile(r"[、,，]\s*$")
@@ -52,7 +55,11 @@ _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八
                     r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
 _REASON = re.compile(r"背景|ため|から|ので|理由|原因|きっかけ|によって|により|結果|ことで|せいで|"
                      r"\b(?:because|due to|since|as a result)\b", re.I)
+_COUNTED_COUNTRIES = re.compile(r"[0-9０-９〇一二三四五六七八九十数]\s*(?:か|カ|ヶ|ケ|ヵ|箇)国")
 _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:何|なん)(?:か|カ|ヶ|ケ|ヵ|箇)国|いくつの国|国の数|国は(?:いくつ|何か国)|"
+                r"\bhow many (?:countries|nations|states|governments|powers)\b|"
+                r"\bnumber of (?:countries|nations)\b", re.I), "countries"),
     (re.compile(r"いつ|何年|何月|何日|何時|何世紀|いつ頃|when|what (?:year|date|time)", re.I),
      "date"),
     (re.compile(r"何人|いくつ|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I), "count"),
@@ -101,7 +108,9 @@ class Placed:
 
 def asked_kind(question: str) -> str | None:
     """"date", "count", "person", "organization", "place" or "reason" when the question's
-    question word asks for one (「どこのメディア」 an organization, not a place)."""
+    question word asks for one (「どこのメディア」 an organization, not a place);
+    "countries" for a count of countries (「何か国？」「いくつの国」), which a list of them
+    answers as well as a number."""
     return next((kind for asks, kind in _ASKS if asks.search(question)), None)
 
 
@@ -110,6 +119,8 @@ def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset(),
     """Whether the sentence holds something of the asked kind (a person or place not among
     `asked`, the names the question itself has; a date other than a news lead's report
     date unless `report_dates`)."""
+    if kind == "countries":
+        return gives_countries(text)
     if kind == "date" and not report_dates:
         return dates_more_than_the_report(text)
     if kind in _LOOKS_LIKE:
@@ -134,6 +145,17 @@ def dates_more_than_the_report(text: str) -> bool:
     return bool(_DATE.search(text))
 
 
+def gives_countries(text: str) -> bool:
+    """Whether a sentence says how many countries (「3か国」) or lists them (「米・英・露」,
+    「アメリカ、イギリス、ロシア」: keyword.country_lists)."""
+    return counts_countries(text) or bool(country_lists(text))
+
+
+def counts_countries(text: str) -> bool:
+    """Whether a sentence gives a number of countries (「3か国」「数カ国」)."""
+    return bool(_COUNTED_COUNTRIES.search(text))
+
+
 def penalty(candidate: Placed, kind: str | None, wants_items: bool,
             asked: frozenset[str] = frozenset(), report_dates: bool = True) -> float:
     """The sum of the corrections that apply to one candidate (0 for a plain statement)."""
@@ -150,6 +172,8 @@ def penalty(candidate: Placed, kind: str | None, wants_items: bool,
     if kind is not None and not holds_kind(kind, text, asked, report_dates):
         stated = kind == "reason" and bool(_SENTENCE_END.search(text))
         total += MISSING_REASON if stated else MISSING_KIND
+    elif kind == "countries":
+        total -= COUNTRIES_GIVEN
     return total
 
 

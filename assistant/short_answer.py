@@ -45,7 +45,9 @@ from typing import Any
 
 import numpy as np
 
-from .keyword import sudachi_dictionary
+from .keyword import country_lists, sudachi_dictionary
+from .reader_rules import asked_kind as asked_reader_kind
+from .reader_rules import counts_countries
 
 MODEL_PATH = Path(__file__).parent / "data" / "short_answer.json"
 MAX_SENTENCE_CHARS = 600  # a quote longer than this is cut (sudachi cost grows with length)
@@ -664,3 +666,20 @@ def for_citation(question: str, quote: str, quote_start: int, n: int = 1
         return None
     return CitedShortAnswer(found.text, n, quote_start + found.start, quote_start + found.end,
                             found.confidence)
+
+
+def listed_countries(question: str, quote: str, quote_start: int, n: int = 1
+                     ) -> CitedShortAnswer | None:
+    """For a count of countries (「何か国？」 "how many countries"), the list that answers
+    it when the sentence gives no number of countries but exactly one list of them
+    (「米・英・露」: the reader counts three names). None otherwise: a number (「3か国」) is
+    the phrase model's to find, and of two lists none is surely the one meant. The list
+    is no model's guess, so `confidence` is 1; the caller keeps the runners-up all the
+    same (the list's sentence may not name what the countries did it for)."""
+    if asked_reader_kind(question) != "countries" or counts_countries(quote):
+        return None
+    spans = country_lists(quote)
+    if len(spans) != 1:
+        return None
+    start, end = spans[0]
+    return CitedShortAnswer(quote[start:end], n, quote_start + start, quote_start + end, 1.0)

@@ -291,6 +291,9 @@ def test_a_sentence_is_read_after_the_one_before_it() -> None:
     assert rare_word_coverage(expansion, texts[:1], ["通話。"])[0] == \
         rare_word_coverage(expansion, texts[:1])[0]
     assert np.all(rare_word_coverage(expansion, texts, ["", ""]) == alone)
+    # only when the sentence goes on about the one before (its topic, or この/その…)
+    assert rare_word_coverage(expansion, ["表向きには、会談は10月だった。"], previous[:1])[0] == \
+        rare_word_coverage(expansion, ["表向きには、会談は10月だった。"])[0]
 
 
 def test_a_phrase_and_its_own_words_count_once_in_the_sentence_ranking() -> None:

@@ -268,3 +268,90 @@ def test_who_published_the_recommended_book_and_when_is_the_line_under_its_title
     details, title = answer.citations[:2]
     assert details.quote == "名越健郎(文春新書/2024年11月20日刊)"
     assert title.quote == "ゾルゲ事件80年目の真実" and details.role == "promotion"
+
+
+def test_a_list_of_countries_answers_how_many_countries(seed_assistant):
+    """The article lists the countries (「米・英・露から安全保障の確約を得ました」) and
+    gives no number of them: that sentence is [1] and its list the short answer; the
+    sentence naming the memorandum with only a year came first before."""
+    answer = seed_assistant.ask("ブダペスト覚書で安全を保証したのは何か国？")
+    assert "米・英・露" in answer.citations[0].quote
+    short = answer.short_answer
+    assert short is not None and short.text == "米・英・露"
+    body = next(a.body for a in seed_assistant.articles()
+                if a.id == answer.citations[0].article_id)
+    assert body[short.start : short.end] == "米・英・露"
+    assert answer.answer.startswith("「米・英・露」[1]")
+    assert len(answer.citations) > 1  # the list's sentence doesn't name the memorandum
+    english = seed_assistant.ask("How many countries gave Ukraine security assurances "
+                                 "in the Budapest Memorandum?")
+    assert "米・英・露" in english.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["この記事のタイトルは？", "記事のタイトルを教えて",
+                                      "What is the article's title?"])
+def test_the_article_title_question_gives_each_title_in_scope(seed_assistant, question):
+    """The seeds' titles are in their front matter only: each is stated, and each
+    article's first sentence quoted under it (the card carries the title)."""
+    answer = seed_assistant.ask(question)
+    assert not answer.abstained and answer.intent == "title"
+    titles = {a.id: a.title for a in seed_assistant.articles()}
+    assert all(title in answer.answer for title in titles.values())
+    assert {c.article_id for c in answer.citations} == set(titles)
+    assert answer.citations[0].quote.startswith("ブルームバーグは11月25日") or \
+        answer.citations[0].quote.startswith("ウクライナ情勢は")
+    assert {c.role for c in answer.citations} == {"report"}
+    assert answer.short_answer is None  # no title in the bodies to quote
+
+
+def test_the_title_of_the_article_a_question_names_or_scopes(seed_assistant):
+    answer = seed_assistant.ask("和平交渉の記事のタイトルは？")
+    assert [c.article_id for c in answer.citations] == ["ukraine-peace-talks-witkoff"]
+    assert answer.answer.startswith("この記事のタイトルは『ウクライナ和平交渉を巡る進展と障壁")
+    scoped = seed_assistant.ask("この記事のタイトルは？",
+                                article_ids=["witkoff-ushakov-call-leak"])
+    assert [c.article_id for c in scoped.citations] == ["witkoff-ushakov-call-leak"]
+    assert "米特使とロシア高官の通話流出" in scoped.answer
+    # a follow-up's article is the one the previous question was about
+    history = [Turn("user", "ブダペスト覚書は何年のもの？"),
+               Turn("assistant", "1994年のブダペスト覚書があります。")]
+    follow_up = seed_assistant.ask("この記事のタイトルは？", history)
+    assert [c.article_id for c in follow_up.citations] == ["witkoff-ushakov-call-leak"]
+    # what the articles don't cover is still declined; the book's title is the book's
+    assert seed_assistant.ask("インドの記事のタイトルは？").abstained
+    book = seed_assistant.ask("紹介されてる本のタイトルは？")
+    assert book.intent == "fact" and book.citations[0].quote == "ゾルゲ事件80年目の真実"
+
+
+def test_a_title_in_the_body_is_quoted_as_the_short_answer(tmp_path: Path):
+    from assistant.qa import Assistant
+    from assistant.settings import load_settings
+
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "bridge.md",
+                  "# 新しい橋が完成、市民が祝う\n\n市は5日、川にかかる新しい橋の完成式を開いた。"
+                  "式には市民300人が参加した。\n")
+    assistant = Assistant(load_settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    assistant.update_index(progress=False)
+    answer = assistant.ask("記事のタイトルは？")
+    first = answer.citations[0]
+    assert first.quote == "新しい橋が完成、市民が祝う"
+    body = assistant.articles()[0].body
+    assert body[first.start : first.end] == first.quote and first.quote in first.text
+    assert answer.short_answer is not None and answer.short_answer.text == first.quote
+
+
+def test_which_questions_ask_the_articles_own_title():
+    from assistant.answer import asks_article_title
+
+    for question in ("この記事のタイトルは？", "記事のタイトルを教えて", "タイトルは？",
+                     "記事名を教えて", "What is the article's title?",
+                     "What are the headlines of the articles?"):
+        assert asks_article_title(question), question
+    for question in ("紹介されてる本のタイトルは？", "What is the title of the book?",
+                     "記事のタイトルにある転換点とは？", "What does the article's title mean?",
+                     "彼の役職のタイトルは？"):
+        assert not asks_article_title(question), question
+    # a bare 「タイトルは？」 after a question about the book asks the book's
+    assert not asks_article_title("タイトルは？", "紹介されてる本は？ タイトルは？")
+    assert asks_article_title("この記事のタイトルは？", "紹介されてる本は？ この記事のタイトルは？")

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from assistant.corpus import Article
 from assistant.focus import DURATION, MONEY, asked_unit, counts_in, intent, names_a_book
-from assistant.reader_rules import Placed, asked_kind, is_filler, judges, penalties
+from assistant.keyword import country_lists
+from assistant.reader_rules import (
+    COUNTRIES_GIVEN,
+    Placed,
+    asked_kind,
+    gives_countries,
+    is_filler,
+    judges,
+    penalties,
+)
 from assistant.summary import key_points, leads_list
 
 
@@ -28,7 +37,8 @@ def test_a_wrap_up_is_penalised_and_never_pads_an_answer():
 
 def test_the_asked_kind_must_be_in_the_sentence():
     assert asked_kind("何月何日のこと？") == "date"
-    assert asked_kind("何か国？") == "count"
+    assert asked_kind("何か国？") == "countries"
+    assert asked_kind("何人？") == "count"
     assert asked_kind("書いたのは誰？") == "person"
     assert asked_kind("反発してる理由は？") == "reason"
     assert asked_kind("どんな内容？") is None
@@ -41,7 +51,34 @@ def test_the_asked_kind_must_be_in_the_sentence():
         Placed("背景には1994年のブダペスト覚書があります。", ""),
         Placed("米・英・露から安全保障の確約を得ました。", ""),
     ])
-    assert listed == 0.0 and year_only > 0.0  # a year is not a count
+    assert listed < 0.0 < year_only  # a year is not a count; the list is the answer
+
+
+def test_a_list_of_countries_answers_how_many_countries():
+    """「何か国？」 answered by the list 「米・英・露」 (no number + か国 in the article): the
+    list is the answer, and outweighs a sentence with more of the question's words."""
+    for question in ("ブダペスト覚書で安全を保証したのは何か国？", "いくつの国が関わった？",
+                     "How many countries gave the guarantees?"):
+        assert asked_kind(question) == "countries", question
+    for text, listed in (("米・英・露から安全保障の確約を得ました。", "米・英・露"),
+                         ("米英露が署名した。", "米英露"),
+                         ("アメリカ、イギリス、ロシアが約束した。", "アメリカ、イギリス、ロシア"),
+                         ("日米韓の首脳が会談した。", "日米韓")):
+        assert [text[a:b] for a, b in country_lists(text)] == [listed]
+        assert gives_countries(text)
+    for text in ("EU・日本など支援国が反発した。", "ウクライナと欧州が反発した。",
+                 "11月25日、日本は声明を出した。", "加盟国の意見が割れた。"):
+        assert country_lists(text) == [], text
+    assert gives_countries("3か国が署名した。") and not gives_countries("1994年の覚書。")
+    year_only, listed, counted = penalties("保証したのは何か国？", [
+        Placed("背景には1994年のブダペスト覚書があります。", ""),
+        Placed("米・英・露から安全保障の確約を得ました。", ""),
+        Placed("3カ国が安全を保証しました。", ""),
+    ])
+    assert listed == counted == -COUNTRIES_GIVEN and year_only > 0.0
+    # a list of countries is no answer to another count
+    people, = penalties("何人が署名した？", [Placed("米・英・露が署名した。", "")])
+    assert people == 0.0  # 「・」 counts as before (a list), no bonus
 
 
 def test_a_news_leads_report_date_is_not_the_date_of_what_it_reports():
