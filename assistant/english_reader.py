@@ -394,7 +394,7 @@ def continues(previous: str, text: str) -> bool:
     if _DEMONSTRATIVE.match(text):
         return True
     topic = _TOPIC.match(text)
-    return bool(topic) and len(topic.group(1)) >= 2 and topic.group(1) in previous
+    return topic is not None and len(topic.group(1)) >= 2 and topic.group(1) in previous
 
 
 def _previous_text(retriever: HybridRetriever, candidate: Candidate) -> str:
