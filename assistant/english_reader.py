@@ -295,19 +295,16 @@ def reader_corrections(question: str, expansion: Expansion, candidates: Sequence
     questions, wrap-ups, the asked kind missing; list lines up when items are asked), with
     the kind asked in English; a person or place the question names doesn't count as the
     answer (its Japanese forms, from the expansion)."""
-    from .reader_rules import ASKS_ITEMS, Placed, asks_about_report, penalty
+    from .reader_rules import Placed, asking, penalty
     from .summary import is_list_item, leads_list
 
-    kind = asked_kind(question)
-    report_dates = asks_about_report(question)
-    wants_items = bool(ASKS_ITEMS.search(question))
-    asked = frozenset(expansion.names())
+    asked = asking(question, asked_kind(question), frozenset(expansion.names()))
     values = []
     for c in candidates:
         body = retriever.articles[c.article_id].body
         placed = Placed(body[c.start : c.end], c.passage.section,
                         is_list_item(body, c.start, c.end) or leads_list(body, c.end))
-        values.append(penalty(placed, kind, wants_items, asked, report_dates))
+        values.append(penalty(placed, asked))
     return np.array(values, dtype=np.float32)
 
 

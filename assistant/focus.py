@@ -83,7 +83,7 @@ _OPINION = re.compile(
     r"(?:と|って)思う[？?]|と思いますか|と思わない|"
     r"what do you think|your (?:opinion|view|take)|do you (?:think|agree)", re.I)
 # 「何歳」「何発」: a count in a unit; an answer must have a number in that unit
-_UNITS = ("歳|発|台|機|隻|個|件|倍|割|票|議席|番目|位|社|校|枚|冊|頭|匹|階|秒|時間|日間|"
+_UNITS = ("歳|発|台|機|隻|個|件|倍|割|票|議席|番目|位|社|校|枚|冊|頭|匹|階|秒|時間|日間|項目|"
           "か月|ヶ月|カ月|週間|年間|年前|人|回|円|ドル|ユーロ|メートル|キロ|トン|%|パーセント")
 # 何分 counts minutes (何分間 too), not in 何分の一 (a fraction) nor in 何 + 分解/分野…
 _ASKS_COUNT = re.compile(rf"(?:何|なん|いくつの?)({_UNITS}|分(?!の|(?!間)[一-龯]))")
@@ -220,7 +220,8 @@ _ENGLISH_UNITS = ((re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b"), "歳"),
                   (re.compile(r"\bhow many (?:people|persons|soldiers|troops|civilians|"
                               r"casualties|refugees|victims|deaths)\b"), "人"),
                   (re.compile(r"\bhow many (?:missiles|shells|rockets)\b"), "発"),
-                  (re.compile(r"\bhow many times\b"), "回"))
+                  (re.compile(r"\bhow many times\b"), "回"),
+                  (re.compile(r"\bhow many (?:points|items|clauses)\b"), "項目"))
 
 
 def asked_unit(question: str) -> str | None:
@@ -245,6 +246,14 @@ def counts_in(unit: str, text: str) -> bool:
     if unit == DURATION:
         return _LENGTH_OF_TIME.search(normalise(text)) is not None
     return re.search(rf"{_NUMBER_BEFORE}\s*{re.escape(unit)}", normalise(text)) is not None
+
+
+def counts_in_digits(unit: str, text: str) -> bool:
+    """`counts_in` with the number in digits (or 数: 数百発): what a passage found beyond
+    the retrieved ones must give — 一人 in 「一人ひとり」 is no count of people."""
+    if unit in (MONEY, DURATION):
+        return counts_in(unit, text)
+    return re.search(rf"[0-9数]\s*{re.escape(unit)}", normalise(text)) is not None
 
 
 def refers_back(question: str) -> bool:

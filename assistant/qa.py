@@ -49,6 +49,7 @@ from .focus import (
     Intent,
     asked_unit,
     counts_in,
+    counts_in_digits,
     intent,
     missing_focus,
     normalise,
@@ -86,6 +87,7 @@ _LINE_SPACE = "\t\n\r\x0b\x0c\x85"  # control characters that separate words
 MIN_LETTER_SHARE = 0.4  # of a question's visible characters (random bytes: ~0.2)
 MAX_UNDECODABLE_SHARE = 0.05  # U+FFFD, what undecodable bytes become
 COMPARE_PASSAGES = 10  # retrieved for a comparison: enough to reach a second article
+UNIT_SEARCH = 20  # passages searched for one giving a number in the unit asked
 PART_SEARCH = 50  # passages searched for one part of a page (asked_part): it may match weakly
 # A comparison shows what each article says rather than answering: it declines only
 # questions well within the everyday background (bench/compare_planted.py, tune half)
@@ -418,6 +420,7 @@ class Assistant:
             found = retriever.retrieve(query, top_k, article_ids)
         started = time.perf_counter()
         notice = None
+        found = with_unit_passage(strip_markup(question), query, found, retriever, article_ids)
         wants = intent(question)
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
@@ -609,6 +612,23 @@ class Assistant:
         query_language = language if query == question else detect_language(query)
         return SupportFinder(retriever, self.embedder, query, query_language,
                              found.query_vector)
+
+
+def with_unit_passage(question: str, query: str, found: Retrieval,
+                      retriever: HybridRetriever, article_ids: Collection[str] | None
+                      ) -> Retrieval:
+    """Asked a count in a unit (「何項目？」, "how many points") that no retrieved passage
+    gives a number in: the best of a wider search that does comes first (「28項目案には…」
+    matched the words of 「問題の和平案は何項目あるの？」 too weakly to be retrieved);
+    unchanged when none does (then the question is declined for it)."""
+    unit = asked_unit(question)
+    if unit is None or any(counts_in(unit, p.text) for p in found.passages):
+        return found
+    wider = retriever.retrieve(query, UNIT_SEARCH, article_ids)
+    counting = next((p for p in wider.passages if counts_in_digits(unit, p.text)), None)
+    if counting is None:
+        return found
+    return replace(found, passages=[counting, *found.passages[: len(found.passages) - 1]])
 
 
 def missing_unit(question: str, found: Retrieval) -> str | None:

@@ -21,12 +21,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .focus import DURATION, MONEY, asked_unit, counts_in
 from .keyword import country_lists, named_things
 
 FRAGMENT = 1.0  # a heading-like line or list item with no sentence end
 RHETORICAL = 2.0  # a sentence that asks instead of stating
 WRAP_UP = 1.0  # a general restatement: a まとめ section, 「…が望まれます」
 MISSING_KIND = 2.0  # asked when/who/where/how many, and the sentence holds none of that kind
+# asked a count in a unit (何項目, 何歳, how many points) and the sentence gives no number in
+# it: the answer has one (the question is declined when no retrieved passage does), so a
+# sentence that gives one leads — decisively: the trees, fitted on questions sharing the
+# paragraph's words, rate 「…和平案は「第二のミュンヘン会談」のように…」 4.2 above
+# 「…28項目案には次のような内容が…」 for 「問題の和平案は何項目あるの？」
+MISSING_UNIT = 8.0
 # a bonus: asked how many countries, the sentence counts them (「3か国」) or lists them
 # (「米・英・露」): that is the answer itself, however few of the question's words it has
 COUNTRIES_GIVEN = 3.0
@@ -156,23 +163,60 @@ def counts_countries(text: str) -> bool:
     return bool(_COUNTED_COUNTRIES.search(text))
 
 
-def penalty(candidate: Placed, kind: str | None, wants_items: bool,
-            asked: frozenset[str] = frozenset(), report_dates: bool = True) -> float:
+@dataclass(frozen=True)
+class Asking:
+    """What a question asks for, as the corrections read it: the kind (asked_kind), whether
+    items (a list), the names the question itself has (not the answer), whether a news
+    lead's report date answers (asks_about_report), and the unit a count is asked in
+    (focus.asked_unit: 「何項目」 is answered by 「28項目案」, not by 「1994年」)."""
+
+    kind: str | None
+    wants_items: bool = False
+    names: frozenset[str] = frozenset()
+    report_dates: bool = True
+    unit: str | None = None
+
+    def shortfall(self, text: str) -> float:
+        """The penalty for what the sentence lacks of what is asked: 0 when it holds it (no
+        kind asked, or a number in the unit asked, or a list 「米・英・露」 for a count);
+        MISSING_UNIT for a count in a unit with no number at all, MISSING_KIND with another
+        number (3人 for 何項目) or without the kind asked, MISSING_REASON for a full
+        sentence stating no cue of a reason."""
+        if self.kind is None:
+            return 0.0
+        if self.kind == "count" and self.unit is not None:
+            if counts_in(self.unit, text) or "・" in text:
+                return 0.0
+            return MISSING_KIND if _COUNT.search(text) else MISSING_UNIT
+        if holds_kind(self.kind, text, self.names, self.report_dates):
+            return 0.0
+        stated = self.kind == "reason" and bool(_SENTENCE_END.search(text))
+        return MISSING_REASON if stated else MISSING_KIND
+
+
+def asking(question: str, kind: str | None, names: frozenset[str]) -> Asking:
+    """The Asking of a question whose kind and names the caller worked out (in Japanese
+    here, in English by english_reader)."""
+    unit = asked_unit(question)
+    return Asking(kind, bool(ASKS_ITEMS.search(question)), names,
+                  asks_about_report(question), None if unit in (MONEY, DURATION) else unit)
+
+
+def penalty(candidate: Placed, asked: Asking) -> float:
     """The sum of the corrections that apply to one candidate (0 for a plain statement)."""
     text = candidate.text.strip()
     wrap_up = _wraps_up(candidate.section, text)
     # a wrap-up's list restates the article; it is not the items asked for
-    total = -ITEMS if wants_items and candidate.in_list and not wrap_up else 0.0
+    total = -ITEMS if asked.wants_items and candidate.in_list and not wrap_up else 0.0
     if _RHETORICAL.search(text):
         total += RHETORICAL
-    elif not wants_items and not _SENTENCE_END.search(text):
+    elif not asked.wants_items and not _SENTENCE_END.search(text):
         total += FRAGMENT
     if wrap_up:
         total += WRAP_UP
-    if kind is not None and not holds_kind(kind, text, asked, report_dates):
-        stated = kind == "reason" and bool(_SENTENCE_END.search(text))
-        total += MISSING_REASON if stated else MISSING_KIND
-    elif kind == "countries":
+    missing = asked.shortfall(text)
+    total += missing
+    if not missing and asked.kind == "countries":
         total -= COUNTRIES_GIVEN
     return total
 
@@ -205,9 +249,7 @@ def is_filler(candidate: Placed) -> bool:
 def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:
     """Each candidate's penalty (see the module docstring), to subtract from its score."""
     kind = asked_kind(question)
-    wants_items = bool(ASKS_ITEMS.search(question))
-    asked = frozenset(form for _, form in named_things(question)) \
+    names = frozenset(form for _, form in named_things(question)) \
         if kind in ("person", "place", "organization") else frozenset()
-    report_dates = asks_about_report(question)
-    return np.array([penalty(c, kind, wants_items, asked, report_dates) for c in candidates],
-                    dtype=float)
+    asked = asking(question, kind, names)
+    return np.array([penalty(c, asked) for c in candidates], dtype=float)

@@ -355,3 +355,19 @@ def test_which_questions_ask_the_articles_own_title():
     # a bare 「タイトルは？」 after a question about the book asks the book's
     assert not asks_article_title("タイトルは？", "紹介されてる本は？ タイトルは？")
     assert asks_article_title("この記事のタイトルは？", "紹介されてる本は？ この記事のタイトルは？")
+
+
+@pytest.mark.parametrize("question", ["問題の和平案は何項目あるの？",
+                                      "How many points are in the peace plan?"])
+def test_a_count_in_a_unit_is_answered_by_the_sentence_giving_it(seed_assistant, question):
+    """「28項目案には次のような内容が…」 shares few words with the question: it was not
+    retrieved (or ranked below a sentence about 和平案 with no number); asked a count in a
+    unit, the best passage of a wider search that gives one comes in, and its sentence
+    leads."""
+    answer = seed_assistant.ask(question)
+    assert not answer.abstained and "28項目案" in answer.citations[0].quote
+
+
+def test_a_wider_search_takes_no_idiom_for_a_count(seed_assistant):
+    """一人 in 「一人ひとりとしても」 is no count of people: the soldiers question is declined."""
+    assert seed_assistant.ask("How many soldiers has Ukraine lost in the war so far?").abstained

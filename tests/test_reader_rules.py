@@ -4,10 +4,20 @@ question asks for, list lead-ins without 「次の」, counts in a unit, the aut
 from __future__ import annotations
 
 from assistant.corpus import Article
-from assistant.focus import DURATION, MONEY, asked_unit, counts_in, intent, names_a_book
+from assistant.focus import (
+    DURATION,
+    MONEY,
+    asked_unit,
+    counts_in,
+    counts_in_digits,
+    intent,
+    names_a_book,
+)
 from assistant.keyword import country_lists
 from assistant.reader_rules import (
     COUNTRIES_GIVEN,
+    MISSING_KIND,
+    MISSING_UNIT,
     Placed,
     asked_kind,
     gives_countries,
@@ -134,6 +144,17 @@ def test_how_much_asks_for_a_sum_and_how_many_minutes_for_minutes():
     assert asked_unit("約何分間？") == "分"
     assert asked_unit("人口の何分の一？") is None
     assert asked_unit("有機物の何分解と結論されているか？") is None  # 分解, not minutes
+
+
+def test_asked_a_count_in_a_unit_a_sentence_without_one_ranks_far_below():
+    """「何項目」 is answered by 「28項目案」, not by a year: a sentence giving no number in the
+    unit asked is penalised MISSING_UNIT, more than any other missing kind."""
+    year, counted = penalties("和平案は何項目？", [
+        Placed("背景には1994年のブダペスト覚書があります。", ""),
+        Placed("協議されていた28項目案には次のような内容が含まれていた。", "")])
+    assert counted == 0.0 and year == MISSING_UNIT > MISSING_KIND
+    assert counts_in_digits("人", "死者は3人に上った") \
+        and not counts_in_digits("人", "国際社会の一人ひとりとしても")
 
 
 def test_a_price_asks_for_a_sum_and_how_long_for_a_length_of_time():
