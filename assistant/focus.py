@@ -245,7 +245,16 @@ def counts_in(unit: str, text: str) -> bool:
         return _AMOUNT.search(normalise(text)) is not None
     if unit == DURATION:
         return _LENGTH_OF_TIME.search(normalise(text)) is not None
-    return re.search(rf"{_NUMBER_BEFORE}\s*{re.escape(unit)}", normalise(text)) is not None
+    return re.search(rf"{_NUMBER_BEFORE}\s*{_units_like(unit)}", normalise(text)) is not None
+
+
+# counters that count the same things: 「党員2名」 answers 何人, 「2度」 何回, 「12の州」 何個
+_SAME_UNIT = {"人": ("人", "名"), "回": ("回", "度"), "個": ("個", "つ", "の"),
+              "項目": ("項目", "点", "つ")}
+
+
+def _units_like(unit: str) -> str:
+    return "(?:" + "|".join(map(re.escape, _SAME_UNIT.get(unit, (unit,)))) + ")"
 
 
 def counts_in_digits(unit: str, text: str) -> bool:
@@ -253,7 +262,7 @@ def counts_in_digits(unit: str, text: str) -> bool:
     the retrieved ones must give — 一人 in 「一人ひとり」 is no count of people."""
     if unit in (MONEY, DURATION):
         return counts_in(unit, text)
-    return re.search(rf"[0-9数]\s*{re.escape(unit)}", normalise(text)) is not None
+    return re.search(rf"[0-9数]\s*{_units_like(unit)}", normalise(text)) is not None
 
 
 def refers_back(question: str) -> bool:

@@ -79,6 +79,8 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"どこ(?!が|まで)|どの国|\bwhere\b", re.I), "place"),
     (re.compile(r"なぜ|何故|なんで|どうして|理由|原因|\bwhy\b", re.I), "reason"),
 )
+# 何人 also reads なにじん, "which people": 「ポルトガル人」「ゲルマン人」 answer it
+_PEOPLE = re.compile(r"[ァ-ヶー]{2,}人")
 _LOOKS_LIKE = {"date": _DATE, "count": _COUNT, "reason": _REASON}
 # A news lead dates the report, not what it reports: 「ブルームバーグは11月25日、…と報じた。」
 # 「2025年11月25日にも、新たな動きが報道されました。」 — a date set off by a comma in a sentence
@@ -185,7 +187,8 @@ class Asking:
         if self.kind is None:
             return 0.0
         if self.kind == "count" and self.unit is not None:
-            if counts_in(self.unit, text) or "・" in text:
+            if counts_in(self.unit, text) or "・" in text or \
+                    (self.unit == "人" and _PEOPLE.search(text)):
                 return 0.0
             return MISSING_KIND if _COUNT.search(text) else MISSING_UNIT
         if holds_kind(self.kind, text, self.names, self.report_dates):

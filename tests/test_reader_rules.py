@@ -155,6 +155,11 @@ def test_asked_a_count_in_a_unit_a_sentence_without_one_ranks_far_below():
     assert counted == 0.0 and year == MISSING_UNIT > MISSING_KIND
     assert counts_in_digits("人", "死者は3人に上った") \
         and not counts_in_digits("人", "国際社会の一人ひとりとしても")
+    # counters of the same things, and 何人 read なにじん ("which people"): JSQuAD's answers
+    assert counts_in("人", "党員2名の推薦") and counts_in("回", "2度の変更を経ている")
+    people, = penalties("国民の大部分は何人か。",
+                        [Placed("国民の大部分はポルトガル人である。", "")])
+    assert people == 0.0
 
 
 def test_a_price_asks_for_a_sum_and_how_long_for_a_length_of_time():
