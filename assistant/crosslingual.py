@@ -67,14 +67,17 @@ date dates day days month months year years time period ways kinds types sorts
 title titles name names called recommend recommends recommended recommendation introduce
 introduces introduced
 forum forums commenter commenters thread threads online internet
+author authors writer wrote written write writes publisher published publish publishes
 """
-# the last four lines: what a question asks for ("what date", "which month", "the ways", "the
-# title", "its name", "the book it recommends") or the part of the page it points at ("the
-# forum commenters": answer.asked_parts), not what it is about — as タイトル, 題名, 名前,
-# おすすめ, 紹介, 掲示板, コメント欄 in Japanese (focus.py FRAME_WORDS); the asked kind is
-# english_reader's answer cue, not a search term
+# the last five lines: what a question asks for ("what date", "which month", "the ways", "the
+# title", "its name", "the book it recommends", "who wrote it") or the part of the page it
+# points at ("the forum commenters": answer.asked_parts), not what it is about — as
+# タイトル, 題名, 名前, おすすめ, 紹介, 著者, 出版社, 掲示板, コメント欄 in Japanese (focus.py
+# FRAME_WORDS); the asked kind is english_reader's answer cue, not a search term
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking) place\b", re.I)
+# "how long … last?": what is asked (a length of time), not words to look for (長らく, 前)
+_HOW_LONG = re.compile(r"\bhow long\b|\blast(?=\s*[?.!]?\s*$)", re.I)
 _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "written": "write", "spoke": "speak", "took": "take", "taken": "take",
               "made": "make", "met": "meet", "sent": "send", "held": "hold", "began": "begin",
@@ -423,6 +426,7 @@ class EnglishToJapanese:
         for name, one_word in _MULTIWORD_NAMES:
             text = name.sub(one_word, text)
         text = _TAKE_PLACE.sub("happen", text)  # a stop word, as the phrase is
+        text = _HOW_LONG.sub("how", text)  # the length asked for (focus.asked_unit)
         matches = list(_ENGLISH_WORD.finditer(text))[:MAX_QUESTION_WORDS]
         initial = {i for i, m in enumerate(matches)
                    if not m.string[: m.start()].strip() or m.string[: m.start()].rstrip()[-1]

@@ -109,10 +109,13 @@ _AMOUNT = re.compile(r"[0-9〇一二三四五六七八九十百千万億数何]\
                      r"(?:円|ドル|ユーロ|ポンド|ルーブル|元|ウォン|フラン|グリブナ)|"
                      r"[$€£¥]\s*[0-9]")
 _NUMBER_BEFORE = r"[0-9〇一二三四五六七八九十百千万億数何]"
-# a length of time, not a date (2014年, 25日): 「3年間」「数週間」「半年」「長年」
+# a length of time, not a date (2014年, 25日): 「3年間」「数週間」「半年」「無期限」
 _LENGTH_OF_TIME = re.compile(
     rf"{_NUMBER_BEFORE}\s*(?:秒|分|時間|日間|週間|か月|カ月|ヶ月|ヵ月|年間|年以上|年にわた|年来|年近く)|"
-    r"長年|長らく|長期|短期|しばらく|半年|一晩|終日")
+    r"半年|無期限|恒久|永久")
+# 「長年」「長らく」 say only that it was long: an answer to "how long" all the same when said
+# of what is asked (「ロシアは長年、…」: qa.says_how_long)
+_VAGUE_LENGTH = re.compile(r"長年|長らく|長期|短期|しばらく")
 _KATAKANA_NAME = re.compile(r"^[ァ-ヺ][ァ-ヺー・]{3,}$")  # ゼレンスキー: a name SudachiPy lacks
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 # News writes countries in one kanji (英仏, 米・英・露, 対露, 英国). Not 中 (中東), 日 (日付) or
@@ -240,7 +243,7 @@ def asked_unit(question: str) -> str | None:
 def counts_in(unit: str, text: str) -> bool:
     """Whether the text gives a number in that unit (「58歳」「数百発」「3割」; for MONEY, a
     sum in any currency: 「1億ドル」「200万円」「$2」; for DURATION, a length of time:
-    「3年間」「数週間」「長年」)."""
+    「3年間」「数週間」「半年」)."""
     if unit == MONEY:
         return _AMOUNT.search(normalise(text)) is not None
     if unit == DURATION:
@@ -255,6 +258,11 @@ _SAME_UNIT = {"人": ("人", "名"), "回": ("回", "度"), "個": ("個", "つ"
 
 def _units_like(unit: str) -> str:
     return "(?:" + "|".join(map(re.escape, _SAME_UNIT.get(unit, (unit,)))) + ")"
+
+
+def says_it_was_long(text: str) -> bool:
+    """Whether the text says only that something lasted long (「長年」「長らく」)."""
+    return _VAGUE_LENGTH.search(text) is not None
 
 
 def counts_in_digits(unit: str, text: str) -> bool:

@@ -55,6 +55,7 @@ from .focus import (
     normalise,
     question_focus,
     refers_back,
+    says_it_was_long,
     short_form_bigrams,
     with_short_forms,
 )
@@ -633,9 +634,25 @@ def with_unit_passage(question: str, query: str, found: Retrieval,
 
 def missing_unit(question: str, found: Retrieval) -> str | None:
     """The unit a count was asked in (「何歳」, "how old") when no retrieved passage gives a
-    number in it."""
+    number in it; for a length of time, when none says one of what is asked
+    (`says_how_long`)."""
     unit = asked_unit(question)
+    if unit == DURATION:
+        return None if says_how_long(question, found) else unit
     return unit if unit and not any(counts_in(unit, p.text) for p in found.passages) else None
+
+
+def says_how_long(question: str, found: Retrieval) -> bool:
+    """Whether a retrieved passage has a sentence stating a length of time (3年間, 無期限)
+    or that it was long (長年), with one of the question's terms in it: 「ロシアは長年、…
+    戦略を採ってきました」 answers "How long has Russia…", but neither 「…長らく『ゾルゲ
+    神話』として…」 nor 「…NATO加盟を無期限に棚上げ」 says how long the call lasted."""
+    terms = [t.text for t in found.expansion.terms] if found.expansion is not None \
+        else [t.text for t in question_focus(question)]
+    terms = [t for t in terms if not says_it_was_long(t)]
+    return any((counts_in(DURATION, sentence) or says_it_was_long(sentence))
+               and any(t in sentence for t in terms)
+               for p in found.passages for sentence in p.text.split("。"))
 
 
 COUNT_NOT_GIVEN = {

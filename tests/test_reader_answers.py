@@ -371,3 +371,26 @@ def test_a_count_in_a_unit_is_answered_by_the_sentence_giving_it(seed_assistant,
 def test_a_wider_search_takes_no_idiom_for_a_count(seed_assistant):
     """一人 in 「一人ひとりとしても」 is no count of people: the soldiers question is declined."""
     assert seed_assistant.ask("How many soldiers has Ukraine lost in the war so far?").abstained
+
+
+def test_how_long_is_answered_by_a_length_or_by_a_long_time_said_of_it(seed_assistant):
+    """No article says how long the call lasted: declined, saying so (長らく of the Sorge
+    myth and 無期限 of NATO membership are not said of the call). 「ロシアは長年、…」 answers
+    how long Russia has combined force and information warfare, 「…無期限に棚上げ」 how long
+    NATO membership is put on hold."""
+    call = seed_assistant.ask("How long did the phone call last?")
+    assert call.abstained and "how long" in call.answer
+    assert seed_assistant.ask("通話はどのくらい続いたの？").abstained
+    russia = seed_assistant.ask("How long has Russia combined military power and information "
+                                "warfare?")
+    assert not russia.abstained and "長年" in russia.citations[0].quote
+    assert not seed_assistant.ask("NATO加盟はどれくらいの期間棚上げされるの？").abstained
+
+
+@pytest.mark.parametrize("question", ["Who wrote the recommended book?",
+                                      "Who is the author of the recommended book?"])
+def test_who_wrote_the_recommended_book_in_english(seed_assistant, question):
+    """"author" and "wrote" are words of the asking, as 著者 is (they were missing words, and
+    the question was declined)."""
+    answer = seed_assistant.ask(question)
+    assert not answer.abstained and "名越健郎" in answer.citations[0].quote

@@ -12,6 +12,7 @@ from assistant.focus import (
     counts_in_digits,
     intent,
     names_a_book,
+    says_it_was_long,
 )
 from assistant.keyword import country_lists
 from assistant.reader_rules import (
@@ -173,7 +174,8 @@ def test_a_price_asks_for_a_sum_and_how_long_for_a_length_of_time():
     assert asked_unit("通話はどのくらい続いたの？") == DURATION
     assert asked_unit("How long did the call last?") == DURATION
     assert asked_unit("How long ago was the memorandum signed?") is None
-    assert counts_in(DURATION, "協議は3年間続いた") and counts_in(DURATION, "ロシアは長年、")
+    assert counts_in(DURATION, "協議は3年間続いた") and counts_in(DURATION, "半年に及んだ")
+    assert not counts_in(DURATION, "ロシアは長年、") and says_it_was_long("ロシアは長年、")
     assert not counts_in(DURATION, "2014年以降のロシアの行動") \
         and not counts_in(DURATION, "11月25日に報じた")
 
