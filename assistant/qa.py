@@ -621,10 +621,11 @@ def with_unit_passage(question: str, query: str, found: Retrieval,
     """Asked a count in a unit (「何項目？」, "how many points") that no retrieved passage
     gives a number in: the best of a wider search that does comes first (「28項目案には…」
     matched the words of 「問題の和平案は何項目あるの？」 too weakly to be retrieved);
-    unchanged when none does (then the question is declined for it)."""
+    unchanged when none does (then the question is declined for it), and for a sum or a
+    length of time, which any passage about something else may state."""
     unit = asked_unit(question)
-    if unit is None or any(counts_in(unit, p.text) for p in found.passages):
-        return found
+    if unit in (None, MONEY, DURATION) or any(counts_in(unit, p.text) for p in found.passages):
+        return found  # a sum or a length anywhere is no answer: only a count is looked for
     wider = retriever.retrieve(query, UNIT_SEARCH, article_ids)
     counting = next((p for p in wider.passages if counts_in_digits(unit, p.text)), None)
     if counting is None:
