@@ -109,6 +109,9 @@ _AMOUNT = re.compile(r"[0-9〇一二三四五六七八九十百千万億数何]\
                      r"(?:円|ドル|ユーロ|ポンド|ルーブル|元|ウォン|フラン|グリブナ)|"
                      r"[$€£¥]\s*[0-9]")
 _NUMBER_BEFORE = r"[0-9〇一二三四五六七八九十百千万億数何]"
+# counters that count the same things: 「党員2名」 answers 何人, 「2度」 何回, 「12の州」 何個
+_SAME_UNIT = {"人": ("人", "名"), "回": ("回", "度"), "個": ("個", "つ", "の"),
+              "項目": ("項目", "点", "つ")}
 # a length of time, not a date (2014年, 25日): 「3年間」「数週間」「半年」「無期限」
 _LENGTH_OF_TIME = re.compile(
     rf"{_NUMBER_BEFORE}\s*(?:秒|分|時間|日間|週間|か月|カ月|ヶ月|ヵ月|年間|年以上|年にわた|年来|年近く)|"
@@ -248,29 +251,26 @@ def counts_in(unit: str, text: str) -> bool:
         return _AMOUNT.search(normalise(text)) is not None
     if unit == DURATION:
         return _LENGTH_OF_TIME.search(normalise(text)) is not None
-    return re.search(rf"{_NUMBER_BEFORE}\s*{_units_like(unit)}", normalise(text)) is not None
+    return _number_in(unit, text, _NUMBER_BEFORE)
 
 
-# counters that count the same things: 「党員2名」 answers 何人, 「2度」 何回, 「12の州」 何個
-_SAME_UNIT = {"人": ("人", "名"), "回": ("回", "度"), "個": ("個", "つ", "の"),
-              "項目": ("項目", "点", "つ")}
+def counts_in_digits(unit: str, text: str) -> bool:
+    """`counts_in` for a count's unit, with the number in digits (or 数: 数百発): what a
+    passage found beyond the retrieved ones must give — 一人 in 「一人ひとり」 is no count of
+    people."""
+    return _number_in(unit, text, "[0-9数]")
 
 
-def _units_like(unit: str) -> str:
-    return "(?:" + "|".join(map(re.escape, _SAME_UNIT.get(unit, (unit,)))) + ")"
+def _number_in(unit: str, text: str, number: str) -> bool:
+    """A number (`number`, a character class) in the unit or a counter of the same things
+    (_SAME_UNIT: 「党員2名」 for 人)."""
+    units = "|".join(map(re.escape, _SAME_UNIT.get(unit, (unit,))))
+    return re.search(rf"{number}\s*(?:{units})", normalise(text)) is not None
 
 
 def says_it_was_long(text: str) -> bool:
     """Whether the text says only that something lasted long (「長年」「長らく」)."""
     return _VAGUE_LENGTH.search(text) is not None
-
-
-def counts_in_digits(unit: str, text: str) -> bool:
-    """`counts_in` with the number in digits (or 数: 数百発): what a passage found beyond
-    the retrieved ones must give — 一人 in 「一人ひとり」 is no count of people."""
-    if unit in (MONEY, DURATION):
-        return counts_in(unit, text)
-    return re.search(rf"[0-9数]\s*{_units_like(unit)}", normalise(text)) is not None
 
 
 def refers_back(question: str) -> bool:
