@@ -23,8 +23,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -708,6 +711,8 @@ def build_page(assistant: Assistant, classroom: bool = False, mcp: bool = False
         _wire_articles(page, handlers)
         _wire_compare(page, handlers)
         _wire_settings(app, page, handlers)
+    # the exports go with the app: removed when it is collected or the process exits
+    weakref.finalize(app, shutil.rmtree, export_dir, ignore_errors=True)
     return app, page, handlers
 
 
@@ -741,6 +746,9 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
               "can use the chat (add --auth USER:PASSWORD)", file=sys.stderr, flush=True)
     guards = [Middleware(RefuseUploads)] + ([Middleware(LoginThrottle)] if auth else [])
     print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        # `kill` stops it as Ctrl+C does: the server closes and the exports are removed
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     if mcp:
         print(f"MCP server (streamable HTTP): http://{host}:{port}{MCP_PATH}", flush=True)
     app.launch(server_name=host, server_port=port, share=False, theme=theme,
