@@ -30,9 +30,18 @@ import numpy as np
 
 from . import short_answer
 from .citations import cite_sentences, join_cited
-from .english_reader import choose_english
+from .english_reader import choose_english, continues
 from .focus import names_a_book, normalise, question_focus, with_short_forms
-from .reader_rules import ASKS_ITEMS, Placed, is_filler, judges
+from .reader_rules import (
+    ASKS_ITEMS,
+    Placed,
+    asked_kind,
+    asks_about_report,
+    dates_more_than_the_report,
+    holds_kind,
+    is_filler,
+    judges,
+)
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role, heading_role, headings
@@ -201,6 +210,7 @@ def extractive_answer(
                                   max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)
+    chosen = event_date_first(question, chosen, passages, retriever)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
     details = [] if titled else book_details(question, passages, retriever)
@@ -217,6 +227,31 @@ def extractive_answer(
             and not announces_list(first.quote) and listed is None:
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
+
+
+def event_date_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                     retriever: HybridRetriever) -> list[Candidate]:
+    """Asked when something happened, a news lead dated only by its report
+    (「ブルームバーグは11月25日、…通話録音が流出したと報じた。」) is not the answer; the
+    sentence after it that goes on about it with a date of its own is (「通話は10月中旬に
+    行われ…」): that one first, the lead after it."""
+    if not chosen or asked_kind(question) != "date" or asks_about_report(question):
+        return chosen
+    lead = chosen[0]
+    body = retriever.articles[lead.article_id].body
+    text = body[lead.start : lead.end]
+    if not holds_kind("date", text) or dates_more_than_the_report(text):
+        return chosen
+    following = retriever.following_sentences(lead.article_id, lead.end, 1)
+    if not following:
+        return chosen
+    start, end = following[0].sentences[0]
+    if not (continues(text, body[start:end]) and dates_more_than_the_report(body[start:end])):
+        return chosen
+    event = next((c for c in chosen if c.article_id == lead.article_id and c.start == start),
+                 Candidate(lead.article_id, start, end, _holder(following[0], passages),
+                           lead.rank))
+    return [event, lead, *[c for c in chosen[1:] if c is not event]]
 
 
 def book_title(question: str, passages: list[Passage], retriever: HybridRetriever

@@ -135,6 +135,23 @@ def test_a_date_question_leads_with_the_sentence_that_has_the_date(seed_assistan
     assert not any("望まれます" in c.quote for c in answer.citations)
 
 
+@pytest.mark.parametrize("question", ["ウィトコフ氏とウシャコフ氏はいつ話したの？",
+                                      "When did Witkoff and Ushakov talk?"])
+def test_asked_when_the_call_was_the_lead_s_report_date_is_not_the_answer(seed_assistant,
+                                                                          question):
+    """「ブルームバーグは11月25日、…と報じた。」 dates the report; the sentence after it
+    dates the call."""
+    answer = seed_assistant.ask(question)
+    assert answer.citations[0].quote.startswith("通話は10月中旬に行われ")
+    assert answer.short_answer is not None and answer.short_answer.text == "10月中旬"
+
+
+def test_asked_when_the_call_was_reported_the_lead_answers(seed_assistant):
+    answer = seed_assistant.ask("通話が流出したと報じられたのはいつ？")
+    assert answer.citations[0].quote.startswith("ブルームバーグは11月25日")
+    assert answer.short_answer is not None and answer.short_answer.text == "11月25日"
+
+
 def test_a_list_introduced_without_saying_so_is_quoted_whole(seed_assistant):
     answer = seed_assistant.ask("今回のリークでロシアが得してることって何がある？")
     quoted = " ".join(c.quote for c in answer.citations)
