@@ -9,7 +9,9 @@ into citations. This module composes the answer a reader trusts:
   (「コメントでは…」, "which book…", 出典). Every citation carries its sentence's role.
 - **Length that fits**: one sentence when a short answer (short_answer.py) is confidently
   in it; the whole list when the first sentence announces one or is an item of one and
-  the question asks for items; otherwise up to `max_sentences`.
+  the question asks for items, or leads into one (a list follows it) and the question asks
+  for items or for no single thing (what, why: not who, when, where, how many); otherwise
+  up to `max_sentences`.
 - **Short answer**: the answer phrase, verbatim from [1], opens the answer.
 - **Titles**: the article's own title (「この記事のタイトルは？」) is its title line in the
   body, quoted; a title given only in the front matter is stated, with the article's first
@@ -56,6 +58,8 @@ from .summary import (
 )
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
+# kinds of answer one phrase gives: a list their sentence leads into is not quoted with it
+_ONE_THING = frozenset({"date", "count", "person", "organization", "place", "countries"})
 OPINION_POOL = 5  # best-matching analysis sentences an opinion answer picks its three from
 # A short answer this confident is the whole answer (one sentence); below it, the runners-up
 # stay (on JSQuAD's report half 90% of the phrases shown at 0.8 are right: bench/RESULTS.md)
@@ -422,7 +426,9 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
         return [first, *listed] if listed else chosen[:max_sentences]
     if ASKS_ITEMS.search(question) and is_list_item(body, first.start, first.end):
         return _whole_list(first, passages, retriever) or chosen[:max_sentences]
-    if ASKS_ITEMS.search(question) and leads_list(body, first.end):
+    if leads_list(body, first.end) and (ASKS_ITEMS.search(question) or (
+            asked_kind(question) not in _ONE_THING
+            and not is_list_item(body, first.start, first.end))):
         following = retriever.following_sentences(first.article_id, first.end, LIST_ITEMS)
         items = [Candidate(p.article_id, *p.sentences[0], _holder(p, passages), first.rank)
                  for p in following]

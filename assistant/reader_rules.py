@@ -49,7 +49,8 @@ _WRAP_UP_CUE = re.compile(
     r"といえるでしょう|と言えるでしょう|ではないでしょうか|求められていま")
 ASKS_ITEMS = re.compile(
     r"挙げ|どんな内容|どのような内容|どこが|どの点|どんな点|何がある|どんなこと|全部|それぞれ|"
-    r"一覧|\blist\b|what are|which (?:are|points)|main points|\beach\b", re.I)
+    r"一覧|並べ|列挙|箇条書き|\blist\b|what are|which (?:are|points)|main points|\beach\b|"
+    r"\bname (?:the|all|every)\b|\benumerate\b", re.I)
 
 # an analysis that judges rather than describes: what "what do you think?" wants first
 _JUDGES = re.compile(r"疑問|限界|懸念|批判|問題(?:点|視)|誤用|リスク|危う|歪め|不信|警戒|べき|"

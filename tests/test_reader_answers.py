@@ -152,12 +152,17 @@ def test_asked_when_the_call_was_reported_the_lead_answers(seed_assistant):
     assert answer.short_answer is not None and answer.short_answer.text == "11月25日"
 
 
-def test_a_list_introduced_without_saying_so_is_quoted_whole(seed_assistant):
-    answer = seed_assistant.ask("今回のリークでロシアが得してることって何がある？")
-    quoted = " ".join(c.quote for c in answer.citations)
-    for item in ("米国内の分断を助長する", "米欧間の不信を強める",
-                 "ウクライナ支援の一貫性を揺るがす"):
-        assert item in quoted
+@pytest.mark.parametrize("question", ["今回のリークでロシアが得してることって何がある？",
+                                      "What does Russia gain from the leak?"])
+def test_a_list_introduced_without_saying_so_is_quoted_whole(seed_assistant, question):
+    """The answering sentence ends its line and a list follows: asked what (not who, when),
+    the list is the rest of the answer, even unasked for items in so many words."""
+    answer = seed_assistant.ask(question)
+    assert answer.citations[0].quote.startswith("リークの出所は明らかになっていませんが")
+    quoted = [c.quote for c in answer.citations[1:]]
+    assert quoted == ["米国内の分断を助長する", "米欧間の不信を強める",
+                      "ウクライナ支援の一貫性を揺るがす",
+                      "「ロシアは和平に前向きだ」という印象を国際社会に与える"]
 
 
 def test_a_summary_starts_with_the_articles_own_points(seed_assistant):
