@@ -99,6 +99,9 @@ class JapaneseTerm:
     kind: TermKind
 
 
+PREDICATE_SENSES = 10  # the first senses of a word that tell whether it is a predicate
+
+
 @dataclass(frozen=True)
 class Expansion:
     """What an English question becomes in Japanese."""
@@ -108,6 +111,9 @@ class Expansion:
     # capitalised words (not sentence-initial) of `unknown`: the question names something
     # the articles don't mention (a decline signal)
     unknown_names: tuple[str, ...] = ()
+    # words of `unknown` whose dictionary senses mostly say what something does or is
+    # ("busy": 忙しい, 多忙), not a thing: focus.FocusTerm.predicate
+    unknown_predicates: tuple[str, ...] = ()
 
     def coverage(self, text: str) -> float:
         """How much of the question a Japanese text answers to: for each English word or
@@ -461,7 +467,17 @@ class EnglishToJapanese:
             i += span
         ranked = sorted(found.values(), key=lambda t: -t.weight)[:MAX_TERMS]
         return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
-                         tuple(dict.fromkeys(names)))
+                         tuple(dict.fromkeys(names)),
+                         tuple(w for w in dict.fromkeys(unknown)
+                               if w not in names and self._says_what_it_does(w)))
+
+    def _says_what_it_does(self, word: str) -> bool:
+        """Whether most of the word's first dictionary senses are verbs or adjectives (busy →
+        忙しい, 慌ただしい; not status → 地位, nor broke → 無一文)."""
+        from .focus import is_predicate
+
+        senses = self._dictionary_senses(word)[:PREDICATE_SENSES]
+        return bool(senses) and 2 * sum(map(is_predicate, senses)) >= len(senses)
 
     def _restates_next(self, words: Sequence[str], i: int) -> bool:
         """Whether a word the corpus has no term for only restates the word after it, which

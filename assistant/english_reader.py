@@ -242,7 +242,8 @@ def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     name_found = any(t.is_name and t not in missing for t in focus)
     for word in expansion.unknown:
         focus_term = FocusTerm(word, word.lower(),
-                               word in expansion.unknown_names and not name_found)
+                               word in expansion.unknown_names and not name_found,
+                               predicate=word in expansion.unknown_predicates)
         focus.append(focus_term)
         missing.append(focus_term)
     return Coverage(tuple(focus), tuple(missing))

@@ -127,6 +127,9 @@ _SHORT_FORMS = {"アメリカ": "米", "米国": "米", "イギリス": "英", "
                 "ドイツ": "独", "ロシア": "露", "欧州": "欧", "ヨーロッパ": "欧", "イタリア": "伊",
                 "韓国": "韓", "インド": "印", "オーストラリア": "豪"}
 _SHORT_KANJI = "".join(sorted(COUNTRY_LETTERS)) + "欧"  # beside another: 英仏, 日英, 米露欧
+# nouns that also act as verbs or adjectives (電話する, 手一杯だ): SudachiPy's サ変可能 and
+# 形状詞可能
+_PREDICATE_NOUNS = ("サ変可能", "形状詞可能")
 _AFTER_SHORT = "国|政府|軍|首相|大統領|外相|側|紙|当局"
 _PER_THREAD = threading.local()
 
@@ -141,6 +144,9 @@ class FocusTerm:
     is_name: bool
     # a country's one-kanji news form (イギリス → 英, in 英仏 / 米・英・露 / 英国 / 対英)
     short_form: str = ""
+    # a word that says what something does or is (通用, 手一杯; "busy"), not a thing: the
+    # articles may say it in other words (追われていた), so missing it is weaker evidence
+    predicate: bool = False
 
 
 def _tokenizer() -> Any:
@@ -177,8 +183,21 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
         if _is_focus(surface, pos) and not asks_kind and surface not in terms:
             name = pos[1] == "固有名詞" or bool(_KATAKANA_NAME.match(surface))
             terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()), name,
-                                       _SHORT_FORMS.get(surface, ""))
+                                       _SHORT_FORMS.get(surface, ""),
+                                       not name and pos[2] in _PREDICATE_NOUNS)
     return tuple(terms.values())
+
+
+def is_predicate(japanese: str) -> bool:
+    """Whether a Japanese word says what something does or is (a verb, an adjective, or a
+    noun that also acts as one: 忙しい, 多忙, 追う) rather than names a thing; a phrase by
+    its last word (金がない)."""
+    morphemes = _tokenizer().tokenize(normalise(japanese)[:100])
+    if len(morphemes) == 0:
+        return False
+    pos = tuple(morphemes[len(morphemes) - 1].part_of_speech())
+    return pos[0] in ("動詞", "形容詞", "形状詞") or (pos[0] == "名詞"
+                                                 and pos[2] in _PREDICATE_NOUNS)
 
 
 def missing_focus(focus: Iterable[FocusTerm], texts: Iterable[str]) -> list[FocusTerm]:

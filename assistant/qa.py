@@ -432,7 +432,7 @@ class Assistant:
                 missing_unit=missing_unit(strip_markup(question), found))
         on_part = self._on_asked_part(question, query, retriever, article_ids, top_k, coverage)
         if asks_article_title(strip_markup(question), query) \
-                and not (coverage and (coverage.missing or coverage.missing_unit)):
+                and not (coverage and (coverage.telling_missing or coverage.missing_unit)):
             specific = bool(coverage and coverage.focus) or query != strip_markup(question)
             answer = title_answer(question, query, language, found, retriever, article_ids,
                                   specific)
@@ -498,7 +498,6 @@ class Assistant:
         asked = strip_markup(question)
         focus = question_focus(asked)
         passages = [normalise(p.text) for p in found.passages]
-        in_passages = bool(focus) and any(not missing_focus(focus, [text]) for text in passages)
         # a term a retrieved passage holds is in the articles: only the others are looked
         # for in every article's text (a scan of the whole corpus per term)
         unseen = missing_focus(focus, passages)
@@ -510,8 +509,11 @@ class Assistant:
         scanned = missing_focus(to_scan, loaded.searchable_texts(article_ids)) \
             if to_scan else []
         missing = [t for t in unseen if t in absent or t in scanned]
-        return Coverage(focus, tuple(missing), missing_unit(asked, found),
-                        in_passages=in_passages)
+        coverage = Coverage(focus, tuple(missing), missing_unit(asked, found))
+        # the terms a passage can hold: not a missing predicate the rule forgives
+        held = [t for t in focus if t not in missing or t in coverage.telling_missing]
+        return replace(coverage, in_passages=bool(focus) and any(
+            not missing_focus(held, [text]) for text in passages))
 
     def _on_asked_part(self, question: str, query: str, retriever: HybridRetriever,
                        article_ids: Collection[str] | None, top_k: int,
@@ -520,7 +522,7 @@ class Assistant:
         the credit line: answer.asked_part), what that part says; None when the question
         isn't, the part isn't there or the articles lack one of the question's words."""
         parts = asked_parts(question)
-        if not parts or (coverage is not None and (coverage.missing
+        if not parts or (coverage is not None and (coverage.telling_missing
                                                       or coverage.missing_unit)):
             return None
         found = retriever.retrieve(query, PART_SEARCH, article_ids)

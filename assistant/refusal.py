@@ -121,6 +121,9 @@ def saved_background(retriever: HybridRetriever, weights: RelevanceWeights, mode
     return backgrounds
 
 
+ANCHORS = 2  # names and things found that let a question's missing predicate pass
+
+
 @dataclass(frozen=True)
 class Coverage:
     """A question's focus terms (focus.py) and those no article in scope contains."""
@@ -141,6 +144,25 @@ class Coverage:
     @property
     def missing_names(self) -> tuple[FocusTerm, ...]:
         return tuple(t for t in self.missing if t.is_name)
+
+    @property
+    def telling_missing(self) -> tuple[FocusTerm, ...]:
+        """The missing terms that tell the articles don't answer: a missing predicate
+        (通用, 手一杯, "busy": the article may write 追われていた) only when fewer than
+        `ANCHORS` of the question's names and things are found (「ベネズエラの危機対応で
+        手一杯」 has two; "What did Ushakov eat?" one, and stays a missing word)."""
+        if self._anchors() >= ANCHORS:
+            return tuple(t for t in self.missing if not t.predicate)
+        return self.missing
+
+    @property
+    def unanchored_predicate(self) -> bool:
+        """A predicate missing with fewer than `ANCHORS` names and things found ("Was
+        Ushakov ever married?", "Is he ill?"): what the question asks about him is nowhere."""
+        return self._anchors() < ANCHORS and any(t.predicate for t in self.missing)
+
+    def _anchors(self) -> int:
+        return sum(not t.predicate for t in self.focus if t not in self.missing)
 
 
 @dataclass(frozen=True)
@@ -185,13 +207,15 @@ class DeclineRule:
         if not same_language:  # coverage: an English question's Japanese terms, if known
             if coverage is None or not coverage.focus:
                 return self.z_cross
-            if coverage.missing_names or coverage.mostly_missing:
+            if coverage.missing_names or coverage.mostly_missing \
+                    or coverage.unanchored_predicate:
                 return math.inf
-            return self.z_cross_missing_word if coverage.missing else self.z_cross_found
+            return self.z_cross_missing_word if coverage.telling_missing \
+                else self.z_cross_found
         if coverage is None or not coverage.focus:
             return self.z_same
         if coverage.missing_names:
             return math.inf
-        if coverage.missing:
+        if coverage.telling_missing:
             return self.z_missing_word
         return self.z_in_passages if coverage.in_passages else self.z_found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.focus import (
     intent,
+    is_predicate,
     missing_focus,
     normalise,
     question_focus,
@@ -92,6 +93,31 @@ def test_a_question_whose_focus_is_in_one_retrieved_passage_gets_the_lower_thres
     # a missing word or name still decides, wherever the other terms are
     population = question_focus("ジュネーブの人口は？")
     assert rule.threshold(True, Coverage(population, population[1:], in_passages=True)) == 3.0
+
+
+def test_a_missing_predicate_tells_less_than_a_missing_thing():
+    """手一杯 says what Rubio was (the article: 追われていた); 人口 is a thing the articles
+    would have to state. A missing predicate counts only when nothing else is found."""
+    from assistant.refusal import Background, Coverage, DeclineRule, RelevanceWeights
+
+    rule = DeclineRule({"ja": Background(0.0, 1.0)}, "ja", RelevanceWeights(0.0, 0.0),
+                       z_same=2.22, z_cross=0.44, z_found=1.75, z_in_passages=1.0)
+    busy = question_focus("ベネズエラの危機対応で手一杯だったのは誰？")
+    assert [(t.text, t.predicate) for t in busy] == [
+        ("ベネズエラ", False), ("危機", False), ("手一杯", True)]
+    missing = tuple(t for t in busy if t.text == "手一杯")
+    assert Coverage(busy, missing).telling_missing == ()
+    assert rule.threshold(True, Coverage(busy, missing, in_passages=True)) == 1.0
+    one_anchor = (busy[0], *missing)  # ベネズエラ alone is too little to go on
+    assert Coverage(one_anchor, missing).telling_missing == missing
+    population = question_focus("ジュネーブの人口は？")
+    assert not any(t.predicate for t in population)
+    assert rule.threshold(True, Coverage(population, population[1:])) == 3.0
+
+
+def test_predicates_are_verbs_adjectives_and_nouns_that_act_as_them():
+    assert all(map(is_predicate, ["忙しい", "追う", "多忙", "電話", "金がない", "静か"]))
+    assert not any(map(is_predicate, ["天気", "地位", "兵士", "バナナ", ""]))
 
 
 def test_a_country_written_in_one_kanji_is_named():

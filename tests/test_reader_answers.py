@@ -120,6 +120,27 @@ def test_a_count_the_articles_never_give_is_declined_saying_so(seed_assistant):
 
 
 
+@pytest.mark.parametrize("question", ["ベネズエラの危機対応で手一杯だったとされるのは誰？",
+                                      "Which secretary of state was said to be busy with "
+                                      "Venezuela?"])
+def test_a_predicate_the_article_words_differently_is_not_a_reason_to_decline(
+        seed_assistant, question):
+    """The article says 追われていた, not 手一杯 or 忙しい: the names and things of the
+    question are there, so the question is answered."""
+    answer = seed_assistant.ask(question)
+    assert not answer.abstained
+    assert "ルビオ国務長官" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["Was Ushakov ever married?", "Did Witkoff apologize?",
+                                      "Did Ushakov resign?"])
+def test_an_english_predicate_with_one_name_to_anchor_it_is_declined(seed_assistant,
+                                                                      question):
+    """No article says Ushakov married or resigned: only his name is found, and what the
+    question asks about him is nowhere (these were answered with the lead before)."""
+    assert seed_assistant.ask(question).abstained
+
+
 def test_a_price_the_articles_never_give_is_declined(seed_assistant):
     answer = seed_assistant.ask("トマホークって1発いくらするの？")
     assert answer.abstained and "金額" in answer.answer and answer.citations == []
