@@ -86,7 +86,10 @@ _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "rose": "rise", "hid": "hide", "lost": "lose", "paid": "pay", "struck": "strike",
               "countries": "country", "people": "people", "children": "child", "men": "man",
               "women": "woman", "felt": "feel", "left": "leave", "became": "become",
-              "went": "go", "gone": "go", "knew": "know", "known": "know", "got": "get"}
+              "went": "go", "gone": "go", "knew": "know", "known": "know", "got": "get",
+              "broke": "break",
+              # the compass adjectives: "Western countries" are 欧米 and 西側, the West's
+              "western": "west", "eastern": "east", "northern": "north", "southern": "south"}
 
 
 @dataclass(frozen=True)

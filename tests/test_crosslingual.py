@@ -224,3 +224,23 @@ def test_a_word_that_only_restates_the_next_is_not_unknown(expander: EnglishToJa
     call = expander.expand("When did the phone call itself take place?")
     assert call.unknown == () and [t.text for t in call.terms] == ["通話"]
     assert "weather" in expander.expand("What is the weather forecast for Tokyo?").unknown
+
+
+def test_compass_adjectives_find_the_west(expander: EnglishToJapanese) -> None:
+    """"Western" is no name to match by sound: the articles' 欧米各国 are the Western
+    countries."""
+    expansion = expander.expand("Why is it hard for Western countries to make concessions?")
+    assert "欧米各国" in {t.text for t in expansion.terms}
+    assert expansion.unknown_names == ()
+
+
+def test_unknown_words_that_say_what_something_does_are_predicates(
+        expander: EnglishToJapanese) -> None:
+    """focus.FocusTerm.predicate: busy (忙しい) and broke (break: 壊す) say what someone
+    did or was; status (地位) and banana are things the articles would have to name."""
+    for question, predicate in (("Was he busy?", True), ("Who broke the news?", True),
+                                ("What is his status?", False),
+                                ("How many calories are in a banana?", False)):
+        expansion = expander.expand(question)
+        assert len(expansion.unknown) == 1, question
+        assert (expansion.unknown_predicates == expansion.unknown) is predicate, question
