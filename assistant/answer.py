@@ -58,6 +58,10 @@ from .summary import (
 )
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
+LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
+_ASKS_A_LIST = re.compile(r"挙げ|一覧|並べ|列挙|箇条書き|全部|すべて|全て|\blist\b|"
+                          r"\bwhat are the\b|\bwhich are the\b|\bname (?:the|all|every)\b|"
+                          r"\bmain points\b", re.I)
 # kinds of answer one phrase gives: a list their sentence leads into is not quoted with it
 _ONE_THING = frozenset({"date", "count", "person", "organization", "place", "countries"})
 OPINION_POOL = 5  # best-matching analysis sentences an opinion answer picks its three from
@@ -214,6 +218,7 @@ def extractive_answer(
                                   max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)
+    chosen = list_first(question, chosen, retriever)
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
@@ -231,6 +236,26 @@ def extractive_answer(
             and not announces_list(first.quote) and listed is None:
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
+
+
+def list_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
+               ) -> list[Candidate]:
+    """Asked for a list (挙げて, 一覧, "list", "what are the…"; not the milder どんなこと of
+    ASKS_ITEMS, which one sentence may answer), a list among the best
+    `LIST_REACH` sentences (an item, or the sentence that leads into the list) answers
+    better than a sentence above it that only says there are some (「和平実現には依然として
+    大きな障害がある」): that one first, and fitted_length quotes its list whole."""
+    if not _ASKS_A_LIST.search(question) or _on_a_list(chosen[0], retriever):
+        return chosen
+    listed = next((c for c in chosen[1:LIST_REACH] if _on_a_list(c, retriever)), None)
+    return chosen if listed is None else [listed, *[c for c in chosen if c is not listed]]
+
+
+def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
+    body = retriever.articles[candidate.article_id].body
+    return (is_list_item(body, candidate.start, candidate.end)
+            or announces_list(body[candidate.start : candidate.end])
+            or leads_list(body, candidate.end))
 
 
 def event_date_first(question: str, chosen: list[Candidate], passages: list[Passage],
@@ -454,8 +479,8 @@ def _leading_items(body: str, items: list[Candidate]) -> list[Candidate]:
 
 def _whole_list(item: Candidate, passages: list[Passage], retriever: HybridRetriever
                 ) -> list[Candidate]:
-    """Every item of the list `item` belongs to, first to last (its lead-in first when
-    the sentence before the list announces it)."""
+    """Every item of the list `item` belongs to, first to last: the items are what was
+    asked for, so the sentence that leads into the list is not quoted before them."""
     body = retriever.articles[item.article_id].body
     start = item.start
     while True:

@@ -267,9 +267,9 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
     use_dense = retriever.english is None or retriever.english.parts.dense
     corrections = reader_corrections(question, expansion, candidates, retriever)
     passage_scores = np.array([c.passage.score for c in candidates], dtype=np.float32)
-    previous = [_previous_text(retriever, c) for c in candidates]
+    context = [sentence_context(retriever, c) for c in candidates]
     ranking = rank_english(expansion, texts, similarities, use_dense, answer_cue(question),
-                           corrections, passage_scores, previous)
+                           corrections, passage_scores, context)
     ranked = [candidates[i] for i in ranking]
     best = ranked[0]
     if not announces_list(retriever.articles[best.article_id].body[best.start : best.end]):
@@ -328,7 +328,7 @@ def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.nd
                  use_dense: bool = True, cue: Callable[[str], bool] | None = None,
                  corrections: np.ndarray | None = None,
                  passage_scores: np.ndarray | None = None,
-                 previous: Sequence[str] | None = None) -> list[int]:
+                 context: Sequence[str] | None = None) -> list[int]:
     """Candidate sentences for an English question, best first: z(e5 similarity) +
     COVERAGE_WEIGHT × z(coverage of the question's words by the sentence's terms) +
     CUE_WEIGHT when the sentence has the answer's cue (`answer_cue`) − PENALTY_WEIGHT ×
@@ -338,7 +338,7 @@ def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.nd
     often names what the question does when the answer sentence itself doesn't, and a
     sentence that shares a word or two with the question in a passage about something
     else is less likely the answer (pooled English tune: cited 57 → 59 of 75)."""
-    coverage = rare_word_coverage(expansion, texts, previous)
+    coverage = rare_word_coverage(expansion, texts, context)
     score = _z(coverage) * COVERAGE_WEIGHT
     if corrections is not None:
         score = score - PENALTY_WEIGHT * corrections
@@ -353,14 +353,13 @@ def rank_english(expansion: Expansion, texts: Sequence[str], similarities: np.nd
 
 
 def rare_word_coverage(expansion: Expansion, texts: Sequence[str],
-                       previous: Sequence[str] | None = None) -> np.ndarray:
+                       context: Sequence[str] | None = None) -> np.ndarray:
     """Each text's coverage of the question, a word counting by how few of the texts have
     it (log((n + 1) / (df + 0.5)), as in BM25): a word every candidate mentions (Ukraine,
-    the plan) tells them apart less than the one only the answer has. With `previous` (the
-    article sentence before each text, "" if none), the question's words only that
-    sentence has count too, CONTEXT_WEIGHT each, when the text goes on about what that
-    sentence said (`continues`): 「通話は10月中旬に行われ…」 answers "When did Witkoff and
-    Ushakov talk?" because the sentence before named them."""
+    the plan) tells them apart less than the one only the answer has. With `context`
+    (what each text goes on from, `sentence_context`; "" if nothing), the question's words
+    only the context has count too, CONTEXT_WEIGHT each: 「通話は10月中旬に行われ…」
+    answers "When did Witkoff and Ushakov talk?" because the sentence before named them."""
     covered = [_once(expansion.covered(t)) for t in texts]
     df: dict[str, int] = {}
     for words in covered:
@@ -369,10 +368,9 @@ def rare_word_coverage(expansion: Expansion, texts: Sequence[str],
     rarity = {word: math.log((len(texts) + 1) / (count + 0.5)) for word, count in df.items()}
     own = np.array([sum(w * rarity[word] for word, w in words.items()) for words in covered],
                    dtype=np.float32)
-    if previous is None:
+    if context is None:
         return own
-    before = [_once(expansion.covered(p)) if continues(p, t) else {}
-              for p, t in zip(previous, texts, strict=True)]
+    before = [_once(expansion.covered(c)) if c else {} for c in context]
     carried = np.array([sum(w * rarity.get(word, math.log(len(texts) + 1))
                             for word, w in words.items() if word not in mine)
                         for words, mine in zip(before, covered, strict=True)], dtype=np.float32)
@@ -395,12 +393,28 @@ def continues(previous: str, text: str) -> bool:
     return topic is not None and len(topic.group(1)) >= 2 and topic.group(1) in previous
 
 
-def _previous_text(retriever: HybridRetriever, candidate: Candidate) -> str:
-    """The article sentence before the candidate's ("" for an article's first)."""
+def sentence_context(retriever: HybridRetriever, candidate: Candidate) -> str:
+    """What a candidate sentence goes on from: for a list item, its section's heading and
+    the sentence that leads into the list (「ロシア: NATOの拡大阻止…」 is under 「誰が何を
+    目指すのか」); for another sentence, the one before it when it goes on about that one
+    (`continues`); else ""."""
+    from .summary import is_list_item, leads_list
+
     body = retriever.articles[candidate.article_id].body
-    before, _ = retriever.neighbour_sentences(candidate.article_id, candidate.start,
-                                              candidate.end)
-    return body[before[0] : before[1]] if before else ""
+    if not is_list_item(body, candidate.start, candidate.end):
+        before, _ = retriever.neighbour_sentences(candidate.article_id, candidate.start,
+                                                  candidate.end)
+        previous = body[before[0] : before[1]] if before else ""
+        text = body[candidate.start : candidate.end]
+        return previous if continues(previous, text) else ""
+    start = candidate.start
+    while True:  # back to the list's first item, then the sentence before it
+        before, _ = retriever.neighbour_sentences(candidate.article_id, start, start)
+        if before is None or not is_list_item(body, *before):
+            break
+        start = before[0]
+    lead_in = body[before[0] : before[1]] if before and leads_list(body, before[1]) else ""
+    return f"{candidate.passage.section} {lead_in}".strip()
 
 
 def _once(covered: dict[str, float]) -> dict[str, float]:

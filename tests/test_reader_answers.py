@@ -437,3 +437,20 @@ def test_who_wrote_the_recommended_book_in_english(seed_assistant, question):
     the question was declined)."""
     answer = seed_assistant.ask(question)
     assert not answer.abstained and "名越健郎" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["What obstacles to peace does the peace-talks article list?",
+                                      "和平の障壁を全部挙げて"])
+def test_asked_for_a_list_the_list_comes_before_a_sentence_that_only_says_there_is_one(
+        seed_assistant, question):
+    """「和平実現には依然として大きな障害がある」 says there are obstacles; the five listed
+    ones are the answer."""
+    answer = seed_assistant.ask(question)
+    quotes = [c.quote for c in answer.citations]
+    items = ["ウクライナ領土の保全とロシアの要求との隔たり", "東部占領地域・クリミアの位置付け",
+             "欧米による経済制裁解除のタイミングと条件",
+             "ウクライナの将来の安全保障体制(NATO非加盟化問題など)",
+             "ロシア国内世論・ウクライナ国内の反発"]
+    # the items, after the sentence that announces them when that one ranked first
+    assert quotes in (items, ["今回明らかになった「障壁」とは何か、主に以下のような課題が"
+                              "指摘されています。", *items])
