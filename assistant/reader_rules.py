@@ -68,8 +68,8 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:何|なん)(?:か|カ|ヶ|ケ|ヵ|箇)国|いくつの国|国の数|国は(?:いくつ|何か国)|"
                 r"\bhow many (?:countries|nations|states|governments|powers)\b|"
                 r"\bnumber of (?:countries|nations)\b", re.I), "countries"),
-    (re.compile(r"いつ|何年|何月|何日|何時|何世紀|いつ頃|when|what (?:year|date|time)", re.I),
-     "date"),
+    (re.compile(r"いつ|何年|何月|何日|何時|何世紀|いつ頃|when|"
+                r"(?:what|which) (?:year|date|time|month|day|decade|century)", re.I), "date"),
     (re.compile(r"何人|いくつ|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I), "count"),
     (re.compile(r"誰|だれ|役職|肩書|職業|何者|どんな人|どういう人|\bwho(?:m|se)?\b", re.I),
      "person"),

@@ -50,6 +50,8 @@ def test_the_asked_kind_must_be_in_the_sentence():
     assert asked_kind("何月何日のこと？") == "date"
     assert asked_kind("何か国？") == "countries"
     assert asked_kind("何人？") == "count"
+    assert asked_kind("In which month was the call held?") == "date"
+    assert asked_kind("What day did it leak?") == "date"
     assert asked_kind("書いたのは誰？") == "person"
     assert asked_kind("反発してる理由は？") == "reason"
     assert asked_kind("どんな内容？") is None
