@@ -25,15 +25,16 @@ Whether to answer at all is decided before, by refusal.DeclineRule and the focus
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import short_answer
 from .citations import cite_sentences, join_cited
 from .english_reader import choose_english, continues
-from .focus import names_a_book, normalise, question_focus, with_short_forms
+from .focus import missing_focus, names_a_book, normalise, question_focus, with_short_forms
 from .reader_rules import (
     ASKS_ITEMS,
     Placed,
@@ -56,6 +57,14 @@ from .summary import (
     leads_list,
     topic_points,
 )
+
+if TYPE_CHECKING:
+    from .crosslingual import Expansion
+
+# a sentence whose topic is what the one before said: 「この動きは」「こうした要素も」 (not
+# 「その後、」「そのため」, which only link it to the one before)
+_ON_WHAT_CAME_BEFORE = re.compile(r"^\s*(?:この|その|こうした|そうした|こういった)"
+                                  r"[^、。はもがをにで]{1,8}(?:は|も)[、]?")
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
 LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
@@ -220,6 +229,7 @@ def extractive_answer(
         return decline(question, query, language, found.passages)
     chosen = list_first(question, chosen, retriever)
     chosen = event_date_first(question, chosen, passages, retriever)
+    chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
     details = [] if titled else book_details(question, passages, retriever)
@@ -256,6 +266,48 @@ def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
     return (is_list_item(body, candidate.start, candidate.end)
             or announces_list(body[candidate.start : candidate.end])
             or leads_list(body, candidate.end))
+
+
+def antecedent_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                     retriever: HybridRetriever, expansion: Expansion | None
+                     ) -> list[Candidate]:
+    """A first sentence that opens on what the one before it said (「この動きは、NATOの結束
+    に…」) matches a question through その/この words; when the sentence before has more of
+    the question's terms, among them one the first lacks, it says what was asked about
+    (「英仏など主要国も…平和維持案を模索しています。」 for 「イギリスやフランスはどんな動き
+    を見せてる？」): that one first. Not for a question that asks for one kind of thing
+    (a date, a person…): a sentence going on with the date is what "when?" wants."""
+    if not chosen or asked_kind(question) is not None:
+        return chosen
+    first = chosen[0]
+    body = retriever.articles[first.article_id].body
+    if not _ON_WHAT_CAME_BEFORE.match(body[first.start : first.end]):
+        return chosen
+    before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
+    if before is None or is_list_item(body, *before):
+        return chosen
+    terms_of = _question_terms(question, expansion)
+    mine, theirs = terms_of(body[first.start : first.end]), terms_of(body[before[0] : before[1]])
+    if len(theirs) <= len(mine) or not theirs - mine:
+        return chosen
+    antecedent = next((c for c in chosen if c.article_id == first.article_id
+                       and c.start == before[0]), None) or Candidate(
+        first.article_id, *before, _holder(passage_at(retriever, first.article_id, *before),
+                                           passages), first.rank)
+    return [antecedent, *[c for c in chosen if c is not antecedent]]
+
+
+def _question_terms(question: str, expansion: Expansion | None
+                    ) -> Callable[[str], frozenset[str]]:
+    """The question's terms a text has: its focus (focus.py) for a Japanese question, the
+    English words its Japanese terms cover for an English one."""
+    if expansion is not None:
+        return lambda text: frozenset(expansion.covered(text))
+    focus = question_focus(question)
+    def held(text: str) -> frozenset[str]:
+        absent = missing_focus(focus, [normalise(text)])
+        return frozenset(t.text for t in focus if t not in absent)
+    return held
 
 
 def event_date_first(question: str, chosen: list[Candidate], passages: list[Passage],

@@ -454,3 +454,11 @@ def test_asked_for_a_list_the_list_comes_before_a_sentence_that_only_says_there_
     # the items, after the sentence that announces them when that one ranked first
     assert quotes in (items, ["今回明らかになった「障壁」とは何か、主に以下のような課題が"
                               "指摘されています。", *items])
+
+
+def test_a_sentence_opening_on_the_one_before_gives_way_to_it(seed_assistant):
+    """「この動きは、NATOの結束に…」 matches 動き; the sentence before it says what Britain and
+    France are doing."""
+    answer = seed_assistant.ask("イギリスやフランスは今どんな動きを見せてる？")
+    assert answer.citations[0].quote.startswith("英仏など主要国も")
+    assert answer.citations[1].quote.startswith("この動きは")
