@@ -45,6 +45,7 @@ MAX_TERMS = 60
 KEYWORD_TERMS = 30  # the best terms scored by BM25 (one index look-up each)
 _CANDIDATES_PER_WORD = 200  # the corpus filter then keeps a few
 _KEPT_PER_WORD = 4
+_KEPT_DERIVED = 2  # senses of a related form kept beside the word's own (discuss → 検討)
 _HIRAGANA_BIT = re.compile(r"[ぁ-ゖ]{1,2}")  # し, こと: senses too vague to search for
 _KATAKANA_RUN = re.compile(r"[ァ-ヴー]{2,}")
 # words of at most 40 letters (longer runs are not words: they are skipped whole)
@@ -573,15 +574,22 @@ class EnglishToJapanese:
     def _dictionary_terms(self, word: str) -> list[JapaneseTerm]:
         """The word's senses the corpus uses, its best one weighted 1; without any, those of
         a related form (`_derived`), weighted DERIVED_WEIGHT at best."""
-        factor = 1.0
-        candidates = self._corpus_senses(_lemmas(word))
-        if not candidates and not (self.corpus is not None and word in self.corpus.words):
-            factor, candidates = DERIVED_WEIGHT, self._corpus_senses(_derived(word))
+        own = self._weighted(self._corpus_senses(_lemmas(word)), word, 1.0, _KEPT_PER_WORD)
+        if self.corpus is not None and word in self.corpus.words:
+            return own
+        related = self._weighted(self._corpus_senses(_derived(word)), word, DERIVED_WEIGHT,
+                                 _KEPT_PER_WORD if not own else _KEPT_DERIVED)
+        known = {t.text for t in own}
+        return own + [t for t in related if t.text not in known]
+
+    @staticmethod
+    def _weighted(candidates: Sequence[Candidate], word: str, factor: float, kept: int
+                  ) -> list[JapaneseTerm]:
         if not candidates:
             return []
         best = candidates[0].weight
         return [JapaneseTerm(c.japanese, factor * c.weight / best, word, "word")
-                for c in candidates[:_KEPT_PER_WORD]]
+                for c in candidates[:kept]]
 
     def _corpus_senses(self, keys: Sequence[str]) -> list[Candidate]:
         return [c for c in self.tables.japanese_for(keys, _CANDIDATES_PER_WORD)

@@ -244,3 +244,11 @@ def test_unknown_words_that_say_what_something_does_are_predicates(
         expansion = expander.expand(question)
         assert len(expansion.unknown) == 1, question
         assert (expansion.unknown_predicates == expansion.unknown) is predicate, question
+
+
+def test_a_related_noun_counts_beside_the_verb(expander: EnglishToJapanese) -> None:
+    """Japanese news says 議論 (a noun) where English says "discussed": the noun's senses
+    (discussion → 議論) are kept beside the verb's own (話す), weaker."""
+    terms = {t.text: t.weight for t in expander.expand("Where was it discussed?").terms}
+    assert terms["話す"] == 1.0
+    assert 0 < terms["議論"] <= 0.8
