@@ -67,6 +67,16 @@ _ON_WHAT_CAME_BEFORE = re.compile(r"^\s*(?:この|その|こうした|そうし�
                                   r"[^、。はもがをにで]{1,8}(?:は|も)[、]?")
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
+# where in the article a question points: its end (the wrap-up) or its beginning
+_ASKS_END = re.compile(r"締めくくり|締め括り|記事の(?:最後|末尾|終わり|結び)|"
+                       r"最後の(?:段落|部分|章|節|セクション|方)|最後に(?:挙げ|書|述べ|紹介|まとめ)|"
+                       r"\b(?:at|in|near) the end\b|\bconclu|\bwrap-?up\b|\bclosing\b|"
+                       r"\b(?:final|last) (?:section|part|paragraph)", re.I)
+_ASKS_START = re.compile(r"記事の(?:冒頭|書き出し|最初|初め)|冒頭で|"
+                         r"最初の(?:段落|部分|章|節|セクション)|"
+                         r"\b(?:at|in) the (?:start|beginning)\b|\bopening\b|"
+                         r"\bfirst (?:section|part|paragraph)", re.I)
+PART_SENTENCES = 20  # at most, of the part a question points at, when no passage is there
 LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
 _ASKS_A_LIST = re.compile(r"挙げ|一覧|並べ|列挙|箇条書き|全部|すべて|全て|\blist\b|"
                           r"\bwhat are the\b|\bwhich are the\b|\bname (?:the|all|every)\b|"
@@ -206,6 +216,46 @@ def passages_for(question: str, passages: list[Passage], retriever: HybridRetrie
     return kept
 
 
+def asked_position(question: str) -> str | None:
+    """"end" or "start" when the question says where in the article its answer is
+    (「締めくくりで挙げられてる教訓」, "at the end of the article"; not 「最初に報じたのは」,
+    which asks who was first), else None."""
+    if _ASKS_END.search(question):
+        return "end"
+    return "start" if _ASKS_START.search(question) else None
+
+
+def at_asked_position(question: str, passages: list[Passage], retriever: HybridRetriever
+                      ) -> list[Passage]:
+    """The passages in the part of their article the question points at first (its last
+    section of a role that may answer, or its first section), the others after them; when
+    none is there, the sentences of that part of the best passage's article."""
+    position = asked_position(question)
+    if position is None or not passages:
+        return passages
+    allowed = allowed_roles(question)
+
+    def part(article_id: str) -> tuple[int, int]:
+        body = retriever.articles[article_id].body
+        roles = retriever.roles(article_id)
+        marks = [h.start for h in headings(body) if roles.at(h.start) in allowed]
+        if position == "end":
+            return (marks[-1] if marks else len(body) * 3 // 4), len(body)
+        return 0, (marks[1] if len(marks) > 1 else len(body) // 4)
+
+    def in_part(passage: Passage) -> bool:
+        start, end = part(passage.article_id)
+        return passage.start < end and passage.end > start
+    inside = [p for p in passages if in_part(p)]
+    if not inside:
+        article_id = passages[0].article_id
+        start, end = part(article_id)
+        inside = [replace(p, score=passages[0].score) for p in
+                  retriever.following_sentences(article_id, start, PART_SENTENCES)
+                  if p.sentences[0][1] <= end]
+    return inside + [p for p in passages if p not in inside]
+
+
 def extractive_answer(
     question: str,
     query: str,
@@ -217,7 +267,8 @@ def extractive_answer(
 ) -> Answer:
     """Compose the answer from the chosen sentences (see the module docstring); `language`
     is the question's, detected once by the caller."""
-    passages = passages_for(question, found.passages, retriever)
+    passages = at_asked_position(question, passages_for(question, found.passages, retriever),
+                                 retriever)
     if found.expansion is not None:  # English over Japanese: its terms (english_reader.py)
         chosen = choose_english(question, found.expansion, question_vector, passages, retriever,
                                 max(max_sentences, LIST_ITEMS))

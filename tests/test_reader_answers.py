@@ -462,3 +462,26 @@ def test_a_sentence_opening_on_the_one_before_gives_way_to_it(seed_assistant):
     answer = seed_assistant.ask("イギリスやフランスは今どんな動きを見せてる？")
     assert answer.citations[0].quote.startswith("英仏など主要国も")
     assert answer.citations[1].quote.startswith("この動きは")
+
+
+def test_a_question_about_the_end_of_the_article_is_answered_from_its_wrap_up(seed_assistant):
+    """締めくくり points at the last section (総括, not the book plug after it), which the
+    question's words alone don't retrieve."""
+    answer = seed_assistant.ask("記事の締めくくりで挙げられてる教訓を教えて")
+    assert answer.citations[0].quote.startswith("中東での成功モデルをウクライナに適用")
+    assert {c.role for c in answer.citations} == {"analysis"}
+
+
+def test_the_position_words_of_a_question():
+    from assistant.answer import asked_position
+
+    assert asked_position("記事の締めくくりで挙げられてる教訓は？") == "end"
+    assert asked_position("What does the article say at the end?") == "end"
+    assert asked_position("冒頭で何が報じられてる？") == "start"
+    # 最初に報じた asks who was first, not where in the article; 最後の皇帝 is no position
+    assert asked_position("最初に報じたのはどこのメディア？") is None
+    assert asked_position("最後の皇帝は誰？") is None
+    # JSQuAD's 終盤 is the war's, 結び of 結びついて, 末尾 the title's: none of these
+    for question in ("戦争の終盤、誰がオランダの首相を務めていたか", "題名の末尾は？",
+                     "印刷技術と結びついて初めて現れるのは何年の書簡か"):
+        assert asked_position(question) is None
