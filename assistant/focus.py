@@ -84,7 +84,7 @@ _OPINION = re.compile(
     r"what do you think|your (?:opinion|view|take)|do you (?:think|agree)", re.I)
 # 「何歳」「何発」: a count in a unit; an answer must have a number in that unit
 _UNITS = ("歳|発|台|機|隻|個|件|倍|割|票|議席|番目|位|社|校|枚|冊|頭|匹|階|秒|時間|日間|項目|"
-          "か月|ヶ月|カ月|週間|年間|年前|人|回|円|ドル|ユーロ|メートル|キロ|トン|%|パーセント")
+          "か月|ヶ月|カ月|週間|年間|年前|人|回|円|ドル|ユーロ|メートル|キロ|トン|%|パーセント|ページ|頁")
 # 何分 counts minutes (何分間 too), not in 何分の一 (a fraction) nor in 何 + 分解/分野…
 _ASKS_COUNT = re.compile(rf"(?:何|なん|いくつの?)({_UNITS}|分(?!の|(?!間)[一-龯]))")
 # 「いくら？」 asks for a sum of money (not いくらか "some", いくらでも "any amount", いくら占める
@@ -246,6 +246,9 @@ _ENGLISH_UNITS = ((re.compile(r"\bhow old\b|\bwhat age\b|\bage of\b"), "歳"),
                               r"casualties|refugees|victims|deaths)\b"), "人"),
                   (re.compile(r"\bhow many (?:missiles|shells|rockets)\b"), "発"),
                   (re.compile(r"\bhow many times\b"), "回"),
+                  (re.compile(r"\bhow many pages\b"), "ページ"),
+                  (re.compile(r"\bhow many minutes\b"), "分"),
+                  (re.compile(r"\bhow many hours\b"), "時間"),
                   (re.compile(r"\bhow many (?:points|items|clauses)\b"), "項目"))
 
 

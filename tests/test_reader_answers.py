@@ -141,6 +141,13 @@ def test_an_english_predicate_with_one_name_to_anchor_it_is_declined(seed_assist
     assert seed_assistant.ask(question).abstained
 
 
+@pytest.mark.parametrize("question", ["ゾルゲの本は何ページある？",
+                                      "How many pages does the Sorge book have?"])
+def test_a_page_count_the_articles_never_give_is_declined(seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.abstained and answer.citations == []
+
+
 def test_a_price_the_articles_never_give_is_declined(seed_assistant):
     answer = seed_assistant.ask("トマホークって1発いくらするの？")
     assert answer.abstained and "金額" in answer.answer and answer.citations == []

@@ -127,6 +127,8 @@ def test_a_count_asks_for_a_number_in_its_unit():
     assert asked_unit("トマホークを何発ほしがってたの？") == "発"
     assert asked_unit("いつのこと？") is None
     assert asked_unit("How old is he?") == "歳" and asked_unit("When was it?") is None
+    assert asked_unit("ゾルゲの本は何ページある？") == "ページ"
+    assert asked_unit("How many pages does the book have?") == "ページ"
     assert counts_in("歳", "ウシャコフ氏（78歳）は") and counts_in("発", "数百発の")
     assert not counts_in("歳", "歳月をかけた") and not counts_in("発", "発表した")
 
