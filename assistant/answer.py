@@ -238,10 +238,15 @@ def at_asked_position(question: str, passages: list[Passage], retriever: HybridR
     def part(article_id: str) -> tuple[int, int]:
         body = retriever.articles[article_id].body
         roles = retriever.roles(article_id)
-        marks = [h.start for h in headings(body) if roles.at(h.start) in allowed]
+        starts = [h.start for h in headings(body)]
+        marks = [start for start in starts if roles.at(start) in allowed]
         if position == "end":
             return (marks[-1] if marks else len(body) * 3 // 4), len(body)
-        return 0, (marks[1] if len(marks) > 1 else len(body) // 4)
+        lead = body[: body.rfind("\n", 0, starts[0]) + 1] if starts else body
+        if lead.strip() and roles.at(0) in allowed:  # text before the first heading
+            return 0, len(lead)
+        first = marks[0] if marks else 0
+        return first, next((s for s in starts if s > first), len(body))
 
     def in_part(passage: Passage) -> bool:
         start, end = part(passage.article_id)

@@ -492,3 +492,12 @@ def test_the_position_words_of_a_question():
     for question in ("戦争の終盤、誰がオランダの首相を務めていたか", "題名の末尾は？",
                      "印刷技術と結びついて初めて現れるのは何年の書簡か"):
         assert asked_position(question) is None
+
+
+def test_a_question_about_the_beginning_is_answered_from_the_first_section(seed_assistant):
+    """Its words match the book plug (今回の記事の補助読書…) best; 冒頭 points at the news
+    section that opens the article, before the forum thread."""
+    answer = seed_assistant.ask("記事の冒頭では何が書かれてる？")
+    body = next(a.body for a in seed_assistant.articles() if a.id == "witkoff-ushakov-call-leak")
+    assert answer.citations and all(c.role == "report" for c in answer.citations)
+    assert all(c.start < body.index("## 海外の反応") for c in answer.citations)
