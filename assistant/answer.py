@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
 # a sentence whose topic is what the one before said: 「この動きは」「こうした要素も」 (not
 # 「その後、」「そのため」, which only link it to the one before)
+_HEADING_LINE = re.compile(r"(?:^|\n)#{1,6}\s")
 _ON_WHAT_CAME_BEFORE = re.compile(r"^\s*(?:この|その|こうした|そうした|こういった)"
                                   r"[^、。はもがをにで]{1,8}(?:は|も)[、]?")
 
@@ -340,8 +341,9 @@ def antecedent_first(question: str, chosen: list[Candidate], passages: list[Pass
     if not _ON_WHAT_CAME_BEFORE.match(body[first.start : first.end]):
         return chosen
     before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
-    if before is None or is_list_item(body, *before):
-        return chosen
+    if before is None or is_list_item(body, *before) \
+            or _HEADING_LINE.search(body, before[0] - 1 if before[0] else 0, first.start):
+        return chosen  # a list item, a heading or another section: no antecedent
     terms_of = _question_terms(question, expansion)
     mine, theirs = terms_of(body[first.start : first.end]), terms_of(body[before[0] : before[1]])
     if len(theirs) <= len(mine) or not theirs - mine:
