@@ -27,6 +27,7 @@ from .keyword import country_lists, named_things
 FRAGMENT = 1.0  # a heading-like line or list item with no sentence end
 RHETORICAL = 2.0  # a sentence that asks instead of stating
 WRAP_UP = 1.0  # a general restatement: a まとめ section, 「…が望まれます」
+PAGE_NOTE = 2.0  # a note on what the page shows next: 「以下はスレッド内のコメントです。」
 MISSING_KIND = 2.0  # asked when/who/where/how many, and the sentence holds none of that kind
 # asked a count in a unit (何項目, 何歳, how many points) and the sentence gives no number in
 # it: the answer has one (the question is declined when no retrieved passage does), so a
@@ -41,6 +42,10 @@ ITEMS = 1.5  # a bonus: asked for items, the sentence is a list item or introduc
 
 _UNFINISHED = re.compile(r"[、,，]\s*$")
 _SENTENCE_END = re.compile(r"[。．！!」』）)]\s*$|\.\s*$")
+# says what the page shows next, not anything about the news (a list's own lead-in,
+# 「次のような内容が含まれていた」, states what the items are about and is not one)
+_PAGE_NOTE = re.compile(r"^(?:以下|下記)(?:は|に|で|では)|^\s*(?:below (?:is|are)|the following)\b",
+                        re.I)
 _RHETORICAL = re.compile(r"(?:のか|のだろうか|でしょうか|だろうか|ですか|[？?])[」』]?\s*$")
 _WRAP_UP_SECTION = re.compile(
     r"まとめ|総括|おわりに|終わりに|結論|結び|むすび|最後に|summary|conclusion|wrap", re.I)
@@ -214,6 +219,8 @@ def penalty(candidate: Placed, asked: Asking) -> float:
     wrap_up = _wraps_up(candidate.section, text)
     # a wrap-up's list restates the article; it is not the items asked for
     total = -ITEMS if asked.wants_items and candidate.in_list and not wrap_up else 0.0
+    if _PAGE_NOTE.search(text):
+        total += PAGE_NOTE
     if _RHETORICAL.search(text):
         total += RHETORICAL
     elif not asked.wants_items and not _SENTENCE_END.search(text):
@@ -249,7 +256,7 @@ def is_filler(candidate: Placed) -> bool:
     mid-sentence (「タイミングが重なったことで、」)."""
     text = candidate.text.strip()
     return bool(_RHETORICAL.search(text) or _wraps_up(candidate.section, text)
-                or stops_mid_sentence(text))
+                or stops_mid_sentence(text) or _PAGE_NOTE.search(text))
 
 
 def penalties(question: str, candidates: Sequence[Placed]) -> np.ndarray:

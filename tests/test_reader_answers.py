@@ -501,3 +501,9 @@ def test_a_question_about_the_beginning_is_answered_from_the_first_section(seed_
     body = next(a.body for a in seed_assistant.articles() if a.id == "witkoff-ushakov-call-leak")
     assert answer.citations and all(c.role == "report" for c in answer.citations)
     assert all(c.start < body.index("## 海外の反応") for c in answer.citations)
+
+
+def test_the_note_that_introduces_the_comments_is_not_what_a_commenter_said(seed_assistant):
+    answer = seed_assistant.ask("What did the forum users say about Witkoff?")
+    assert {c.role for c in answer.citations} == {"comments"}
+    assert not answer.citations[0].quote.startswith("以下は")

@@ -253,3 +253,14 @@ def test_the_part_of_the_page_a_question_points_at():
     assert asked_parts("脚注番号は出典の印ですか？") == frozenset()
     assert asked_parts("プーチン大統領はコメントした？") == frozenset()
     assert asked_parts("日本はどういう立場？") == frozenset()
+
+
+def test_a_note_on_what_the_page_shows_next_is_no_answer():
+    note, comment = penalties("What did the forum users say about Witkoff?", [
+        Placed("以下はスレッド内のユーザーコメントの抜粋・翻訳です。", "海外の反応"),
+        Placed("公開された内容を見る限り、彼は一切書き換えなかったっぽい。", "海外の反応")])
+    assert note > comment
+    assert is_filler(Placed("以下はスレッド内のユーザーコメントの抜粋・翻訳です。", ""))
+    # a list's own lead-in says what its items are about: not a page note
+    lead_in = "協議されていた28項目案には次のような内容が含まれていたとされます。"
+    assert not is_filler(Placed(lead_in, ""))
