@@ -25,26 +25,24 @@ Whether to answer at all is decided before, by refusal.DeclineRule and the focus
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import short_answer
 from .citations import cite_sentences, join_cited
-from .english_reader import choose_english, continues
-from .focus import missing_focus, names_a_book, normalise, question_focus, with_short_forms
-from .reader_rules import (
-    ASKS_ITEMS,
-    Placed,
-    asked_kind,
-    asks_about_report,
-    dates_more_than_the_report,
-    holds_kind,
-    is_filler,
-    judges,
+from .english_reader import choose_english
+from .focus import names_a_book, normalise, question_focus, with_short_forms
+from .leading import (
+    antecedent_first,
+    at_asked_position,
+    event_date_first,
+    holder,
+    list_first,
+    passage_at,
 )
+from .reader_rules import ASKS_ITEMS, Placed, asked_kind, is_filler, judges
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role, heading_role, headings
@@ -58,30 +56,7 @@ from .summary import (
     topic_points,
 )
 
-if TYPE_CHECKING:
-    from .crosslingual import Expansion
-
-# a sentence whose topic is what the one before said: 「この動きは」「こうした要素も」 (not
-# 「その後、」「そのため」, which only link it to the one before)
-_HEADING_LINE = re.compile(r"(?:^|\n)#{1,6}\s")
-_ON_WHAT_CAME_BEFORE = re.compile(r"^\s*(?:この|その|こうした|そうした|こういった)"
-                                  r"[^、。はもがをにで]{1,8}(?:は|も)[、]?")
-
 LIST_ITEMS = 15  # at most, of one list quoted whole
-# where in the article a question points: its end (the wrap-up) or its beginning
-_ASKS_END = re.compile(r"締めくくり|締め括り|記事の(?:最後|末尾|終わり|結び)|"
-                       r"最後の(?:段落|部分|章|節|セクション|方)|最後に(?:挙げ|書|述べ|紹介|まとめ)|"
-                       r"\b(?:at|in|near) the end\b|\bconclu|\bwrap-?up\b|\bclosing\b|"
-                       r"\b(?:final|last) (?:section|part|paragraph)", re.I)
-_ASKS_START = re.compile(r"記事の(?:冒頭|書き出し|最初|初め)|冒頭で|"
-                         r"最初の(?:段落|部分|章|節|セクション)|"
-                         r"\b(?:at|in) the (?:start|beginning)\b|\bopening\b|"
-                         r"\bfirst (?:section|part|paragraph)", re.I)
-PART_SENTENCES = 20  # at most, of the part a question points at, when no passage is there
-LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
-_ASKS_A_LIST = re.compile(r"挙げ|一覧|並べ|列挙|箇条書き|全部|すべて|全て|\blist\b|"
-                          r"\bwhat are the\b|\bwhich are the\b|\bname (?:the|all|every)\b|"
-                          r"\bmain points\b", re.I)
 # kinds of answer one phrase gives: a list their sentence leads into is not quoted with it
 _ONE_THING = frozenset({"date", "count", "person", "organization", "place", "countries"})
 OPINION_POOL = 5  # best-matching analysis sentences an opinion answer picks its three from
@@ -217,51 +192,6 @@ def passages_for(question: str, passages: list[Passage], retriever: HybridRetrie
     return kept
 
 
-def asked_position(question: str) -> str | None:
-    """"end" or "start" when the question says where in the article its answer is
-    (「締めくくりで挙げられてる教訓」, "at the end of the article"; not 「最初に報じたのは」,
-    which asks who was first), else None."""
-    if _ASKS_END.search(question):
-        return "end"
-    return "start" if _ASKS_START.search(question) else None
-
-
-def at_asked_position(question: str, passages: list[Passage], retriever: HybridRetriever
-                      ) -> list[Passage]:
-    """The passages in the part of their article the question points at first (its last
-    section of a role that may answer, or its first section), the others after them; when
-    none is there, the sentences of that part of the best passage's article."""
-    position = asked_position(question)
-    if position is None or not passages:
-        return passages
-    allowed = allowed_roles(question)
-
-    def part(article_id: str) -> tuple[int, int]:
-        body = retriever.articles[article_id].body
-        roles = retriever.roles(article_id)
-        starts = [h.start for h in headings(body)]
-        marks = [start for start in starts if roles.at(start) in allowed]
-        if position == "end":
-            return (marks[-1] if marks else len(body) * 3 // 4), len(body)
-        lead = body[: body.rfind("\n", 0, starts[0]) + 1] if starts else body
-        if lead.strip() and roles.at(0) in allowed:  # text before the first heading
-            return 0, len(lead)
-        first = marks[0] if marks else 0
-        return first, next((s for s in starts if s > first), len(body))
-
-    def in_part(passage: Passage) -> bool:
-        start, end = part(passage.article_id)
-        return passage.start < end and passage.end > start
-    inside = [p for p in passages if in_part(p)]
-    if not inside:
-        article_id = passages[0].article_id
-        start, end = part(article_id)
-        inside = [replace(p, score=passages[0].score) for p in
-                  retriever.following_sentences(article_id, start, PART_SENTENCES)
-                  if p.sentences[0][1] <= end]
-    return inside + [p for p in passages if p not in inside]
-
-
 def extractive_answer(
     question: str,
     query: str,
@@ -274,7 +204,7 @@ def extractive_answer(
     """Compose the answer from the chosen sentences (see the module docstring); `language`
     is the question's, detected once by the caller."""
     passages = at_asked_position(question, passages_for(question, found.passages, retriever),
-                                 retriever)
+                                 retriever, allowed_roles(question))
     if found.expansion is not None:  # English over Japanese: its terms (english_reader.py)
         chosen = choose_english(question, found.expansion, question_vector, passages, retriever,
                                 max(max_sentences, LIST_ITEMS))
@@ -303,94 +233,6 @@ def extractive_answer(
             and not announces_list(first.quote) and listed is None:
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
-
-
-def list_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
-               ) -> list[Candidate]:
-    """Asked for a list (挙げて, 一覧, "list", "what are the…"; not the milder どんなこと of
-    ASKS_ITEMS, which one sentence may answer), a list among the best
-    `LIST_REACH` sentences (an item, or the sentence that leads into the list) answers
-    better than a sentence above it that only says there are some (「和平実現には依然として
-    大きな障害がある」): that one first, and fitted_length quotes its list whole."""
-    if not _ASKS_A_LIST.search(question) or _on_a_list(chosen[0], retriever):
-        return chosen
-    listed = next((c for c in chosen[1:LIST_REACH] if _on_a_list(c, retriever)), None)
-    return chosen if listed is None else [listed, *[c for c in chosen if c is not listed]]
-
-
-def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
-    body = retriever.articles[candidate.article_id].body
-    return (is_list_item(body, candidate.start, candidate.end)
-            or announces_list(body[candidate.start : candidate.end])
-            or leads_list(body, candidate.end))
-
-
-def antecedent_first(question: str, chosen: list[Candidate], passages: list[Passage],
-                     retriever: HybridRetriever, expansion: Expansion | None
-                     ) -> list[Candidate]:
-    """A first sentence that opens on what the one before it said (「この動きは、NATOの結束
-    に…」) matches a question through その/この words; when the sentence before has more of
-    the question's terms, among them one the first lacks, it says what was asked about
-    (「英仏など主要国も…平和維持案を模索しています。」 for 「イギリスやフランスはどんな動き
-    を見せてる？」): that one first. Not for a question that asks for one kind of thing
-    (a date, a person…): a sentence going on with the date is what "when?" wants."""
-    if not chosen or asked_kind(question) is not None:
-        return chosen
-    first = chosen[0]
-    body = retriever.articles[first.article_id].body
-    if not _ON_WHAT_CAME_BEFORE.match(body[first.start : first.end]):
-        return chosen
-    before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
-    if before is None or is_list_item(body, *before) \
-            or _HEADING_LINE.search(body, before[0] - 1 if before[0] else 0, first.start):
-        return chosen  # a list item, a heading or another section: no antecedent
-    terms_of = _question_terms(question, expansion)
-    mine, theirs = terms_of(body[first.start : first.end]), terms_of(body[before[0] : before[1]])
-    if len(theirs) <= len(mine) or not theirs - mine:
-        return chosen
-    antecedent = next((c for c in chosen if c.article_id == first.article_id
-                       and c.start == before[0]), None) or Candidate(
-        first.article_id, *before, _holder(passage_at(retriever, first.article_id, *before),
-                                           passages), first.rank)
-    return [antecedent, *[c for c in chosen if c is not antecedent]]
-
-
-def _question_terms(question: str, expansion: Expansion | None
-                    ) -> Callable[[str], frozenset[str]]:
-    """The question's terms a text has: its focus (focus.py) for a Japanese question, the
-    English words its Japanese terms cover for an English one."""
-    if expansion is not None:
-        return lambda text: frozenset(expansion.covered(text))
-    focus = question_focus(question)
-    def held(text: str) -> frozenset[str]:
-        absent = missing_focus(focus, [normalise(text)])
-        return frozenset(t.text for t in focus if t not in absent)
-    return held
-
-
-def event_date_first(question: str, chosen: list[Candidate], passages: list[Passage],
-                     retriever: HybridRetriever) -> list[Candidate]:
-    """Asked when something happened, a news lead dated only by its report
-    (「ブルームバーグは11月25日、…通話録音が流出したと報じた。」) is not the answer; the
-    sentence after it that goes on about it with a date of its own is (「通話は10月中旬に
-    行われ…」): that one first, the lead after it."""
-    if not chosen or asked_kind(question) != "date" or asks_about_report(question):
-        return chosen
-    lead = chosen[0]
-    body = retriever.articles[lead.article_id].body
-    text = body[lead.start : lead.end]
-    if not holds_kind("date", text) or dates_more_than_the_report(text):
-        return chosen
-    following = retriever.following_sentences(lead.article_id, lead.end, 1)
-    if not following:
-        return chosen
-    start, end = following[0].sentences[0]
-    if not (continues(text, body[start:end]) and dates_more_than_the_report(body[start:end])):
-        return chosen
-    event = next((c for c in chosen if c.article_id == lead.article_id and c.start == start),
-                 Candidate(lead.article_id, start, end, _holder(following[0], passages),
-                           lead.rank))
-    return [event, lead, *[c for c in chosen[1:] if c is not event]]
 
 
 def book_title(question: str, passages: list[Passage], retriever: HybridRetriever
@@ -565,7 +407,7 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
             asked_kind(question) not in _ONE_THING
             and not is_list_item(body, first.start, first.end))):
         following = retriever.following_sentences(first.article_id, first.end, LIST_ITEMS)
-        items = [Candidate(p.article_id, *p.sentences[0], _holder(p, passages), first.rank)
+        items = [Candidate(p.article_id, *p.sentences[0], holder(p, passages), first.rank)
                  for p in following]
         return [first, *_leading_items(body, items)]
     return [first, *[c for c in chosen[1:] if not _filler(c, retriever)][: max_sentences - 1]]
@@ -601,7 +443,7 @@ def _whole_list(item: Candidate, passages: list[Passage], retriever: HybridRetri
     head = Candidate(item.article_id, start, _end_of(retriever, item.article_id, start),
                      item.passage, item.rank)
     following = retriever.following_sentences(item.article_id, head.end, LIST_ITEMS)
-    rest = [Candidate(p.article_id, *p.sentences[0], _holder(p, passages), item.rank)
+    rest = [Candidate(p.article_id, *p.sentences[0], holder(p, passages), item.rank)
             for p in following]
     return [head, *_leading_items(body, rest)]
 
@@ -609,12 +451,6 @@ def _whole_list(item: Candidate, passages: list[Passage], retriever: HybridRetri
 def _end_of(retriever: HybridRetriever, article_id: str, start: int) -> int:
     following = retriever.following_sentences(article_id, start, 1)
     return following[0].sentences[0][1] if following else start
-
-
-def _holder(sentence: Passage, passages: list[Passage]) -> Passage:
-    start, end = sentence.sentences[0]
-    return next((p for p in passages if p.article_id == sentence.article_id
-                 and p.start <= start and end <= p.end), sentence)
 
 
 # -- summaries and opinions -------------------------------------------------------------
@@ -641,12 +477,6 @@ def summary_scope(found: Retrieval, retriever: HybridRetriever,
         return ranked[:SUMMARY_ARTICLES] or sorted(retriever.articles)[:SUMMARY_ARTICLES]
     return sorted(retriever.articles, key=lambda i: (i not in ranked, ranked.index(i)
                                                      if i in ranked else 0, i))
-
-
-def passage_at(retriever: HybridRetriever, article_id: str, start: int, end: int) -> Passage:
-    """A passage (its chunk) holding the article sentence [start, end)."""
-    holder = retriever.following_sentences(article_id, start, 1)[0]
-    return replace(holder, sentences=((start, end),))
 
 
 def _point_candidates(points: list[KeyPoint], retriever: HybridRetriever) -> list[Candidate]:

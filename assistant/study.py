@@ -31,11 +31,12 @@ from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from .answer import passage_at, with_roles
+from .answer import with_roles
 from .chunking import Sentence, split_sentences
 from .citations import CitationList
 from .corpus import Article
 from .keyword import sudachi_dictionary
+from .leading import passage_at
 from .results import Citation
 from .retrieval import HybridRetriever
 from .roles import ArticleRoles

@@ -480,7 +480,7 @@ def test_a_question_about_the_end_of_the_article_is_answered_from_its_wrap_up(se
 
 
 def test_the_position_words_of_a_question():
-    from assistant.answer import asked_position
+    from assistant.leading import asked_position
 
     assert asked_position("記事の締めくくりで挙げられてる教訓は？") == "end"
     assert asked_position("What does the article say at the end?") == "end"

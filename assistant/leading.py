@@ -1,0 +1,197 @@
+"""Which of the ranked sentences leads the answer: corrections made after the ranking
+(sentences.py, english_reader.py), for what a news page does that JSQuAD's paragraphs don't.
+
+- `at_asked_position` (before the ranking): a question that points at a part of the article
+  (記事の締めくくり, 記事の冒頭, "the wrap-up", "at the end") is answered from that part first.
+- `list_first`: asked for a list, a list among the best `LIST_REACH` sentences comes before
+  a sentence that only says there are some.
+- `event_date_first`: asked when something happened, a news lead dated only by its report
+  gives way to the next sentence that dates the event.
+- `antecedent_first`: a sentence opening on what the one before said (「この動きは」) gives
+  way to that one when it has more of the question's terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .english_reader import continues
+from .focus import missing_focus, normalise, question_focus
+from .reader_rules import asked_kind, asks_about_report, dates_more_than_the_report, holds_kind
+from .results import Passage
+from .retrieval import HybridRetriever
+from .roles import Role, headings
+from .sentences import Candidate, announces_list
+from .summary import is_list_item, leads_list
+
+if TYPE_CHECKING:
+    from .crosslingual import Expansion
+
+# where in the article a question points: its end (the wrap-up) or its beginning
+_ASKS_END = re.compile(r"締めくくり|締め括り|記事の(?:最後|末尾|終わり|結び)|"
+                       r"最後の(?:段落|部分|章|節|セクション|方)|最後に(?:挙げ|書|述べ|紹介|まとめ)|"
+                       r"\b(?:at|in|near) the end\b|\bconclu|\bwrap-?up\b|\bclosing\b|"
+                       r"\b(?:final|last) (?:section|part|paragraph)", re.I)
+_ASKS_START = re.compile(r"記事の(?:冒頭|書き出し|最初|初め)|冒頭で|"
+                         r"最初の(?:段落|部分|章|節|セクション)|"
+                         r"\b(?:at|in) the (?:start|beginning)\b|\bopening\b|"
+                         r"\bfirst (?:section|part|paragraph)", re.I)
+PART_SENTENCES = 20  # at most, of the part a question points at, when no passage is there
+LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
+_ASKS_A_LIST = re.compile(r"挙げ|一覧|並べ|列挙|箇条書き|全部|すべて|全て|\blist\b|"
+                          r"\bwhat are the\b|\bwhich are the\b|\bname (?:the|all|every)\b|"
+                          r"\bmain points\b", re.I)
+_HEADING_LINE = re.compile(r"(?:^|\n)#{1,6}\s")
+# a sentence whose topic is what the one before said: 「この動きは」「こうした要素も」 (not
+# 「その後、」「そのため」, which only link it to the one before)
+_ON_WHAT_CAME_BEFORE = re.compile(r"^\s*(?:この|その|こうした|そうした|こういった)"
+                                  r"[^、。はもがをにで]{1,8}(?:は|も)[、]?")
+
+
+def list_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
+               ) -> list[Candidate]:
+    """Asked for a list (挙げて, 一覧, "list", "what are the…"; not the milder どんなこと of
+    ASKS_ITEMS, which one sentence may answer), a list among the best
+    `LIST_REACH` sentences (an item, or the sentence that leads into the list) answers
+    better than a sentence above it that only says there are some (「和平実現には依然として
+    大きな障害がある」): that one first, and fitted_length quotes its list whole."""
+    if not _ASKS_A_LIST.search(question) or _on_a_list(chosen[0], retriever):
+        return chosen
+    listed = next((c for c in chosen[1:LIST_REACH] if _on_a_list(c, retriever)), None)
+    return chosen if listed is None else [listed, *[c for c in chosen if c is not listed]]
+
+
+def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
+    body = retriever.articles[candidate.article_id].body
+    return (is_list_item(body, candidate.start, candidate.end)
+            or announces_list(body[candidate.start : candidate.end])
+            or leads_list(body, candidate.end))
+
+
+def antecedent_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                     retriever: HybridRetriever, expansion: Expansion | None
+                     ) -> list[Candidate]:
+    """A first sentence that opens on what the one before it said (「この動きは、NATOの結束
+    に…」) matches a question through その/この words; when the sentence before has more of
+    the question's terms, among them one the first lacks, it says what was asked about
+    (「英仏など主要国も…平和維持案を模索しています。」 for 「イギリスやフランスはどんな動き
+    を見せてる？」): that one first. Not for a question that asks for one kind of thing
+    (a date, a person…): a sentence going on with the date is what "when?" wants."""
+    if not chosen or asked_kind(question) is not None:
+        return chosen
+    first = chosen[0]
+    body = retriever.articles[first.article_id].body
+    if not _ON_WHAT_CAME_BEFORE.match(body[first.start : first.end]):
+        return chosen
+    before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
+    if before is None or is_list_item(body, *before) \
+            or _HEADING_LINE.search(body, before[0] - 1 if before[0] else 0, first.start):
+        return chosen  # a list item, a heading or another section: no antecedent
+    terms_of = _question_terms(question, expansion)
+    mine, theirs = terms_of(body[first.start : first.end]), terms_of(body[before[0] : before[1]])
+    if len(theirs) <= len(mine) or not theirs - mine:
+        return chosen
+    antecedent = next((c for c in chosen if c.article_id == first.article_id
+                       and c.start == before[0]), None) or Candidate(
+        first.article_id, *before, holder(passage_at(retriever, first.article_id, *before),
+                                           passages), first.rank)
+    return [antecedent, *[c for c in chosen if c is not antecedent]]
+
+
+def _question_terms(question: str, expansion: Expansion | None
+                    ) -> Callable[[str], frozenset[str]]:
+    """The question's terms a text has: its focus (focus.py) for a Japanese question, the
+    English words its Japanese terms cover for an English one."""
+    if expansion is not None:
+        return lambda text: frozenset(expansion.covered(text))
+    focus = question_focus(question)
+
+    def held(text: str) -> frozenset[str]:
+        absent = missing_focus(focus, [normalise(text)])
+        return frozenset(t.text for t in focus if t not in absent)
+    return held
+
+
+def event_date_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                     retriever: HybridRetriever) -> list[Candidate]:
+    """Asked when something happened, a news lead dated only by its report
+    (「ブルームバーグは11月25日、…通話録音が流出したと報じた。」) is not the answer; the
+    sentence after it that goes on about it with a date of its own is (「通話は10月中旬に
+    行われ…」): that one first, the lead after it."""
+    if not chosen or asked_kind(question) != "date" or asks_about_report(question):
+        return chosen
+    lead = chosen[0]
+    body = retriever.articles[lead.article_id].body
+    text = body[lead.start : lead.end]
+    if not holds_kind("date", text) or dates_more_than_the_report(text):
+        return chosen
+    following = retriever.following_sentences(lead.article_id, lead.end, 1)
+    if not following:
+        return chosen
+    start, end = following[0].sentences[0]
+    if not (continues(text, body[start:end]) and dates_more_than_the_report(body[start:end])):
+        return chosen
+    event = next((c for c in chosen if c.article_id == lead.article_id and c.start == start),
+                 Candidate(lead.article_id, start, end, holder(following[0], passages),
+                           lead.rank))
+    return [event, lead, *[c for c in chosen[1:] if c is not event]]
+
+
+def asked_position(question: str) -> str | None:
+    """"end" or "start" when the question says where in the article its answer is
+    (「締めくくりで挙げられてる教訓」, "at the end of the article"; not 「最初に報じたのは」,
+    which asks who was first), else None."""
+    if _ASKS_END.search(question):
+        return "end"
+    return "start" if _ASKS_START.search(question) else None
+
+
+def at_asked_position(question: str, passages: list[Passage], retriever: HybridRetriever,
+                      allowed: frozenset[Role]) -> list[Passage]:
+    """The passages in the part of their article the question points at first (its last
+    section of a role that may answer, or its first section), the others after them; when
+    none is there, the sentences of that part of the best passage's article. `allowed`:
+    the roles that may answer the question (answer.allowed_roles)."""
+    position = asked_position(question)
+    if position is None or not passages:
+        return passages
+
+    def part(article_id: str) -> tuple[int, int]:
+        body = retriever.articles[article_id].body
+        roles = retriever.roles(article_id)
+        starts = [h.start for h in headings(body)]
+        marks = [start for start in starts if roles.at(start) in allowed]
+        if position == "end":
+            return (marks[-1] if marks else len(body) * 3 // 4), len(body)
+        lead = body[: body.rfind("\n", 0, starts[0]) + 1] if starts else body
+        if lead.strip() and roles.at(0) in allowed:  # text before the first heading
+            return 0, len(lead)
+        first = marks[0] if marks else 0
+        return first, next((s for s in starts if s > first), len(body))
+
+    def in_part(passage: Passage) -> bool:
+        start, end = part(passage.article_id)
+        return passage.start < end and passage.end > start
+    inside = [p for p in passages if in_part(p)]
+    if not inside:
+        article_id = passages[0].article_id
+        start, end = part(article_id)
+        inside = [replace(p, score=passages[0].score) for p in
+                  retriever.following_sentences(article_id, start, PART_SENTENCES)
+                  if p.sentences[0][1] <= end]
+    return inside + [p for p in passages if p not in inside]
+
+
+def holder(sentence: Passage, passages: list[Passage]) -> Passage:
+    start, end = sentence.sentences[0]
+    return next((p for p in passages if p.article_id == sentence.article_id
+                 and p.start <= start and end <= p.end), sentence)
+
+
+def passage_at(retriever: HybridRetriever, article_id: str, start: int, end: int) -> Passage:
+    """A passage (its chunk) holding the article sentence [start, end)."""
+    holder = retriever.following_sentences(article_id, start, 1)[0]
+    return replace(holder, sentences=((start, end),))
