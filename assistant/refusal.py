@@ -158,7 +158,7 @@ class Coverage:
     @property
     def unanchored_predicate(self) -> bool:
         """A predicate missing with fewer than `ANCHORS` names and things found ("Was
-        Ushakov ever married?", "Is he ill?"): what the question asks about him is nowhere."""
+        Ushakov ever married?", "Did Witkoff apologize?"): what it asks about him is nowhere."""
         return self._anchors() < ANCHORS and any(t.predicate for t in self.missing)
 
     def _anchors(self) -> int:
