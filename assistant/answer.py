@@ -32,6 +32,7 @@ import numpy as np
 
 from . import short_answer
 from .citations import cite_sentences, join_cited
+from .corpus import Article
 from .english_reader import choose_english
 from .focus import names_a_book, normalise, question_focus, with_short_forms
 from .leading import (
@@ -42,7 +43,7 @@ from .leading import (
     list_first,
     passage_at,
 )
-from .reader_rules import ASKS_ITEMS, Placed, asked_kind, is_filler, judges
+from .reader_rules import ASKS_ITEMS, Placed, asked_kind, holds_kind, is_filler, judges
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role, heading_role, headings
@@ -303,6 +304,17 @@ def asks_article_title(question: str, query: str = "") -> bool:
 
 
 TITLED_ARTICLES = 3  # at most, of the articles whose titles one answer gives
+DATE_SEARCH = 30  # sentences from an article's start searched for its first date
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+# the article's own date: 「この記事はいつの記事？」「記事の日付は？」「記事はいつ公開された？」,
+# "What date is the article from?", "When was the article published?"
+_ASKS_ARTICLE_DATE = re.compile(
+    r"(?:記事|ニュース)(?:の|は|って)?(?:日付|日時|公開日|掲載日|配信日|発行日)|"
+    r"いつの(?:記事|ニュース)|(?:記事|ニュース)(?:は|が|って)?いつ(?:の|公開|掲載|配信|書かれ|出)|"
+    r"\b(?:when|what date|which date|what day)\b (?:was|is) (?:the|this) [\w\s'-]{0,30}?"
+    r"\b(?:article|story|piece)\b(?: (?:published|written|posted|from|dated))?\s*[?？]?\s*$",
+    re.I)
 TITLE_IS = {"ja": "この記事のタイトルは『{title}』です。",
             "en": "The article's title is “{title}”. "}
 TITLES_ARE = {"ja": "記事のタイトルと、それぞれの書き出しの文です。",
@@ -343,6 +355,90 @@ def title_answer(question: str, query: str, language: str, found: Retrieval,
     sentences = [AnswerSentence(c.quote, (c.n,)) for c in citations]
     return Answer(question, query, "\n".join(lines), False, citations, language,
                   found.passages, sentences=sentences, intent="title")
+
+
+def asks_article_date(question: str) -> bool:
+    """Whether the question asks the article's own date (「この記事はいつの記事？」「記事の
+    日付は？」, "What date is the article from?", "When was the article published?"), not
+    the date of something it reports (「記事では通話はいつ？」) or of the recommended book."""
+    return not names_a_book(question) and bool(_ASKS_ARTICLE_DATE.search(question))
+
+
+DATED = {"ja": "この記事の日付は{date}です（記事の情報による）。",
+         "en": "The article is dated {date} (its own details)."}
+UNDATED = {"ja": "記事には、それ自体の日付が書かれていません。本文で最初に出てくる日付の文です。",
+           "en": "The article gives no date of its own. The first sentence of it with a date:"}
+DATES_ARE = {"ja": "記事ごとの日付と、本文で最初に出てくる日付の文です。",
+             "en": "Each article's date, with the first sentence of it that has a date:"}
+NO_DATE = {"ja": "日付の記載なし", "en": "no date of its own"}
+
+
+def date_answer(question: str, query: str, language: str, found: Retrieval,
+                retriever: HybridRetriever, article_ids: Collection[str] | None,
+                specific: bool) -> Answer:
+    """The date of the article the question is about — the best-matching one for a question
+    naming it (「和平交渉の記事の日付は？」), else each article in scope (at most
+    `TITLED_ARTICLES`): its own date (front matter `published`) stated, with the first
+    sentence of its body that has a date quoted under it — the short answer where that
+    sentence states the same date; an article without a date of its own says so, and
+    quotes that sentence all the same."""
+    focus = [term.text for term in question_focus(question)] if language == "ja" else []
+    scope = summary_scope(found, retriever, article_ids, specific, focus)
+    scope = scope[:1] if specific else scope[:TITLED_ARTICLES]
+    dated = [(retriever.articles[i], c) for i in scope
+             if (c := _first_dated(i, retriever)) is not None]
+    if not dated:
+        return decline(question, query, language, found.passages)
+    citations = with_roles(cite_sentences([c for _, c in dated],
+                                          lambda a: retriever.articles[a].body), retriever)
+    lines = [] if len(dated) == 1 else [DATES_ARE[language]]
+    for (article, _), citation in zip(dated, citations, strict=True):
+        shown = _written_date(article.published, language)
+        if len(dated) == 1:
+            lines.append(DATED[language].format(date=shown) if shown else UNDATED[language])
+        else:
+            title = f"『{article.title}』" if language == "ja" else f"“{article.title}”"
+            lines.append(f"{title}: {shown or NO_DATE[language]}")
+        lines.append(join_cited([citation.quote], language, citation.n))
+    sentences = [AnswerSentence(c.quote, (c.n,)) for c in citations]
+    return Answer(question, query, "\n".join(lines), False, citations, language,
+                  found.passages, sentences=sentences,
+                  short_answer=_dated_phrase(dated[0][0], citations[0]) if len(dated) == 1
+                  else None, intent="date")
+
+
+def _dated_phrase(article: Article, citation: Citation) -> ShortAnswer | None:
+    """The article's own date where the quoted sentence states it (2025年11月25日)."""
+    written = _written_date(article.published, "ja")
+    at = citation.quote.find(written) if written else -1
+    if at < 0:
+        return None
+    return ShortAnswer(written, citation.n, citation.start + at, citation.start + at + len(written))
+
+
+def _written_date(published: str, language: str) -> str:
+    """A front-matter date (2025-11-25) as a reader writes it: 2025年11月25日, 25 November
+    2025; "" when it isn't one."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", published.strip())
+    if match is None:
+        return ""
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return ""
+    if language == "ja":
+        return f"{year}年{month}月{day}日"
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def _first_dated(article_id: str, retriever: HybridRetriever) -> Candidate | None:
+    """The first sentence of reported fact or analysis in the article that has a date."""
+    body = retriever.articles[article_id].body
+    for sentence in retriever.following_sentences(article_id, 0, DATE_SEARCH):
+        start, end = sentence.sentences[0]
+        if retriever.role_at(article_id, start) in ("report", "analysis") \
+                and holds_kind("date", body[start:end]):
+            return Candidate(article_id, start, end, sentence, 0)
+    return None
 
 
 def _title_or_lead(article_id: str, retriever: HybridRetriever

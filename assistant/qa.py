@@ -14,7 +14,9 @@ from typing import Literal
 
 from .answer import (
     asked_parts,
+    asks_article_date,
     asks_article_title,
+    date_answer,
     decline,
     extractive_answer,
     in_parts,
@@ -436,6 +438,11 @@ class Assistant:
             specific = bool(coverage and coverage.focus) or query != strip_markup(question)
             answer = title_answer(question, query, language, found, retriever, article_ids,
                                   specific)
+        elif asks_article_date(strip_markup(question)) \
+                and not (coverage and (coverage.telling_missing or coverage.missing_unit)):
+            specific = bool(coverage and coverage.focus) or query != strip_markup(question)
+            answer = date_answer(question, query, language, found, retriever, article_ids,
+                                 specific)
         elif wants != "fact" and on_part is None and found.passages \
                 and not (coverage and coverage.missing_names):
             answer = self._summary_or_opinion(wants, question, query, language, found,

@@ -85,7 +85,8 @@ class Answer:
     notice: str | None = None  # e.g. why an LLM answer fell back to the extractive one
     sentences: list[AnswerSentence] = field(default_factory=list)
     short_answer: ShortAnswer | None = None
-    # "fact" | "summary" | "opinion" | "title" (the article's own): what the reader asked for
+    # "fact" | "summary" | "opinion" | "title" | "date" (the article's own): what the reader
+    # asked for
     intent: str = "fact"
 
     def to_dict(self) -> dict[str, Any]:

@@ -507,3 +507,41 @@ def test_the_note_that_introduces_the_comments_is_not_what_a_commenter_said(seed
     answer = seed_assistant.ask("What did the forum users say about Witkoff?")
     assert {c.role for c in answer.citations} == {"comments"}
     assert not answer.citations[0].quote.startswith("以下は")
+
+
+def test_the_date_of_the_article_a_question_names(seed_assistant):
+    """Its front matter dates it 2025-11-25; its lead says so too: the short answer."""
+    answer = seed_assistant.ask("和平交渉の記事の日付は？")
+    assert answer.intent == "date" and not answer.abstained
+    assert answer.answer.startswith("この記事の日付は2025年11月25日です")
+    assert [c.article_id for c in answer.citations] == ["ukraine-peace-talks-witkoff"]
+    assert answer.short_answer is not None and answer.short_answer.text == "2025年11月25日"
+
+
+def test_an_article_without_a_date_of_its_own_says_so(seed_assistant):
+    """The leak article has no `published`: its report date (11月25日) is no date of the
+    article, so it is quoted, not stated as the article's."""
+    answer = seed_assistant.ask("When was the leak article published?")
+    assert answer.intent == "date" and answer.answer.startswith("The article gives no date")
+    assert answer.citations[0].quote.startswith("ブルームバーグは11月25日")
+    assert answer.short_answer is None
+
+
+def test_asked_the_date_of_no_article_in_particular_each_article_gives_its_own(seed_assistant):
+    answer = seed_assistant.ask("この記事はいつの記事？")
+    assert answer.intent == "date"
+    assert {c.article_id for c in answer.citations} == {"ukraine-peace-talks-witkoff",
+                                                        "witkoff-ushakov-call-leak"}
+    assert "日付の記載なし" in answer.answer and "2025年11月25日" in answer.answer
+
+
+def test_what_asks_an_articles_own_date():
+    from assistant.answer import asks_article_date
+
+    for question in ("この記事はいつの記事？", "記事の日付は？", "記事はいつ公開された？",
+                     "What date is the peace-talks article from?",
+                     "When was the article published?"):
+        assert asks_article_date(question), question
+    for question in ("記事では通話はいつ行われた？", "When was the Sorge book published?",
+                     "When did the article say the call took place?", "紹介されてる本はいつ出た？"):
+        assert not asks_article_date(question), question
