@@ -331,9 +331,7 @@ def title_answer(question: str, query: str, language: str, found: Retrieval,
     that is quoted and is the short answer; a title given only in the front matter is
     stated as such and the article's first sentence is quoted under it (its card carries
     the title), so every quote is still the body's own words."""
-    focus = [term.text for term in question_focus(question)] if language == "ja" else []
-    scope = summary_scope(found, retriever, article_ids, specific, focus)
-    scope = scope[:1] if specific else scope[:TITLED_ARTICLES]
+    scope = _asked_articles(question, language, found, retriever, article_ids, specific)
     quoted = [(retriever.articles[i], *found_) for i in scope
               if (found_ := _title_or_lead(i, retriever)) is not None]
     if not quoted:
@@ -373,6 +371,16 @@ DATES_ARE = {"ja": "記事ごとの日付と、本文で最初に出てくる日
 NO_DATE = {"ja": "日付の記載なし", "en": "no date of its own"}
 
 
+def _asked_articles(question: str, language: str, found: Retrieval,
+                    retriever: HybridRetriever, article_ids: Collection[str] | None,
+                    specific: bool) -> list[str]:
+    """The article a question about an article's title or date names or is about (the
+    best-matching one), else each article in scope, at most `TITLED_ARTICLES`."""
+    focus = [term.text for term in question_focus(question)] if language == "ja" else []
+    scope = summary_scope(found, retriever, article_ids, specific, focus)
+    return scope[:1] if specific else scope[:TITLED_ARTICLES]
+
+
 def date_answer(question: str, query: str, language: str, found: Retrieval,
                 retriever: HybridRetriever, article_ids: Collection[str] | None,
                 specific: bool) -> Answer:
@@ -382,9 +390,7 @@ def date_answer(question: str, query: str, language: str, found: Retrieval,
     sentence of its body that has a date quoted under it — the short answer where that
     sentence states the same date; an article without a date of its own says so, and
     quotes that sentence all the same."""
-    focus = [term.text for term in question_focus(question)] if language == "ja" else []
-    scope = summary_scope(found, retriever, article_ids, specific, focus)
-    scope = scope[:1] if specific else scope[:TITLED_ARTICLES]
+    scope = _asked_articles(question, language, found, retriever, article_ids, specific)
     dated = [(retriever.articles[i], c) for i in scope
              if (c := _first_dated(i, retriever)) is not None]
     if not dated:
