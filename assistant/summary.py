@@ -126,7 +126,8 @@ def topic_points(article: Article, offsets: list[int], roles: ArticleRoles | Non
                  limit: int = 4) -> list[KeyPoint]:
     """The key points of the sections holding `offsets` (where the best passages about a
     topic start), those sections in the order given: 「要するにどういうこと？」 after a
-    question about one matter sums up that matter, not the whole article."""
+    question about one matter sums up that matter, not the whole article; a list the
+    section announces gives its points first (「28項目案の要点は？」: the plan's items)."""
     roles = roles or article_roles(article.body)
     sections = _sections(split_sentences(article.body))
     chosen: list[KeyPoint] = []
@@ -134,8 +135,23 @@ def topic_points(article: Article, offsets: list[int], roles: ArticleRoles | Non
         group = next((g for g in sections if g[0].start <= offset <= g[-1].end), None)
         if group is None or any(p.section == group[0].section for p in chosen):
             continue
-        chosen += _section_points(article, group, roles)
+        chosen += _announced_items(article, group, roles) + _section_points(article, group,
+                                                                             roles)
     return chosen[:limit]
+
+
+def _announced_items(article: Article, group: list[Sentence], roles: ArticleRoles
+                     ) -> list[KeyPoint]:
+    """The items of a list a section announces (「28項目案には次のような内容が含まれていた
+    とされます。」 and its three lines): the points of that matter, before the prose."""
+    body = article.body
+    announced = any(_ANNOUNCES.search(body[s.start : s.end].strip()) for s in group)
+    items = [s for s in group if is_list_item(body, s.start, s.end)
+             and roles.of_span(s.start, s.end) in ("report", "analysis")]
+    if not announced or len(items) < 2:
+        return []
+    return [KeyPoint(article.id, s.start, s.end, s.section, roles.of_span(s.start, s.end))
+            for s in items[:OWN_SUMMARY_ITEMS]]
 
 
 def analysis_points(article: Article, roles: ArticleRoles | None = None,

@@ -545,3 +545,13 @@ def test_what_asks_an_articles_own_date():
     for question in ("記事では通話はいつ行われた？", "When was the Sorge book published?",
                      "When did the article say the call took place?", "紹介されてる本はいつ出た？"):
         assert not asks_article_date(question), question
+
+
+def test_the_points_of_one_matter_are_the_list_its_section_announces(seed_assistant):
+    """「28項目案の要点は？」 sums up one matter: the plan's listed items come first, then
+    what the section says of them (before, only the prose after the list)."""
+    answer = seed_assistant.ask("28項目案の要点は？")
+    assert answer.intent == "summary"
+    assert [c.quote for c in answer.citations[:3]] == [
+        "現在の戦線を事実上の国境として固定", "ウクライナのNATO加盟を無期限に棚上げ",
+        "ロシア占領地域の統治権を追認しかねない構造"]
