@@ -41,6 +41,7 @@ from .leading import (
     event_date_first,
     holder,
     list_first,
+    list_head,
     passage_at,
 )
 from .reader_rules import ASKS_ITEMS, Placed, asked_kind, holds_kind, is_filler, judges
@@ -56,6 +57,7 @@ from .summary import (
     leads_list,
     topic_points,
 )
+from .timeline import reference_of, written_day
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
 # kinds of answer one phrase gives: a list their sentence leads into is not quoted with it
@@ -305,8 +307,6 @@ def asks_article_title(question: str, query: str = "") -> bool:
 
 TITLED_ARTICLES = 3  # at most, of the articles whose titles one answer gives
 DATE_SEARCH = 30  # sentences from an article's start searched for its first date
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 # the article's own date: 「この記事はいつの記事？」「記事の日付は？」「記事はいつ公開された？」,
 # "What date is the article from?", "When was the article published?"
 _ASKS_ARTICLE_DATE = re.compile(
@@ -424,16 +424,11 @@ def _dated_phrase(article: Article, citation: Citation) -> ShortAnswer | None:
 
 def _written_date(published: str, language: str) -> str:
     """A front-matter date (2025-11-25) as a reader writes it: 2025年11月25日, 25 November
-    2025; "" when it isn't one."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", published.strip())
-    if match is None:
+    2025; "" when it isn't a day."""
+    day = reference_of(published, [])
+    if day is None or not day.day or not 1 <= day.month <= 12:
         return ""
-    year, month, day = (int(part) for part in match.groups())
-    if not 1 <= month <= 12:
-        return ""
-    if language == "ja":
-        return f"{year}年{month}月{day}日"
-    return f"{day} {_MONTHS[month - 1]} {year}"
+    return written_day(day.year, day.month, day.day, language)
 
 
 def _first_dated(article_id: str, retriever: HybridRetriever) -> Candidate | None:
@@ -536,12 +531,7 @@ def _whole_list(item: Candidate, passages: list[Passage], retriever: HybridRetri
     """Every item of the list `item` belongs to, first to last: the items are what was
     asked for, so the sentence that leads into the list is not quoted before them."""
     body = retriever.articles[item.article_id].body
-    start = item.start
-    while True:
-        before, _ = retriever.neighbour_sentences(item.article_id, start, start)
-        if before is None or not is_list_item(body, *before):
-            break
-        start = before[0]
+    start, _ = list_head(retriever, item.article_id, item.start)
     head = Candidate(item.article_id, start, _end_of(retriever, item.article_id, start),
                      item.passage, item.rank)
     following = retriever.following_sentences(item.article_id, head.end, LIST_ITEMS)

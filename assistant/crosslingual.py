@@ -424,6 +424,7 @@ class EnglishToJapanese:
         self.use_dictionary = use_dictionary
         self._word_terms = functools.lru_cache(maxsize=4096)(self._terms_for_word)
         self._senses = functools.lru_cache(maxsize=4096)(self._dictionary_senses)
+        self._is_predicate = functools.lru_cache(maxsize=4096)(self._says_what_it_does)
         # corpus word (≤ 8 characters) split in two: first part → the possible second parts
         self._endings: dict[str, set[str]] = {}
         for word in corpus.words if corpus is not None else ():
@@ -473,7 +474,7 @@ class EnglishToJapanese:
         return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
                          tuple(dict.fromkeys(names)),
                          tuple(w for w in dict.fromkeys(unknown)
-                               if w not in names and self._says_what_it_does(w)))
+                               if w not in names and self._is_predicate(w)))
 
     def _says_what_it_does(self, word: str) -> bool:
         """Whether most of the word's first dictionary senses are verbs or adjectives (busy →
@@ -572,8 +573,9 @@ class EnglishToJapanese:
         return tuple(terms)
 
     def _dictionary_terms(self, word: str) -> list[JapaneseTerm]:
-        """The word's senses the corpus uses, its best one weighted 1; without any, those of
-        a related form (`_derived`), weighted DERIVED_WEIGHT at best."""
+        """The word's senses the corpus uses, its best one weighted 1, and those of a related
+        form (`_derived`: discussed → discussion → 議論) weighted DERIVED_WEIGHT at best —
+        `_KEPT_DERIVED` of them beside the word's own, `_KEPT_PER_WORD` when it has none."""
         own = self._weighted(self._corpus_senses(_lemmas(word)), word, 1.0, _KEPT_PER_WORD)
         if self.corpus is not None and word in self.corpus.words:
             return own

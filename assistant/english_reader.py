@@ -398,6 +398,7 @@ def sentence_context(retriever: HybridRetriever, candidate: Candidate) -> str:
     the sentence that leads into the list (「ロシア: NATOの拡大阻止…」 is under 「誰が何を
     目指すのか」); for another sentence, the one before it when it goes on about that one
     (`continues`); else ""."""
+    from .leading import list_head
     from .summary import is_list_item, leads_list
 
     body = retriever.articles[candidate.article_id].body
@@ -407,12 +408,7 @@ def sentence_context(retriever: HybridRetriever, candidate: Candidate) -> str:
         previous = body[before[0] : before[1]] if before else ""
         text = body[candidate.start : candidate.end]
         return previous if continues(previous, text) else ""
-    start = candidate.start
-    while True:  # back to the list's first item, then the sentence before it
-        before, _ = retriever.neighbour_sentences(candidate.article_id, start, start)
-        if before is None or not is_list_item(body, *before):
-            break
-        start = before[0]
+    _, before = list_head(retriever, candidate.article_id, candidate.start)
     lead_in = body[before[0] : before[1]] if before and leads_list(body, before[1]) else ""
     return f"{candidate.passage.section} {lead_in}".strip()
 

@@ -195,3 +195,15 @@ def passage_at(retriever: HybridRetriever, article_id: str, start: int, end: int
     """A passage (its chunk) holding the article sentence [start, end)."""
     holder = retriever.following_sentences(article_id, start, 1)[0]
     return replace(holder, sentences=((start, end),))
+
+
+def list_head(retriever: HybridRetriever, article_id: str, start: int
+              ) -> tuple[int, tuple[int, int] | None]:
+    """For the list item starting at `start`: where the list's first item starts, and the
+    span of the sentence before the list (None at the article's start)."""
+    body = retriever.articles[article_id].body
+    while True:
+        before, _ = retriever.neighbour_sentences(article_id, start, start)
+        if before is None or not is_list_item(body, *before):
+            return start, before
+        start = before[0]

@@ -83,8 +83,13 @@ def _section_points(article: Article, group: list[Sentence], roles: ArticleRoles
     picks = [s for s in group if _says_something(article.body, s)
              and roles.of_span(s.start, s.end) in ("report", "analysis")]
     prose = [s for s in picks if not is_list_item(article.body, s.start, s.end)]
-    return [KeyPoint(article.id, s.start, s.end, s.section, roles.of_span(s.start, s.end))
-            for s in (prose or picks)[:2 if len(prose) >= LONG_SECTION else 1]]
+    chosen = (prose or picks)[:2 if len(prose) >= LONG_SECTION else 1]
+    return [_point(article, s, roles) for s in chosen]
+
+
+def _point(article: Article, sentence: Sentence, roles: ArticleRoles) -> KeyPoint:
+    return KeyPoint(article.id, sentence.start, sentence.end, sentence.section,
+                    roles.of_span(sentence.start, sentence.end))
 
 
 def key_points(article: Article, roles: ArticleRoles | None = None,
@@ -118,8 +123,7 @@ def _own_summary_points(article: Article, group: list[Sentence], roles: ArticleR
              and roles.of_span(s.start, s.end) in ("report", "analysis")]
     items = [s for s in picks if is_list_item(article.body, s.start, s.end)]
     chosen = items[:OWN_SUMMARY_ITEMS] if len(items) >= 2 else picks[:1]
-    return [KeyPoint(article.id, s.start, s.end, s.section, roles.of_span(s.start, s.end))
-            for s in chosen]
+    return [_point(article, s, roles) for s in chosen]
 
 
 def topic_points(article: Article, offsets: list[int], roles: ArticleRoles | None = None,
@@ -150,8 +154,7 @@ def _announced_items(article: Article, group: list[Sentence], roles: ArticleRole
              and roles.of_span(s.start, s.end) in ("report", "analysis")]
     if not announced or len(items) < 2:
         return []
-    return [KeyPoint(article.id, s.start, s.end, s.section, roles.of_span(s.start, s.end))
-            for s in items[:OWN_SUMMARY_ITEMS]]
+    return [_point(article, s, roles) for s in items[:OWN_SUMMARY_ITEMS]]
 
 
 def analysis_points(article: Article, roles: ArticleRoles | None = None,

@@ -289,6 +289,13 @@ _PART_JA = {"early": "上旬", "mid": "中旬", "late": "下旬", "end": "末", 
             "second-half": "後半", "onwards": "以降", "until": "まで"}
 
 
+def written_day(year: int, month: int, day: int, language: str) -> str:
+    """One day as a reader writes it: 2025年11月25日 / 25 November 2025."""
+    if language == "ja":
+        return f"{year}年{month}月{day}日"
+    return f"{day} {_MONTHS_EN[month - 1].capitalize()} {year}"
+
+
 def label_of(mention: DateMention, language: str) -> str:
     """A reader's wording of the interval, in English or Japanese."""
     year, month, day = mention.named
