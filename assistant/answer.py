@@ -34,7 +34,7 @@ from . import short_answer
 from .citations import cite_sentences, join_cited
 from .corpus import Article
 from .english_reader import choose_english
-from .focus import names_a_book, normalise, question_focus, with_short_forms
+from .focus import names_a_book, normalise, question_focus
 from .leading import (
     antecedent_first,
     at_asked_position,
@@ -57,6 +57,7 @@ from .summary import (
     leads_list,
     topic_points,
 )
+from .synonyms import in_articles_words
 from .timeline import reference_of, written_day
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
@@ -211,9 +212,9 @@ def extractive_answer(
     if found.expansion is not None:  # English over Japanese: its terms (english_reader.py)
         chosen = choose_english(question, found.expansion, question_vector, passages, retriever,
                                 max(max_sentences, LIST_ITEMS))
-    else:  # a country the articles write in one kanji (英仏) is looked for in that form
-        chosen = choose_sentences(with_short_forms(question, retriever.loaded.may_contain),
-                                  language, question_vector, passages, retriever,
+    else:  # a country the articles write in one kanji (英仏), a word they write otherwise
+        chosen = choose_sentences(in_articles_words(question, language, retriever), language,
+                                  question_vector, passages, retriever,
                                   max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)

@@ -51,6 +51,7 @@ _KATAKANA_RUN = re.compile(r"[ァ-ヴー]{2,}")
 # words of at most 40 letters (longer runs are not words: they are skipped whole)
 _ENGLISH_WORD = re.compile(r"(?<![A-Za-z])(?:U\.S\.?|[A-Za-z][A-Za-z'’]{0,39}(?![A-Za-z])|\d+)")
 _NOUNISH = {"名詞", "接頭辞"}
+_CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接尾辞", "接頭辞"}
 _STOP_TEXT = """
 a an the and or but if then than so as of in on at to for from by with about into onto over
 under after before between during without within through against among per via up down out
@@ -76,6 +77,13 @@ author authors writer wrote written write writes publisher published publish pub
 # タイトル, 題名, 名前, おすすめ, 紹介, 著者, 出版社, 掲示板, コメント欄 in Japanese (focus.py
 # FRAME_WORDS); the asked kind is english_reader's answer cue, not a search term
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
+# the kind of thing asked for right after which/what ("In which city…", "what media"): the
+# answer is one, the article needn't say the word (ジュネーブ, not 都市); else a subject
+# ("the city's mayor") — as focus._KIND_NOUNS after どこの
+_KIND_TEXT = """city cities town country countries region regions place places state states
+area areas capital media outlet outlets newspaper newspapers agency agencies organization
+organisation company companies publisher"""
+_ASKED_KIND_WORDS = frozenset(_KIND_TEXT.split())
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking) place\b", re.I)
 # "how long … last?": what is asked (a length of time), not words to look for (長らく, 前)
 _HOW_LONG = re.compile(r"\bhow long\b|\blast(?=\s*[?.!]?\s*$)", re.I)
@@ -118,6 +126,8 @@ class Expansion:
     # words of `unknown` whose dictionary senses mostly say what something does or is
     # ("busy": 忙しい, 多忙), not a thing: focus.FocusTerm.predicate
     unknown_predicates: tuple[str, ...] = ()
+    # the kind of thing asked for ("which city"): searched, but not needed in the articles
+    asked_kinds: tuple[str, ...] = ()
 
     def coverage(self, text: str) -> float:
         """How much of the question a Japanese text answers to: for each English word or
@@ -237,12 +247,17 @@ class CorpusTerms:
 
 
 def _collect(morphemes: Any, words: set[str], names: dict[str, str]) -> None:
-    """Add one tokenized text's words, noun runs (up to 3 nouns) and names."""
+    """Add one tokenized text's words (and the short words a compound is made of: 修正案 →
+    修正, 案), noun runs (up to 3 nouns) and names."""
+    from sudachipy import SplitMode
+
     run: list[str] = []
     for morpheme in morphemes:
         surface, pos = morpheme.surface(), morpheme.part_of_speech()
-        if pos[0] in {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接尾辞", "接頭辞"}:
+        if pos[0] in _CONTENT_POS:
             words.update((surface, morpheme.dictionary_form(), morpheme.normalized_form()))
+            words.update(part.dictionary_form() for part in morpheme.split(SplitMode.A)
+                         if part.part_of_speech()[0] in _CONTENT_POS)
         if pos[0] in _NOUNISH or (pos[0] == "接尾辞" and pos[1] == "名詞的"):
             run.append(surface)
             for size in (2, 3):
@@ -355,6 +370,12 @@ _DETERMINERS = frozenset(_DETERMINER_TEXT.split())
 _VERBAL_ENDING = re.compile(r"^(?=.*[^ぁ-ゖ]).*[うくすつぬふむゆるぐずづぶぷ]$")  # 図る, 訪れる
 
 
+def _asks_kind(words: Sequence[str], i: int) -> bool:
+    """Whether words[i] names the kind of thing asked for: "which city", "what media"."""
+    return i > 0 and words[i - 1].lower() in ("which", "what") \
+        and words[i].lower() in _ASKED_KIND_WORDS
+
+
 def _noun_context(words: Sequence[str], written: Sequence[str], i: int) -> bool:
     """Whether words[i] ends a noun phrase: a determiner, a number (with its counter) or a
     possessive before it, with at most two other content words between ("the plan",
@@ -448,6 +469,7 @@ class EnglishToJapanese:
         found: dict[str, JapaneseTerm] = {}
         unknown: list[str] = []
         names: list[str] = []
+        kinds: list[str] = []
         i = 0
         while i < len(words):
             span, terms = self._counted(words, i)
@@ -459,6 +481,8 @@ class EnglishToJapanese:
                     terms = _as_noun(terms)
                 if words[i].isdigit():
                     terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
+                if _asks_kind(words, i):
+                    kinds.append(words[i])
                 elif not terms and self._looked_up(words[i], i not in initial) \
                         and not self._restates_next(words, i):
                     unknown.append(words[i])
@@ -474,7 +498,8 @@ class EnglishToJapanese:
         return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
                          tuple(dict.fromkeys(names)),
                          tuple(w for w in dict.fromkeys(unknown)
-                               if w not in names and self._is_predicate(w)))
+                               if w not in names and self._is_predicate(w)),
+                         tuple(kinds))
 
     def _says_what_it_does(self, word: str) -> bool:
         """Whether most of the word's first dictionary senses are verbs or adjectives (busy →

@@ -46,11 +46,12 @@ if TYPE_CHECKING:
     from .results import Answer, Citation, Passage, ShortAnswer
     from .retrieval import HybridRetriever
     from .sentences import Candidate
+    from .synonyms import JapaneseSynonyms
 
-CORPUS_TERMS_FILE = "corpus-terms.json"
+CORPUS_TERMS_FILE = "corpus-terms-v2.json"
 # of how English questions are expanded and ranked: part of the saved decline background's
 # key (its English questions are searched with the terms), so a change measures it again
-EXPANSION_VERSION = 6
+EXPANSION_VERSION = 7
 PARTS = ("dictionary", "names", "dense")
 COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
 CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
@@ -150,10 +151,12 @@ class EnglishReader:
     by threads: the dictionary tables lock their connection, caches are per instance)."""
 
     def __init__(self, expander: EnglishToJapanese, glosser: Glosser,
-                 parts: EnglishParts) -> None:
+                 parts: EnglishParts, synonyms: JapaneseSynonyms | None = None) -> None:
         self.expander = expander
         self.glosser = glosser
         self.parts = parts
+        # the same dictionary for a Japanese reader's own words (synonyms.py)
+        self.synonyms = synonyms
 
     @classmethod
     def open(cls, cache_dir: Path, search_folder: Path, articles: Mapping[str, Article],
@@ -169,9 +172,13 @@ class EnglishReader:
             tables = JMdictTables.open(cache_dir)
         except (DictionaryUnavailable, OSError, sqlite3.Error):
             return None  # no dictionary, or no room for its tables: as without the extra
-        expander = EnglishToJapanese(tables, corpus_terms(search_folder, articles),
-                                     use_dictionary=parts.dictionary, use_names=parts.names)
-        return cls(expander, Glosser(tables), parts)
+        from .synonyms import JapaneseSynonyms
+
+        corpus = corpus_terms(search_folder, articles)
+        expander = EnglishToJapanese(tables, corpus, use_dictionary=parts.dictionary,
+                                     use_names=parts.names)
+        synonyms = JapaneseSynonyms(tables, corpus) if parts.dictionary else None
+        return cls(expander, Glosser(tables), parts, synonyms)
 
     def expansion(self, query: str, keep_unknown: bool = False) -> Expansion | None:
         """The Japanese terms of an English query (None for a Japanese one, or when no
@@ -227,6 +234,8 @@ def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     by_source: dict[str, list[str]] = {}
     named: set[str] = set()
     for term in expansion.terms:
+        if term.source in expansion.asked_kinds:
+            continue  # "which city": the answer is a city the articles needn't call one
         by_source.setdefault(term.source, []).append(normalise(term.text))
         if term.kind == "name" and term.source[:1].isupper():
             named.add(term.source)

@@ -9,6 +9,8 @@ index folder, or in memory when no folder is given):
 - `reverse(key, japanese, weight)`: an English gloss, normalised ("to leak (information)" →
   "leak"), to every headword whose sense has it; weight = sense order × entry commonness
   (news1/ichi1/spec1/gai1 priority tags) × gloss order, so common first senses lead;
+  indexed both ways: English → Japanese for English questions, and Japanese → Japanese
+  through a shared gloss for a reader's own word the articles don't use (電話 → 通話);
 - `forward(japanese, english)`: a headword or reading → the first gloss of its most common
   entry (the word gloss of a quote);
 - `names(katakana, english)`: JMnedict's spelling of katakana names (ブダペスト → Budapest).
@@ -25,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE_NAME = "jmdict-en-ja-v4.sqlite"
+CACHE_NAME = "jmdict-en-ja-v5.sqlite"
 LICENCE = ("JMdict/JMnedict © Electronic Dictionary Research and Development Group, "
            "CC BY-SA 4.0 (https://www.edrdg.org/edrdg/licence.html)")
 _PRIORITY_WEIGHT = {"1": 1.0, "2": 0.75}
@@ -170,6 +172,7 @@ def build_tables(source_path: Path, target: sqlite3.Connection) -> None:
         target.execute("DROP TABLE reverse")
         target.execute("ALTER TABLE best RENAME TO reverse")
         target.execute("CREATE INDEX reverse_key ON reverse(key)")
+        target.execute("CREATE INDEX reverse_japanese ON reverse(japanese)")
         target.executemany("INSERT INTO forward VALUES (?, ?, ?) ON CONFLICT(japanese) DO "
                            "UPDATE SET english = excluded.english, rank = excluded.rank "
                            "WHERE excluded.rank > forward.rank",
@@ -208,7 +211,7 @@ class JMdictTables:
             os.replace(temporary, path)
         return cls(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
 
-    def _rows(self, sql: str, parameters: Sequence[str]) -> list[tuple[str, ...]]:
+    def _rows(self, sql: str, parameters: Sequence[str | float]) -> list[tuple[str, ...]]:
         with self._lock:
             return self._connection.execute(sql, tuple(parameters)).fetchall()
 
@@ -221,6 +224,15 @@ class JMdictTables:
                           f"({marks}) GROUP BY japanese ORDER BY w DESC, japanese LIMIT "
                           f"{int(limit)}", keys)
         return [Candidate(str(japanese), float(weight)) for japanese, weight in rows]
+
+    def sharing_glosses(self, japanese: str, min_weight: float) -> list[Candidate]:
+        """Other headwords glossed by one of the English keys of `japanese` (電話 → 通話 by
+        "telephone call"), weighted by both senses' weights, best first."""
+        rows = self._rows("SELECT b.japanese, MAX(a.weight * b.weight) AS w FROM reverse a "
+                          "JOIN reverse b ON a.key = b.key WHERE a.japanese = ? AND "
+                          "b.japanese != a.japanese GROUP BY b.japanese HAVING w >= ? "
+                          "ORDER BY w DESC, b.japanese", [japanese, min_weight])
+        return [Candidate(str(other), float(weight)) for other, weight in rows]
 
     def has_key(self, key: str) -> bool:
         return bool(self._rows("SELECT 1 FROM reverse WHERE key = ? LIMIT 1", [key]))

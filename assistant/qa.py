@@ -59,7 +59,6 @@ from .focus import (
     refers_back,
     says_it_was_long,
     short_form_bigrams,
-    with_short_forms,
 )
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
@@ -80,6 +79,7 @@ from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
 from .settings import Settings
 from .study import QUIZ_QUESTIONS, StudyGuide, build_guide
+from .synonyms import in_articles_words
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
@@ -413,7 +413,7 @@ class Assistant:
             yield decline(question, query, language, [])
             return
         retriever, rule = self._loaded()
-        query = with_short_forms(query, retriever.loaded.may_contain)
+        query = in_articles_words(query, language, retriever)
         try:
             found = retriever.retrieve(query, top_k, article_ids)
         except Exception:

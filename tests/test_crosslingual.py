@@ -252,3 +252,42 @@ def test_a_related_noun_counts_beside_the_verb(expander: EnglishToJapanese) -> N
     terms = {t.text: t.weight for t in expander.expand("Where was it discussed?").terms}
     assert terms["話す"] == 1.0
     assert 0 < terms["議論"] <= 0.8
+
+
+def test_a_readers_word_the_articles_lack_finds_the_articles_word(
+        tables: JMdictTables, seed_terms: CorpusTerms) -> None:
+    from assistant.synonyms import JapaneseSynonyms, with_synonyms
+
+    synonyms = JapaneseSynonyms(tables, seed_terms)
+    assert synonyms.for_question("ロシア高官との電話はいつ？") == ("通話",)
+    assert "リーク" in synonyms.for_question("録音を漏らしたのは誰？")
+    # a word the articles have is the articles' word already; a one-character word and a
+    # later or looser sense (以前 → 以降, 場所 → 立場) are no synonym
+    assert synonyms.for_question("通話はいつ？") == ()
+    assert synonyms.for_question("人の本の件") == ()
+    assert not {"以降", "立場", "現場"} & set(synonyms.for_question("以前の場所は？"))
+    assert with_synonyms("電話はいつ？", synonyms) == "電話はいつ？ 通話"
+    assert with_synonyms("電話はいつ？", None) == "電話はいつ？"
+    for bad in ("", "🙂" * 50, "ｱｲｳ" * 1000, "電話" * 2000):
+        synonyms.for_question(bad)  # no crash, bounded
+
+
+def test_a_compounds_short_words_are_corpus_words(seed_terms: CorpusTerms,
+                                                  expander: EnglishToJapanese) -> None:
+    # the article writes 修正案 (one word to SudachiPy's mode C); "revised" finds its 修正
+    assert {"修正案", "修正"} <= seed_terms.words
+    terms = {t.text for t in expander.expand("Where was a revised draft discussed?").terms}
+    assert "修正" in terms
+
+
+def test_the_kind_asked_for_is_searched_but_not_needed(expander: EnglishToJapanese) -> None:
+    from assistant.english_reader import english_coverage
+
+    expansion = expander.expand("In which city was the peace plan revised?")
+    assert expansion.asked_kinds == ("city",)
+    coverage = english_coverage(expansion, ["ジュネーブで和平案の修正案が検討された。"])
+    assert "city" not in {t.text for t in coverage.focus}
+    assert not coverage.missing
+    # a city the question names is still a thing to find
+    named = expander.expand("What did the city council say about the peace plan?")
+    assert named.asked_kinds == ()

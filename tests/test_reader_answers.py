@@ -21,6 +21,15 @@ def test_a_fact_question_is_not_answered_by_a_reader_comment(seed_assistant):
     assert all("role" in c for c in answer.to_dict()["citations"])
 
 
+def test_a_readers_own_word_finds_the_sentence_in_the_articles_words(seed_assistant):
+    # the article says 通話 and リーク; the reader says 電話 and 漏らした
+    answer = seed_assistant.ask("電話はいつ？")
+    assert "10月中旬" in answer.citations[0].quote
+    leaked = seed_assistant.ask("録音を漏らした犯人は分かってるの？")
+    assert not leaked.abstained
+    assert any("リーク" in c.quote for c in leaked.citations)
+
+
 def test_a_question_about_the_comments_quotes_them_labelled(seed_assistant):
     answer = seed_assistant.ask("海外の反応のコメントではトランプ政権はどう言われてる？")
     assert answer.citations and answer.citations[0].role == "comments"

@@ -1,0 +1,87 @@
+"""A reader's own Japanese words that the articles don't use, and the articles' words for
+them: 「電話はいつ？」 over 「通話は10月中旬に行われ…」, 「漏らした」 over 「リーク」.
+
+Two Japanese words are taken as the same when JMdict glosses them with the same English
+word (電話 "telephone call", 通話 "(telephone) call"), weighted by how early and how common
+both senses are (jmdict.JMdictTables.sharing_glosses). Kept: words the corpus has that
+share a kanji with the reader's word, both senses early and common (信用 → 信頼, 全部 →
+全体), or loanwords (漏らす → リーク). A gloss alone is too loose (最後 → 終結 by "end",
+人たち → 国民 by "people"), so is a later sense (以前 → 以降, 場所 → 立場), and a
+one-character word (人, 本, 件) means too many things to stand for another. A word the
+articles have is never looked up: the reader and the article agree.
+
+The words found are added to the search query after the question (as
+focus.with_short_forms adds one-kanji country names) and to the words the answer's
+sentences are chosen by; the decline rule still sees the question as written.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .crosslingual import CorpusTerms
+    from .jmdict import JMdictTables
+    from .retrieval import HybridRetriever
+
+MIN_WEIGHT = 0.8  # both senses among the first and common: 電話 → 通話 1.0, 全部 → 全体 0.83
+LOANWORD_WEIGHT = 0.6  # katakana words carry weaker priority tags: 漏らす → リーク 0.61
+PER_WORD = 2
+_CONTENT = {"名詞": "普通名詞", "動詞": "一般", "形容詞": "一般"}  # part of speech → subtype
+_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+_KATAKANA_WORD = re.compile(r"[ァ-ヴー]{2,}")
+
+
+class JapaneseSynonyms:
+    """The corpus's words for a question's words it lacks; per-instance cache."""
+
+    def __init__(self, tables: JMdictTables, corpus: CorpusTerms) -> None:
+        self._tables = tables
+        self._corpus = corpus
+        from .crosslingual import _Tokenizers
+
+        self._tokenizers = _Tokenizers()
+        self._lookup = functools.lru_cache(maxsize=4096)(self._corpus_words_for)
+
+    def for_question(self, question: str) -> tuple[str, ...]:
+        """The articles' words for the question's content words they don't have, in the
+        question's order, without repeats."""
+        found: dict[str, None] = {}
+        for morpheme in self._tokenizers.tokenize(question[:2000]):
+            pos = morpheme.part_of_speech()
+            if _CONTENT.get(pos[0]) != pos[1]:
+                continue
+            forms = (morpheme.surface(), morpheme.dictionary_form())
+            if len(forms[1]) > 1 and not any(form in self._corpus.words for form in forms):
+                found.update(dict.fromkeys(self._lookup(morpheme.dictionary_form())))
+        return tuple(found)
+
+    def _corpus_words_for(self, word: str) -> tuple[str, ...]:
+        kanji = set(_KANJI.findall(word))
+        kept = [c.japanese for c in self._tables.sharing_glosses(word, LOANWORD_WEIGHT)
+                if c.japanese in self._corpus.words and len(c.japanese) > 1
+                and ((c.weight >= MIN_WEIGHT and kanji & set(_KANJI.findall(c.japanese)))
+                     or _KATAKANA_WORD.fullmatch(c.japanese))]
+        return tuple(kept[:PER_WORD])
+
+
+def with_synonyms(query: str, synonyms: JapaneseSynonyms | None) -> str:
+    """The query, and after it the articles' words for those of its words they lack."""
+    if synonyms is None:
+        return query
+    extra = [word for word in synonyms.for_question(query) if word not in query]
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
+def in_articles_words(text: str, language: str, retriever: HybridRetriever) -> str:
+    """A Japanese question or query with the articles' own forms of its words after it:
+    one-kanji country names (focus.with_short_forms) and the words above; what is
+    searched and what the answer's sentences are chosen by."""
+    from .focus import with_short_forms
+
+    text = with_short_forms(text, retriever.loaded.may_contain)
+    if language != "ja" or retriever.english is None:
+        return text
+    return with_synonyms(text, retriever.english.synonyms)
