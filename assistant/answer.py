@@ -25,7 +25,7 @@ Whether to answer at all is decided before, by refusal.DeclineRule and the focus
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 import numpy as np
@@ -614,14 +614,29 @@ def summary_answer(question: str, query: str, language: str, found: Retrieval,
                   found.passages, sentences=sentences, intent="summary")
 
 
-def judgements_first(chosen: list[Candidate], retriever: HybridRetriever) -> list[Candidate]:
+def judgements_first(chosen: list[Candidate], retriever: HybridRetriever,
+                     on_topic: Callable[[str], bool] = lambda _: True) -> list[Candidate]:
     """The best-matching analysis sentences that pass judgement (疑問, 限界, 懸念…) before
     those that only describe, each group in its order: asked "what do you think?", a
-    reader wants the article's verdict first and its background after."""
-    def describes(candidate: Candidate) -> bool:
-        body = retriever.articles[candidate.article_id].body
-        return not judges(body[candidate.start:candidate.end])
-    return sorted(chosen, key=describes)
+    reader wants the article's verdict first and its background after. A sentence about
+    what the question asks of (`on_topic`: 「このリーク、どう思う？」 → リーク) comes before
+    one that isn't, however much that one judges."""
+    def order(candidate: Candidate) -> tuple[bool, bool]:
+        text = retriever.articles[candidate.article_id].body[candidate.start:candidate.end]
+        return not on_topic(text), not judges(text)
+    return sorted(chosen, key=order)
+
+
+def names_topic(question: str, found: Retrieval) -> Callable[[str], bool]:
+    """Whether a sentence holds one of the things the question is about (an English
+    question's by their Japanese terms): not its names — a verdict on someone's way
+    (「ウィトコフのやり方は正しかった？」) seldom repeats his name."""
+    if found.expansion is not None:
+        things = [t.text for t in found.expansion.terms if t.kind != "name"]
+    else:
+        things = [form for t in question_focus(question) if not t.is_name
+                  for form in (t.text, t.normalized)]
+    return lambda text: any(thing in text for thing in things)
 
 
 def opinion_answer(question: str, query: str, language: str, question_vector: np.ndarray,
@@ -636,7 +651,7 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
     analysis = [p for p in analysis if p.sentences]
     chosen = choose_sentences(question, language, question_vector, analysis, retriever,
                               OPINION_POOL) if specific and analysis else []
-    chosen = judgements_first(chosen, retriever)
+    chosen = judgements_first(chosen, retriever, names_topic(question, found))
     if not chosen:
         points = [point for i in summary_scope(found, retriever, article_ids, specific)
                   for point in analysis_points(retriever.articles[i], retriever.roles(i), 2)]

@@ -70,6 +70,16 @@ def test_an_opinion_request_gets_the_articles_analysis_labelled(seed_assistant):
     assert answer.citations and {c.role for c in answer.citations} == {"analysis"}
 
 
+def test_an_opinion_about_one_thing_quotes_analysis_of_that_thing_first(seed_assistant):
+    # the analysis that judges most (「…疑問が残ります」) is about the Gaza model, not the leak
+    answer = seed_assistant.ask("このリークで得をしたのは誰だと思う？")
+    assert answer.intent == "opinion"
+    assert "リーク" in answer.citations[0].quote
+    # a verdict on someone's way needn't repeat his name: judgement still leads
+    verdict = seed_assistant.ask("ウィトコフのやり方は正しかったと思う？")
+    assert "疑問が残ります" in verdict.citations[0].quote
+
+
 def test_a_name_the_articles_never_mention_is_declined_by_name(seed_assistant):
     answer = seed_assistant.ask("インドはこの計画にどう反応した？")
     assert answer.abstained and "『インド』" in answer.answer
