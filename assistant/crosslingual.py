@@ -247,8 +247,9 @@ class CorpusTerms:
 
 
 def _collect(morphemes: Any, words: set[str], names: dict[str, str]) -> None:
-    """Add one tokenized text's words (and the short words a compound is made of: 修正案 →
-    修正, 案), noun runs (up to 3 nouns) and names."""
+    """Add one tokenized text's words (and the nouns of two or more characters a compound
+    is made of: 修正案 → 修正; not its verbs: 取引 holds no 引く), noun runs (up to 3 nouns)
+    and names."""
     from sudachipy import SplitMode
 
     run: list[str] = []
@@ -256,8 +257,8 @@ def _collect(morphemes: Any, words: set[str], names: dict[str, str]) -> None:
         surface, pos = morpheme.surface(), morpheme.part_of_speech()
         if pos[0] in _CONTENT_POS:
             words.update((surface, morpheme.dictionary_form(), morpheme.normalized_form()))
-            words.update(part.dictionary_form() for part in morpheme.split(SplitMode.A)
-                         if part.part_of_speech()[0] in _CONTENT_POS)
+            words.update(part.surface() for part in morpheme.split(SplitMode.A)
+                         if part.part_of_speech()[1] == "普通名詞" and len(part.surface()) > 1)
         if pos[0] in _NOUNISH or (pos[0] == "接尾辞" and pos[1] == "名詞的"):
             run.append(surface)
             for size in (2, 3):
