@@ -37,6 +37,7 @@ from .english_reader import choose_english
 from .focus import names_a_book, normalise, question_focus
 from .leading import (
     antecedent_first,
+    asks_a_list,
     at_asked_position,
     event_date_first,
     holder,
@@ -505,9 +506,14 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
             asked_kind(question) not in _ONE_THING
             and not is_list_item(body, first.start, first.end))):
         following = retriever.following_sentences(first.article_id, first.end, LIST_ITEMS)
-        items = [Candidate(p.article_id, *p.sentences[0], holder(p, passages), first.rank)
-                 for p in following]
-        return [first, *_leading_items(body, items)]
+        items = _leading_items(body, [Candidate(p.article_id, *p.sentences[0],
+                                                holder(p, passages), first.rank)
+                                      for p in following])
+        # asked for the list outright (not 全部で何項目, a count), its items are the answer
+        # and the statement leading to it their context: 「…利益を得ているのは確実です。」
+        # after the gains
+        outright = asks_a_list(question) and asked_kind(question) not in _ONE_THING
+        return [*items, first] if items and outright else [first, *items]
     return [first, *[c for c in chosen[1:] if not _filler(c, retriever)][: max_sentences - 1]]
 
 

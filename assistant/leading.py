@@ -51,6 +51,12 @@ _ON_WHAT_CAME_BEFORE = re.compile(r"^\s*(?:この|その|こうした|そうし�
                                   r"[^、。はもがをにで]{1,8}(?:は|も)[、]?")
 
 
+def asks_a_list(question: str) -> bool:
+    """Whether the question asks for a list outright (挙げて, 一覧, "list", "what are the…"),
+    not the milder どんなこと of reader_rules.ASKS_ITEMS, which one sentence may answer."""
+    return bool(_ASKS_A_LIST.search(question))
+
+
 def list_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
                ) -> list[Candidate]:
     """Asked for a list (挙げて, 一覧, "list", "what are the…"; not the milder どんなこと of
@@ -58,7 +64,7 @@ def list_first(question: str, chosen: list[Candidate], retriever: HybridRetrieve
     `LIST_REACH` sentences (an item, or the sentence that leads into the list) answers
     better than a sentence above it that only says there are some (「和平実現には依然として
     大きな障害がある」): that one first, and fitted_length quotes its list whole."""
-    if not _ASKS_A_LIST.search(question) or _on_a_list(chosen[0], retriever):
+    if not asks_a_list(question) or _on_a_list(chosen[0], retriever):
         return chosen
     listed = next((c for c in chosen[1:LIST_REACH] if _on_a_list(c, retriever)), None)
     return chosen if listed is None else [listed, *[c for c in chosen if c is not listed]]

@@ -55,6 +55,17 @@ def test_a_list_is_quoted_whole(seed_assistant):
         assert item in quoted
 
 
+def test_asked_for_a_list_outright_its_items_come_before_the_statement_leading_to_it(
+        seed_assistant):
+    gains = ("米国内の分断を助長する", "米欧間の不信を強める", "ウクライナ支援の一貫性を揺るがす")
+    answer = seed_assistant.ask("ロシアがこのリークで得たものを全部挙げて")
+    assert [c.quote for c in answer.citations[:3]] == list(gains)
+    assert "戦略的利益を得ている" in answer.citations[-1].quote  # the context, after
+    # a count is no list: 全部で何項目 keeps its one sentence first
+    counted = seed_assistant.ask("和平案って全部で何項目あるの？")
+    assert "28項目" in counted.citations[0].quote
+
+
 def test_a_summary_is_reported_facts_first_never_comments_or_promotion(seed_assistant):
     answer = seed_assistant.ask("記事を要約して")
     assert answer.intent == "summary" and not answer.abstained
