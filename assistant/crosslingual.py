@@ -195,7 +195,7 @@ def _sudachi_dictionary() -> Any:
     return shared_dictionary()
 
 
-class _Tokenizers:
+class ModeCTokenizers:
     """One SudachiPy mode-C tokenizer per thread (a tokenizer is not thread-safe)."""
 
     def __init__(self) -> None:
@@ -224,7 +224,7 @@ class CorpusTerms:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> CorpusTerms:
-        tokenizers = _Tokenizers()
+        tokenizers = ModeCTokenizers()
         words: set[str] = set()
         names: dict[str, str] = {}
         for text in texts:
@@ -702,7 +702,7 @@ class Glosser:
 
     def __init__(self, tables: JMdictTables) -> None:
         self.tables = tables
-        self._tokenizers = _Tokenizers()
+        self._tokenizers = ModeCTokenizers()
         self._word = functools.lru_cache(maxsize=20_000)(self._gloss_word)
 
     def word_gloss(self, japanese: str, names: Mapping[str, str] | None = None) -> str:

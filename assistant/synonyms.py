@@ -40,9 +40,9 @@ class JapaneseSynonyms:
     def __init__(self, tables: JMdictTables, corpus: CorpusTerms) -> None:
         self._tables = tables
         self._corpus = corpus
-        from .crosslingual import _Tokenizers
+        from .crosslingual import ModeCTokenizers
 
-        self._tokenizers = _Tokenizers()
+        self._tokenizers = ModeCTokenizers()
         self._lookup = functools.lru_cache(maxsize=4096)(self._corpus_words_for)
 
     def for_question(self, question: str) -> tuple[str, ...]:
