@@ -44,6 +44,7 @@ from .leading import (
     list_first,
     list_head,
     passage_at,
+    reason_first,
 )
 from .reader_rules import ASKS_ITEMS, Placed, asked_kind, holds_kind, is_filler, judges
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
@@ -221,6 +222,7 @@ def extractive_answer(
         return decline(question, query, language, found.passages)
     chosen = list_first(question, chosen, retriever)
     chosen = event_date_first(question, chosen, passages, retriever)
+    chosen = reason_first(question, chosen, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)

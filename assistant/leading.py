@@ -41,6 +41,7 @@ _ASKS_START = re.compile(r"記事の(?:冒頭|書き出し|最初|初め)|冒頭
                          r"\bfirst (?:section|part|paragraph)", re.I)
 PART_SENTENCES = 20  # at most, of the part a question points at, when no passage is there
 LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
+REASON_REACH = 3  # asked why, a reason this high, and this close after the first, leads
 _ASKS_A_LIST = re.compile(r"挙げ|一覧|並べ|列挙|箇条書き|全部|すべて|全て|\blist\b|"
                           r"\bwhat are the\b|\bwhich are the\b|\bname (?:the|all|every)\b|"
                           r"\bmain points\b", re.I)
@@ -144,6 +145,27 @@ def event_date_first(question: str, chosen: list[Candidate], passages: list[Pass
                  Candidate(lead.article_id, start, end, holder(following[0], passages),
                            lead.rank))
     return [event, lead, *[c for c in chosen[1:] if c is not event]]
+
+
+def reason_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
+                 ) -> list[Candidate]:
+    """Asked why, a first sentence that states no reason (「2025年秋、米国は…トマホーク
+    …の供与を突然停止しました。」: the topic, with most of the question's words) gives way
+    to a runner-up among the best `REASON_REACH` that gives one (a cue: ことで, ため, 背景…)
+    and follows it closely in its section — the explanation the topic sentence opens
+    (「…通話内容が流出したことで疑念が生じています。」)."""
+    if len(chosen) < 2 or asked_kind(question) != "reason":
+        return chosen
+    first = chosen[0]
+    body = retriever.articles[first.article_id].body
+    if holds_kind("reason", body[first.start : first.end]):
+        return chosen
+    following = retriever.following_sentences(first.article_id, first.end, REASON_REACH)
+    near = {p.sentences[0][0] for p in following}
+    reason = next((c for c in chosen[1:REASON_REACH] if c.article_id == first.article_id
+                   and c.start in near and holds_kind("reason", body[c.start : c.end])
+                   and not _HEADING_LINE.search(body, first.end, c.start)), None)
+    return chosen if reason is None else [reason, *[c for c in chosen if c is not reason]]
 
 
 def asked_position(question: str) -> str | None:

@@ -66,8 +66,8 @@ _DATE = re.compile(r"\d+\s*(?:年|月|日)|[上中下]旬|年代|世紀|昭和|�
                    r"[一二三四五六七八九十]+月|[春夏秋冬]|\b(?:19|20)\d\d\b")
 _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八九十百千万億両数]+"
                     r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
-_REASON = re.compile(r"背景|ため|から|ので|理由|原因|きっかけ|によって|により|結果|ことで|せいで|"
-                     r"\b(?:because|due to|since|as a result)\b", re.I)
+_REASON = re.compile(r"背景|ため|から|ので(?!はない)|理由|原因|きっかけ|によって|により|結果|"
+                     r"ことで|せいで|\b(?:because|due to|since|as a result)\b", re.I)
 _COUNTED_COUNTRIES = re.compile(r"[0-9０-９〇一二三四五六七八九十数]\s*(?:か|カ|ヶ|ケ|ヵ|箇)国")
 _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:何|なん)(?:か|カ|ヶ|ケ|ヵ|箇)国|いくつの国|国の数|国は(?:いくつ|何か国)|"

@@ -66,6 +66,14 @@ def test_asked_for_a_list_outright_its_items_come_before_the_statement_leading_t
     assert "28項目" in counted.citations[0].quote
 
 
+def test_asked_why_the_reason_after_the_topic_sentence_leads(seed_assistant):
+    # the topic sentence (「…供与を突然停止しました。」) has most of the words; the next
+    # sentence but one gives the reason
+    answer = seed_assistant.ask("トマホークの供与停止はなぜ疑いを持たれているの？")
+    assert "流出したことで疑念" in answer.citations[0].quote
+    assert any("突然停止" in c.quote for c in answer.citations[1:])
+
+
 def test_a_summary_is_reported_facts_first_never_comments_or_promotion(seed_assistant):
     answer = seed_assistant.ask("記事を要約して")
     assert answer.intent == "summary" and not answer.abstained

@@ -243,6 +243,12 @@ def test_a_line_with_no_verb_states_no_reason():
     assert found[0] == 0.0 and found[1] > found[2] > 0.0
 
 
+def test_a_question_in_a_quote_gives_no_reason():
+    from assistant.reader_rules import holds_kind
+    assert not holds_kind("reason", "「善意のジェスチャーとして扱われたのではないか」")
+    assert holds_kind("reason", "慎重だったので、供与を止めた。")
+
+
 def test_the_part_of_the_page_a_question_points_at():
     from assistant.answer import asked_parts
     assert asked_parts("コメント欄ではどう言われてる？") == {"comments"}
