@@ -8,7 +8,9 @@ share a kanji with the reader's word, both senses early and common (信用 → �
 全体), or loanwords (漏らす → リーク). A gloss alone is too loose (最後 → 終結 by "end",
 人たち → 国民 by "people"), so is a later sense (以前 → 以降, 場所 → 立場), and a
 one-character word (人, 本, 件) means too many things to stand for another. A word the
-articles have is never looked up: the reader and the article agree.
+articles have is never looked up: the reader and the article agree; nor is a word that
+only frames the question (やり方, 予定, 全部, 期間: focus.FRAME_WORDS), which the articles
+needn't write in any form.
 
 The words found are added to the search query after the question (as
 focus.with_short_forms adds one-kanji country names) and to the words the answer's
@@ -20,6 +22,8 @@ from __future__ import annotations
 import functools
 import re
 from typing import TYPE_CHECKING
+
+from .focus import FRAME_WORDS
 
 if TYPE_CHECKING:
     from .crosslingual import CorpusTerms
@@ -54,7 +58,8 @@ class JapaneseSynonyms:
             if _CONTENT.get(pos[0]) != pos[1]:
                 continue
             forms = (morpheme.surface(), morpheme.dictionary_form())
-            if len(forms[1]) > 1 and not any(form in self._corpus.words for form in forms):
+            if len(forms[1]) > 1 and not any(form in self._corpus.words for form in forms) \
+                    and not FRAME_WORDS.intersection(forms):
                 found.update(dict.fromkeys(self._lookup(morpheme.dictionary_form())))
         return tuple(found)
 

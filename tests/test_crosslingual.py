@@ -266,6 +266,8 @@ def test_a_readers_word_the_articles_lack_finds_the_articles_word(
     assert synonyms.for_question("通話はいつ？") == ()
     assert synonyms.for_question("人の本の件") == ()
     assert not {"以降", "立場", "現場"} & set(synonyms.for_question("以前の場所は？"))
+    # a word that only frames the question needs no form in the articles (期間 → 期限)
+    assert synonyms.for_question("どれくらいの期間続く？") == ()
     assert with_synonyms("電話はいつ？", synonyms) == "電話はいつ？ 通話"
     assert with_synonyms("電話はいつ？", None) == "電話はいつ？"
     for bad in ("", "🙂" * 50, "ｱｲｳ" * 1000, "電話" * 2000):
