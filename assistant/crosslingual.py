@@ -500,7 +500,7 @@ class EnglishToJapanese:
                          tuple(dict.fromkeys(names)),
                          tuple(w for w in dict.fromkeys(unknown)
                                if w not in names and self._is_predicate(w)),
-                         tuple(kinds))
+                         tuple(dict.fromkeys(kinds)))
 
     def _says_what_it_does(self, word: str) -> bool:
         """Whether most of the word's first dictionary senses are verbs or adjectives (busy →

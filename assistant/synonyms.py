@@ -23,7 +23,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from .focus import FRAME_WORDS
+from .focus import FRAME_WORDS, with_short_forms
 
 if TYPE_CHECKING:
     from .crosslingual import CorpusTerms
@@ -84,8 +84,6 @@ def in_articles_words(text: str, language: str, retriever: HybridRetriever) -> s
     """A Japanese question or query with the articles' own forms of its words after it:
     one-kanji country names (focus.with_short_forms) and the words above; what is
     searched and what the answer's sentences are chosen by."""
-    from .focus import with_short_forms
-
     text = with_short_forms(text, retriever.loaded.may_contain)
     if language != "ja" or retriever.english is None:
         return text
