@@ -34,11 +34,12 @@ from . import short_answer
 from .citations import cite_sentences, join_cited
 from .corpus import Article
 from .english_reader import choose_english
-from .focus import names_a_book, normalise, question_focus
+from .focus import intent, names_a_book, normalise, question_focus
 from .leading import (
     antecedent_first,
     asks_a_list,
     at_asked_position,
+    cause_first,
     event_date_first,
     holder,
     list_first,
@@ -46,7 +47,16 @@ from .leading import (
     passage_at,
     reason_first,
 )
-from .reader_rules import ASKS_ITEMS, Placed, asked_kind, holds_kind, is_filler, judges
+from .reader_rules import (
+    ASKS_ITEMS,
+    Placed,
+    asked_kind,
+    asks_when,
+    holds_kind,
+    is_filler,
+    judges,
+    states_a_time,
+)
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
 from .retrieval import HybridRetriever, Retrieval
 from .roles import NOT_REPORTING, Role, heading_role, headings
@@ -57,6 +67,8 @@ from .summary import (
     is_list_item,
     key_points,
     leads_list,
+    named_section,
+    section_points,
     topic_points,
 )
 from .synonyms import in_articles_words
@@ -120,6 +132,10 @@ DECLINE = {
 NO_OPINION = {
     "ja": "私自身の意見はありません。記事の分析部分には次のように書かれています。",
     "en": "I have no opinion of my own; here is what the articles' own analysis says.",
+}
+NO_TIME = {
+    "ja": "記事には、それがいつのことかを示す記述が見つかりませんでした。",
+    "en": "The articles don't say when.",
 }
 NO_ANALYSIS = {
     "ja": "記事には、この点についての分析や意見は見つかりませんでした。",
@@ -223,10 +239,16 @@ def extractive_answer(
     chosen = list_first(question, chosen, retriever)
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = reason_first(question, chosen, retriever)
+    chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
     details = [] if titled else book_details(question, passages, retriever)
+    if not (titled or details) and asks_when(question) and not any(
+            states_a_time(retriever.articles[c.article_id].body[c.start : c.end])
+            for c in chosen):
+        # asked when, and the sentences that answer best state no time at all
+        return decline(question, query, language, found.passages, NO_TIME[language])
     citations = with_roles(cite_sentences(titled or details or chosen,
                                           lambda a: retriever.articles[a].body), retriever)
     first = citations[0]
@@ -585,11 +607,23 @@ def _point_candidates(points: list[KeyPoint], retriever: HybridRetriever) -> lis
                       passage_at(retriever, p.article_id, p.start, p.end), 0) for p in points]
 
 
-def _summary_points(article_id: str, found: Retrieval, retriever: HybridRetriever,
-                    topic: bool) -> list[KeyPoint]:
-    """An article's key points or, for a summary of one matter, those of the sections its
-    best passages are in (whole-article key points when none of them is in this article)."""
+def section_words(found: Retrieval) -> list[str]:
+    """An English question's Japanese terms that may name a part of the page ("the analysis
+    section" → 分析), not those of the request itself ("summarize" → 総括, a heading too)."""
+    if found.expansion is None:
+        return []
+    return [t.text for t in found.expansion.terms if intent(t.source) != "summary"]
+
+
+def _summary_points(question: str, article_id: str, found: Retrieval,
+                    retriever: HybridRetriever, topic: bool) -> list[KeyPoint]:
+    """The key points of the section of the article the question names (「考察・分析の
+    ところ」), else of the article or, for a summary of one matter, those of the sections
+    its best passages are in (whole-article key points when none of them is here)."""
     article, roles = retriever.articles[article_id], retriever.roles(article_id)
+    section = named_section(article, question, section_words(found))
+    if section is not None:
+        return section_points(article, section, roles)
     offsets = [p.start for p in found.passages[:3] if p.article_id == article_id]
     if topic and offsets:
         return topic_points(article, offsets, roles)
@@ -601,9 +635,12 @@ def summary_answer(question: str, query: str, language: str, found: Retrieval,
                    specific: bool) -> Answer:
     """The key points of the articles in scope, one block per article, each cited."""
     topic = specific and not _WHOLE_ARTICLE.search(question)
+    words = section_words(found)
     focus = [term.text for term in question_focus(question)] if language == "ja" else []
-    blocks = [(retriever.articles[i], _summary_points(i, found, retriever, topic))
-              for i in summary_scope(found, retriever, article_ids, specific, focus)]
+    scope = summary_scope(found, retriever, article_ids, specific, focus)
+    named = [i for i in scope if named_section(retriever.articles[i], question, words)]
+    blocks = [(retriever.articles[i], _summary_points(question, i, found, retriever, topic))
+              for i in named or scope]
     blocks = [(article, points) for article, points in blocks if points]
     candidates = [c for _, points in blocks for c in _point_candidates(points, retriever)]
     if not candidates:

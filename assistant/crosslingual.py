@@ -677,6 +677,21 @@ _DATE_RULES: list[tuple[re.Pattern[str], Any]] = [
 ]
 _MONTH_LIMIT = re.compile(r"(?<!\d)(1[0-2]|[1-9])月")
 _SKIPPED_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "接続詞", "感動詞"}
+# kana words JMdict files under a rarer headword first (この → 九 "nine", どの → 殿 "Mr.",
+# ない → 地震 "earthquake"): the closed-class words a quote is full of, glossed as meant
+_CLOSED_CLASS = {"この": "this", "その": "that", "あの": "that", "どの": "which",
+                 "こんな": "such", "そんな": "such", "あんな": "such", "どんな": "what kind of",
+                 "ない": "not", "無い": "not"}
+_NEGATIONS = frozenset({"ない", "無い", "ぬ", "ず", "ん"})
+_NOT = "not"
+
+
+def _negates(base: str, pos: str) -> bool:
+    """A negation (ない, ません's ん, ず): glossed "not", or a quote would read as its
+    opposite (「証拠はありません」 as "evidence")."""
+    return base in _NEGATIONS and pos in ("助動詞", "形容詞")
+
+
 _SKIPPED_WORDS = {"する", "為る", "いる", "居る", "ある", "有る", "なる", "成る", "れる", "られる",
                   "こと", "事", "もの", "物", "よう", "様", "ところ", "所", "という", "氏",
                   "さん", "的", "等", "など"}
@@ -716,7 +731,11 @@ class Glosser:
             if english:
                 pieces.append(english)
             position = end
-        return " · ".join(dict.fromkeys(p for p in pieces if p))
+        kept: list[str] = []
+        for piece in pieces:  # each word once, but each negation where it is
+            if piece and (piece not in kept or (piece == _NOT and kept[-1] != _NOT)):
+                kept.append(piece)
+        return " · ".join(kept)
 
     def _gloss_words(self, text: str, names: Mapping[str, str]) -> list[str]:
         """Glosses of the text's content words; a run of nouns becomes one piece."""
@@ -735,7 +754,10 @@ class Glosser:
             if run:
                 pieces.append(self._gloss_run(run, names))
                 run = []
-            if not skipped:
+            if _negates(morpheme.dictionary_form(), pos[0]):
+                if not pieces or pieces[-1] != _NOT:  # 「証拠はありません」: "evidence · not"
+                    pieces.append(_NOT)
+            elif not skipped:
                 pieces.append(self._gloss_morpheme(morpheme, names))
         if run:
             pieces.append(self._gloss_run(run, names))
@@ -765,6 +787,8 @@ class Glosser:
         surface = morpheme.surface()
         if surface in names:
             return names[surface]
+        if surface in _CLOSED_CLASS:
+            return _CLOSED_CLASS[surface]
         proper = morpheme.part_of_speech()[1] == "固有名詞"
         known = self._word(surface, morpheme.dictionary_form(), proper, morpheme.reading_form())
         if known is not None:

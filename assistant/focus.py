@@ -74,6 +74,9 @@ _REFERS_BACK = re.compile(
 _CHANGES_TOPIC = re.compile(
     r"^\s*(?:ところで|話(?:は|が)?変わ(?:る|って|りますが)|それはそうと|別の話|全然関係ない|"
     r"by the way|\bbtw\b|on another (?:note|topic)|changing the subject)", re.I)
+# the opener with what follows it up to its comma or dash (「話は変わるけど、」 "By the way,")
+_TOPIC_OPENER = re.compile(_CHANGES_TOPIC.pattern + r"[^、,，:;：\-–—]{0,8}[、,，:;：\-–—]+\s*",
+                           re.I)
 _SUMMARY = re.compile(
     r"要約|まとめ|要点|概要|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
     r"要するに|一言で(?:言うと|いうと|まとめ)|ざっくり(?:言うと|いうと|教え|説明)|"
@@ -293,6 +296,13 @@ def _number_in(unit: str, text: str, number: str) -> bool:
 def says_it_was_long(text: str) -> bool:
     """Whether the text says only that something lasted long (「長年」「長らく」)."""
     return _VAGUE_LENGTH.search(text) is not None
+
+
+def without_topic_change(question: str) -> str:
+    """The question without an opener that only says the topic changes (「ところで、」
+    "Changing the subject -"): searched, its words would be looked for in the articles."""
+    rest = _TOPIC_OPENER.sub("", question, count=1)
+    return rest if rest.strip() else question
 
 
 def refers_back(question: str) -> bool:

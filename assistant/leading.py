@@ -7,6 +7,9 @@
   a sentence that only says there are some.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
+- `reason_first`, `cause_first`: asked why, a first sentence that gives no reason gives way
+  to the reason that follows it closely, or to the sentence before it when it only says what
+  came of that one (「この動きは…」「このため…」).
 - `antecedent_first`: a sentence opening on what the one before said (「この動きは」) gives
   way to that one when it has more of the question's terms.
 """
@@ -50,6 +53,12 @@ _HEADING_LINE = re.compile(r"(?:^|\n)#{1,6}\s")
 # 「その後、」「そのため」, which only link it to the one before)
 _ON_WHAT_CAME_BEFORE = re.compile(r"^\s*(?:この|その|こうした|そうした|こういった)"
                                   r"[^、。はもがをにで]{1,8}(?:は|も)[、]?")
+
+# says there is a reason (or background) without saying it: 「…以上の理由があると考えられます」
+_ANNOUNCES_REASON = re.compile(r"(?:理由|要因|原因|背景|わけ)(?:が|も)(?:ある|あり|存在)")
+# a sentence that says what came of the one before: 「このため…」「その結果…」「これにより…」
+_RESULT_OF_WHAT_CAME_BEFORE = re.compile(
+    r"^\s*(?:(?:この|その)(?:ため|結果)|これ(?:により|によって|を受け)|こうした(?:ことから|中で|状況))[、]?")
 
 
 def asks_a_list(question: str) -> bool:
@@ -153,19 +162,51 @@ def reason_first(question: str, chosen: list[Candidate], retriever: HybridRetrie
     …の供与を突然停止しました。」: the topic, with most of the question's words) gives way
     to a runner-up among the best `REASON_REACH` that gives one (a cue: ことで, ため, 背景…)
     and follows it closely in its section — the explanation the topic sentence opens
-    (「…通話内容が流出したことで疑念が生じています。」)."""
+    (「…通話内容が流出したことで疑念が生じています。」). A first sentence that only says
+    there is a reason (「…背景には、単なる人員不足以上の理由があると考えられます。」) gives
+    way to the sentence right after it, which gives the reason with or without a cue."""
     if len(chosen) < 2 or asked_kind(question) != "reason":
         return chosen
     first = chosen[0]
     body = retriever.articles[first.article_id].body
-    if holds_kind("reason", body[first.start : first.end]):
+    announced = bool(_ANNOUNCES_REASON.search(body[first.start : first.end]))
+    if holds_kind("reason", body[first.start : first.end]) and not announced:
         return chosen
     following = retriever.following_sentences(first.article_id, first.end, REASON_REACH)
-    near = {p.sentences[0][0] for p in following}
+    near = [p.sentences[0][0] for p in following]
+    # after 「…以上の理由があると考えられます。」 the next sentence is the reason, cue or not
     reason = next((c for c in chosen[1:REASON_REACH] if c.article_id == first.article_id
-                   and c.start in near and holds_kind("reason", body[c.start : c.end])
+                   and c.start in near and (holds_kind("reason", body[c.start : c.end])
+                                            or (announced and c.start == near[0]))
                    and not _HEADING_LINE.search(body, first.end, c.start)), None)
     return chosen if reason is None else [reason, *[c for c in chosen if c is not reason]]
+
+
+def cause_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                retriever: HybridRetriever) -> list[Candidate]:
+    """Asked why, a first sentence that says what came of the one before it (「この動きは、
+    NATOの結束に微妙な緊張を…」「このため…批判が広がっています」) restates the question, and
+    the one before it in its section is the cause asked for (「英仏など主要国も、…強い懸念を
+    示し…」): that one first, the restatement after it. Not when the first gives a reason
+    of its own after its opening, nor after a heading or a list item (the list is the cause,
+    and its lead-in is elsewhere)."""
+    if not chosen or asked_kind(question) != "reason":
+        return chosen
+    first = chosen[0]
+    body = retriever.articles[first.article_id].body
+    text = body[first.start : first.end]
+    opening = _ON_WHAT_CAME_BEFORE.match(text) or _RESULT_OF_WHAT_CAME_BEFORE.match(text)
+    if opening is None or holds_kind("reason", text[opening.end() :]):
+        return chosen
+    before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
+    if before is None or is_list_item(body, *before) \
+            or _HEADING_LINE.search(body, before[0] - 1 if before[0] else 0, first.start):
+        return chosen
+    cause = next((c for c in chosen if c.article_id == first.article_id
+                  and c.start == before[0]), None) or Candidate(
+        first.article_id, *before, holder(passage_at(retriever, first.article_id, *before),
+                                           passages), first.rank)
+    return [cause, *[c for c in chosen if c is not cause]]
 
 
 def asked_position(question: str) -> str | None:

@@ -59,6 +59,7 @@ from .focus import (
     refers_back,
     says_it_was_long,
     short_form_bigrams,
+    without_topic_change,
 )
 from .index import ArticleIndex, IndexProblem, SyncReport
 from .llm import (
@@ -204,14 +205,14 @@ def strip_markup(question: str) -> str:
 
 
 def search_query(question: str, history: Sequence[Turn]) -> str:
-    """The query actually searched: without markup tags, and a follow-up is joined to the
-    previous question."""
+    """The query actually searched: without markup tags, a follow-up joined to the previous
+    question, a change of topic without its opener (「ところで、」 "By the way,")."""
     question = strip_markup(question)
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")
     previous = re.sub(r"\s+", " ", _INVISIBLE.sub("", previous)).strip()[:HISTORY_TURN_CHARS]
     if previous and previous != question and is_follow_up(question):
         return f"{previous} {question}"
-    return question
+    return without_topic_change(question)
 
 
 class Assistant:
@@ -428,7 +429,8 @@ class Assistant:
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
             own = None if query == searched or retriever.english is None \
-                else retriever.english.expansion(strip_markup(searched), keep_unknown=True)
+                else retriever.english.expansion(without_topic_change(strip_markup(searched)),
+                                                  keep_unknown=True)
             coverage = replace(english_coverage(
                 found.expansion, retriever.loaded.searchable_texts(article_ids), own),
                 missing_unit=missing_unit(strip_markup(question), found))

@@ -64,6 +64,16 @@ _JUDGES = re.compile(r"疑問|限界|懸念|批判|問題(?:点|視)|誤用|リ�
 # What a question asks for, by its question word, and what an answer of that kind looks like
 _DATE = re.compile(r"\d+\s*(?:年|月|日)|[上中下]旬|年代|世紀|昭和|平成|令和|明治|大正|"
                    r"[一二三四五六七八九十]+月|[春夏秋冬]|\b(?:19|20)\d\d\b")
+# Asked when (not いつも "always", いつか "some day", 何年間 "for how many years", nor a "when"
+# that joins two clauses: "What did Russia say when the call leaked?"): the answer states a
+# time. A time in the widest sense (江戸時代, 戦後, 当時, 2014年以降) counts as stating one.
+_ASKS_WHEN = re.compile(r"いつ(?!も|か(?!ら))|何年(?!間|前|ぶり|も)|何月|何日(?!間)|何世紀|"
+                        r"^\W*(?:(?:and|so|but|then|roughly|approximately|about|exactly)\W+)?"
+                        r"(?:since |until |till |from )?when\b|"
+                        r"\b(?:what|which) (?:year|date|month|day|decade|century)\b", re.I)
+_ANY_TIME = re.compile(_DATE.pattern + r"|時代|時期|戦前|戦後|戦中|古代|中世|近世|近代|現代|"
+                       r"当時|初頭|直後|直前|以降|以前|今年|昨年|来年|去年|今月|先月|来月|今日|昨日|"
+                       r"明日|今週|先週|来週|[朝昼晩夜]|頃|ごろ|\d+\s*(?:時|分)")
 _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八九十百千万億両数]+"
                     r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
 _REASON = re.compile(r"背景|ため|から|ので(?!はない)|理由|原因|きっかけ|によって|により|結果|"
@@ -147,6 +157,16 @@ def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset(),
         return True
     named = ("person", "name") if kind == "organization" else (kind,)
     return any(k in named and form not in asked for k, form in named_things(text))
+
+
+def asks_when(question: str) -> bool:
+    """Whether the question asks when (see _ASKS_WHEN: stricter than asked_kind's "date")."""
+    return bool(_ASKS_WHEN.search(question))
+
+
+def states_a_time(text: str) -> bool:
+    """Whether a sentence states a time in any form (a date, an era, 当時, 2014年以降)."""
+    return bool(_ANY_TIME.search(text))
 
 
 def asks_about_report(question: str) -> bool:

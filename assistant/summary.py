@@ -14,12 +14,13 @@ without a model that could rank sentences by importance.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .chunking import Sentence, split_sentences
 from .corpus import Article
 from .reader_rules import stops_mid_sentence
-from .roles import ArticleRoles, Role, article_roles
+from .roles import ArticleRoles, Role, article_roles, headings
 
 MAX_POINTS = 8  # per article: a summary a reader takes in at a glance
 LONG_SECTION = 3  # sentences (not list items): a reported section this long gives two
@@ -31,6 +32,11 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•・●◆■□▪]|\d{1,3}[.)、])")
 _OWN_SUMMARY = re.compile(r"要点|要旨|まとめ|総括|概要|ポイント|summary|key points|takeaways|"
                           r"tl;?dr|in brief|at a glance", re.I)
 OWN_SUMMARY_ITEMS = 6  # at most, of the author's list of points
+# a part of the page named as such: 「考察・分析のところ」「ニュースの部分」 "the analysis section"
+_NAMES_A_PART = re.compile(r"ところ|部分|セクション|章|節|パート|段落|見出し|"
+                           r"\b(?:section|part|chapter|heading)s?\b", re.I)
+ONE_SECTION_POINTS = 3  # of a named section that has no subsections
+_HEADING_PARTS = re.compile(r"[・、,/／\s]+")
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,48 @@ def topic_points(article: Article, offsets: list[int], roles: ArticleRoles | Non
         chosen += _announced_items(article, group, roles) + _section_points(article, group,
                                                                              roles)
     return chosen[:limit]
+
+
+def named_section(article: Article, question: str, words: Collection[str] = ()
+                  ) -> tuple[int, int] | None:
+    """The span of the section (with its subsections) whose heading the question names as a
+    part of the page: 「考察・分析のところをまとめて」, or "the analysis section" when one of
+    `words` (an English question's Japanese terms: 分析) is a word of the heading. None when
+    the question names no part of the page or no heading of this article."""
+    if not _NAMES_A_PART.search(question):
+        return None
+    marks = headings(article.body)
+    for i, mark in enumerate(marks):
+        title = article.body[mark.start : mark.end]
+        parts = [title, *(p for p in _HEADING_PARTS.split(title) if len(p) >= 2)]
+        if any(p in words or re.search(re.escape(p) + rf"の?(?:{_NAMES_A_PART.pattern})", question)
+               for p in parts):
+            end = next((m.start for m in marks[i + 1 :] if m.level <= mark.level),
+                       len(article.body))
+            return mark.end, end
+    return None
+
+
+def section_points(article: Article, span: tuple[int, int], roles: ArticleRoles | None = None
+                   ) -> list[KeyPoint]:
+    """The key points of one section and its subsections: the author's own summary among
+    them (a 総括 with its list) when there is one, else each subsection's first point in
+    order, at most MAX_POINTS."""
+    roles = roles or article_roles(article.body)
+    sentences = [s for s in split_sentences(article.body) if span[0] <= s.start < span[1]]
+    groups = _sections(sentences)
+    for group in groups:
+        own = _own_summary_points(article, group, roles)
+        if own:  # with the sentence that leads into its list (「…重要な現実を示しています。」)
+            lead = [s for s in group if s.start < own[0].start and _says_something(
+                article.body, s) and not is_list_item(article.body, s.start, s.end)][:1]
+            return [*(_point(article, s, roles) for s in lead), *own][:MAX_POINTS]
+    if len(groups) == 1:  # one section without subsections: its first few sentences
+        picks = [s for s in groups[0] if _says_something(article.body, s)
+                 and roles.of_span(s.start, s.end) in ("report", "analysis")]
+        return [_point(article, s, roles) for s in picks[:ONE_SECTION_POINTS]]
+    points = [_section_points(article, group, roles)[:1] for group in groups]
+    return [p for first in points for p in first][:MAX_POINTS]
 
 
 def _announced_items(article: Article, group: list[Sentence], roles: ArticleRoles

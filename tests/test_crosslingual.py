@@ -137,6 +137,19 @@ def test_gloss_of_dates_numbers_and_counters(tables: JMdictTables) -> None:
         assert piece in gloss, piece
 
 
+def test_gloss_keeps_negation_and_glosses_demonstratives_as_meant(tables: JMdictTables
+                                                                   ) -> None:
+    glosser = Glosser(tables)
+    # 「証拠はありません」 glossed without its negation would read as its opposite
+    gloss = glosser.word_gloss("実際に裏取引があった証拠はありませんが、どの国も疑っていない。")
+    assert gloss.split(" · ").count("not") == 2
+    assert gloss.index("evidence") < gloss.index("not")
+    # JMdict files この under 九 and どの under 殿 first: "nine", "Mr."
+    gloss = glosser.word_gloss("この動きは、どの国にも影響する。")
+    assert gloss.startswith("this") and "which" in gloss
+    assert "nine" not in gloss and "Mr." not in gloss
+
+
 def test_romanised_name(tables: JMdictTables) -> None:
     assert Glosser(tables).romanised_name("ユーリ・ウシャコフ") == "Yuri Ushakov"
 

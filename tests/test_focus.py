@@ -10,6 +10,7 @@ from assistant.focus import (
     question_focus,
     refers_back,
     with_short_forms,
+    without_topic_change,
 )
 
 
@@ -130,3 +131,13 @@ def test_a_country_written_in_one_kanji_is_named():
                                           [normalise("彼は英雄だ。")])] == ["イギリス"]
     assert with_short_forms("イギリスは？", lambda word: False) == "イギリスは？ 英"
     assert with_short_forms("イギリスは？", lambda word: True) == "イギリスは？"
+
+
+def test_an_opener_that_only_changes_the_topic_is_dropped_from_what_is_searched():
+    assert without_topic_change("Changing the subject - where does Ushakov work?") == \
+        "where does Ushakov work?"
+    assert without_topic_change("By the way, who is Rubio?") == "who is Rubio?"
+    assert without_topic_change("話は変わるけど、彼の所属は？") == "彼の所属は？"
+    # without a comma after it, or with nothing after it, the question stays as written
+    assert without_topic_change("ところで今日の天気は？") == "ところで今日の天気は？"
+    assert without_topic_change("ところで、") == "ところで、"

@@ -593,3 +593,56 @@ def test_the_points_of_one_matter_are_the_list_its_section_announces(seed_assist
     assert [c.quote for c in answer.citations[:3]] == [
         "現在の戦線を事実上の国境として固定", "ウクライナのNATO加盟を無期限に棚上げ",
         "ロシア占領地域の統治権を追認しかねない構造"]
+
+
+@pytest.mark.parametrize("question", ["28項目案はいつ正式に発表されたの？",
+                                      "When was the 28-point plan officially announced?"])
+def test_asked_when_with_no_time_in_the_best_sentences_is_declined_saying_so(
+        seed_assistant, question):
+    """The plan is described, but no sentence dates its announcement: quoting 「…28項目案
+    には次のような内容が…」 would answer "when?" with no time at all."""
+    answer = seed_assistant.ask(question)
+    assert answer.abstained and answer.citations == []
+    assert "いつのこと" in answer.answer or "don't say when" in answer.answer
+    dated = seed_assistant.ask("トマホークの供与が止まったのはいつ？")
+    assert not dated.abstained and "2025年秋" in dated.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["なぜNATOの結束に緊張が生まれてるの？",
+                                      "Why is NATO unity under strain?"])
+def test_asked_why_a_sentence_saying_what_came_of_the_one_before_gives_way_to_it(
+        seed_assistant, question):
+    """「この動きは、NATOの結束に微妙な緊張を…」 restates the question; the sentence before it
+    is the cause asked for."""
+    answer = seed_assistant.ask(question)
+    assert answer.citations[0].quote.startswith("英仏など主要国も")
+    assert answer.citations[1].quote.startswith("この動きは")
+
+
+def test_asked_why_a_sentence_that_only_says_there_is_a_reason_gives_way_to_the_next(
+        seed_assistant):
+    answer = seed_assistant.ask(
+        "Why was Witkoff, not Rubio, put at the centre of the talks with Russia?")
+    assert "国務省官僚を信用せず" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["考察・分析のところを手短にまとめて",
+                                      "Summarize the analysis section."])
+def test_a_summary_of_a_named_section_is_the_authors_own_summary_of_it(seed_assistant,
+                                                                      question):
+    answer = seed_assistant.ask(question)
+    assert answer.intent == "summary"
+    assert {c.article_id for c in answer.citations} == {"witkoff-ushakov-call-leak"}
+    assert "いくつかの重要な現実を示しています" in answer.citations[0].quote
+    assert "中東での成功モデル" in answer.citations[1].quote
+    news = seed_assistant.ask("ニュースの部分を要約して")
+    assert news.citations[0].quote.startswith("ブルームバーグは11月25日")
+    assert all(c.role == "report" for c in news.citations)
+
+
+def test_a_change_of_topic_opener_is_not_searched(seed_assistant):
+    history = [Turn("user", "Who wrote the Sorge book?"),
+               Turn("assistant", "名越健郎(文春新書/2024年11月20日刊)[1]")]
+    answer = seed_assistant.ask("Changing the subject - where does Ushakov work?", history)
+    assert answer.query == "where does Ushakov work?"
+    assert "ロシア大統領府" in answer.citations[0].quote

@@ -21,10 +21,12 @@ from assistant.reader_rules import (
     MISSING_UNIT,
     Placed,
     asked_kind,
+    asks_when,
     gives_countries,
     is_filler,
     judges,
     penalties,
+    states_a_time,
 )
 from assistant.summary import key_points, leads_list
 
@@ -270,3 +272,17 @@ def test_a_note_on_what_the_page_shows_next_is_no_answer():
     # a list's own lead-in says what its items are about: not a page note
     lead_in = "協議されていた28項目案には次のような内容が含まれていたとされます。"
     assert not is_filler(Placed(lead_in, ""))
+
+
+def test_asking_when_and_stating_a_time():
+    for question in ("通話はいつ？", "いつから？", "ブダペスト覚書は何年？", "When did they talk?",
+                     "And when was that?", "Roughly when did they speak?", "In what year?"):
+        assert asks_when(question), question
+    # いつも "always", 何年間 "how many years", a "when" joining two clauses
+    for question in ("いつも何してる？", "何年間続いた？", "What did Russia say when it leaked?"):
+        assert not asks_when(question), question
+    for text in ("2025年秋、米国は…", "通話は10月中旬に行われ", "戦後の東京で", "当時の政権は",
+                 "2014年以降のロシアの行動"):
+        assert states_a_time(text), text
+    # a number is no time: 28項目案 dates nothing
+    assert not states_a_time("協議されていた28項目案には次のような内容が含まれていた")
