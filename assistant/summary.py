@@ -25,6 +25,10 @@ from .roles import ArticleRoles, Role, article_roles, headings
 MAX_POINTS = 8  # per article: a summary a reader takes in at a glance
 LONG_SECTION = 3  # sentences (not list items): a reported section this long gives two
 MIN_POINT_CHARS = 12
+LEAD_REACH = 3  # the article's first reported sentences its lead is looked for among
+MIN_SHARED = 2  # character pairs of the headline a lead has (a word of two characters)
+# a title's headline ends where its subtitle starts: 「…進展と障壁――トランプ元大統領側近…」
+_SUBTITLE = re.compile(r"――|—|──|[:：]|\s[-|｜]\s")
 _ANNOUNCES = re.compile(r"(?:次の|以下の|下記の|このような).{0,30}[。：:]$|[：:]$|following:?$")
 _QUESTION = re.compile(r"[？?]$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•・●◆■□▪]|\d{1,3}[.)、])")
@@ -105,17 +109,49 @@ def key_points(article: Article, roles: ArticleRoles | None = None,
     analysis section, as many as `limit` allows; reported facts shown first, and within
     each role the author's own points first."""
     roles = roles or article_roles(article.body)
-    sections = _sections(split_sentences(article.body))
-    own = [p for group in sections for p in _own_summary_points(article, group, roles)][:limit]
+    sentences = split_sentences(article.body)
+    sections = _sections(sentences)
+    lead = _lead(article, sentences, roles)
+    own = [p for group in sections for p in _own_summary_points(article, group, roles)]
+    own = [p for p in own if p != lead][: limit - (lead is not None)]
     per_section = [_section_points(article, group, roles) for group in sections
                    if not any(p.section == group[0].section for p in own)]
     firsts = [points[0] for points in per_section if points]
     seconds = [points[1] for points in per_section if len(points) > 1
                and points[1].role == "report"]
-    ordered = ([p for p in firsts if p.role == "report"] + seconds
-               + [p for p in firsts if p.role != "report"])
-    chosen = own + ordered[: limit - len(own)]
-    return sorted(chosen, key=lambda p: (p.role != "report", p not in own, p.start))
+    ordered = [p for p in ([p for p in firsts if p.role == "report"] + seconds
+                           + [p for p in firsts if p.role != "report"]) if p != lead]
+    chosen = ([lead] if lead else []) + own
+    chosen += ordered[: limit - len(chosen)]
+    return sorted(chosen, key=lambda p: (p != lead, p.role != "report", p not in own, p.start))
+
+
+def _lead(article: Article, sentences: list[Sentence], roles: ArticleRoles) -> KeyPoint | None:
+    """The article's lead: of its first `LEAD_REACH` reported sentences that say something
+    (no list items), the one sharing most of the headline's words (the title before its
+    subtitle), then of the whole title's — the headline's sentence
+    (「…会談の進展をアピールする一方で、…「重大な障壁」が…」 under 「…進展と障壁…」), not a
+    scene-setter before it (「ウクライナ情勢は世界中から注目を集めており…」). None when no
+    such sentence has a word of the headline."""
+    headline = _bigrams(_SUBTITLE.split(article.title)[0])
+    title = _bigrams(article.title)
+    firsts = [s for s in sentences if _says_something(article.body, s)
+              and not is_list_item(article.body, s.start, s.end)
+              and roles.of_span(s.start, s.end) == "report"][:LEAD_REACH]
+    if not title or not firsts:
+        return None
+
+    def shared(sentence: Sentence) -> tuple[int, int, int]:
+        words = _bigrams(article.body[sentence.start : sentence.end])
+        return len(headline & words), len(title & words), -sentence.start
+    best = max(firsts, key=shared)
+    return _point(article, best, roles) if shared(best)[0] >= MIN_SHARED else None
+
+
+def _bigrams(text: str) -> set[str]:
+    """The character pairs of a text's words (no punctuation or spaces)."""
+    words = re.sub(r"[^\w]+", " ", text).split()
+    return {w[i : i + 2] for w in words for i in range(len(w) - 1)}
 
 
 def _own_summary_points(article: Article, group: list[Sentence], roles: ArticleRoles

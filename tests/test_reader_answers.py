@@ -231,10 +231,12 @@ def test_a_list_introduced_without_saying_so_is_quoted_whole(seed_assistant, que
                       "「ロシアは和平に前向きだ」という印象を国際社会に与える"]
 
 
-def test_a_summary_starts_with_the_articles_own_points(seed_assistant):
+def test_a_summary_starts_with_the_lead_then_the_articles_own_points(seed_assistant):
     answer = seed_assistant.ask("記事を要約して")
     peace_talks = [c for c in answer.citations if c.article_id == "ukraine-peace-talks-witkoff"]
-    assert "協議の「進捗」を強調" in peace_talks[0].quote
+    # the sentence of the headline (「…進展と障壁」), not the scene-setter before it
+    assert "進展をアピールする一方で" in peace_talks[0].quote
+    assert "協議の「進捗」を強調" in peace_talks[1].quote
 
 
 def test_a_question_about_the_forum_is_answered_from_the_comments_only(seed_assistant):

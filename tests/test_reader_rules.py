@@ -286,3 +286,14 @@ def test_asking_when_and_stating_a_time():
         assert states_a_time(text), text
     # a number is no time: 28項目案 dates nothing
     assert not states_a_time("協議されていた28項目案には次のような内容が含まれていた")
+
+
+def test_a_summary_opens_with_the_sentence_of_the_headline_not_a_scene_setter():
+    article = Article(
+        "news", "和平交渉の進展と障壁――側近の動きが注目集める",
+        "## はじめに\n\n世界中が情勢に注目しており、新たな動きが報道されました。"
+        "政府は交渉の進展を強調する一方で、重大な障壁が残るとの声もあります。\n\n"
+        "## 要点\n\n- 政府が米国との交渉の進展を強調\n- 重大な障壁の存在も複数が報道\n")
+    points = [article.body[p.start:p.end] for p in key_points(article)]
+    assert points[0].startswith("政府は交渉の進展を強調する一方で")
+    assert points[1:3] == ["政府が米国との交渉の進展を強調", "重大な障壁の存在も複数が報道"]
