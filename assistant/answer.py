@@ -227,13 +227,8 @@ def extractive_answer(
     is the question's, detected once by the caller."""
     passages = at_asked_position(question, passages_for(question, found.passages, retriever),
                                  retriever, allowed_roles(question))
-    if found.expansion is not None:  # English over Japanese: its terms (english_reader.py)
-        chosen = choose_english(question, found.expansion, question_vector, passages, retriever,
-                                max(max_sentences, LIST_ITEMS))
-    else:  # a country the articles write in one kanji (英仏), a word they write otherwise
-        chosen = choose_sentences(in_articles_words(question, language, retriever), language,
-                                  question_vector, passages, retriever,
-                                  max(max_sentences, LIST_ITEMS))
+    chosen = _ranked(question, language, question_vector, passages, found, retriever,
+                     max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)
     chosen = list_first(question, chosen, retriever)
@@ -262,6 +257,18 @@ def extractive_answer(
             and not announces_list(first.quote) and listed is None:
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
+
+
+def _ranked(question: str, language: str, question_vector: np.ndarray, passages: list[Passage],
+            found: Retrieval, retriever: HybridRetriever, limit: int) -> list[Candidate]:
+    """The passages' sentences best first: an English question over Japanese articles by its
+    Japanese terms (english_reader.py), a Japanese one with the articles' own forms of its
+    words (one-kanji countries, 英仏; synonyms.py)."""
+    if found.expansion is not None:
+        return choose_english(question, found.expansion, question_vector, passages, retriever,
+                              limit)
+    return choose_sentences(in_articles_words(question, language, retriever), language,
+                            question_vector, passages, retriever, limit)
 
 
 def book_title(question: str, passages: list[Passage], retriever: HybridRetriever
@@ -694,8 +701,8 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
                                            if retriever.role_at(p.article_id, s[0]) == "analysis"))
                 for p in found.passages]
     analysis = [p for p in analysis if p.sentences]
-    chosen = choose_sentences(question, language, question_vector, analysis, retriever,
-                              OPINION_POOL) if specific and analysis else []
+    chosen = _ranked(question, language, question_vector, analysis, found, retriever,
+                     OPINION_POOL) if specific and analysis else []
     chosen = judgements_first(chosen, retriever, names_topic(question, found))
     if not chosen:
         points = [point for i in summary_scope(found, retriever, article_ids, specific)
