@@ -64,6 +64,8 @@ from .sentences import Candidate, announces_list, choose_sentences
 from .summary import (
     KeyPoint,
     analysis_points,
+    asks_conclusion,
+    closing_section,
     is_list_item,
     key_points,
     leads_list,
@@ -100,7 +102,7 @@ _BOOK_DETAILS = re.compile(r"刊|出版|新書|文庫|書房|書店|[/／]|\d{4}
 _ASKS_ARTICLE_TITLE = re.compile(
     r"(?:記事|ニュース|ページ|本文)の?(?:タイトル|題名|表題|見出し)|記事名|"
     r"^\W*(?:その|この)?(?:タイトル|題名)(?:は|って|を教えて|を知りたい)|"
-    r"\b(?:titles?|headlines?) of (?:the|this|that|these|each|both) "
+    r"\b(?:titles?|headlines?) of (?:the|this|that|these|each|both)(?: [\w-]+){0,3} "
     r"(?:articles?|story|stories|news|pages?|posts?|pieces?)\b|"
     r"\b(?:articles?|story|page|post)(?:'s|s'|s)? (?:titles?|headlines?)\b|"
     r"^\W*what(?:'s| is| are) the (?:titles?|headlines?)\W*$", re.I)
@@ -409,7 +411,8 @@ def _asked_articles(question: str, language: str, found: Retrieval,
                     specific: bool) -> list[str]:
     """The article a question about an article's title or date names or is about (the
     best-matching one), else each article in scope, at most `TITLED_ARTICLES`."""
-    focus = [term.text for term in question_focus(question)] if language == "ja" else []
+    focus = [term.text for term in question_focus(question)] if language == "ja" \
+        else section_words(found)
     scope = summary_scope(found, retriever, article_ids, specific, focus)
     return scope[:1] if specific else scope[:TITLED_ARTICLES]
 
@@ -593,15 +596,18 @@ def summary_scope(found: Retrieval, retriever: HybridRetriever,
                   article_ids: Collection[str] | None, specific: bool,
                   title_words: Collection[str] = ()) -> list[str]:
     """The articles a summary covers: the reader's scope; else those of the best passages
-    whose title has one of `title_words` (the question's focus); else, for a question about
+    whose title has most of `title_words` (the question's focus, or an English question's
+    Japanese terms); else, for a question about
     something in particular, the articles of the best passages; else every article of a
     small corpus (a teacher's handful)."""
     if article_ids is not None:
         return [i for i in article_ids if i in retriever.articles]
     ranked = list(dict.fromkeys(p.article_id for p in found.passages))
-    titled = [i for i in ranked if any(term in normalise(retriever.articles[i].title)
-                                       for term in title_words)]
-    if titled:  # 「和平交渉の記事をまとめて」: the article whose title says so
+    named = {i: sum(term in normalise(retriever.articles[i].title) for term in set(title_words))
+             for i in ranked}
+    most = max(named.values(), default=0)
+    titled = [i for i in ranked if most and named[i] == most]
+    if titled:  # 「和平交渉の記事をまとめて」: the article whose title says most of it
         return titled[:SUMMARY_ARTICLES]
     if specific or len(retriever.articles) > 3:
         return ranked[:SUMMARY_ARTICLES] or sorted(retriever.articles)[:SUMMARY_ARTICLES]
@@ -625,10 +631,12 @@ def section_words(found: Retrieval) -> list[str]:
 def _summary_points(question: str, article_id: str, found: Retrieval,
                     retriever: HybridRetriever, topic: bool) -> list[KeyPoint]:
     """The key points of the section of the article the question names (「考察・分析の
-    ところ」), else of the article or, for a summary of one matter, those of the sections
-    its best passages are in (whole-article key points when none of them is here)."""
+    ところ」) or of its closing section when asked for its conclusion, else of the article
+    or, for a summary of one matter, those of the sections its best passages are in
+    (whole-article key points when none of them is here)."""
     article, roles = retriever.articles[article_id], retriever.roles(article_id)
-    section = named_section(article, question, section_words(found))
+    section = named_section(article, question, section_words(found)) or (
+        closing_section(article, roles) if asks_conclusion(question) else None)
     if section is not None:
         return section_points(article, section, roles)
     offsets = [p.start for p in found.passages[:3] if p.article_id == article_id]
@@ -643,7 +651,7 @@ def summary_answer(question: str, query: str, language: str, found: Retrieval,
     """The key points of the articles in scope, one block per article, each cited."""
     topic = specific and not _WHOLE_ARTICLE.search(question)
     words = section_words(found)
-    focus = [term.text for term in question_focus(question)] if language == "ja" else []
+    focus = [term.text for term in question_focus(question)] if language == "ja" else words
     scope = summary_scope(found, retriever, article_ids, specific, focus)
     named = [i for i in scope if named_section(retriever.articles[i], question, words)]
     blocks = [(retriever.articles[i], _summary_points(question, i, found, retriever, topic))

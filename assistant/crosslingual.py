@@ -66,8 +66,8 @@ one ones someone something anyone anything else ever still even yet again alread
 exactly actually reportedly apparently happen happened like far itself himself herself
 themselves myself yourself ourselves oneself
 date dates day days month months year years time period ways kinds types sorts
-title titles name names called recommend recommends recommended recommendation introduce
-introduces introduced
+title titles headline headlines name names called recommend recommends recommended
+recommendation introduce introduces introduced
 forum forums commenter commenters thread threads online internet
 author authors writer wrote written write writes publisher published publish publishes
 """

@@ -80,7 +80,9 @@ _TOPIC_OPENER = re.compile(_CHANGES_TOPIC.pattern + r"[^、,，:;：\-–—]{0,
 _SUMMARY = re.compile(
     r"要約|まとめ|要点|概要|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
     r"要するに|一言で(?:言うと|いうと|まとめ)|ざっくり(?:言うと|いうと|教え|説明)|"
-    r"\bsummari[sz]e|\bsummary\b|key points|main points|\boverview\b|\btl;?dr\b", re.I)
+    r"\bsummari[sz]e|\bsummary\b|key points|main points|\boverview\b|\btl;?dr\b|"
+    r"\bsum(?:s|med|ming)? (?:it |this |that |them )?up\b|\bgist\b|\brecap\b|"
+    r"\bin a nutshell\b|\bboil(?:s|ed)? (?:it |this )?down\b", re.I)
 _OPINION = re.compile(
     r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"
     r"(?:と|って)思う[？?]|と思いますか|と思わない|"

@@ -66,14 +66,19 @@ _DATE = re.compile(r"\d+\s*(?:年|月|日)|[上中下]旬|年代|世紀|昭和|�
                    r"[一二三四五六七八九十]+月|[春夏秋冬]|\b(?:19|20)\d\d\b")
 # Asked when (not いつも "always", いつか "some day", 何年間 "for how many years", nor a "when"
 # that joins two clauses: "What did Russia say when the call leaked?"): the answer states a
-# time. A time in the widest sense (江戸時代, 戦後, 当時, 2014年以降) counts as stating one.
+# time. A time in the widest sense (江戸時代, 戦後, 当時, 2014年以降, 長年, ここ数日) counts as
+# stating one.
 _ASKS_WHEN = re.compile(r"いつ(?!も|か(?!ら))|何年(?!間|前|ぶり|も)|何月|何日(?!間)|何世紀|"
                         r"^\W*(?:(?:and|so|but|then|roughly|approximately|about|exactly)\W+)?"
                         r"(?:since |until |till |from )?when\b|"
                         r"\b(?:what|which) (?:year|date|month|day|decade|century)\b", re.I)
 _ANY_TIME = re.compile(_DATE.pattern + r"|時代|時期|戦前|戦後|戦中|古代|中世|近世|近代|現代|"
                        r"当時|初頭|直後|直前|以降|以前|今年|昨年|来年|去年|今月|先月|来月|今日|昨日|"
-                       r"明日|今週|先週|来週|[朝昼晩夜]|頃|ごろ|\d+\s*(?:時|分)")
+                       r"明日|今週|先週|来週|[朝昼晩夜]|頃|ごろ|\d+\s*(?:時|分)|"
+                       # when said without a date: 長年 "for years", 当初 "at first", ここ数日
+                       r"長年|長らく|かねて|以前から|古くから|昔から|以来|近年|当初|最近|"
+                       r"先日|先頃|近日|数[日週月年]|数か月|数カ月|同日|翌日|前日|その後|"
+                       r"\b(?:since|ago|years?|months?|weeks?|days?|today|yesterday|recently)\b")
 _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八九十百千万億両数]+"
                     r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
 _REASON = re.compile(r"背景|ため|から|ので(?!はない)|理由|原因|きっかけ|によって|により|結果|"

@@ -39,6 +39,10 @@ OWN_SUMMARY_ITEMS = 6  # at most, of the author's list of points
 # a part of the page named as such: 「考察・分析のところ」「ニュースの部分」 "the analysis section"
 _NAMES_A_PART = re.compile(r"ところ|部分|セクション|章|節|パート|段落|見出し|"
                            r"\b(?:section|part|chapter|heading)s?\b", re.I)
+_ASKS_CONCLUSION = re.compile(r"結論|締めくくり|締め括り|結び|\bconclu|\bwrap-?up\b|"
+                              r"\bbottom line\b", re.I)
+_CLOSING = re.compile(r"総括|まとめ|結論|おわりに|終わりに|結び|むすび|最後に|summary|conclusion|"
+                      r"wrap|takeaways|bottom line", re.I)
 ONE_SECTION_POINTS = 3  # of a named section that has no subsections
 _HEADING_PARTS = re.compile(r"[・、,/／\s]+")
 
@@ -204,6 +208,29 @@ def named_section(article: Article, question: str, words: Collection[str] = ()
                        len(article.body))
             return mark.end, end
     return None
+
+
+def asks_conclusion(question: str) -> bool:
+    """Whether a summary request asks for the article's conclusion (「結論をまとめて」 "sum up
+    the conclusion"), which its closing section states."""
+    return bool(_ASKS_CONCLUSION.search(question))
+
+
+def closing_section(article: Article, roles: ArticleRoles | None = None
+                    ) -> tuple[int, int] | None:
+    """The span of the article's closing section: its last reported or analysis section
+    named as a summing-up (総括, まとめ, 結論, Conclusion), else its last reported or analysis
+    section; None without headings."""
+    roles = roles or article_roles(article.body)
+    marks = [m for m in headings(article.body)
+             if roles.at(min(m.end + 1, len(article.body) - 1)) in ("report", "analysis")]
+    if not marks:
+        return None
+    named = [m for m in marks if _CLOSING.search(article.body[m.start : m.end])]
+    last = (named or marks)[-1]
+    later = [m.start for m in headings(article.body) if m.start > last.start
+             and m.level <= last.level]
+    return last.end, later[0] if later else len(article.body)
 
 
 def section_points(article: Article, span: tuple[int, int], roles: ArticleRoles | None = None

@@ -608,6 +608,9 @@ def test_asked_when_with_no_time_in_the_best_sentences_is_declined_saying_so(
     assert "いつのこと" in answer.answer or "don't say when" in answer.answer
     dated = seed_assistant.ask("トマホークの供与が止まったのはいつ？")
     assert not dated.abstained and "2025年秋" in dated.citations[0].quote
+    # 「ロシアは長年、…戦略を採ってきました」: "for years" answers "since when"
+    long_since = seed_assistant.ask("ロシアはいつから情報戦の戦略を採ってきたの？")
+    assert not long_since.abstained and "長年" in long_since.citations[0].quote
 
 
 @pytest.mark.parametrize("question", ["なぜNATOの結束に緊張が生まれてるの？",
@@ -648,3 +651,22 @@ def test_a_change_of_topic_opener_is_not_searched(seed_assistant):
     answer = seed_assistant.ask("Changing the subject - where does Ushakov work?", history)
     assert answer.query == "where does Ushakov work?"
     assert "ロシア大統領府" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["通話流出の記事の結論を短くまとめて",
+                                      "Sum up the conclusion of the article on the leaked call."])
+def test_a_summary_of_the_conclusion_is_the_closing_section_of_the_article_named(
+        seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.intent == "summary"
+    assert {c.article_id for c in answer.citations} == {"witkoff-ushakov-call-leak"}
+    assert "いくつかの重要な現実を示しています" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["What is the title of the peace talks article?",
+                                      "What's the headline of the article about the call?"])
+def test_an_english_question_for_an_articles_title_names_that_articles_title(
+        seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.answer.startswith("The article's title is “")
+    assert len(answer.citations) == 1

@@ -282,10 +282,11 @@ def test_asking_when_and_stating_a_time():
     for question in ("いつも何してる？", "何年間続いた？", "What did Russia say when it leaked?"):
         assert not asks_when(question), question
     for text in ("2025年秋、米国は…", "通話は10月中旬に行われ", "戦後の東京で", "当時の政権は",
-                 "2014年以降のロシアの行動"):
+                 "2014年以降のロシアの行動", "ロシアは長年、", "ここ数日で前進している"):
         assert states_a_time(text), text
     # a number is no time: 28項目案 dates nothing
     assert not states_a_time("協議されていた28項目案には次のような内容が含まれていた")
+    assert not states_a_time("現在の戦線を事実上の国境として固定")  # "current", not "when"
 
 
 def test_a_summary_opens_with_the_sentence_of_the_headline_not_a_scene_setter():
