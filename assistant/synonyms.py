@@ -12,6 +12,10 @@ articles have is never looked up: the reader and the article agree; nor is a wor
 only frames the question (やり方, 予定, 全部, 期間: focus.FRAME_WORDS), which the articles
 needn't write in any form.
 
+A word the question negates (信用しなくなってる, 透明じゃない, 足りなかった) also stands for the
+articles' negative word for it: 不, 非, 無 or 未 before its kanji or its first kanji, when the
+articles have that word (不信, 不透明, 人員不足's 不足).
+
 The words found are added to the search query after the question (as
 focus.with_short_forms adds one-kanji country names) and to the words the answer's
 sentences are chosen by; the decline rule still sees the question as written.
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .focus import FRAME_WORDS, with_short_forms
 
@@ -35,6 +39,25 @@ LOANWORD_WEIGHT = 0.6  # katakana words carry weaker priority tags: 漏らす �
 PER_WORD = 2
 _CONTENT = {"名詞": "普通名詞", "動詞": "一般", "形容詞": "一般"}  # part of speech → subtype
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
+_LEADING_KANJI = re.compile(r"[\u4e00-\u9fff々]+")
+_NEGATING_PREFIXES = ("不", "非", "無", "未")
+_NEGATIONS = frozenset({"ない", "無い", "ぬ", "ず", "ん"})
+# what may stand between a word and its negation: 信用 し なく, 満足 し て い ない, 透明 じゃ ない
+_BETWEEN = frozenset({"する", "出来る", "できる", "なる", "て", "いる", "られる", "れる", "だ",
+                      "で", "は", "も", "せる", "させる"})
+NEGATION_REACH = 4  # morphemes after a word its negation may come within
+
+
+def _negated(morphemes: list[Any], start: int) -> bool:
+    """Whether a negation follows at `start` within NEGATION_REACH morphemes, with only
+    auxiliaries (する, て, いる, られる, だ…) before it."""
+    for morpheme in morphemes[start : start + NEGATION_REACH]:
+        base, pos = morpheme.dictionary_form(), morpheme.part_of_speech()[0]
+        if base in _NEGATIONS and pos in ("助動詞", "形容詞"):
+            return True
+        if base not in _BETWEEN:
+            return False
+    return False
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]{2,}")
 
 
@@ -50,11 +73,14 @@ class JapaneseSynonyms:
         self._lookup = functools.lru_cache(maxsize=4096)(self._corpus_words_for)
 
     def for_question(self, question: str) -> tuple[str, ...]:
-        """The articles' words for the question's content words they don't have, in the
-        question's order, without repeats."""
+        """The articles' words for the question's content words they don't have, and for
+        its negated words (信用しなくなる → 不信), in the question's order, without repeats."""
         found: dict[str, None] = {}
-        for morpheme in self._tokenizers.tokenize(question[:2000]):
+        morphemes = list(self._tokenizers.tokenize(question[:2000]))
+        for i, morpheme in enumerate(morphemes):
             pos = morpheme.part_of_speech()
+            if _negated(morphemes, i + 1):
+                found.update(dict.fromkeys(self._negative_words(morpheme)))
             if _CONTENT.get(pos[0]) != pos[1]:
                 continue
             forms = (morpheme.surface(), morpheme.dictionary_form())
@@ -62,6 +88,19 @@ class JapaneseSynonyms:
                     and not FRAME_WORDS.intersection(forms):
                 found.update(dict.fromkeys(self._lookup(morpheme.dictionary_form())))
         return tuple(found)
+
+    def _negative_words(self, morpheme: Any) -> list[str]:
+        """The corpus's words that say a word negated (信用 + しない → 不信, 透明 + じゃない →
+        不透明, 足り + ない → 不足): 不/非/無/未 before its kanji, or before its first kanji."""
+        pos = morpheme.part_of_speech()
+        if pos[0] not in ("名詞", "形状詞", "動詞") or pos[1] == "非自立可能":
+            return []
+        kanji = _LEADING_KANJI.match(morpheme.dictionary_form())
+        if kanji is None:
+            return []
+        stems = dict.fromkeys((kanji.group(), kanji.group()[0]))
+        return [prefix + stem for stem in stems for prefix in _NEGATING_PREFIXES
+                if prefix + stem in self._corpus.words]
 
     def _corpus_words_for(self, word: str) -> tuple[str, ...]:
         kanji = set(_KANJI.findall(word))

@@ -287,6 +287,20 @@ def test_a_readers_word_the_articles_lack_finds_the_articles_word(
         synonyms.for_question(bad)  # no crash, bounded
 
 
+def test_a_negated_word_finds_the_articles_negative_word(tables: JMdictTables,
+                                                         seed_terms: CorpusTerms) -> None:
+    from assistant.synonyms import JapaneseSynonyms
+
+    synonyms = JapaneseSynonyms(tables, seed_terms)
+    # the articles write 不信感, 不透明, 人員不足
+    assert synonyms.for_question("欧州はなぜアメリカを信用しなくなってるの？") == ("不信",)
+    assert synonyms.for_question("交渉が透明じゃないのはなぜ？") == ("不透明",)
+    assert synonyms.for_question("人手が足りなかったから？") == ("不足",)
+    # not negated, or negated far after: nothing
+    assert synonyms.for_question("交渉は透明なの？") == ()
+    assert synonyms.for_question("透明性について、記事は何も言わないの？") == ()
+
+
 def test_a_compounds_short_words_are_corpus_words(seed_terms: CorpusTerms,
                                                   expander: EnglishToJapanese) -> None:
     # the article writes 修正案 (one word to SudachiPy's mode C); "revised" finds its 修正
