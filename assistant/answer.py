@@ -86,8 +86,9 @@ ONE_SENTENCE_CONFIDENCE = 0.9
 _ASKS_COMMENTS = re.compile(
     r"コメント|読者|スレッド|海外の反応|ネットの反応|書き込み|commenter|comments?\b|readers?\b|"
     r"forum|thread", re.I)
+# (本 itself: focus.names_a_book, not 日本, 基本 or the counter of 「2本の記事」)
 _ASKS_PROMOTION = re.compile(
-    r"本|書籍|著者|一冊|推薦|おすすめ|オススメ|勧め|続き|note|\bbooks?\b|author|recommend|"
+    r"書籍|著者|一冊|推薦|おすすめ|オススメ|勧め|続き|note|\bbooks?\b|author|recommend|"
     r"read more|subscri", re.I)
 _ASKS_TITLE = re.compile(r"タイトル|題名|書名|表題|本の名前|(?:何|なん)という(?:本|書籍|題)"
                          r"|(?:本|書籍)(?:は|って)(?:何|なに|どれ)(?:です|でしょう|だ)?か?[？?。]?\s*$"
@@ -157,7 +158,7 @@ def allowed_roles(question: str) -> frozenset[Role]:
     allowed: set[Role] = {"report", "analysis"}
     if _ASKS_COMMENTS.search(question):
         allowed.add("comments")
-    if _ASKS_PROMOTION.search(question):
+    if _ASKS_PROMOTION.search(question) or names_a_book(question):
         allowed.add("promotion")
     if _ASKS_CREDIT.search(question):
         allowed.add("credit")

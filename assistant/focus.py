@@ -327,10 +327,11 @@ _ENGLISH_BOOK = re.compile(r"\b(?:books?|author|recommended reading)\b", re.I)
 
 def names_a_book(question: str) -> bool:
     """Whether the question speaks of a book (「紹介されてる本」, 著者, "the book"): 本 as a
-    word of its own, not inside 日本 or 本格的 (SudachiPy's words)."""
+    word of its own, not inside 日本 or 本格的 (SudachiPy's words), nor the counter of
+    「2本の記事」."""
     if _ENGLISH_BOOK.search(question):
         return True
-    return any(m.surface() in _BOOK_WORDS
+    return any(m.surface() in _BOOK_WORDS and m.part_of_speech()[2] != "助数詞"
                for m in _tokenizer().tokenize(normalise(question)[:2000]))
 
 

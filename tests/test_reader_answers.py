@@ -670,3 +670,15 @@ def test_an_english_question_for_an_articles_title_names_that_articles_title(
     answer = seed_assistant.ask(question)
     assert answer.answer.startswith("The article's title is “")
     assert len(answer.citations) == 1
+
+
+def test_the_counter_hon_of_two_articles_is_no_book(seed_assistant):
+    """「2本の記事」 counts articles: the summary is of both, never the book plug (本 was read
+    as "book" and the question answered from the promotion alone)."""
+    answer = seed_assistant.ask("この2本の記事を要約して")
+    assert answer.intent == "summary"
+    assert {c.role for c in answer.citations} <= {"report", "analysis"}
+    assert len({c.article_id for c in answer.citations}) == 2
+    # 日本 is no book either: a question about Japan is not answered from the plug
+    japan = seed_assistant.ask("日本はどんな立場に置かれてるの？")
+    assert {c.role for c in japan.citations} <= {"report", "analysis"}
