@@ -101,6 +101,41 @@ _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "western": "west", "eastern": "east", "northern": "north", "southern": "south"}
 
 
+# what may follow the stem of a verb or adjective in its other forms, by its last kana:
+# 求める → 求め|て, 強い → 強|く, 話す → 話|し (not 話|は, a particle after the noun 話)
+_INFLECTIONS = {"う": "わいうえおっ", "く": "かきくけこい", "ぐ": "がぎぐげごい",
+                "す": "さしすせそ", "つ": "たちつてとっ", "ぬ": "なにぬねのん",
+                "ぶ": "ばびぶべぼん", "む": "まみむめもん", "る": "らりるれろっ",
+                "い": "くかけさいそ"}
+_KANJI_IN = re.compile(r"[\u4e00-\u9fff々]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms(term: str) -> re.Pattern[str] | None:
+    """A pattern for the other forms of a verb or adjective term (求める: 求めている, 強い:
+    強く, 対する: 対して), None for a word that doesn't inflect: its stem followed by a kana
+    of its row, or by any kana when the stem ends in one (受け止め|られ)."""
+    if term.endswith("する") and _KANJI_IN.search(term[:-2]):  # 対する: 対して, 対さ
+        return re.compile(re.escape(term[:-2]) + "[しさせす]")
+    ending, stem = term[-1:], term[:-1]
+    if ending not in _INFLECTIONS or not _KANJI_IN.search(stem):
+        return None
+    if len(stem) >= 2 and re.search(r"[ぁ-ゖ]$", stem):
+        return re.compile(re.escape(stem) + r"[ぁ-ゖ]")
+    # a one-kanji stem before る may be an ichidan verb's (得る: 得て, 得た, 得ない)
+    extra = "てたなまよ" if ending == "る" else ""
+    return re.compile(re.escape(stem) + f"[{_INFLECTIONS[ending]}{extra}]")
+
+
+def _occurs(term: str, text: str) -> bool:
+    """Whether a term is in the text as written or, for a verb or adjective, in another
+    form (english questions' terms are dictionary forms; articles inflect them)."""
+    if term in text:
+        return True
+    forms = _forms(term)
+    return forms is not None and forms.search(text) is not None
+
+
 @dataclass(frozen=True)
 class JapaneseTerm:
     """A Japanese search term found for part of an English question."""
@@ -139,7 +174,7 @@ class Expansion:
         term's weight."""
         best: dict[str, float] = {}
         for term in self.terms:
-            if term.text in text and term.weight > best.get(term.source, 0.0):
+            if term.weight > best.get(term.source, 0.0) and _occurs(term.text, text):
                 best[term.source] = term.weight
         return best
 

@@ -61,11 +61,16 @@ POSITION_WORDS = frozenset(_POSITION_TEXT.split())
 # its subject, stated in other words than these
 _MESSAGE_TEXT = "教訓 結論 示唆 メッセージ 要旨 論点 提言 含意 教え 趣旨 骨子 核心 結語 警鐘"
 MESSAGE_WORDS = frozenset(_MESSAGE_TEXT.split())
-# the kind of thing asked for, but only right after どこの/どの/何の (「どこのメディア」); else
-# a subject (「ロシアの企業はどう反応した？」)
+# the kind of thing asked for, but only right after どこの/どの/何の (「どこのメディア」) or
+# as the question's last word (「…とされる都市は？」); else a subject (「ロシアの企業は
+# どう反応した？」)
 _KIND_NOUNS = frozenset(
-    ["メディア", "新聞", "機関", "団体", "組織", "会社", "企業", "出版社", "版元"])
+    ["メディア", "新聞", "機関", "団体", "組織", "会社", "企業", "出版社", "版元",
+     "都市", "町", "街", "地域", "地名", "国名", "首都", "州", "県"])
 _ASKING = re.compile(r"(?:どこ|何|なん)の$|どの$")
+# …or last, as what the question ends on asking: 「修正案が検討されたとされる都市は？」
+_ASKED_LAST = re.compile(r"^(?:は|って|とは)?(?:どこ|何|なに|なん|どれ)?(?:です|でしょう)?か?"
+                         r"[？?。]?\s*$")
 FRAME_WORDS = frozenset(_FRAME_TEXT.split()) | POSITION_WORDS | MESSAGE_WORDS
 _REFERS_BACK = re.compile(
     r"その|それ|この|これ|あの|あれ|彼|彼女|同氏|同国|同社|そこ|当時|その後|そちら|"
@@ -180,10 +185,13 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
     """The focus terms of a Japanese question, in order, without repeats (see above)."""
     terms: dict[str, FocusTerm] = {}
     before = ""
-    for morpheme in _tokenizer().tokenize(normalise(question)[:2000]):
+    morphemes = list(_tokenizer().tokenize(normalise(question)[:2000]))
+    for i, morpheme in enumerate(morphemes):
         surface = morpheme.surface()
         pos = tuple(morpheme.part_of_speech())
-        asks_kind = surface in _KIND_NOUNS and bool(_ASKING.search(before))
+        asks_kind = surface in _KIND_NOUNS and bool(
+            _ASKING.search(before)
+            or _ASKED_LAST.match("".join(m.surface() for m in morphemes[i + 1 : i + 6])))
         before = (before + surface)[-4:]
         if _is_focus(surface, pos) and not asks_kind and surface not in terms:
             name = pos[1] == "固有名詞" or bool(_KATAKANA_NAME.match(surface))

@@ -97,7 +97,8 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"\bwhich (?:newspaper|outlet|agency|company|organi[sz]ation|publisher)\b",
                 re.I), "organization"),
     # 「どこが問題？」「どこまで」ask which part or how far, not where
-    (re.compile(r"どこ(?!が|まで)|どの国|\bwhere\b", re.I), "place"),
+    (re.compile(r"どこ(?!が|まで)|どの国|(?:都市|地名|国名|首都|場所)(?:は|って)[？?]?\s*$|"
+                r"\bwhere\b", re.I), "place"),
     (re.compile(r"なぜ|何故|なんで|どうして|理由|原因|\bwhy\b", re.I), "reason"),
 )
 # 何人 also reads なにじん, "which people": 「ポルトガル人」「ゲルマン人」 answer it

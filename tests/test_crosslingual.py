@@ -320,3 +320,17 @@ def test_the_kind_asked_for_is_searched_but_not_needed(expander: EnglishToJapane
     # a city the question names is still a thing to find
     named = expander.expand("What did the city council say about the peace plan?")
     assert named.asked_kinds == ()
+
+
+def test_a_verb_or_adjective_term_covers_its_other_forms() -> None:
+    from assistant.crosslingual import Expansion, JapaneseTerm
+
+    found = Expansion((JapaneseTerm("求める", 1.0, "demanding", "word"),
+                       JapaneseTerm("強い", 1.0, "strongly", "word"),
+                       JapaneseTerm("話す", 1.0, "talk", "word")), ())
+    # the article inflects what JMdict lists in its dictionary form
+    assert found.covered("NATO加盟断念をロシアが強く求めている") == {"demanding": 1.0,
+                                                               "strongly": 1.0}
+    # not a noun sharing the stem (強化), nor the particle after the noun 話 (話は)
+    assert found.covered("協力を強化した。話は変わる") == {}
+    assert found.covered("話し合いが続いた") == {"talk": 1.0}

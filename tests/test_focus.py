@@ -141,3 +141,10 @@ def test_an_opener_that_only_changes_the_topic_is_dropped_from_what_is_searched(
     # without a comma after it, or with nothing after it, the question stays as written
     assert without_topic_change("ところで今日の天気は？") == "ところで今日の天気は？"
     assert without_topic_change("ところで、") == "ところで、"
+
+
+def test_the_kind_of_place_a_question_ends_on_asking_is_not_its_focus():
+    # 「…都市は？」 asks for a city: the articles say ジュネーブ, never 都市
+    assert focus_texts("修正案が検討されたとされる都市は？") == [("修正案", False), ("検討", False)]
+    # a kind named as a subject is the focus: 「ロシアの企業はどう反応した？」
+    assert ("企業", False) in focus_texts("ロシアの企業はどう反応した？")
