@@ -127,7 +127,7 @@ def _forms(term: str) -> re.Pattern[str] | None:
     return re.compile(re.escape(stem) + f"[{_INFLECTIONS[ending]}{extra}]")
 
 
-def _occurs(term: str, text: str) -> bool:
+def term_occurs(term: str, text: str) -> bool:
     """Whether a term is in the text as written or, for a verb or adjective, in another
     form (english questions' terms are dictionary forms; articles inflect them)."""
     if term in text:
@@ -174,7 +174,7 @@ class Expansion:
         term's weight."""
         best: dict[str, float] = {}
         for term in self.terms:
-            if term.weight > best.get(term.source, 0.0) and _occurs(term.text, text):
+            if term.weight > best.get(term.source, 0.0) and term_occurs(term.text, text):
                 best[term.source] = term.weight
         return best
 

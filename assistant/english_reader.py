@@ -228,6 +228,7 @@ def english_coverage(expansion: Expansion, texts: Sequence[str],
 
 
 def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
+    from .crosslingual import term_occurs
     from .focus import FocusTerm, normalise
     from .refusal import Coverage
 
@@ -244,7 +245,7 @@ def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     for source, terms in by_source.items():
         focus_term = FocusTerm(source, source.lower(), source in named)
         focus.append(focus_term)
-        if not any(t in text for t in terms for text in texts):
+        if not any(term_occurs(t, text) for t in terms for text in texts):
             missing.append(focus_term)
     # a capitalised word with no term is a missing name unless another name of the question
     # is found ("Richard Sorge": the articles write リヒャルト, beyond the sound match)
