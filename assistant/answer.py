@@ -33,7 +33,7 @@ import numpy as np
 from . import short_answer
 from .citations import cite_sentences, join_cited
 from .corpus import Article
-from .english_reader import choose_english
+from .english_reader import choose_english, own_words_first
 from .focus import intent, names_a_book, normalise, question_focus
 from .leading import (
     antecedent_first,
@@ -268,7 +268,11 @@ def _ranked(question: str, language: str, question_vector: np.ndarray, passages:
     Japanese terms (english_reader.py), a Japanese one with the articles' own forms of its
     words (one-kanji countries, 英仏; synonyms.py)."""
     if found.expansion is not None:
-        return choose_english(question, found.expansion, question_vector, passages, retriever,
+        expansion = found.expansion
+        if retriever.english is not None:  # a follow-up's own words first
+            own = retriever.english.expansion(question)
+            expansion = own_words_first(expansion, own) if own is not None else expansion
+        return choose_english(question, expansion, question_vector, passages, retriever,
                               limit)
     return choose_sentences(in_articles_words(question, language, retriever), language,
                             question_vector, passages, retriever, limit)

@@ -58,6 +58,8 @@ CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
 # of a question word only the sentence before has, in a sentence's coverage (0.3 and 0.6
 # measured the same on the English tune halves: 48 → 50 of 75 in [1])
 CONTEXT_WEIGHT = 0.5
+# a follow-up's own words count this many times those it borrows from the question before
+OWN_WORDS_WEIGHT = 2.0
 # passages whose sentences are ranked: more than a Japanese question's 3 (sentences.py), as
 # English matches passages less surely and the sentence ranking weighs the terms again
 CANDIDATE_PASSAGES = 4
@@ -288,6 +290,22 @@ def choose_english(question: str, expansion: Expansion, question_vector: np.ndar
     return [best, *(Candidate(p.article_id, *p.sentences[0],
                               replace(p, score=best.passage.score), best.rank)
                      for p in following)]
+
+
+def own_words_first(expansion: Expansion, own: Expansion) -> Expansion:
+    """A follow-up's expansion (searched with the question before it: "How did Russia
+    react…? Who reported it first?") with the terms of its own words (`own`, the
+    question's expansion alone) weighted OWN_WORDS_WEIGHT times: what it asks is in its
+    words, the topic in the others."""
+    from dataclasses import replace
+
+    mine = {t.text for t in own.terms}
+    own_terms = [t for t in expansion.terms if t.text in mine]
+    if not own_terms or len(own_terms) == len(expansion.terms):
+        return expansion
+    return replace(expansion, terms=tuple(
+        replace(t, weight=t.weight * OWN_WORDS_WEIGHT) if t.text in mine else t
+        for t in expansion.terms))
 
 
 def asked_kind(question: str) -> str | None:

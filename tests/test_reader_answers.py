@@ -682,3 +682,12 @@ def test_the_counter_hon_of_two_articles_is_no_book(seed_assistant):
     # 日本 is no book either: a question about Japan is not answered from the plug
     japan = seed_assistant.ask("日本はどんな立場に置かれてるの？")
     assert {c.role for c in japan.citations} <= {"report", "analysis"}
+
+
+def test_an_english_follow_ups_own_words_weigh_more_than_those_it_borrows(seed_assistant):
+    """Searched with the question before it, "Who reported it first?" is about reporting:
+    the sentence that says who reported ranks above one matching the earlier words."""
+    history = [Turn("user", "How did Russia react to the leaked call?"),
+               Turn("assistant", "ロシアは通話の事実を認めつつ、録音流出に強く反発している。[1]")]
+    answer = seed_assistant.ask("Who reported it first?", history)
+    assert answer.citations[0].quote.startswith("ブルームバーグは11月25日")
