@@ -82,6 +82,11 @@ _CHANGES_TOPIC = re.compile(
 # the opener with what follows it up to its comma or dash (「話は変わるけど、」 "By the way,")
 _TOPIC_OPENER = re.compile(_CHANGES_TOPIC.pattern + r"[^、,，:;：\-–—]{0,8}[、,，:;：\-–—]+\s*",
                            re.I)
+# a question that ends on what happened or is: 「謝罪したの？」「処分した？」「分かってるの？」
+_JAPANESE_YES_NO = re.compile(r"(?:た|だ|る|い|ない|てる|ます|ました|ません|でした)"
+                              r"(?:の|ん(?:です)?|のです)?か?[？?]\s*$")
+_ENGLISH_YES_NO = re.compile(r"^\W*(?:(?:and|so|but)\W+)?(?:did|does|do|is|are|was|were|has|"
+                             r"have|had|will|would|can|could)\b", re.I)
 _SUMMARY = re.compile(
     r"要約|まとめ|要点|概要|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
     r"要するに|一言で(?:言うと|いうと|まとめ)|ざっくり(?:言うと|いうと|教え|説明)|"
@@ -341,6 +346,18 @@ def names_a_book(question: str) -> bool:
         return True
     return any(m.surface() in _BOOK_WORDS and m.part_of_speech()[2] != "助数詞"
                for m in _tokenizer().tokenize(normalise(question)[:2000]))
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether a question asks whether something happened or is so, with no question word:
+    「ウィトコフ特使は謝罪したの？」「処分した？」, "Did Witkoff apologize?" (not 「…を教えて」,
+    「本のタイトルは？」 or an opinion asked for)."""
+    if intent(question) != "fact":
+        return False
+    if _ENGLISH_WORD.search(question) and not re.search(r"[ぁ-んァ-ヶ一-龯]", question):
+        return bool(_ENGLISH_YES_NO.match(question))
+    return not _QUESTION_WORD.search(question) and not re.search(r"なんで|なぜ", question) \
+        and bool(_JAPANESE_YES_NO.search(question))
 
 
 def intent(question: str) -> Intent:

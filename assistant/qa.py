@@ -50,6 +50,7 @@ from .focus import (
     MONEY,
     Intent,
     asked_unit,
+    asks_yes_no,
     counts_in,
     counts_in_digits,
     intent,
@@ -431,9 +432,11 @@ class Assistant:
             own = None if query == searched or retriever.english is None \
                 else retriever.english.expansion(without_topic_change(strip_markup(searched)),
                                                   keep_unknown=True)
-            coverage = replace(english_coverage(
-                found.expansion, retriever.loaded.searchable_texts(article_ids), own),
-                missing_unit=missing_unit(strip_markup(question), found))
+            coverage = english_coverage(
+                found.expansion, retriever.loaded.searchable_texts(article_ids), own)
+            coverage = replace(coverage, missing_unit=missing_unit(strip_markup(question), found),
+                               unasked_event=asks_yes_no(strip_markup(question)) and any(
+                                   t.predicate for t in coverage.missing))
         on_part = self._on_asked_part(question, query, retriever, article_ids, top_k, coverage)
         if asks_article_title(strip_markup(question), query) \
                 and not (coverage and (coverage.telling_missing or coverage.missing_unit)):
@@ -518,7 +521,12 @@ class Assistant:
         scanned = missing_focus(to_scan, loaded.searchable_texts(article_ids)) \
             if to_scan else []
         missing = [t for t in unseen if t in absent or t in scanned]
-        coverage = Coverage(focus, tuple(missing), missing_unit(asked, found))
+        synonyms = retriever.english.synonyms if retriever.english is not None else None
+        unasked = asks_yes_no(asked) and any(
+            t.predicate and not (synonyms and synonyms.corpus_words_for(t.normalized))
+            for t in missing)
+        coverage = Coverage(focus, tuple(missing), missing_unit(asked, found),
+                            unasked_event=unasked)
         # the terms a passage can hold: not a missing predicate the rule forgives
         held = [t for t in focus if t not in missing or t in coverage.telling_missing]
         return replace(coverage, in_passages=bool(focus) and any(

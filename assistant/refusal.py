@@ -140,6 +140,10 @@ class Coverage:
     # あったの？」 and the one sentence naming ジュネーブ). On JSQuAD, true for 82% of
     # answerable questions, for 3.6% of those whose article is held out.
     in_passages: bool = False
+    # a yes/no question about something done that no article names in any word it knows
+    # (「ウィトコフ特使は通話の流出について謝罪したの？」, "Did Witkoff apologize for the
+    # leak?"): whether it happened is nowhere, however much else is found
+    unasked_event: bool = False
 
     @property
     def missing_names(self) -> tuple[FocusTerm, ...]:
@@ -202,7 +206,7 @@ class DeclineRule:
         of them in one retrieved passage, only `z_in_passages` (a short question about
         something the articles name matches its one sentence weakly, yet that passage is
         the answer; terms found only apart, in other passages, ask for more)."""
-        if coverage is not None and coverage.missing_unit:
+        if coverage is not None and (coverage.missing_unit or coverage.unasked_event):
             return math.inf
         if not same_language:  # coverage: an English question's Japanese terms, if known
             if coverage is None or not coverage.focus:

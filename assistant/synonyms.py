@@ -89,6 +89,10 @@ class JapaneseSynonyms:
                 found.update(dict.fromkeys(self._lookup(morpheme.dictionary_form())))
         return tuple(found)
 
+    def corpus_words_for(self, word: str) -> tuple[str, ...]:
+        """The corpus's words for one word of the reader's (電話 → 通話), or ()."""
+        return self._lookup(word)
+
     def _negative_words(self, morpheme: Any) -> list[str]:
         """The corpus's words that say a word negated (信用 + しない → 不信, 透明 + じゃない →
         不透明, 足り + ない → 不足): 不/非/無/未 before its kanji, or before its first kanji."""

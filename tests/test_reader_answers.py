@@ -691,3 +691,27 @@ def test_an_english_follow_ups_own_words_weigh_more_than_those_it_borrows(seed_a
                Turn("assistant", "ロシアは通話の事実を認めつつ、録音流出に強く反発している。[1]")]
     answer = seed_assistant.ask("Who reported it first?", history)
     assert answer.citations[0].quote.startswith("ブルームバーグは11月25日")
+
+
+@pytest.mark.parametrize("question", ["ウィトコフ特使は通話の流出について謝罪したの？",
+                                      "Did Witkoff apologize for the leak?"])
+def test_a_yes_no_question_about_something_no_article_names_is_declined(seed_assistant,
+                                                                         question):
+    """Witkoff and the leak are found, but whether he apologized is nowhere: two names and
+    things found no longer let a missing predicate pass when that is what is asked."""
+    answer = seed_assistant.ask(question)
+    assert answer.abstained and answer.citations == []
+    # a reader's word the articles say otherwise (漏らす → リーク) is still answered
+    leaked = seed_assistant.ask("録音を漏らした犯人は分かってるの？")
+    assert not leaked.abstained
+
+
+def test_asking_yes_or_no():
+    from assistant.focus import asks_yes_no
+
+    for question in ("トランプ大統領はウィトコフ氏を処分した？", "謝罪したの？",
+                     "Did Trump fire him?", "Has Russia responded?"):
+        assert asks_yes_no(question), question
+    for question in ("本のタイトルは？", "内容を全部教えて", "誰が謝罪したの？", "Who did it?",
+                     "ウィトコフのやり方って正しかったと思う？", "なんで謝罪しないの？"):
+        assert not asks_yes_no(question), question
