@@ -51,10 +51,12 @@ from .reader_rules import (
     ASKS_ITEMS,
     Placed,
     asked_kind,
+    asks_what_was_said,
     asks_when,
     holds_kind,
     is_filler,
     judges,
+    speaks,
     states_a_time,
 )
 from .results import Answer, AnswerSentence, Citation, Passage, ShortAnswer
@@ -140,6 +142,12 @@ NO_TIME = {
     "ja": "記事には、それがいつのことかを示す記述が見つかりませんでした。",
     "en": "The articles don't say when.",
 }
+NOT_SAID = {
+    "ja": "記事には、『{}』の発言は見つかりませんでした。",
+    "en": "The articles don't say what {} said.",
+}
+_TOPIC_MARK = re.compile(r"(?:側)?(?:は|って|が|も)")
+_NAMED_RUN = re.compile(r"[^、。，,\sはがもの「」？?]+$")
 NO_ANALYSIS = {
     "ja": "記事には、この点についての分析や意見は見つかりませんでした。",
     "en": "The articles offer no analysis or opinion on this.",
@@ -242,6 +250,13 @@ def extractive_answer(
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
     details = [] if titled else book_details(question, passages, retriever)
+    speaker = _speaker(question, found)
+    if speaker is not None and not asked_parts(question) and not any(
+            speaks(speaker[0], retriever.articles[p.article_id].body[start:end])
+            for p in passages for start, end in p.sentences):
+        # asked what someone said, and no retrieved sentence has them say anything
+        return decline(question, query, language, found.passages,
+                       NOT_SAID[language].format(speaker[1]))
     if not (titled or details) and asks_when(question) and not any(
             states_a_time(retriever.articles[c.article_id].body[c.start : c.end])
             for c in chosen):
@@ -260,6 +275,27 @@ def extractive_answer(
             and not announces_list(first.quote) and listed is None:
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
+
+
+def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
+    """Asked what someone said (「ルビオ国務長官はどう言ってる？」 "What did Rubio say?"),
+    who: (the articles' word for them, the question's) — for a Japanese question the last
+    focus word before its topic particle (報道官 in 「ウクライナ政府の報道官は…」), for an
+    English one a name it has; None when it asks no such thing."""
+    if not asks_what_was_said(question):
+        return None
+    if found.expansion is not None:
+        names = [t for t in found.expansion.terms if t.kind == "name" and
+                 t.source.lower() in question.lower()]
+        return (names[0].text, names[0].source) if names else None
+    speaker = None
+    for term in question_focus(question):
+        at = question.find(term.text)
+        end = at + len(term.text)
+        if at >= 0 and _TOPIC_MARK.match(question, end):
+            named = _NAMED_RUN.search(question, 0, end)  # ルビオ国務長官, not only 長官
+            speaker = (term.text, named.group() if named else term.text)
+    return speaker
 
 
 def _ranked(question: str, language: str, question_vector: np.ndarray, passages: list[Passage],

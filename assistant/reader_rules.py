@@ -72,6 +72,16 @@ _ASKS_WHEN = re.compile(r"いつ(?!も|か(?!ら))|何年(?!間|前|ぶり|も)|
                         r"^\W*(?:(?:and|so|but|then|roughly|approximately|about|exactly)\W+)?"
                         r"(?:since |until |till |from )?when\b|"
                         r"\b(?:what|which) (?:year|date|month|day|decade|century)\b", re.I)
+# asked what someone said or how they put it: 「何て言ってる？」「どう説明してる？」 "say"
+_ASKS_SAID = re.compile(r"(?:何|なん)(?:と|て)(?:言|い[っわ]|コメント|述べ|語|発言|説明)|"
+                        r"どう(?:言|い[っわ]|コメント|述べ|語|発言|説明)|"
+                        r"\bwhat (?:did|does|do|has|have|had) [^?]{1,60}\b(?:say|said|comment)",
+                        re.I)
+# the subject's particle, within a few characters of a title or suffix (ルビオ|国務長官が)
+_SUBJECT_MARK = re.compile(r"[^、。はがも]{0,8}?(?:側)?(?:は|が|も)")
+_SAYS = re.compile(r"述べ|語[っりる]|言[っうわ]|明か[しす]|強調|主張|発言|コメント|表明|批判|"
+                   r"説明|訴え|指摘|打ち出|発信|アピール|認め|否定|反発|示し|求め|警告|懸念")
+_PASSIVE = re.compile(r"[さしすせ]?(?:され|られ|れて)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|時代|時期|戦前|戦後|戦中|古代|中世|近世|近代|現代|"
                        r"当時|初頭|直後|直前|以降|以前|今年|昨年|来年|去年|今月|先月|来月|今日|昨日|"
                        r"明日|今週|先週|来週|[朝昼晩夜]|頃|ごろ|\d+\s*(?:時|分)|"
@@ -163,6 +173,26 @@ def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset(),
         return True
     named = ("person", "name") if kind == "organization" else (kind,)
     return any(k in named and form not in asked for k, form in named_things(text))
+
+
+def asks_what_was_said(question: str) -> bool:
+    """Whether the question asks what someone said (「…は何と言ってる？」「どうコメントした？」
+    "What did Rubio say about the call?"), not what the page's commenters say."""
+    return bool(_ASKS_SAID.search(question))
+
+
+def speaks(subject: str, text: str) -> bool:
+    """Whether `subject` (ロシア, アメリカ政府, ルビオ) speaks or takes a stand in the sentence
+    itself: followed by は/が/も and a verb of saying or stance not in the passive
+    (「ロシアは…強く反発している」; not 「ルビオ国務長官が…追われていたと説明されています」,
+    where someone else explains)."""
+    at = text.find(subject)
+    if at < 0:
+        return False
+    rest = text[at + len(subject) :]
+    opening = _SUBJECT_MARK.match(rest)
+    return opening is not None and any(
+        not _PASSIVE.match(rest, m.end()) for m in _SAYS.finditer(rest, opening.end()))
 
 
 def asks_when(question: str) -> bool:

@@ -715,3 +715,28 @@ def test_asking_yes_or_no():
     for question in ("本のタイトルは？", "内容を全部教えて", "誰が謝罪したの？", "Who did it?",
                      "ウィトコフのやり方って正しかったと思う？", "なんで謝罪しないの？"):
         assert not asks_yes_no(question), question
+
+
+@pytest.mark.parametrize("question", ["ルビオ国務長官はこの通話についてどう言ってる？",
+                                      "What did Secretary Rubio say about the call?"])
+def test_asked_what_someone_said_when_no_sentence_has_them_say_anything_is_declined(
+        seed_assistant, question):
+    """The articles name Rubio only as busy with Venezuela, in a sentence where someone else
+    explains: nothing he said is there."""
+    answer = seed_assistant.ask(question)
+    assert answer.abstained
+    assert "ルビオ" in answer.answer or "Rubio" in answer.answer
+    assert answer.citations == []
+    # Russia takes a stand in the articles' own words (認めつつ…反発している): answered
+    russia = seed_assistant.ask("ロシアは録音の流出についてどう言ってる？")
+    assert not russia.abstained and "反発" in russia.citations[0].quote
+
+
+def test_who_speaks_in_a_sentence():
+    from assistant.reader_rules import asks_what_was_said, speaks
+
+    assert asks_what_was_said("報道官は何とコメントした？")
+    assert not asks_what_was_said("28項目案ってどういうこと？")
+    assert speaks("ロシア", "ロシアは通話の事実を認めつつ、録音流出に強く反発している。")
+    # someone else explains what Rubio did: he says nothing here
+    assert not speaks("ルビオ", "ルビオ国務長官が危機対応に追われていたと説明されています")
