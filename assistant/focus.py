@@ -82,6 +82,8 @@ _CHANGES_TOPIC = re.compile(
 # the opener with what follows it up to its comma or dash (「話は変わるけど、」 "By the way,")
 _TOPIC_OPENER = re.compile(_CHANGES_TOPIC.pattern + r"[^、,，:;：\-–—]{0,8}[、,，:;：\-–—]+\s*",
                            re.I)
+# question words written in kana, or misspelt (どいう): 「なんと呼ばれる？」 asks what
+_KANA_QUESTION_WORD = re.compile(r"なん[でとのて]|なに|なぜ|どっち|どちら|どい|だれ|[？?].+[？?]")
 # a question that ends on what happened or is: 「謝罪したの？」「処分した？」「分かってるの？」
 _JAPANESE_YES_NO = re.compile(r"(?:た|だ|る|い|ない|てる|ます|ました|ません|でした)"
                               r"(?:の|ん(?:です)?|のです)?か?[？?]\s*$")
@@ -356,7 +358,7 @@ def asks_yes_no(question: str) -> bool:
         return False
     if _ENGLISH_WORD.search(question) and not re.search(r"[ぁ-んァ-ヶ一-龯]", question):
         return bool(_ENGLISH_YES_NO.match(question))
-    return not _QUESTION_WORD.search(question) and not re.search(r"なんで|なぜ", question) \
+    return not _QUESTION_WORD.search(question) and not _KANA_QUESTION_WORD.search(question) \
         and bool(_JAPANESE_YES_NO.search(question))
 
 

@@ -73,8 +73,10 @@ _ASKS_WHEN = re.compile(r"いつ(?!も|か(?!ら))|何年(?!間|前|ぶり|も)|
                         r"(?:since |until |till |from )?when\b|"
                         r"\b(?:what|which) (?:year|date|month|day|decade|century)\b", re.I)
 # asked what someone said or how they put it: 「何て言ってる？」「どう説明してる？」 "say"
-_ASKS_SAID = re.compile(r"(?:何|なん)(?:と|て)(?:言|い[っわ]|コメント|述べ|語|発言|説明)|"
-                        r"どう(?:言|い[っわ]|コメント|述べ|語|発言|説明)|"
+# (not 「…を何と言うか」「何と呼ばれる」, which ask what something is called)
+# (nor どういった "what kind of", nor 何と言いますか "what is it called")
+_ASKS_SAID = re.compile(r"(?:何|なん)(?:と|て)(?:言っ|コメント|述べ|語っ|発言し|説明し)|"
+                        r"どう(?:言っ|コメント|述べ|語っ|発言し|説明し)|"
                         r"\bwhat (?:did|does|do|has|have|had) [^?]{1,60}\b(?:say|said|comment)",
                         re.I)
 # the subject's particle, within a few characters of a title or suffix (ルビオ|国務長官が)

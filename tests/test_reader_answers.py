@@ -713,7 +713,8 @@ def test_asking_yes_or_no():
                      "Did Trump fire him?", "Has Russia responded?"):
         assert asks_yes_no(question), question
     for question in ("本のタイトルは？", "内容を全部教えて", "誰が謝罪したの？", "Who did it?",
-                     "ウィトコフのやり方って正しかったと思う？", "なんで謝罪しないの？"):
+                     "ウィトコフのやり方って正しかったと思う？", "なんで謝罪しないの？",
+                     "別名なんと呼ばれる？"):
         assert not asks_yes_no(question), question
 
 
@@ -737,6 +738,10 @@ def test_who_speaks_in_a_sentence():
 
     assert asks_what_was_said("報道官は何とコメントした？")
     assert not asks_what_was_said("28項目案ってどういうこと？")
+    # what something is called, what kind of thing: no one's words asked for (JSQuAD has
+    # many: 「…を何と言いますか？」)
+    for question in ("この流れを何と言う？", "共産主義を何と言いますか？", "どういった国々か。"):
+        assert not asks_what_was_said(question), question
     assert speaks("ロシア", "ロシアは通話の事実を認めつつ、録音流出に強く反発している。")
     # someone else explains what Rubio did: he says nothing here
     assert not speaks("ルビオ", "ルビオ国務長官が危機対応に追われていたと説明されています")
