@@ -181,11 +181,6 @@ class DeclineRule:
     z_missing_word: float = 3.0
     z_cross_found: float = -0.5
     z_cross_missing_word: float = 1.0
-    # an English yes/no question about something done that no article names ("Did Witkoff
-    # apologize for the leak?" z 1.6) — unless the match is this strong ("Did Russia get
-    # angry about the leak?" z 2.4, answered by 「…強く反発している」); a Japanese one is
-    # declined outright: its words and their JMdict synonyms are looked up as written
-    z_cross_unasked_event: float = 2.0
 
     def z(self, found: Retrieval, language: str) -> float:
         """How far above the background of the question's language the best match is, in
@@ -211,8 +206,7 @@ class DeclineRule:
         of them in one retrieved passage, only `z_in_passages` (a short question about
         something the articles name matches its one sentence weakly, yet that passage is
         the answer; terms found only apart, in other passages, ask for more)."""
-        if coverage is not None and (coverage.missing_unit
-                                     or (coverage.unasked_event and same_language)):
+        if coverage is not None and (coverage.missing_unit or coverage.unasked_event):
             return math.inf
         if not same_language:  # coverage: an English question's Japanese terms, if known
             if coverage is None or not coverage.focus:
@@ -220,11 +214,8 @@ class DeclineRule:
             if coverage.missing_names or coverage.mostly_missing \
                     or coverage.unanchored_predicate:
                 return math.inf
-            bar = self.z_cross_missing_word if coverage.telling_missing \
+            return self.z_cross_missing_word if coverage.telling_missing \
                 else self.z_cross_found
-            # an English predicate may only be missing from the gloss dictionary ("angry" for
-            # 反発): a strong match still answers (see Coverage.unasked_event)
-            return max(bar, self.z_cross_unasked_event) if coverage.unasked_event else bar
         if coverage is None or not coverage.focus:
             return self.z_same
         if coverage.missing_names:

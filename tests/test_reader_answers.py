@@ -701,12 +701,9 @@ def test_a_yes_no_question_about_something_no_article_names_is_declined(seed_ass
     things found no longer let a missing predicate pass when that is what is asked."""
     answer = seed_assistant.ask(question)
     assert answer.abstained and answer.citations == []
-    # a reader's word the articles say otherwise (漏らす → リーク) is still answered, and so
-    # is an English predicate the gloss dictionary misses when the match is strong
+    # a reader's word the articles say otherwise (漏らす → リーク) is still answered
     leaked = seed_assistant.ask("録音を漏らした犯人は分かってるの？")
     assert not leaked.abstained
-    angry = seed_assistant.ask("Did Russia get angry about the leak?")
-    assert not angry.abstained and "反発" in angry.citations[0].quote
 
 
 def test_asking_yes_or_no():
