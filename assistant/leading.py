@@ -102,19 +102,37 @@ def antecedent_first(question: str, chosen: list[Candidate], passages: list[Pass
     body = retriever.articles[first.article_id].body
     if not _ON_WHAT_CAME_BEFORE.match(body[first.start : first.end]):
         return chosen
-    before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
-    if before is None or is_list_item(body, *before) \
-            or _HEADING_LINE.search(body, before[0] - 1 if before[0] else 0, first.start):
+    before = _prose_before(first, retriever)
+    if before is None:
         return chosen  # a list item, a heading or another section: no antecedent
     terms_of = _question_terms(question, expansion)
     mine, theirs = terms_of(body[first.start : first.end]), terms_of(body[before[0] : before[1]])
     if len(theirs) <= len(mine) or not theirs - mine:
         return chosen
-    antecedent = next((c for c in chosen if c.article_id == first.article_id
-                       and c.start == before[0]), None) or Candidate(
-        first.article_id, *before, holder(passage_at(retriever, first.article_id, *before),
-                                           passages), first.rank)
-    return [antecedent, *[c for c in chosen if c is not antecedent]]
+    return _led_by(before, chosen, passages, retriever)
+
+
+def _prose_before(first: Candidate, retriever: HybridRetriever) -> tuple[int, int] | None:
+    """The span of the sentence before `first` in its section, None when there is none or
+    it is a list item (its lead-in is elsewhere)."""
+    body = retriever.articles[first.article_id].body
+    before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
+    if before is None or is_list_item(body, *before) \
+            or _HEADING_LINE.search(body, before[0] - 1 if before[0] else 0, first.start):
+        return None
+    return before
+
+
+def _led_by(span: tuple[int, int], chosen: list[Candidate], passages: list[Passage],
+            retriever: HybridRetriever) -> list[Candidate]:
+    """`chosen` led by the sentence at `span` of the first one's article (a runner-up
+    moved up, or that sentence as a new candidate)."""
+    first = chosen[0]
+    lead = next((c for c in chosen if c.article_id == first.article_id
+                 and c.start == span[0]), None) or Candidate(
+        first.article_id, *span, holder(passage_at(retriever, first.article_id, *span),
+                                         passages), first.rank)
+    return [lead, *[c for c in chosen if c is not lead]]
 
 
 def _question_terms(question: str, expansion: Expansion | None
@@ -198,15 +216,8 @@ def cause_first(question: str, chosen: list[Candidate], passages: list[Passage],
     opening = _ON_WHAT_CAME_BEFORE.match(text) or _RESULT_OF_WHAT_CAME_BEFORE.match(text)
     if opening is None or holds_kind("reason", text[opening.end() :]):
         return chosen
-    before, _ = retriever.neighbour_sentences(first.article_id, first.start, first.end)
-    if before is None or is_list_item(body, *before) \
-            or _HEADING_LINE.search(body, before[0] - 1 if before[0] else 0, first.start):
-        return chosen
-    cause = next((c for c in chosen if c.article_id == first.article_id
-                  and c.start == before[0]), None) or Candidate(
-        first.article_id, *before, holder(passage_at(retriever, first.article_id, *before),
-                                           passages), first.rank)
-    return [cause, *[c for c in chosen if c is not cause]]
+    before = _prose_before(first, retriever)
+    return chosen if before is None else _led_by(before, chosen, passages, retriever)
 
 
 def asked_position(question: str) -> str | None:
