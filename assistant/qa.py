@@ -704,6 +704,10 @@ def not_covered(coverage: Coverage | None, language: str) -> str | None:
         return COUNT_NOT_GIVEN[language].format(unit=coverage.missing_unit)
     if coverage is None or not coverage.missing:
         return None
+    if language != "ja" and coverage.unasked_event and not coverage.missing_names:
+        asked = next(t.text for t in coverage.missing if t.predicate)  # "apologize"
+        return (f"The articles don't say whether that happened: nothing in them matches "
+                f"“{asked}”.")
     if language != "ja" and not coverage.missing_names:
         return None  # English: its words' Japanese terms are guesses; name only a name
     missing = (coverage.missing_names or coverage.missing)[0].text

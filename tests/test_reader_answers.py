@@ -701,6 +701,7 @@ def test_a_yes_no_question_about_something_no_article_names_is_declined(seed_ass
     things found no longer let a missing predicate pass when that is what is asked."""
     answer = seed_assistant.ask(question)
     assert answer.abstained and answer.citations == []
+    assert "『謝罪』" in answer.answer or "“apologize”" in answer.answer
     # a reader's word the articles say otherwise (漏らす → リーク) is still answered
     leaked = seed_assistant.ask("録音を漏らした犯人は分かってるの？")
     assert not leaked.abstained
