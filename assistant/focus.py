@@ -77,8 +77,10 @@ _REFERS_BACK = re.compile(
     r"\b(?:it|its|that|this|these|those|they|them|their|he|him|his|she|her|there|then)\b",
     re.I)
 _CHANGES_TOPIC = re.compile(
-    r"^\s*(?:ところで|話(?:は|が)?変わ(?:る|って|りますが)|それはそうと|別の話|全然関係ない|"
-    r"by the way|\bbtw\b|on another (?:note|topic)|changing the subject)", re.I)
+    r"^\s*(?:ところで|話(?:は|が)?変わ(?:る|って|りますが)|それはそうと|別の話|(?:全然)?関係ない|"
+    r"by the way|\bbtw\b|on another (?:note|topic)|chang(?:e|ing) (?:of )?(?:the )?"
+    r"(?:subject|topic)|switching (?:the )?(?:subject|topics?)|unrelated|off[- ]topic|"
+    r"(?:a )?(?:different|random|another) question)", re.I)
 # the opener with what follows it up to its comma or dash (「話は変わるけど、」 "By the way,")
 _TOPIC_OPENER = re.compile(_CHANGES_TOPIC.pattern + r"[^、,，:;：\-–—]{0,8}[、,，:;：\-–—]+\s*",
                            re.I)

@@ -138,6 +138,9 @@ def test_an_opener_that_only_changes_the_topic_is_dropped_from_what_is_searched(
         "where does Ushakov work?"
     assert without_topic_change("By the way, who is Rubio?") == "who is Rubio?"
     assert without_topic_change("話は変わるけど、彼の所属は？") == "彼の所属は？"
+    assert without_topic_change("Unrelated, but who won the World Cup?") == \
+        "but who won the World Cup?"
+    assert without_topic_change("関係ないけど、明日の天気は？") == "明日の天気は？"
     # without a comma after it, or with nothing after it, the question stays as written
     assert without_topic_change("ところで今日の天気は？") == "ところで今日の天気は？"
     assert without_topic_change("ところで、") == "ところで、"
