@@ -238,7 +238,7 @@ def extractive_answer(
     is the question's, detected once by the caller."""
     passages = at_asked_position(question, passages_for(question, found.passages, retriever),
                                  retriever, allowed_roles(question))
-    chosen = _ranked(question, language, question_vector, passages, found, retriever,
+    chosen = _ranked(question, query, language, question_vector, passages, found, retriever,
                      max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)
@@ -250,18 +250,10 @@ def extractive_answer(
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
     details = [] if titled else book_details(question, passages, retriever)
-    speaker = _speaker(question, found)
-    if speaker is not None and not asked_parts(question) and not any(
-            speaks(speaker[0], retriever.articles[p.article_id].body[start:end])
-            for p in passages for start, end in p.sentences):
-        # asked what someone said, and no retrieved sentence has them say anything
-        return decline(question, query, language, found.passages,
-                       NOT_SAID[language].format(speaker[1]))
-    if not (titled or details) and asks_when(question) and not any(
-            states_a_time(retriever.articles[c.article_id].body[c.start : c.end])
-            for c in chosen):
-        # asked when, and the sentences that answer best state no time at all
-        return decline(question, query, language, found.passages, NO_TIME[language])
+    missing = _missing_answer(question, language, found, passages,
+                              [] if titled or details else chosen, retriever)
+    if missing is not None:
+        return decline(question, query, language, found.passages, missing)
     citations = with_roles(cite_sentences(titled or details or chosen,
                                           lambda a: retriever.articles[a].body), retriever)
     first = citations[0]
@@ -275,6 +267,25 @@ def extractive_answer(
             and not announces_list(first.quote) and listed is None:
         citations = citations[:1]
     return cited_answer(question, query, language, citations, found.passages, short)
+
+
+def _missing_answer(question: str, language: str, found: Retrieval, passages: list[Passage],
+                    chosen: list[Candidate], retriever: HybridRetriever) -> str | None:
+    """Why the best sentences can't answer, when they can't: asked what someone said and no
+    retrieved sentence has them say anything, or asked when and the `chosen` sentences
+    (none for a book's details line, which dates the book) state no time at all."""
+    def text(article_id: str, start: int, end: int) -> str:
+        return retriever.articles[article_id].body[start:end]
+
+    speaker = _speaker(question, found)
+    if speaker is not None and not asked_parts(question) and not any(
+            speaks(speaker[0], text(p.article_id, *span))
+            for p in passages for span in p.sentences):
+        return NOT_SAID[language].format(speaker[1])
+    if chosen and asks_when(question) and not any(
+            states_a_time(text(c.article_id, c.start, c.end)) for c in chosen):
+        return NO_TIME[language]
+    return None
 
 
 def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
@@ -298,14 +309,15 @@ def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
     return speaker
 
 
-def _ranked(question: str, language: str, question_vector: np.ndarray, passages: list[Passage],
-            found: Retrieval, retriever: HybridRetriever, limit: int) -> list[Candidate]:
+def _ranked(question: str, query: str, language: str, question_vector: np.ndarray,
+            passages: list[Passage], found: Retrieval, retriever: HybridRetriever, limit: int
+            ) -> list[Candidate]:
     """The passages' sentences best first: an English question over Japanese articles by its
-    Japanese terms (english_reader.py), a Japanese one with the articles' own forms of its
-    words (one-kanji countries, 英仏; synonyms.py)."""
+    Japanese terms (english_reader.py; a follow-up's own words first), a Japanese one with
+    the articles' own forms of its words (one-kanji countries, 英仏; synonyms.py)."""
     if found.expansion is not None:
         expansion = found.expansion
-        if retriever.english is not None:  # a follow-up's own words first
+        if retriever.english is not None and query != question:  # searched with more
             own = retriever.english.expansion(question)
             expansion = own_words_first(expansion, own) if own is not None else expansion
         return choose_english(question, expansion, question_vector, passages, retriever,
@@ -670,14 +682,15 @@ def section_words(found: Retrieval) -> list[str]:
 
 
 def _summary_points(question: str, article_id: str, found: Retrieval,
-                    retriever: HybridRetriever, topic: bool) -> list[KeyPoint]:
-    """The key points of the section of the article the question names (「考察・分析の
-    ところ」) or of its closing section when asked for its conclusion, else of the article
-    or, for a summary of one matter, those of the sections its best passages are in
-    (whole-article key points when none of them is here)."""
+                    retriever: HybridRetriever, topic: bool,
+                    section: tuple[int, int] | None) -> list[KeyPoint]:
+    """The key points of `section`, the part of the article the question names (「考察・分析
+    のところ」: named_section), or of its closing section when asked for its conclusion,
+    else of the article or, for a summary of one matter, those of the sections its best
+    passages are in (whole-article key points when none of them is here)."""
     article, roles = retriever.articles[article_id], retriever.roles(article_id)
-    section = named_section(article, question, section_words(found)) or (
-        closing_section(article, roles) if asks_conclusion(question) else None)
+    section = section or (closing_section(article, roles) if asks_conclusion(question)
+                          else None)
     if section is not None:
         return section_points(article, section, roles)
     offsets = [p.start for p in found.passages[:3] if p.article_id == article_id]
@@ -694,9 +707,10 @@ def summary_answer(question: str, query: str, language: str, found: Retrieval,
     words = section_words(found)
     focus = [term.text for term in question_focus(question)] if language == "ja" else words
     scope = summary_scope(found, retriever, article_ids, specific, focus)
-    named = [i for i in scope if named_section(retriever.articles[i], question, words)]
-    blocks = [(retriever.articles[i], _summary_points(question, i, found, retriever, topic))
-              for i in named or scope]
+    named = {i: named_section(retriever.articles[i], question, words) for i in scope}
+    blocks = [(retriever.articles[i], _summary_points(question, i, found, retriever, topic,
+                                                      named[i]))
+              for i in [i for i in scope if named[i]] or scope]
     blocks = [(article, points) for article, points in blocks if points]
     candidates = [c for _, points in blocks for c in _point_candidates(points, retriever)]
     if not candidates:
@@ -750,7 +764,7 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
                                            if retriever.role_at(p.article_id, s[0]) == "analysis"))
                 for p in found.passages]
     analysis = [p for p in analysis if p.sentences]
-    chosen = _ranked(question, language, question_vector, analysis, found, retriever,
+    chosen = _ranked(question, query, language, question_vector, analysis, found, retriever,
                      OPINION_POOL) if specific and analysis else []
     chosen = judgements_first(chosen, retriever, names_topic(question, found))
     if not chosen:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .focus import negates
 from .jmdict import Candidate, JMdictTables
 
 if TYPE_CHECKING:
@@ -717,14 +718,7 @@ _SKIPPED_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "接�
 _CLOSED_CLASS = {"この": "this", "その": "that", "あの": "that", "どの": "which",
                  "こんな": "such", "そんな": "such", "あんな": "such", "どんな": "what kind of",
                  "ない": "not", "無い": "not"}
-_NEGATIONS = frozenset({"ない", "無い", "ぬ", "ず", "ん"})
 _NOT = "not"
-
-
-def _negates(base: str, pos: str) -> bool:
-    """A negation (ない, ません's ん, ず): glossed "not", or a quote would read as its
-    opposite (「証拠はありません」 as "evidence")."""
-    return base in _NEGATIONS and pos in ("助動詞", "形容詞")
 
 
 _SKIPPED_WORDS = {"する", "為る", "いる", "居る", "ある", "有る", "なる", "成る", "れる", "られる",
@@ -789,7 +783,7 @@ class Glosser:
             if run:
                 pieces.append(self._gloss_run(run, names))
                 run = []
-            if _negates(morpheme.dictionary_form(), pos[0]):
+            if negates(morpheme.dictionary_form(), pos[0]):
                 if not pieces or pieces[-1] != _NOT:  # 「証拠はありません」: "evidence · not"
                     pieces.append(_NOT)
             elif not skipped:

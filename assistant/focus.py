@@ -352,6 +352,17 @@ def names_a_book(question: str) -> bool:
                for m in _tokenizer().tokenize(normalise(question)[:2000]))
 
 
+_NEGATIONS = frozenset({"ない", "無い", "ぬ", "ず", "ん"})
+
+
+def negates(base: str, pos: str) -> bool:
+    """Whether a morpheme (SudachiPy dictionary form, part of speech) is a negation (ない,
+    ません's ん, ず): a word gloss says "not" for it (crosslingual.py), or a quote would read
+    as its opposite (「証拠はありません」 as "evidence"); synonyms.py reads a question's
+    negated words by it (信用しない → 不信)."""
+    return base in _NEGATIONS and pos in ("助動詞", "形容詞")
+
+
 def asks_yes_no(question: str) -> bool:
     """Whether a question asks whether something happened or is so, with no question word:
     「ウィトコフ特使は謝罪したの？」「処分した？」, "Did Witkoff apologize?" (not 「…を教えて」,

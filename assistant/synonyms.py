@@ -27,7 +27,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from .focus import FRAME_WORDS, with_short_forms
+from .focus import FRAME_WORDS, negates, with_short_forms
 
 if TYPE_CHECKING:
     from .crosslingual import CorpusTerms
@@ -40,8 +40,8 @@ PER_WORD = 2
 _CONTENT = {"名詞": "普通名詞", "動詞": "一般", "形容詞": "一般"}  # part of speech → subtype
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
 _LEADING_KANJI = re.compile(r"[\u4e00-\u9fff々]+")
+_KATAKANA_WORD = re.compile(r"[ァ-ヴー]{2,}")
 _NEGATING_PREFIXES = ("不", "非", "無", "未")
-_NEGATIONS = frozenset({"ない", "無い", "ぬ", "ず", "ん"})
 # what may stand between a word and its negation: 信用 し なく, 満足 し て い ない, 透明 じゃ ない
 _BETWEEN = frozenset({"する", "出来る", "できる", "なる", "て", "いる", "られる", "れる", "だ",
                       "で", "は", "も", "せる", "させる"})
@@ -52,13 +52,12 @@ def _negated(morphemes: list[Any], start: int) -> bool:
     """Whether a negation follows at `start` within NEGATION_REACH morphemes, with only
     auxiliaries (する, て, いる, られる, だ…) before it."""
     for morpheme in morphemes[start : start + NEGATION_REACH]:
-        base, pos = morpheme.dictionary_form(), morpheme.part_of_speech()[0]
-        if base in _NEGATIONS and pos in ("助動詞", "形容詞"):
+        base = morpheme.dictionary_form()
+        if negates(base, morpheme.part_of_speech()[0]):
             return True
         if base not in _BETWEEN:
             return False
     return False
-_KATAKANA_WORD = re.compile(r"[ァ-ヴー]{2,}")
 
 
 class JapaneseSynonyms:
