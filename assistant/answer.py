@@ -40,6 +40,7 @@ from .leading import (
     asks_a_list,
     at_asked_position,
     cause_first,
+    dated_topic_first,
     event_date_first,
     holder,
     list_first,
@@ -122,8 +123,10 @@ _ABOUT_CREDIT = re.compile(r"出典(?:は|を|って|元)|情報源|ソースは
 _ABOUT_ELSEWHERE = re.compile(r"続き|全文|購読|\bread (?:more|the rest)\b|subscri", re.I)
 # a question about the comments section itself, not about what someone commented
 _ABOUT_COMMENTS = re.compile(
-    r"コメント欄|読者(?:の|は|から|コメント)|スレッド|海外の反応|ネット(?:上|の反応|では|で)|"
-    r"掲示板|書き込み|ユーザーの?コメント|\bcommenters?\b|reader comments|the comments|"
+    r"コメント欄|読者(?:の|は|から|コメント)|スレッド|(?<![ァ-ヶー])スレ(?![ァ-ヶー])|海外の反応|"
+    r"(?:海外|外国|ネット)の(?:コメント|声|人|ユーザー)|コメント(?:では|だと|の中|を書いた)|"
+    r"ネット(?:上|の反応|では|で)|掲示板|書き込み|ユーザーの?コメント|\bcommenters?\b|"
+    r"reader comments|the comments|comment section|online (?:comments|reactions)|"
     r"\bforums?\b|\bthread\b", re.I)
 
 DECLINE = {
@@ -243,6 +246,7 @@ def extractive_answer(
     if not chosen:
         return decline(question, query, language, found.passages)
     chosen = list_first(question, chosen, retriever)
+    chosen = dated_topic_first(question, query, chosen, passages, retriever, found.expansion)
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = reason_first(question, chosen, retriever)
     chosen = cause_first(question, chosen, passages, retriever)

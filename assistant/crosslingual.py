@@ -88,6 +88,9 @@ _ASKED_KIND_WORDS = frozenset(_KIND_TEXT.split())
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking) place\b", re.I)
 # "how long … last?": what is asked (a length of time), not words to look for (長らく, 前)
 _HOW_LONG = re.compile(r"\bhow long\b|\blast(?=\s*[?.!]?\s*$)", re.I)
+# a plural with its own sense in the news, looked up as that sense alone ("talks" are
+# negotiations, 交渉/協議, not chats, 話し)
+_NEWS_SENSE = {"talks": "negotiations"}
 _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "written": "write", "spoke": "speak", "took": "take", "taken": "take",
               "made": "make", "met": "meet", "sent": "send", "held": "hold", "began": "begin",
@@ -408,22 +411,39 @@ _VERBAL_ENDING = re.compile(r"^(?=.*[^ぁ-ゖ]).*[うくすつぬふむゆるぐ
 
 
 def _asks_kind(words: Sequence[str], i: int) -> bool:
-    """Whether words[i] names the kind of thing asked for: "which city", "what media"."""
-    return i > 0 and words[i - 1].lower() in ("which", "what") \
-        and words[i].lower() in _ASKED_KIND_WORDS
+    """Whether words[i] names the kind of thing asked for: "which city", "what media",
+    "which news outlet"."""
+    if i + 1 < len(words) and i > 0 and words[i - 1].lower() in ("which", "what") \
+            and words[i + 1].lower() in _ASKED_KIND_WORDS:
+        return True  # "news" of "which news outlet"
+    asking = {w.lower() for w in words[max(i - 2, 0): i]} & {"which", "what"}
+    return bool(asking) and words[i].lower() in _ASKED_KIND_WORDS
 
 
 def _noun_context(words: Sequence[str], written: Sequence[str], i: int) -> bool:
     """Whether words[i] ends a noun phrase: a determiner, a number (with its counter) or a
     possessive before it, with at most two other content words between ("the plan",
-    "the leaked phone call", "28-point plan", "Russia's plan"; not "did Witkoff advise")."""
+    "the leaked phone call", "28-point plan", "Russia's plan"; not "did Witkoff advise",
+    nor a participle after its subject: "was the leak reported")."""
     for j in range(i - 1, max(i - 4, -1), -1):
         word = words[j].lower()
+        if _asks_kind(words, j):
+            return False  # "which news outlet reported": the phrase ended at the kind
         if word in _DETERMINERS or word.isdigit() or written[j].replace("’", "'").endswith("'s"):
-            return True
+            return not _passive_participle(words, j, i)
         if word in _STOP_WORDS:
             return False
     return False
+
+
+def _passive_participle(words: Sequence[str], start: int, i: int) -> bool:
+    """Whether words[i] (-ed/-en) is the verb of a question whose subject starts at
+    words[start] after a form of "be" or "have": "was the leak reported"."""
+    return words[i].lower().endswith(("ed", "en")) and start > 0 \
+        and words[start - 1].lower() in _AUXILIARIES
+
+
+_AUXILIARIES = frozenset(["was", "were", "is", "are", "be", "been", "has", "have", "had"])
 
 
 def _as_noun(terms: tuple[JapaneseTerm, ...]) -> tuple[JapaneseTerm, ...]:
@@ -446,7 +466,8 @@ def _plain_word(word: str) -> str:
 def _lemmas(word: str) -> list[str]:
     """The word and the base forms it may be (plural, past, -ing, demonym: Russians →
     russian → russia), two suffixes deep."""
-    forms = _suffix_lemmas(word.lower().replace("’", "'").removesuffix("'s").strip("'-"))
+    plain = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
+    forms = _suffix_lemmas(_NEWS_SENSE.get(plain, plain))
     for form in forms[1:]:
         forms.extend(_suffix_lemmas(form)[1:])
     return list(dict.fromkeys(forms))

@@ -78,6 +78,8 @@ _ASKED_KINDS = (
     (re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b", re.I), "count"),
     (re.compile(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PERSON_NOUNS})\b",
                 re.I), "person"),
+    (re.compile(r"\b(?:which|what) (?:[a-z]+ )?(?:newspaper|outlet|agency|company|"
+                r"organi[sz]ation|publisher|broadcaster|media)s?\b", re.I), "organization"),
     (re.compile(rf"\bwhere\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PLACE_NOUNS})\b", re.I),
      "place"),
     (re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:is|was|are|were) the reasons?\b",
@@ -309,8 +311,8 @@ def own_words_first(expansion: Expansion, own: Expansion) -> Expansion:
 
 
 def asked_kind(question: str) -> str | None:
-    """What an English question asks for — "date", "countries", "count", "person", "place"
-    or "reason" — by its question word, or "which/what" and the noun after it ("In which
+    """What an English question asks for — "date", "countries", "count", "person",
+    "organization", "place" or "reason" — by its question word, or "which/what" and the noun after it ("In which
     month…" → date, "Which envoy…" → person); the earliest such phrase decides ("Who…
     when…" → person; "how many countries" is a count of countries, not any count)."""
     found = [(match.start(), order, kind) for order, (asks, kind) in enumerate(_ASKED_KINDS)

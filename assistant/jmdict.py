@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE_NAME = "jmdict-en-ja-v5.sqlite"
+CACHE_NAME = "jmdict-en-ja-v6.sqlite"
 LICENCE = ("JMdict/JMnedict © Electronic Dictionary Research and Development Group, "
            "CC BY-SA 4.0 (https://www.edrdg.org/edrdg/licence.html)")
 _PRIORITY_WEIGHT = {"1": 1.0, "2": 0.75}
@@ -112,14 +112,16 @@ def _reverse_rows(source: sqlite3.Connection, forms: dict[int, tuple[list[str], 
         written = kana[:1] if (sid in kana_senses or not kanji) else kanji[:3]
         weight = priority.get(idseq, 0.5) / (1 + 0.5 * sense_rank) / (1 + 0.1 * gloss_rank)
         key = normalise_gloss(gloss)
-        if not key or len(key.split()) > 4:
+        if not key:
             continue
+        whole = len(key.split()) <= 4  # a longer gloss is a definition: only its head counts
         for japanese in written:
-            yield key, japanese, weight
+            if whole:
+                yield key, japanese, weight
             head = _HEAD_OF.match(key)
-            if head:  # "leak of information" also answers "leak", weakly
+            if head:  # "leak of (private) information or pictures" also answers "leak", weakly
                 yield head.group(1), japanese, weight * 0.4
-            elif key.count(" ") == 1 and _NOUN_POS.intersection(noun_senses.get(sid, ())):
+            elif whole and key.count(" ") == 1 and _NOUN_POS.intersection(noun_senses.get(sid, ())):
                 yield key.split()[1], japanese, weight * 0.3  # "telephone call" → "call"
 
 

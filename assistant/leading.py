@@ -5,6 +5,8 @@
   (記事の締めくくり, 記事の冒頭, "the wrap-up", "at the end") is answered from that part first.
 - `list_first`: asked for a list, a list among the best `LIST_REACH` sentences comes before
   a sentence that only says there are some.
+- `dated_topic_first`: asked when, a first sentence holding a date but none of the
+  question's words gives way to a retrieved sentence holding both.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
 - `reason_first`, `cause_first`: asked why, a first sentence that gives no reason gives way
@@ -172,6 +174,50 @@ def event_date_first(question: str, chosen: list[Candidate], passages: list[Pass
                  Candidate(lead.article_id, start, end, holder(following[0], passages),
                            lead.rank))
     return [event, lead, *[c for c in chosen[1:] if c is not event]]
+
+
+def dated_topic_first(question: str, query: str, chosen: list[Candidate],
+                   passages: list[Passage], retriever: HybridRetriever,
+                   expansion: Expansion | None) -> list[Candidate]:
+    """Asked when, a first sentence that holds a date but none of the question's words
+    answers something else
+    (「2025年秋、米国は…供与を突然停止しました。」 for 「ロシアの高官との電話っていつ頃あっ
+    たの？」) — unless the sentence before it has them: it goes on about them — the
+    retrieved sentence holding both (as precise a date as asked), with most of the question's words,
+    leads instead (「通話は10月中旬に行われ…」). The words are the searched query's, so a
+    reader's word the articles say otherwise counts in their form (電話 → 通話). Only for
+    dates: for a person or a place the ranking's choice without the question's words was
+    right as often (JSQuAD: 「首都はロゾー。」 for 「ドミニカ国の首都は？」)."""
+    if not chosen or asked_kind(question) != "date":
+        return chosen
+    terms_of = _question_terms(query, expansion)
+    first = chosen[0]
+    body = retriever.articles[first.article_id].body
+    before = _prose_before(first, retriever)
+    if terms_of(body[first.start : first.end]) or (
+            before is not None and terms_of(body[before[0] : before[1]])):
+        return chosen  # on the question's topic, or going on about it from the sentence before
+    report_dates = asks_about_report(question)
+    best: tuple[int, tuple[int, int], Passage] | None = None
+    for passage in passages:
+        body = retriever.articles[passage.article_id].body
+        for start, end in passage.sentences:
+            held = len(terms_of(body[start:end]))
+            if held and (best is None or held > best[0]) and holds_kind(
+                    "date", body[start:end], report_dates=report_dates) and not (
+                    _ASKS_DAY.search(question) and not _DAY.search(body[start:end])):
+                best = (held, (start, end), passage)
+    if best is None:
+        return chosen
+    _, (start, end), passage = best
+    lead = next((c for c in chosen if c.article_id == passage.article_id and c.start == start),
+                Candidate(passage.article_id, start, end, passage, first.rank))
+    return [lead, *[c for c in chosen if c is not lead]]
+
+
+# asked for a day (「何月何日」「何日」 "what date"), a sentence dated by a season isn't it
+_ASKS_DAY = re.compile(r"何日|日付|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
+_DAY = re.compile(r"\d+\s*日|\b\d{1,2}(?:st|nd|rd|th)?\b")
 
 
 def reason_first(question: str, chosen: list[Candidate], retriever: HybridRetriever

@@ -106,7 +106,8 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"誰|だれ|役職|肩書|職業|何者|どんな人|どういう人|\bwho(?:m|se)?\b", re.I),
      "person"),
     (re.compile(r"(?:どこの|どの)(?:メディア|新聞|通信社|会社|企業|機関|団体|組織|出版社|放送局)|"
-                r"\bwhich (?:newspaper|outlet|agency|company|organi[sz]ation|publisher)\b",
+                r"\b(?:which|what) (?:[a-z]+ )?(?:newspaper|outlet|agency|company|"
+                r"organi[sz]ation|publisher|broadcaster|media)s?\b",
                 re.I), "organization"),
     # 「どこが問題？」「どこまで」ask which part or how far, not where
     (re.compile(r"どこ(?!が|まで)|どの国|(?:都市|地名|国名|首都|場所)(?:は|って)[？?]?\s*$|"

@@ -334,3 +334,35 @@ def test_a_verb_or_adjective_term_covers_its_other_forms() -> None:
     # not a noun sharing the stem (強化), nor the particle after the noun 話 (話は)
     assert found.covered("協力を強化した。話は変わる") == {}
     assert found.covered("話し合いが続いた") == {"talk": 1.0}
+
+
+def test_a_long_gloss_of_a_sense_still_answers_its_head_word(expander: EnglishToJapanese
+                                                             ) -> None:
+    """流出's news sense is glossed "leak of (private) information or pictures": too long
+    to be a key itself, its head "leak" finds 流出, weaker than リーク."""
+    terms = {t.text: t.weight for t in expander.expand("Who reported the leak?").terms}
+    assert terms["リーク"] == 1.0
+    assert 0 < terms["流出"] < 0.5
+
+
+def test_a_participle_after_its_subject_is_the_verb(expander: EnglishToJapanese) -> None:
+    """"was the leak reported": "reported" is the question's verb (報じる), not a noun
+    phrase's last word (報告, 記事 only)."""
+    terms = {t.text for t in expander.expand("When was the leak reported?").terms}
+    assert "報じる" in terms
+    noun = {t.text for t in expander.expand("What did the reported plan say?").terms}
+    assert "報じる" not in noun
+
+
+def test_which_news_outlet_asks_for_one_and_the_verb_after_it_is_a_verb(
+        expander: EnglishToJapanese) -> None:
+    expansion = expander.expand("Which news outlet reported the leak?")
+    assert set(expansion.asked_kinds) == {"news", "outlet"}
+    assert "outlet" not in expansion.unknown
+    assert "報じる" in {t.text for t in expansion.terms}
+
+
+def test_talks_are_negotiations(expander: EnglishToJapanese) -> None:
+    terms = [t.text for t in expander.expand("Who led the talks?").terms
+             if t.source == "talks"]
+    assert terms[:2] == ["交渉", "協議"]

@@ -226,6 +226,8 @@ def test_the_asked_kind_of_an_english_question() -> None:
     assert asked_kind("How many points were in the plan?") == "count"
     assert asked_kind("Who met him, and when?") == "person"  # the first question word
     assert asked_kind("What did Witkoff advise?") is None
+    assert asked_kind("Which news outlet reported the leak?") == "organization"
+    assert asked_kind("What media company published it?") == "organization"
 
 
 def test_mostly_missing_words_and_a_follow_ups_own_words() -> None:

@@ -212,6 +212,28 @@ def test_asked_when_the_call_was_the_lead_s_report_date_is_not_the_answer(seed_a
     assert answer.short_answer is not None and answer.short_answer.text == "10月中旬"
 
 
+def test_asked_when_a_date_without_the_questions_words_gives_way_to_one_with_them(
+        seed_assistant):
+    """「2025年秋、米国は…供与を突然停止しました。」 has a date but nothing of the call (its
+    passage matched on 「ロシア高官との通話」); the call's own date leads, found through the
+    articles' word for a phone call (電話 → 通話)."""
+    answer = seed_assistant.ask("ロシアの高官との電話っていつ頃あったの？")
+    assert answer.citations[0].quote.startswith("通話は10月中旬に行われ")
+
+
+def test_asked_which_outlet_reported_the_leak_in_english(seed_assistant):
+    answer = seed_assistant.ask("Which news outlet reported the leak?")
+    assert answer.citations[0].quote.startswith("ブルームバーグは11月25日")
+
+
+@pytest.mark.parametrize("question", ["海外のコメントではトランプ政権はどう言われてる？",
+                                      "スレの人たちはウィトコフが案に手を加えたと思ってる？"])
+def test_comments_named_in_other_words_are_answered_from_the_comments(seed_assistant,
+                                                                     question):
+    answer = seed_assistant.ask(question)
+    assert {c.role for c in answer.citations} == {"comments"}
+
+
 def test_asked_when_the_call_was_reported_the_lead_answers(seed_assistant):
     answer = seed_assistant.ask("通話が流出したと報じられたのはいつ？")
     assert answer.citations[0].quote.startswith("ブルームバーグは11月25日")
