@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,6 +48,7 @@ from .leading import (
     list_head,
     passage_at,
     reason_first,
+    said_by_first,
 )
 from .reader_rules import (
     ASKS_ITEMS,
@@ -78,6 +80,9 @@ from .summary import (
 )
 from .synonyms import in_articles_words
 from .timeline import reference_of, written_day
+
+if TYPE_CHECKING:
+    from .crosslingual import Expansion
 
 LIST_ITEMS = 15  # at most, of one list quoted whole
 # kinds of answer one phrase gives: a list their sentence leads into is not quoted with it
@@ -210,7 +215,8 @@ def passages_for(question: str, passages: list[Passage], retriever: HybridRetrie
     """The passages with only the sentences whose role may answer the question (passages
     left with none are dropped; the rest keep their order). When the articles speak of the
     question's subject only in comments or promotion (「ゾルゲって何？」: only the book plug
-    names him), those passages stay: the role label on each card says whose voice it is."""
+    names him) and one of theirs was retrieved first, those passages stay: the role label
+    on each card says whose voice it is."""
     allowed = allowed_roles(question)
     if allowed >= NOT_REPORTING:
         return passages
@@ -222,10 +228,16 @@ def passages_for(question: str, passages: list[Passage], retriever: HybridRetrie
             kept.append(replace(passage, sentences=spans))
     focus = [term.text for term in question_focus(question)]
     named = [p for p in passages[:3] if any(t in normalise(p.text) for t in focus)]
-    if not kept or (named and not any(any(t in normalise(p.text) for t in focus)
-                                      for p in kept[:3])):
+    if not kept or (named and passages.index(named[0]) < _rank_of(kept[0], passages)
+                    and not any(any(t in normalise(p.text) for t in focus) for p in kept[:3])):
         return passages
     return kept
+
+
+def _rank_of(kept: Passage, passages: list[Passage]) -> int:
+    """Where a passage of `passages_for` (its sentences filtered) was retrieved."""
+    return next(i for i, p in enumerate(passages)
+                if p.article_id == kept.article_id and p.start == kept.start)
 
 
 def extractive_answer(
@@ -251,10 +263,13 @@ def extractive_answer(
     chosen = reason_first(question, chosen, retriever)
     chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)
+    speaker = None if asked_parts(question) else _speaker(question, found)
+    if speaker is not None:
+        chosen = said_by_first(speaker[0], query, chosen, passages, retriever, found.expansion)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
     details = [] if titled else book_details(question, passages, retriever)
-    missing = _missing_answer(question, language, found, passages,
+    missing = _missing_answer(question, language, speaker,
                               [] if titled or details else chosen, retriever)
     if missing is not None:
         return decline(question, query, language, found.passages, missing)
@@ -265,7 +280,8 @@ def extractive_answer(
         return cited_answer(question, query, language, citations, found.passages,
                             ShortAnswer(first.quote, first.n, first.start, first.end))
     listed = short_answer.listed_countries(question, first.quote, first.start, first.n)
-    cited = listed or short_answer.for_citation(question, first.quote, first.start, first.n)
+    cited = listed or (None if speaker is not None else  # 「何と言ってる？」 asks no name
+                       short_answer.for_citation(question, first.quote, first.start, first.n))
     short = ShortAnswer(cited.text, cited.n, cited.start, cited.end) if cited else None
     if cited is not None and cited.confidence >= ONE_SENTENCE_CONFIDENCE \
             and not announces_list(first.quote) and listed is None:
@@ -273,23 +289,39 @@ def extractive_answer(
     return cited_answer(question, query, language, citations, found.passages, short)
 
 
-def _missing_answer(question: str, language: str, found: Retrieval, passages: list[Passage],
+def _missing_answer(question: str, language: str, speaker: tuple[str, str] | None,
                     chosen: list[Candidate], retriever: HybridRetriever) -> str | None:
-    """Why the best sentences can't answer, when they can't: asked what someone said and no
-    retrieved sentence has them say anything, or asked when and the `chosen` sentences
-    (none for a book's details line, which dates the book) state no time at all."""
+    """Why the best sentences can't answer, when they can't: asked what someone said and
+    the first doesn't have them say anything (leading.said_by_first found none that does),
+    or asked when and the `chosen` sentences (none for a book's details line, which dates
+    the book) state no time at all."""
     def text(article_id: str, start: int, end: int) -> str:
         return retriever.articles[article_id].body[start:end]
 
-    speaker = _speaker(question, found)
-    if speaker is not None and not asked_parts(question) and not any(
-            speaks(speaker[0], text(p.article_id, *span))
-            for p in passages for span in p.sentences):
+    if speaker is not None and chosen and not speaks(speaker[0], text(
+            chosen[0].article_id, chosen[0].start, chosen[0].end)):
         return NOT_SAID[language].format(speaker[1])
     if chosen and asks_when(question) and not any(
             states_a_time(text(c.article_id, c.start, c.end)) for c in chosen):
         return NO_TIME[language]
     return None
+
+
+def _english_speaker(question: str, expansion: Expansion) -> tuple[str, str] | None:
+    """The speaker an English question names without a name ("What did Ukraine's foreign
+    ministry spokesperson say?"): its last word's best Japanese term, or the word itself
+    when the dictionary has none the articles use (no sentence then has them speak)."""
+    subject = _ENGLISH_SPEAKER.search(question)
+    if subject is None:
+        return None
+    phrase = subject.group(1)
+    head = phrase.split()[-1].removesuffix("'s")
+    terms = [t.text for t in expansion.terms if t.source == head]
+    return (terms[0] if terms else head, phrase)
+
+
+_ENGLISH_SPEAKER = re.compile(r"\bwhat (?:did|does|do|has|have|had) (?:the )?([^?]{1,60}?) "
+                              r"(?:say|said|comment)", re.I)
 
 
 def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
@@ -302,7 +334,8 @@ def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
     if found.expansion is not None:
         names = [t for t in found.expansion.terms if t.kind == "name" and
                  t.source.lower() in question.lower()]
-        return (names[0].text, names[0].source) if names else None
+        return (names[0].text, names[0].source) if names else _english_speaker(
+            question, found.expansion)
     speaker = None
     for term in question_focus(question):
         at = question.find(term.text)

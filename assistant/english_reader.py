@@ -312,9 +312,10 @@ def own_words_first(expansion: Expansion, own: Expansion) -> Expansion:
 
 def asked_kind(question: str) -> str | None:
     """What an English question asks for — "date", "countries", "count", "person",
-    "organization", "place" or "reason" — by its question word, or "which/what" and the noun after it ("In which
-    month…" → date, "Which envoy…" → person); the earliest such phrase decides ("Who…
-    when…" → person; "how many countries" is a count of countries, not any count)."""
+    "organization", "place" or "reason" — by its question word, or "which/what" and the
+    noun after it ("In which month…" → date, "Which envoy…" → person); the earliest such
+    phrase decides ("Who… when…" → person; "how many countries" is a count of countries,
+    not any count)."""
     found = [(match.start(), order, kind) for order, (asks, kind) in enumerate(_ASKED_KINDS)
              if (match := asks.search(question))]
     return min(found)[2] if found else None

@@ -51,7 +51,9 @@ _FRAME_TEXT = (
     # the part of the page asked about, not the subject (answer.asked_parts)
     "掲示板 コメント欄 読者 スレッド 書き込み ネット 書籍 "
     # plurals of 国 and 人, which are too short to be focus themselves
-    "国々 人々 人たち 方々")
+    "国々 人々 人たち 方々 "
+    # the form the answer is asked in (「一覧にして」「整理して」), not what it is about
+    "一覧 リスト 箇条書き 整理 列挙 羅列")
 # where in the article the asked text is (「最後に紹介されてる本」「締めくくりの教訓」): a
 # position on the page, which its text never names, so not something it must contain
 _POSITION_TEXT = ("最後 最初 冒頭 締めくくり 締め括り 結び 結末 後半 前半 中盤 終盤 序盤 末尾 最終 "

@@ -9,6 +9,7 @@
   question's words gives way to a retrieved sentence holding both.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
+- `said_by_first`: asked what someone said, the sentence in which they speak leads.
 - `reason_first`, `cause_first`: asked why, a first sentence that gives no reason gives way
   to the reason that follows it closely, or to the sentence before it when it only says what
   came of that one (「この動きは…」「このため…」).
@@ -25,10 +26,16 @@ from typing import TYPE_CHECKING
 
 from .english_reader import continues
 from .focus import missing_focus, normalise, question_focus
-from .reader_rules import asked_kind, asks_about_report, dates_more_than_the_report, holds_kind
+from .reader_rules import (
+    asked_kind,
+    asks_about_report,
+    dates_more_than_the_report,
+    holds_kind,
+    speaks,
+)
 from .results import Passage
 from .retrieval import HybridRetriever
-from .roles import Role, headings
+from .roles import NOT_REPORTING, Role, headings
 from .sentences import Candidate, announces_list
 from .summary import is_list_item, leads_list
 
@@ -129,11 +136,17 @@ def _led_by(span: tuple[int, int], chosen: list[Candidate], passages: list[Passa
             retriever: HybridRetriever) -> list[Candidate]:
     """`chosen` led by the sentence at `span` of the first one's article (a runner-up
     moved up, or that sentence as a new candidate)."""
-    first = chosen[0]
-    lead = next((c for c in chosen if c.article_id == first.article_id
+    return _led_by_span(chosen[0].article_id, span, chosen, passages, retriever)
+
+
+def _led_by_span(article_id: str, span: tuple[int, int], chosen: list[Candidate],
+                 passages: list[Passage], retriever: HybridRetriever) -> list[Candidate]:
+    """`chosen` led by the sentence at `span` of an article (a runner-up moved up, or that
+    sentence as a new candidate)."""
+    lead = next((c for c in chosen if c.article_id == article_id
                  and c.start == span[0]), None) or Candidate(
-        first.article_id, *span, holder(passage_at(retriever, first.article_id, *span),
-                                         passages), first.rank)
+        article_id, *span, holder(passage_at(retriever, article_id, *span), passages),
+        chosen[0].rank)
     return [lead, *[c for c in chosen if c is not lead]]
 
 
@@ -218,6 +231,38 @@ def dated_topic_first(question: str, query: str, chosen: list[Candidate],
 # asked for a day (「何月何日」「何日」 "what date"), a sentence dated by a season isn't it
 _ASKS_DAY = re.compile(r"何日|日付|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
 _DAY = re.compile(r"\d+\s*日|\b\d{1,2}(?:st|nd|rd|th)?\b")
+
+
+def said_by_first(speaker: str, query: str, chosen: list[Candidate],
+                  passages: list[Passage], retriever: HybridRetriever,
+                  expansion: Expansion | None) -> list[Candidate]:
+    """Asked what someone said (「ロシアは何と言ってる？」 "What did Russia say about the
+    leak?"), the sentence in which they speak or take a stand (reader_rules.speaks:
+    「ロシアは…録音流出に強く反発している。」) leads — of the retrieved ones, else of the
+    reported sentences of the retrieved articles, the one with most of the query's words.
+    As it was when the first already has them speak, or no sentence does (then the caller
+    declines: the articles don't say what they said)."""
+    def speaking(article_id: str, start: int, end: int) -> bool:
+        return speaks(speaker, retriever.articles[article_id].body[start:end])
+
+    if not chosen or speaking(chosen[0].article_id, chosen[0].start, chosen[0].end):
+        return chosen
+    found = [(p, span) for p in passages for span in p.sentences if speaking(p.article_id, *span)]
+    if not found:
+        articles = dict.fromkeys(p.article_id for p in passages)
+        found = [(s, s.sentences[0]) for a in articles
+                 for s in retriever.following_sentences(a, 0, _WHOLE_ARTICLE)
+                 if retriever.role_at(a, s.sentences[0][0]) not in NOT_REPORTING
+                 and speaking(a, *s.sentences[0])]
+    if not found:
+        return chosen
+    terms_of = _question_terms(query, expansion)
+    passage, span = max(found, key=lambda f: len(terms_of(
+        retriever.articles[f[0].article_id].body[f[1][0] : f[1][1]])))
+    return _led_by_span(passage.article_id, span, chosen, passages, retriever)
+
+
+_WHOLE_ARTICLE = 100_000  # sentences: every one of an article
 
 
 def reason_first(question: str, chosen: list[Candidate], retriever: HybridRetriever

@@ -768,3 +768,32 @@ def test_who_speaks_in_a_sentence():
     assert speaks("ロシア", "ロシアは通話の事実を認めつつ、録音流出に強く反発している。")
     # someone else explains what Rubio did: he says nothing here
     assert not speaks("ルビオ", "ルビオ国務長官が危機対応に追われていたと説明されています")
+
+
+@pytest.mark.parametrize("question", ["それぞれの国や勢力が何を目指してるか一覧にして",
+                                      "それぞれの国が和平で何を目指してるか整理して"])
+def test_asked_to_list_or_sort_out_the_list_of_the_report_is_quoted(seed_assistant, question):
+    """一覧/整理 say how to answer, not what about; 勢力 also occurs in the book plug's
+    list, retrieved after the report's: the report's list answers."""
+    answer = seed_assistant.ask(question)
+    assert answer.citations[0].quote.startswith("アメリカ政府: ウクライナ主権と領土保全")
+    assert {c.role for c in answer.citations} == {"report"}
+
+
+@pytest.mark.parametrize("question", ["What did Russia say about the leak?",
+                                      "ロシアは流出について何と言ってる？"])
+def test_asked_what_someone_said_the_sentence_where_they_speak_leads(seed_assistant,
+                                                                     question):
+    """「ロシアは…録音流出に強く反発している。」 was not among the retrieved passages for the
+    English question (leak → リーク first): found among the article's reported sentences
+    instead of declining."""
+    answer = seed_assistant.ask(question)
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("ロシアは通話の事実を認めつつ")
+    assert answer.short_answer is None
+
+
+def test_an_english_speaker_named_without_a_name_is_declined_when_silent(seed_assistant):
+    answer = seed_assistant.ask("What did Ukraine's foreign ministry spokesperson say?")
+    assert answer.abstained
+    assert "Ukraine's foreign ministry spokesperson" in answer.answer
