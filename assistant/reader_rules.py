@@ -46,7 +46,11 @@ _SENTENCE_END = re.compile(r"[。．！!」』）)]\s*$|\.\s*$")
 # 「次のような内容が含まれていた」, states what the items are about and is not one)
 _PAGE_NOTE = re.compile(r"^(?:以下|下記)(?:は|に|で|では)|^\s*(?:below (?:is|are)|the following)\b",
                         re.I)
-_RHETORICAL = re.compile(r"(?:のか|のだろうか|でしょうか|だろうか|ですか|[？?])[」』]?\s*$")
+_RHETORICAL = re.compile(r"(?:のか|のだろうか|でしょうか|だろうか|ですか|"
+                         r"(?:の|ん)?(?:では|じゃ)ないか|[？?])[」』]?\s*$")
+# asked which questions are raised (「どんな問いを検証してる？」 "Which questions does the book
+# examine?"): the sentences that ask are the answer, not rhetoric
+_ASKS_QUESTIONS = re.compile(r"問い|疑問|問題提起|\bquestions\b", re.I)
 _WRAP_UP_SECTION = re.compile(
     r"まとめ|総括|おわりに|終わりに|結論|結び|むすび|最後に|summary|conclusion|wrap", re.I)
 _WRAP_UP_CUE = re.compile(
@@ -236,14 +240,16 @@ def counts_countries(text: str) -> bool:
 class Asking:
     """What a question asks for, as the corrections read it: the kind (asked_kind), whether
     items (a list), the names the question itself has (not the answer), whether a news
-    lead's report date answers (asks_about_report), and the unit a count is asked in
-    (focus.asked_unit: 「何項目」 is answered by 「28項目案」, not by 「1994年」)."""
+    lead's report date answers (asks_about_report), the unit a count is asked in
+    (focus.asked_unit: 「何項目」 is answered by 「28項目案」, not by 「1994年」), and whether
+    questions raised are what is asked (a sentence that asks is then no rhetoric)."""
 
     kind: str | None
     wants_items: bool = False
     names: frozenset[str] = frozenset()
     report_dates: bool = True
     unit: str | None = None
+    wants_questions: bool = False
 
     def shortfall(self, text: str) -> float:
         """The penalty for what the sentence lacks of what is asked: 0 when it holds it (no
@@ -269,7 +275,8 @@ def asking(question: str, kind: str | None, names: frozenset[str]) -> Asking:
     here, in English by english_reader)."""
     unit = asked_unit(question)
     return Asking(kind, bool(ASKS_ITEMS.search(question)), names,
-                  asks_about_report(question), None if unit in (MONEY, DURATION) else unit)
+                  asks_about_report(question), None if unit in (MONEY, DURATION) else unit,
+                  bool(_ASKS_QUESTIONS.search(question)))
 
 
 def penalty(candidate: Placed, asked: Asking) -> float:
@@ -281,7 +288,7 @@ def penalty(candidate: Placed, asked: Asking) -> float:
     if _PAGE_NOTE.search(text):
         total += PAGE_NOTE
     if _RHETORICAL.search(text):
-        total += RHETORICAL
+        total += 0.0 if asked.wants_questions else RHETORICAL
     elif not asked.wants_items and not _SENTENCE_END.search(text):
         total += FRAGMENT
     if wrap_up:

@@ -40,6 +40,17 @@ def test_a_heading_like_line_and_a_rhetorical_question_rank_below_a_statement():
     assert found[0] == 0.0 and 0.0 < found[1] < found[2]
 
 
+def test_a_quoted_suspicion_asks_unless_the_questions_raised_are_asked_for():
+    suspicion = Placed("「トマホーク供与の拒否はロシアへの“善意のジェスチャー”として扱われたのでは"
+                       "ないか」", "")
+    statement = Placed("米国はウクライナが求めていたトマホーク巡航ミサイルの供与を停止した。", "")
+    asked = Placed("ゾルゲの報告はどこまでソ連指導部に届いていたのか", "", in_list=True)
+    found = penalties("トマホークってどんな兵器？", [suspicion, statement])
+    assert found[0] > found[1] == 0.0
+    assert penalties("Which questions about Sorge does the book examine?", [asked])[0] == 0.0
+    assert penalties("その本は何を検証してる？", [asked])[0] > 0.0
+
+
 def test_a_wrap_up_is_penalised_and_never_pads_an_answer():
     wrap = Placed("対話を通じて平和が一日も早く訪れることが望まれます。", "")
     in_summary_section = Placed("今回の報道は重要です。", "まとめ")
