@@ -556,12 +556,14 @@ class EnglishToJapanese:
         return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
                          tuple(dict.fromkeys(names)),
                          tuple(w for w in dict.fromkeys(unknown)
-                               if w not in names and self._is_predicate(w)),
+                               if w not in names and (self._is_predicate(w) or
+                                                      self._is_predicate(f"be {w}"))),
                          tuple(dict.fromkeys(kinds)))
 
     def _says_what_it_does(self, word: str) -> bool:
         """Whether most of the word's first dictionary senses are verbs or adjectives (busy →
-        忙しい, 慌ただしい; not status → 地位, nor broke → 無一文)."""
+        忙しい, 慌ただしい; not status → 地位, nor broke → 無一文); the caller also asks it of
+        "be born" for "born", which JMdict has only in that phrase (生まれる)."""
         from .focus import is_predicate
 
         senses = self._dictionary_senses(word)[:PREDICATE_SENSES]
