@@ -436,6 +436,17 @@ def _noun_context(words: Sequence[str], written: Sequence[str], i: int) -> bool:
     return False
 
 
+def _verb_context(words: Sequence[str], written: Sequence[str], i: int) -> bool:
+    """Whether words[i] is the verb of a yes/no question, after "did/does/will" and its
+    one-word subject ("Did Trump fire…", "Does he plan…")."""
+    return i >= 2 and words[i - 2].lower() in _YES_NO_AUXILIARIES and (
+        written[i - 1][:1].isupper() or words[i - 1].lower() in _SUBJECT_PRONOUNS)
+
+
+_YES_NO_AUXILIARIES = frozenset(["did", "does", "do", "will", "would", "can", "could", "should"])
+_SUBJECT_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "you"])
+
+
 def _passive_participle(words: Sequence[str], start: int, i: int) -> bool:
     """Whether words[i] (-ed/-en) is the verb of a question whose subject starts at
     words[start] after a form of "be" or "have": "was the leak reported"."""
@@ -528,6 +539,7 @@ class EnglishToJapanese:
         unknown: list[str] = []
         names: list[str] = []
         kinds: list[str] = []
+        verbs: list[str] = []  # a yes/no question's verb whose senses here only name things
         i = 0
         while i < len(words):
             span, terms = self._counted(words, i)
@@ -537,6 +549,9 @@ class EnglishToJapanese:
                 terms = self._word_terms(words[i])
                 if _noun_context(words, written, i):
                     terms = _as_noun(terms)
+                elif _verb_context(words, written, i) and not self._acts(terms):
+                    terms = ()  # "Did Trump fire…": 戦火 is no firing; nothing says it
+                    verbs.append(words[i])
                 if words[i].isdigit():
                     terms = (JapaneseTerm(words[i], 0.5, words[i], "word"),)
                 if _asks_kind(words, i):
@@ -556,8 +571,8 @@ class EnglishToJapanese:
         return Expansion(tuple(ranked), tuple(dict.fromkeys(unknown)),
                          tuple(dict.fromkeys(names)),
                          tuple(w for w in dict.fromkeys(unknown)
-                               if w not in names and (self._is_predicate(w) or
-                                                      self._is_predicate(f"be {w}"))),
+                               if w not in names and (w in verbs or self._is_predicate(w)
+                                                      or self._is_predicate(f"be {w}"))),
                          tuple(dict.fromkeys(kinds)))
 
     def _says_what_it_does(self, word: str) -> bool:
@@ -568,6 +583,14 @@ class EnglishToJapanese:
 
         senses = self._dictionary_senses(word)[:PREDICATE_SENSES]
         return bool(senses) and 2 * sum(map(is_predicate, senses)) >= len(senses)
+
+    @staticmethod
+    def _acts(terms: Sequence[JapaneseTerm]) -> bool:
+        """Whether a verb's terms have a name or one that says what something does (反応,
+        受け止める; not only 戦火 for "fire")."""
+        from .focus import is_predicate
+
+        return any(t.kind != "word" or is_predicate(t.text) for t in terms)
 
     def _restates_next(self, words: Sequence[str], i: int) -> bool:
         """Whether a word the corpus has no term for only restates the word after it, which

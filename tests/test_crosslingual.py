@@ -366,3 +366,14 @@ def test_talks_are_negotiations(expander: EnglishToJapanese) -> None:
     terms = [t.text for t in expander.expand("Who led the talks?").terms
              if t.source == "talks"]
     assert terms[:2] == ["交渉", "協議"]
+
+
+def test_a_yes_no_questions_verb_with_only_thing_senses_is_unknown(expander: EnglishToJapanese
+                                                                   ) -> None:
+    """"Did Trump fire…": the corpus's only sense of "fire" is 戦火, a thing; the verb is
+    then a word no article has, and a predicate (the decline rule's unasked event)."""
+    fired = expander.expand("Did Trump fire Witkoff over the leak?")
+    assert "fire" in fired.unknown and "fire" in fired.unknown_predicates
+    assert "戦火" not in {t.text for t in fired.terms}
+    reacted = expander.expand("Did Russia react to the leak?")
+    assert "反応" in {t.text for t in reacted.terms}  # a noun that acts (反応する) stays

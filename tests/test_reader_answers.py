@@ -171,7 +171,8 @@ def test_a_predicate_the_article_words_differently_is_not_a_reason_to_decline(
 
 
 @pytest.mark.parametrize("question", ["Was Ushakov ever married?", "Did Witkoff apologize?",
-                                      "Did Ushakov resign?", "Where was Ushakov born?"])
+                                      "Did Ushakov resign?", "Where was Ushakov born?",
+                                      "Did Trump fire Witkoff over the leak?"])
 def test_an_english_predicate_with_one_name_to_anchor_it_is_declined(seed_assistant,
                                                                       question):
     """No article says Ushakov married, resigned or was born anywhere: only his name is
