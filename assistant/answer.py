@@ -54,11 +54,13 @@ from .reader_rules import (
     ASKS_ITEMS,
     Placed,
     asked_kind,
+    asks_language,
     asks_what_was_said,
     asks_when,
     holds_kind,
     is_filler,
     judges,
+    names_a_language,
     speaks,
     states_a_time,
 )
@@ -149,6 +151,10 @@ NO_OPINION = {
 NO_TIME = {
     "ja": "記事には、それがいつのことかを示す記述が見つかりませんでした。",
     "en": "The articles don't say when.",
+}
+NO_LANGUAGE = {
+    "ja": "記事には、それが何語だったかを示す記述が見つかりませんでした。",
+    "en": "The articles don't say in what language.",
 }
 NOT_SAID = {
     "ja": "記事には、『{}』の発言は見つかりませんでした。",
@@ -294,7 +300,7 @@ def _missing_answer(question: str, language: str, speaker: tuple[str, str] | Non
     """Why the best sentences can't answer, when they can't: asked what someone said and
     the first doesn't have them say anything (leading.said_by_first found none that does),
     or asked when and the `chosen` sentences (none for a book's details line, which dates
-    the book) state no time at all."""
+    the book) state no time at all, or asked in what language and they name none."""
     def text(article_id: str, start: int, end: int) -> str:
         return retriever.articles[article_id].body[start:end]
 
@@ -304,6 +310,9 @@ def _missing_answer(question: str, language: str, speaker: tuple[str, str] | Non
     if chosen and asks_when(question) and not any(
             states_a_time(text(c.article_id, c.start, c.end)) for c in chosen):
         return NO_TIME[language]
+    if chosen and asks_language(question) and not any(
+            names_a_language(text(c.article_id, c.start, c.end)) for c in chosen):
+        return NO_LANGUAGE[language]
     return None
 
 

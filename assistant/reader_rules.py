@@ -212,6 +212,25 @@ def states_a_time(text: str) -> bool:
     return bool(_ANY_TIME.search(text))
 
 
+def asks_language(question: str) -> bool:
+    """Whether the question asks in what language (「何語で」「どの言語」 "in what language")."""
+    return bool(_ASKS_LANGUAGE.search(question))
+
+
+def names_a_language(text: str) -> bool:
+    """Whether a sentence names a language (英語, ロシア語, 広東語, 言語; not 語る, 物語 or
+    単語)."""
+    return any(m.group()[-2:] not in _NOT_LANGUAGES for m in _LANGUAGE.finditer(text))
+
+
+_ASKS_LANGUAGE = re.compile(r"何語|どの言語|どこの言葉|\b(?:what|which) language\b", re.I)
+_LANGUAGE = re.compile(r"(?:[一-龥]{1,3}|[ァ-ヶー]{2,})語(?![らりるれろっ])|"
+                       r"\b(?:English|Russian|Ukrainian|Japanese|French|German)\b")
+# words ending in 語 that name no language
+_NOT_LANGUAGES = frozenset(["物語", "単語", "用語", "敬語", "主語", "述語", "熟語", "季語", "標語",
+                            "私語", "造語", "新語", "略語", "隠語", "落語", "豪語", "死語"])
+
+
 def asks_about_report(question: str) -> bool:
     """Whether the question is about the reporting itself (when it was reported, leaked,
     announced): then a news lead's report date answers it."""

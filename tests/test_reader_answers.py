@@ -795,6 +795,12 @@ def test_asked_what_someone_said_the_sentence_where_they_speak_leads(seed_assist
     assert answer.short_answer is None
 
 
+def test_asked_in_what_language_and_no_sentence_names_one_it_is_declined(seed_assistant):
+    answer = seed_assistant.ask("通話は何語で行われた？")
+    assert answer.abstained
+    assert "何語" in answer.answer
+
+
 def test_an_english_speaker_named_without_a_name_is_declined_when_silent(seed_assistant):
     answer = seed_assistant.ask("What did Ukraine's foreign ministry spokesperson say?")
     assert answer.abstained

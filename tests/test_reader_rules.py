@@ -309,3 +309,15 @@ def test_a_summary_opens_with_the_sentence_of_the_headline_not_a_scene_setter():
     points = [article.body[p.start:p.end] for p in key_points(article)]
     assert points[0].startswith("政府は交渉の進展を強調する一方で")
     assert points[1:3] == ["政府が米国との交渉の進展を強調", "重大な障壁の存在も複数が報道"]
+
+
+def test_a_language_is_named_by_its_word_not_by_a_story_or_a_verb():
+    from assistant.reader_rules import asks_language, names_a_language
+
+    assert asks_language("通話は何語で行われた？") and asks_language("In what language?")
+    assert not asks_language("通話はいつ行われた？")
+    for text in ("通話はロシア語で行われた。", "公用語は英語である。", "広東語が話される。",
+                 "The call was in English."):
+        assert names_a_language(text), text
+    for text in ("「ゾルゲ神話」として語られてきました。", "本書は物語を語る。", "単語を覚える。"):
+        assert not names_a_language(text), text
