@@ -298,14 +298,14 @@ def extractive_answer(
 def _missing_answer(question: str, language: str, speaker: tuple[str, str] | None,
                     chosen: list[Candidate], retriever: HybridRetriever) -> str | None:
     """Why the best sentences can't answer, when they can't: asked what someone said and
-    the first doesn't have them say anything (leading.said_by_first found none that does),
+    none has them say anything (leading.said_by_first found none that does),
     or asked when and the `chosen` sentences (none for a book's details line, which dates
     the book) state no time at all, or asked in what language and they name none."""
     def text(article_id: str, start: int, end: int) -> str:
         return retriever.articles[article_id].body[start:end]
 
-    if speaker is not None and chosen and not speaks(speaker[0], text(
-            chosen[0].article_id, chosen[0].start, chosen[0].end)):
+    if speaker is not None and chosen and not any(
+            speaks(speaker[0], text(c.article_id, c.start, c.end)) for c in chosen):
         return NOT_SAID[language].format(speaker[1])
     if chosen and asks_when(question) and not any(
             states_a_time(text(c.article_id, c.start, c.end)) for c in chosen):
