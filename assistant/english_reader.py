@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .reader_rules import ASKS_ORGANIZATION_EN
+
 if TYPE_CHECKING:
     from .corpus import Article
     from .crosslingual import CorpusTerms, EnglishToJapanese, Expansion, Glosser
@@ -78,8 +80,7 @@ _ASKED_KINDS = (
     (re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b", re.I), "count"),
     (re.compile(rf"\bwho(?:m|se)?\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PERSON_NOUNS})\b",
                 re.I), "person"),
-    (re.compile(r"\b(?:which|what) (?:[a-z]+ )?(?:newspaper|outlet|agency|company|"
-                r"organi[sz]ation|publisher|broadcaster|media)s?\b", re.I), "organization"),
+    (re.compile(ASKS_ORGANIZATION_EN, re.I), "organization"),
     (re.compile(rf"\bwhere\b|\b(?:which|what) (?:[a-z]+ )?(?:{_PLACE_NOUNS})\b", re.I),
      "place"),
     (re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:is|was|are|were) the reasons?\b",

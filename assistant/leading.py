@@ -190,17 +190,17 @@ def event_date_first(question: str, chosen: list[Candidate], passages: list[Pass
 
 
 def dated_topic_first(question: str, query: str, chosen: list[Candidate],
-                   passages: list[Passage], retriever: HybridRetriever,
-                   expansion: Expansion | None) -> list[Candidate]:
+                      passages: list[Passage], retriever: HybridRetriever,
+                      expansion: Expansion | None) -> list[Candidate]:
     """Asked when, a first sentence that holds a date but none of the question's words
-    answers something else
-    (「2025年秋、米国は…供与を突然停止しました。」 for 「ロシアの高官との電話っていつ頃あっ
-    たの？」) — unless the sentence before it has them: it goes on about them — the
-    retrieved sentence holding both (as precise a date as asked), with most of the question's words,
-    leads instead (「通話は10月中旬に行われ…」). The words are the searched query's, so a
-    reader's word the articles say otherwise counts in their form (電話 → 通話). Only for
-    dates: for a person or a place the ranking's choice without the question's words was
-    right as often (JSQuAD: 「首都はロゾー。」 for 「ドミニカ国の首都は？」)."""
+    answers something else (「2025年秋、米国は…供与を突然停止しました。」 for 「ロシアの高官
+    との電話っていつ頃あったの？」) — unless the sentence before it has them: it goes on about
+    them. The retrieved sentence holding both (as precise a date as asked), with most of the
+    question's words, leads instead (「通話は10月中旬に行われ…」). The words are the searched
+    query's, so a reader's word the articles say otherwise counts in their form (電話 →
+    通話). Only for dates: for a person or a place the ranking's choice without the
+    question's words was right as often (JSQuAD: 「首都はロゾー。」 for
+    「ドミニカ国の首都は？」)."""
     if not chosen or asked_kind(question) != "date":
         return chosen
     terms_of = _question_terms(query, expansion)
@@ -211,7 +211,7 @@ def dated_topic_first(question: str, query: str, chosen: list[Candidate],
             before is not None and terms_of(body[before[0] : before[1]])):
         return chosen  # on the question's topic, or going on about it from the sentence before
     report_dates = asks_about_report(question)
-    best: tuple[int, tuple[int, int], Passage] | None = None
+    best: tuple[int, str, tuple[int, int]] | None = None
     for passage in passages:
         body = retriever.articles[passage.article_id].body
         for start, end in passage.sentences:
@@ -219,13 +219,10 @@ def dated_topic_first(question: str, query: str, chosen: list[Candidate],
             if held and (best is None or held > best[0]) and holds_kind(
                     "date", body[start:end], report_dates=report_dates) and not (
                     _ASKS_DAY.search(question) and not _DAY.search(body[start:end])):
-                best = (held, (start, end), passage)
+                best = (held, passage.article_id, (start, end))
     if best is None:
         return chosen
-    _, (start, end), passage = best
-    lead = next((c for c in chosen if c.article_id == passage.article_id and c.start == start),
-                Candidate(passage.article_id, start, end, passage, first.rank))
-    return [lead, *[c for c in chosen if c is not lead]]
+    return _led_by_span(best[1], best[2], chosen, passages, retriever)
 
 
 # asked for a day (「何月何日」「何日」 "what date"), a sentence dated by a season isn't it

@@ -100,6 +100,9 @@ _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八
 _REASON = re.compile(r"背景|ため|から|ので(?!はない)|理由|原因|きっかけ|によって|により|結果|"
                      r"ことで|せいで|\b(?:because|due to|since|as a result)\b", re.I)
 _COUNTED_COUNTRIES = re.compile(r"[0-9０-９〇一二三四五六七八九十数]\s*(?:か|カ|ヶ|ケ|ヵ|箇)国")
+# "which news outlet…", "what media company…": an organisation asked for (english_reader too)
+ASKS_ORGANIZATION_EN = (r"\b(?:which|what) (?:[a-z]+ )?(?:newspaper|outlet|agency|company|"
+                        r"organi[sz]ation|publisher|broadcaster|media)s?\b")
 _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:何|なん)(?:か|カ|ヶ|ケ|ヵ|箇)国|いくつの国|国の数|国は(?:いくつ|何か国)|"
                 r"\bhow many (?:countries|nations|states|governments|powers)\b|"
@@ -110,9 +113,7 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"誰|だれ|役職|肩書|職業|何者|どんな人|どういう人|\bwho(?:m|se)?\b", re.I),
      "person"),
     (re.compile(r"(?:どこの|どの)(?:メディア|新聞|通信社|会社|企業|機関|団体|組織|出版社|放送局)|"
-                r"\b(?:which|what) (?:[a-z]+ )?(?:newspaper|outlet|agency|company|"
-                r"organi[sz]ation|publisher|broadcaster|media)s?\b",
-                re.I), "organization"),
+                + ASKS_ORGANIZATION_EN, re.I), "organization"),
     # 「どこが問題？」「どこまで」ask which part or how far, not where
     (re.compile(r"どこ(?!が|まで)|どの国|(?:都市|地名|国名|首都|場所)(?:は|って)[？?]?\s*$|"
                 r"\bwhere\b", re.I), "place"),
