@@ -43,12 +43,14 @@ from .leading import (
     cause_first,
     dated_topic_first,
     event_date_first,
+    introduction_first,
     holder,
     list_first,
     list_head,
     passage_at,
     reason_first,
     said_by_first,
+    since_first,
 )
 from .reader_rules import (
     ASKS_ITEMS,
@@ -266,7 +268,9 @@ def extractive_answer(
     chosen = list_first(question, chosen, retriever)
     chosen = dated_topic_first(question, query, chosen, passages, retriever, found.expansion)
     chosen = event_date_first(question, chosen, passages, retriever)
-    chosen = reason_first(question, chosen, retriever)
+    chosen = since_first(question, chosen, retriever)
+    chosen = introduction_first(question, chosen, passages, retriever, found.expansion)
+    chosen = reason_first(question, chosen, passages, retriever)
     chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)
     speaker = None if asked_parts(question) else _speaker(question, found)
@@ -632,7 +636,12 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
     if announces_list(body[first.start : first.end]):
         items = [c for c in chosen[1:] if c.article_id == first.article_id]
         listed = _leading_items(body, items)
-        return [first, *listed] if listed else chosen[:max_sentences]
+        if not listed:
+            return chosen[:max_sentences]
+        # asked for the items (「どんな内容が入ってる？」 "list what's in…"), they are the
+        # answer; the sentence announcing them (「…次のような内容が含まれていたとされます。」)
+        # would only say "the following" after them: its card shows it
+        return listed if _asks_for_items(question) else [first, *listed]
     if ASKS_ITEMS.search(question) and is_list_item(body, first.start, first.end):
         return _whole_list(first, passages, retriever) or chosen[:max_sentences]
     if leads_list(body, first.end) and (ASKS_ITEMS.search(question) or (
@@ -648,6 +657,16 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
         outright = asks_a_list(question) and asked_kind(question) not in _ONE_THING
         return [*items, first] if items and outright else [first, *items]
     return [first, *[c for c in chosen[1:] if not _filler(c, retriever)][: max_sentences - 1]]
+
+
+def _asks_for_items(question: str) -> bool:
+    """Asked for a list's items (or what something holds: 中身, 内容), not how many
+    there are or one of a kind."""
+    return bool(asks_a_list(question) or ASKS_ITEMS.search(question)
+                or _ASKS_CONTENTS.search(question)) and asked_kind(question) not in _ONE_THING
+
+
+_ASKS_CONTENTS = re.compile(r"中身|内容|\bwhat(?:'s| is| was) in\b|\bcontents?\b", re.I)
 
 
 def _filler(candidate: Candidate, retriever: HybridRetriever) -> bool:
@@ -781,10 +800,14 @@ def judgements_first(chosen: list[Candidate], retriever: HybridRetriever,
     those that only describe, each group in its order: asked "what do you think?", a
     reader wants the article's verdict first and its background after. A sentence about
     what the question asks of (`on_topic`: 「このリーク、どう思う？」 → リーク) comes before
-    one that isn't, however much that one judges."""
-    def order(candidate: Candidate) -> tuple[bool, bool]:
-        text = retriever.articles[candidate.article_id].body[candidate.start:candidate.end]
-        return not on_topic(text), not judges(text)
+    one that isn't, however much that one judges. A sentence announcing a list
+    (「…次のような内容が含まれていたとされます。」) and the list's items judge nothing:
+    they come last."""
+    def order(candidate: Candidate) -> tuple[bool, bool, bool]:
+        body = retriever.articles[candidate.article_id].body
+        text = body[candidate.start:candidate.end]
+        listing = announces_list(text) or is_list_item(body, candidate.start, candidate.end)
+        return listing, not on_topic(text), not judges(text)
     return sorted(chosen, key=order)
 
 

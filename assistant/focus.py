@@ -94,11 +94,12 @@ _JAPANESE_YES_NO = re.compile(r"(?:た|だ|る|い|ない|てる|ます|まし�
 _ENGLISH_YES_NO = re.compile(r"^\W*(?:(?:and|so|but)\W+)?(?:did|does|do|is|are|was|were|has|"
                              r"have|had|will|would|can|could)\b", re.I)
 _SUMMARY = re.compile(
-    r"要約|まとめ|要点|概要|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
+    r"要約|まとめ|要点|要旨|概要|概略|大筋|あらまし|あらすじ|ポイントは|ポイントを|かいつまんで|簡単に(?:説明|教え)|"
     r"要するに|一言で(?:言うと|いうと|まとめ)|ざっくり(?:言うと|いうと|教え|説明)|"
     r"\bsummari[sz]e|\bsummary\b|key points|main points|\boverview\b|\btl;?dr\b|"
     r"\bsum(?:s|med|ming)? (?:it |this |that |them )?up\b|\bgist\b|\brecap\b|"
-    r"\bin a nutshell\b|\bboil(?:s|ed)? (?:it |this )?down\b", re.I)
+    r"\bin a nutshell\b|\bboil(?:s|ed)? (?:it |this )?down\b|\brun-?down\b|\bsynopsis\b|"
+    r"\bbrief me\b|\bfill me in\b|\bcatch me up\b|\bhighlights\b|\bshort version\b", re.I)
 _OPINION = re.compile(
     r"どう思|どう考え|どう感じ|あなたの(?:意見|考え|見解)|意見を聞かせ|感想は|"
     r"(?:と|って)思う[？?]|と思いますか|と思わない|"

@@ -7,6 +7,8 @@
   a sentence that only says there are some.
 - `dated_topic_first`: asked when, a first sentence holding a date but none of the
   question's words gives way to a retrieved sentence holding both.
+- `introduction_first`: asked who someone is, the sentence introducing them with a title.
+- `since_first`: asked since when, a sentence dating a start (「2014年以降」) comes first.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
 - `said_by_first`: asked what someone said, the sentence in which they speak leads.
@@ -225,6 +227,88 @@ def dated_topic_first(question: str, query: str, chosen: list[Candidate],
     return _led_by_span(best[1], best[2], chosen, passages, retriever)
 
 
+def since_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
+                ) -> list[Candidate]:
+    """Asked since when (「いつ頃から」「何年から」 "since when"), a first sentence dated without
+    a start (「背景には、1994年のブダペスト覚書があります。」) gives way to one of the best
+    `SINCE_REACH` that dates a start (「2014年以降のロシアの行動によって…形骸化しました。」)."""
+    if len(chosen) < 2 or not _ASKS_SINCE.search(question):
+        return chosen
+
+    def starts(candidate: Candidate) -> bool:
+        text = retriever.articles[candidate.article_id].body[candidate.start : candidate.end]
+        return bool(_DATED_START.search(text))
+    if starts(chosen[0]):
+        return chosen
+    since = next((c for c in chosen[1:SINCE_REACH] if starts(c)), None)
+    return chosen if since is None else [since, *[c for c in chosen if c is not since]]
+
+
+def introduction_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                       retriever: HybridRetriever, expansion: Expansion | None
+                       ) -> list[Candidate]:
+    """Asked who someone named is (「ウシャコフって何者？」 "who is Steve Witkoff exactly?",
+    "what's Witkoff's title?"), the sentence that introduces them with a title (「米政府の
+    スティーブ・ウィトコフ特使と…」, 「トランプ元大統領の側近ウィトコフ氏が…」) answers,
+    not one that only goes on about them (「…ウィトコフ特使が対ロシア交渉の中心に立った背景
+    には…」): the first such sentence (not a comment, an advert or a credit) of the best
+    passage's article leads, else of the other retrieved articles."""
+    names = _asked_identity(question, expansion)
+    if not chosen or not names:
+        return chosen
+
+    def introduces(article_id: str, start: int, end: int) -> bool:
+        text = retriever.articles[article_id].body[start:end]
+        return any(re.search(_INTRODUCED.format(name=re.escape(n)), text) for n in names)
+    articles = dict.fromkeys([chosen[0].article_id, *(p.article_id for p in passages)])
+    for article_id in articles:
+        for sentence in retriever.following_sentences(article_id, 0, _WHOLE_ARTICLE):
+            span = sentence.sentences[0]
+            if retriever.role_at(article_id, span[0]) not in NOT_REPORTING \
+                    and introduces(article_id, *span):
+                return _led_by_span(article_id, span, chosen, passages, retriever)
+    return chosen
+
+
+def _asked_identity(question: str, expansion: Expansion | None) -> list[str]:
+    """The name (in the articles' spelling) of the person a question asks to identify."""
+    if expansion is not None:
+        asked = _ASKS_IDENTITY_EN.search(question)
+        if asked is None:
+            return []
+        words = set(re.findall(r"[a-z]+", (asked.group("who") or asked.group("whose")).lower()))
+        return [t.text for t in expansion.terms if t.kind == "name"
+                and set(re.findall(r"[a-z]+", t.source.lower())) & words]
+    asked = _ASKS_IDENTITY_JA.search(question.strip())
+    if asked is None:
+        return []
+    name = re.sub(rf"(?:氏|さん|さま|様|{_TITLES})$", "", asked.group("who") or asked.group("whose"))
+    return [name] if len(name) >= 2 else []
+
+
+_TITLES = (r"特使|外交顧問|顧問|大統領|首相|長官|大臣|高官|議長|社長|補佐官|報道官|外相|側近|"
+           r"代表|記者|著者|教授|委員長|書記|司令官|大使")
+# the name with its title right after it, or a title (「…の側近」「側近である」) just before it
+_INTRODUCED = r"{name}(?:氏)?(?:{titles})|(?:{titles})(?:である|の)?[ァ-ヶー・]{{0,8}}{name}".replace(
+    "{titles}", _TITLES)
+_ASKS_IDENTITY_JA = re.compile(
+    r"^(?P<who>[^、。？?\s]{2,20}?)(?:って人|という人)?(?:とは|って|は|て)(?:一体|いったい)?"
+    r"(?:誰|だれ|何者|なにもの|どんな人|どういう人|どなた)(?:なの|なん|ですか|でしょう|か|だ|よ|ね)*"
+    r"[？?]?$|^(?P<whose>[^、。？?\s]{2,20}?)の(?:役職|肩書き?|職業|立場|ポスト)")
+_ASKS_IDENTITY_EN = re.compile(
+    r"^\s*who(?:'s| is| was)\s+(?P<who>(?:mr\.?\s+)?[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*)?)"
+    r"(?:\s+(?:exactly|anyway|again))?\s*(?:[?,.]|$)|"
+    r"\b(?P<whose>[a-z][a-z-]+)'s\s+(?:title|job|role|position|post)\b", re.I)
+
+
+SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first
+_ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?から|"
+                         r"\bsince when\b|\bstarting when\b|\bfrom when\b|"
+                         r"\bsince what (?:year|date|time)\b", re.I)
+_DATED_START = re.compile(r"(?:\d+|[一二三四五六七八九十]+)\s*(?:年|月|日|年代|世紀)(?:頃|ごろ)?"
+                          r"(?:以降|以来|から|来)|\bsince\s+\d", re.I)
+
+
 # asked for a day (「何月何日」「何日」 "what date"), a sentence dated by a season isn't it
 _ASKS_DAY = re.compile(r"何日|日付|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
 _DAY = re.compile(r"\d+\s*日|\b\d{1,2}(?:st|nd|rd|th)?\b")
@@ -262,8 +346,8 @@ def said_by_first(speaker: str, query: str, chosen: list[Candidate],
 _WHOLE_ARTICLE = 100_000  # sentences: every one of an article
 
 
-def reason_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
-                 ) -> list[Candidate]:
+def reason_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                 retriever: HybridRetriever) -> list[Candidate]:
     """Asked why, a first sentence that states no reason (「2025年秋、米国は…トマホーク
     …の供与を突然停止しました。」: the topic, with most of the question's words) gives way
     to a runner-up among the best `REASON_REACH` that gives one (a cue: ことで, ため, 背景…)
@@ -280,6 +364,10 @@ def reason_first(question: str, chosen: list[Candidate], retriever: HybridRetrie
         return chosen
     following = retriever.following_sentences(first.article_id, first.end, REASON_REACH)
     near = [p.sentences[0][0] for p in following]
+    if announced and following and not _HEADING_LINE.search(body, first.end, near[0]):
+        # the reason announced is the next sentence, retrieved or not
+        return _led_by_span(first.article_id, following[0].sentences[0], chosen, passages,
+                            retriever)
     # after 「…以上の理由があると考えられます。」 the next sentence is the reason, cue or not
     reason = next((c for c in chosen[1:REASON_REACH] if c.article_id == first.article_id
                    and c.start in near and (holds_kind("reason", body[c.start : c.end])

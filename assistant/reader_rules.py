@@ -35,6 +35,9 @@ MISSING_KIND = 2.0  # asked when/who/where/how many, and the sentence holds none
 # paragraph's words, rate 「…和平案は「第二のミュンヘン会談」のように…」 4.2 above
 # 「…28項目案には次のような内容が…」 for 「問題の和平案は何項目あるの？」
 MISSING_UNIT = 8.0
+# asked how many in a unit, a sentence listing things 「米・英・露」 rather than giving the
+# number: it may answer (three of them), less surely than the number in that unit
+LISTED_COUNT = 1.0
 # a bonus: asked how many countries, the sentence counts them (「3か国」) or lists them
 # (「米・英・露」): that is the answer itself, however few of the question's words it has
 COUNTRIES_GIVEN = 3.0
@@ -280,9 +283,11 @@ class Asking:
         if self.kind is None:
             return 0.0
         if self.kind == "count" and self.unit is not None:
-            if counts_in(self.unit, text) or "・" in text or \
-                    (self.unit == "人" and _PEOPLE.search(text)):
+            if counts_in(self.unit, text) or \
+                    (self.unit == "人" and ("・" in text or _PEOPLE.search(text))):
                 return 0.0
+            if "・" in text:  # 「米・英・露」 may be counted, less surely than 「28項目」 read
+                return LISTED_COUNT
             return MISSING_KIND if _COUNT.search(text) else MISSING_UNIT
         if holds_kind(self.kind, text, self.names, self.report_dates):
             return 0.0

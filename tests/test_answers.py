@@ -38,7 +38,7 @@ def test_the_same_question_in_english_cites_ushakov(seed_assistant):
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("28項目案にはどんな内容が含まれていましたか？", "28項目案"),
+        ("28項目案にはどんな内容が含まれていましたか？", "事実上の国境として固定"),
         ("ブダペスト覚書は何年のものですか？", "1994年"),
         ("トマホークの供与はどうなりましたか？", "トマホーク"),
         ("ロシアはNATOについて何を求めていますか？", "NATO"),
@@ -130,7 +130,7 @@ def test_answer_reports_where_the_time_went(seed_assistant):
 
 
 def test_a_list_announced_by_the_best_sentence_is_quoted(seed_assistant):
-    answer = seed_assistant.ask("28項目案にはどんな内容が含まれていましたか？")
+    answer = seed_assistant.ask("28項目案について教えて")  # asks about it, not for items
     quotes = [c.quote for c in answer.citations]
     assert "次のような内容" in quotes[0]
     assert "現在の戦線を事実上の国境として固定" in quotes[1:]

@@ -301,8 +301,8 @@ def test_asked_for_a_title_the_sentence_with_one_leads(seed_assistant):
 def test_which_part_of_the_plan_is_answered_with_its_list_not_the_wrap_up(seed_assistant):
     # the issue's example: [1] was the 総括 lead-in with the wrap-up's own list
     answer = seed_assistant.ask("28項目案のどこがロシア寄りなの？")
-    assert "28項目案には次のような内容" in answer.citations[0].quote
-    assert any("事実上の国境として固定" in c.quote for c in answer.citations)
+    assert answer.citations[0].quote == "現在の戦線を事実上の国境として固定"  # the items
+    assert "28項目案には次のような内容" in answer.citations[0].text  # on its card
     assert all(c.section != "総括" for c in answer.citations)
 
 
@@ -805,3 +805,53 @@ def test_an_english_speaker_named_without_a_name_is_declined_when_silent(seed_as
     answer = seed_assistant.ask("What did Ukraine's foreign ministry spokesperson say?")
     assert answer.abstained
     assert "Ukraine's foreign ministry spokesperson" in answer.answer
+
+
+def test_asked_what_a_list_holds_its_items_come_before_the_sentence_announcing_it(
+        seed_assistant):
+    answer = seed_assistant.ask("28項目案にはどんな内容がある？")
+    assert [c.quote for c in answer.citations] == [
+        "現在の戦線を事実上の国境として固定", "ウクライナのNATO加盟を無期限に棚上げ",
+        "ロシア占領地域の統治権を追認しかねない構造"]
+    # the lead-in is not quoted after them ("the following…" with nothing following)
+    # but its card shows it: the items' passage holds it
+    assert "次のような内容" in answer.citations[0].text
+
+
+def test_a_count_in_a_unit_beats_a_sentence_that_only_lists_things(seed_assistant):
+    """「米・英・露」 could be counted; 「28項目案」 gives the number in the unit asked."""
+    answer = seed_assistant.ask("ロシアと協議した和平案は何項目？")
+    assert "28項目案" in answer.citations[0].quote
+
+
+def test_an_opinion_answer_does_not_open_with_a_list_or_its_lead_in(seed_assistant):
+    answer = seed_assistant.ask("この28項目案は公平だと思う？")
+    assert answer.intent == "opinion"
+    assert "次のような" not in answer.citations[0].quote
+    assert answer.citations[0].quote.endswith("。")
+
+
+@pytest.mark.parametrize("question", ["Give me a quick rundown of the leak article",
+                                      "通話流出の記事の要旨は？"])
+def test_a_summary_asked_in_other_words_is_a_summary(seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.intent == "summary" and not answer.abstained
+
+
+def test_asked_since_when_the_sentence_dating_a_start_leads(seed_assistant):
+    answer = seed_assistant.ask("ブダペスト覚書の約束はいつから意味を失ったの？")
+    assert "2014年以降" in answer.citations[0].quote
+
+
+def test_asked_why_after_a_sentence_announcing_a_reason_the_next_one_leads(seed_assistant):
+    answer = seed_assistant.ask("ウィトコフ特使はなぜ対ロシア交渉の担当になったの？")
+    assert answer.citations[0].quote.startswith("表向きには")
+
+
+@pytest.mark.parametrize("question", ["who is steve witkoff?", "ウィトコフ特使の役職は？",
+                                      "What is Witkoff's title?"])
+def test_asked_who_someone_is_the_sentence_introducing_them_leads(seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    # named with his title: 「米政府のスティーブ・ウィトコフ特使と…」 or 「…の側近ウィトコフ氏が…」
+    assert any(t in answer.citations[0].quote for t in ("ウィトコフ特使と", "側近ウィトコフ氏"))
+    assert "背景には" not in answer.citations[0].quote
