@@ -282,15 +282,16 @@ def _asked_identity(question: str, expansion: Expansion | None) -> list[str]:
     asked = _ASKS_IDENTITY_JA.search(question.strip())
     if asked is None:
         return []
-    name = re.sub(rf"(?:氏|さん|さま|様|{_TITLES})$", "", asked.group("who") or asked.group("whose"))
+    asked_name = asked.group("who") or asked.group("whose")
+    name = re.sub(rf"(?:氏|さん|さま|様|{_TITLES})$", "", asked_name)
     return [name] if len(name) >= 2 else []
 
 
 _TITLES = (r"特使|外交顧問|顧問|大統領|首相|長官|大臣|高官|議長|社長|補佐官|報道官|外相|側近|"
            r"代表|記者|著者|教授|委員長|書記|司令官|大使")
 # the name with its title right after it, or a title (「…の側近」「側近である」) just before it
-_INTRODUCED = r"{name}(?:氏)?(?:{titles})|(?:{titles})(?:である|の)?[ァ-ヶー・]{{0,8}}{name}".replace(
-    "{titles}", _TITLES)
+_INTRODUCED = (r"{name}(?:氏)?(?:{titles})|(?:{titles})(?:である|の)?[ァ-ヶー・]{{0,8}}{name}"
+               .replace("{titles}", _TITLES))
 _ASKS_IDENTITY_JA = re.compile(
     r"^(?P<who>[^、。？?\s]{2,20}?)(?:って人|という人)?(?:とは|って|は|て)(?:一体|いったい)?"
     r"(?:誰|だれ|何者|なにもの|どんな人|どういう人|どなた)(?:なの|なん|ですか|でしょう|か|だ|よ|ね)*"
