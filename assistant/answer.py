@@ -41,6 +41,7 @@ from .leading import (
     asks_a_list,
     at_asked_position,
     cause_first,
+    contents_first,
     dated_topic_first,
     event_date_first,
     holder,
@@ -270,6 +271,7 @@ def extractive_answer(
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = since_first(question, chosen, retriever)
     chosen = introduction_first(question, chosen, passages, retriever, found.expansion)
+    chosen = contents_first(question, chosen, passages, retriever, found.expansion)
     chosen = reason_first(question, chosen, passages, retriever)
     chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)

@@ -198,8 +198,10 @@ class Expansion:
 
     def names(self) -> dict[str, str]:
         """Japanese name → the question's spelling of it, for glosses ("ウシャコフ" →
-        "Ushakov")."""
-        return {t.text: t.source for t in self.terms if t.kind == "name"}
+        "Ushakov"); a name the articles write in Latin letters as they write it (NATO, not
+        the reader's "nato")."""
+        return {t.text: t.text if t.text.isascii() else t.source
+                for t in self.terms if t.kind == "name"}
 
 
 def weighted_keyword_scores(index: KeywordIndex, expansion: Expansion,
@@ -662,8 +664,11 @@ class EnglishToJapanese:
         word the dictionary knows is not a name (book ≠ バック): JMdict has the common
         loanwords (media → メディア) itself; otherwise only an exact sound match counts."""
         terms: list[JapaneseTerm] = []
-        if self.corpus is not None and word in self.corpus.words and word.isascii():
-            terms.append(JapaneseTerm(word, 1.0, word, "name"))  # NATO, EU as written
+        if self.corpus is not None and word.isascii():
+            # NATO, EU as written; "nato", "Nato" as a reader may type an acronym
+            written = next((w for w in (word, word.upper()) if w in self.corpus.words), None)
+            if written is not None:
+                terms.append(JapaneseTerm(written, 1.0, word, "name"))
         if self.use_dictionary:
             terms.extend(self._dictionary_terms(word))
         if self.names is not None and not terms:

@@ -8,6 +8,7 @@
 - `dated_topic_first`: asked when, a first sentence holding a date but none of the
   question's words gives way to a retrieved sentence holding both.
 - `introduction_first`: asked who someone is, the sentence introducing them with a title.
+- `contents_first`: asked what something held, the sentence with it as topic saying so.
 - `since_first`: asked since when, a sentence dating a start (「2014年以降」) comes first.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
@@ -57,6 +58,7 @@ PART_SENTENCES = 20  # at most, of the part a question points at, when no passag
 LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
 REASON_REACH = 3  # asked why, a reason this high, and this close after the first, leads
 _ASKS_A_LIST = re.compile(r"挙げ|一覧|並べ|列挙|箇条書き|全部|すべて|全て|\blist\b|"
+                          r"何が(?:ある|あり)|(?:どんな|どういう|どのような)(?:の|もの)が(?:ある|あり)|"
                           r"\bwhat are the\b|\bwhich are the\b|\bname (?:the|all|every)\b|"
                           r"\bmain points\b", re.I)
 _HEADING_LINE = re.compile(r"(?:^|\n)#{1,6}\s")
@@ -300,6 +302,74 @@ _ASKS_IDENTITY_EN = re.compile(
     r"^\s*who(?:'s| is| was)\s+(?P<who>(?:mr\.?\s+)?[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*)?)"
     r"(?:\s+(?:exactly|anyway|again))?\s*(?:[?,.]|$)|"
     r"\b(?P<whose>[a-z][a-z-]+)'s\s+(?:title|job|role|position|post)\b", re.I)
+
+
+def contents_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                   retriever: HybridRetriever, expansion: Expansion | None
+                   ) -> list[Candidate]:
+    """Asked what something held (「通話の内容は？」「議事録には何が書かれてた？」 "what was
+    discussed on the call?"), the sentence that has it as its topic and says what it held
+    (「通話は10月中旬に行われ、…に関するやり取りが含まれていたという。」「公開された議事録に
+    よると、…」) answers, not one that only mentions it (「…通話内容が流出したことで…」); else
+    the first sentence under a heading naming its contents (「…の会談内容」). Looked for
+    among the retrieved passages; the ranking stands when none is found."""
+    forms = _asked_contents(question, expansion)
+    if not chosen or not forms:
+        return chosen
+    holds = re.compile("|".join(_HOLDS.format(thing=re.escape(f)) for f in forms))
+
+    def says_contents(article_id: str, start: int, end: int) -> bool:
+        text = retriever.articles[article_id].body[start:end]
+        return bool(holds.search(text)) and bool(_CONTENT_CUE.search(text))
+    if says_contents(chosen[0].article_id, chosen[0].start, chosen[0].end):
+        return chosen
+    articles = list(dict.fromkeys(p.article_id for p in passages))
+    found = next(((p.article_id, span) for p in passages for span in p.sentences
+                  if says_contents(p.article_id, *span)), None) \
+        or next(((a, s.sentences[0]) for a in articles
+                 for s in retriever.following_sentences(a, 0, _WHOLE_ARTICLE)
+                 if retriever.role_at(a, s.sentences[0][0]) not in NOT_REPORTING
+                 and says_contents(a, *s.sentences[0])), None) \
+        or _under_contents_heading(forms, articles, retriever)
+    return chosen if found is None else _led_by_span(*found, chosen, passages, retriever)
+
+
+def _under_contents_heading(forms: list[str], article_ids: list[str],
+                            retriever: HybridRetriever) -> tuple[str, tuple[int, int]] | None:
+    """The first sentence under a heading that names the thing's contents (「…の会談内容」)."""
+    for article_id in article_ids:
+        body = retriever.articles[article_id].body
+        for heading in headings(body):
+            if any(f"{f}内容" in body[heading.start : heading.end] for f in forms):
+                following = retriever.following_sentences(article_id, heading.end, 1)
+                if following:
+                    return article_id, following[0].sentences[0]
+    return None
+
+
+def _asked_contents(question: str, expansion: Expansion | None) -> list[str]:
+    """The thing (in the articles' words) whose contents the question asks for."""
+    if expansion is not None:
+        asked = _ASKS_CONTENTS_EN.search(question)
+        if asked is None:
+            return []
+        word = asked.group("thing").lower()
+        return [t.text for t in expansion.terms if t.source.lower() == word and t.weight >= 0.5]
+    asked = _ASKS_CONTENTS_JA.search(question)
+    return [asked.group("thing")] if asked is not None else []
+
+
+_ASKS_CONTENTS_JA = re.compile(
+    r"(?P<thing>[一-龥ァ-ヶー]{2,8})(?:の(?:内容|中身)|(?:で|では|には|に)(?:何|なに|どんなこと)"
+    r"(?:が|を)(?:話|議論|協議|書か|書い|語|言|含ま|提案|やり取り))")
+_ASKS_CONTENTS_EN = re.compile(
+    r"\bwhat (?:was|were|got|did (?:they|he|she|you) (?:talk|say)) (?:discussed|said|talked "
+    r"about|about)?\s*(?:on|in|during|at)\s+(?:the\s+)?(?:[a-z-]+\s+)?(?P<thing>[a-z]+)\b|"
+    r"\bwhat (?:was|is) in (?:the\s+)?(?:[a-z-]+\s+)?(?P<thing2>[a-z]+)\b", re.I)
+# the thing as the sentence's topic or its source (「通話は」「議事録によると」)
+_HOLDS = r"{thing}(?:は|では|には|の中で|によると|によれば|で(?:は)?[、,])"
+_CONTENT_CUE = re.compile(r"含まれ|について|に関する|に関し|やり取り|話し合|協議|議論|提案|言及|"
+                          r"によると|によれば|内容")
 
 
 SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first

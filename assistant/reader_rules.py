@@ -61,6 +61,7 @@ _WRAP_UP_CUE = re.compile(
     r"といえるでしょう|と言えるでしょう|ではないでしょうか|求められていま")
 ASKS_ITEMS = re.compile(
     r"挙げ|どんな内容|どのような内容|どこが|どの点|どんな点|何がある|どんなこと|全部|それぞれ|"
+    r"(?:どんな|どういう|どのような)(?:の|もの)が(?:ある|あり)|"
     r"一覧|並べ|列挙|箇条書き|\blist\b|what are|which (?:are|points)|main points|\beach\b|"
     r"\bname (?:the|all|every)\b|\benumerate\b", re.I)
 

@@ -242,17 +242,26 @@ def test_asked_when_the_call_was_reported_the_lead_answers(seed_assistant):
     assert answer.short_answer is not None and answer.short_answer.text == "11月25日"
 
 
-@pytest.mark.parametrize("question", ["今回のリークでロシアが得してることって何がある？",
-                                      "What does Russia gain from the leak?"])
-def test_a_list_introduced_without_saying_so_is_quoted_whole(seed_assistant, question):
+GAINS = ["米国内の分断を助長する", "米欧間の不信を強める", "ウクライナ支援の一貫性を揺るがす",
+         "「ロシアは和平に前向きだ」という印象を国際社会に与える"]
+
+
+def test_a_list_introduced_without_saying_so_is_quoted_whole(seed_assistant):
     """The answering sentence ends its line and a list follows: asked what (not who, when),
     the list is the rest of the answer, even unasked for items in so many words."""
-    answer = seed_assistant.ask(question)
+    answer = seed_assistant.ask("What does Russia gain from the leak?")
     assert answer.citations[0].quote.startswith("リークの出所は明らかになっていませんが")
-    quoted = [c.quote for c in answer.citations[1:]]
-    assert quoted == ["米国内の分断を助長する", "米欧間の不信を強める",
-                      "ウクライナ支援の一貫性を揺るがす",
-                      "「ロシアは和平に前向きだ」という印象を国際社会に与える"]
+    assert [c.quote for c in answer.citations[1:]] == GAINS
+
+
+@pytest.mark.parametrize("question", ["今回のリークでロシアが得してることって何がある？",
+                                      "ロシアがリークで得するのはどんなのがある？"])
+def test_asked_what_things_there_are_the_items_lead(seed_assistant, question):
+    """「何がある？」「どんなのがある？」 ask for the things themselves: the listed gains, then
+    the statement leading to them."""
+    answer = seed_assistant.ask(question)
+    assert [c.quote for c in answer.citations[:4]] == GAINS
+    assert answer.citations[4].quote.startswith("リークの出所は明らかになっていませんが")
 
 
 def test_a_summary_starts_with_the_lead_then_the_articles_own_points(seed_assistant):
@@ -855,3 +864,24 @@ def test_asked_who_someone_is_the_sentence_introducing_them_leads(seed_assistant
     # named with his title: 「米政府のスティーブ・ウィトコフ特使と…」 or 「…の側近ウィトコフ氏が…」
     assert any(t in answer.citations[0].quote for t in ("ウィトコフ特使と", "側近ウィトコフ氏"))
     assert "背景には" not in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["通話では何が話されたの？", "What was said on the leaked call?"])
+def test_asked_what_something_held_the_sentence_with_it_as_topic_leads(seed_assistant,
+                                                                       question):
+    """「…通話内容が流出したことで疑念…」 only mentions the call; 「通話は…やり取りが含まれて
+    いたという。」 says what it held, though not among the best passages."""
+    answer = seed_assistant.ask(question)
+    assert answer.citations[0].quote.startswith("通話は10月中旬に行われ")
+
+
+def test_asked_the_contents_of_a_meeting_the_section_headed_so_answers(seed_assistant):
+    answer = seed_assistant.ask("会談の内容は？")
+    assert answer.citations[0].quote.startswith("公開された議事録によると")
+
+
+def test_an_acronym_typed_in_lower_case_is_the_articles_acronym(seed_assistant):
+    expansion = seed_assistant._loaded()[0].english.expander.expand(
+        "would ukraine join nato under the plan?")
+    assert ("NATO", "nato") in [(t.text, t.source) for t in expansion.terms]
+    assert expansion.names()["NATO"] == "NATO"  # glossed as the articles write it
