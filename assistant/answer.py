@@ -40,6 +40,7 @@ from .leading import (
     antecedent_first,
     asks_a_list,
     at_asked_position,
+    basis_first,
     cause_first,
     contents_first,
     dated_topic_first,
@@ -272,6 +273,7 @@ def extractive_answer(
     chosen = since_first(question, chosen, retriever)
     chosen = introduction_first(question, chosen, passages, retriever, found.expansion)
     chosen = contents_first(question, chosen, passages, retriever, found.expansion)
+    chosen = basis_first(question, chosen, passages, retriever)
     chosen = reason_first(question, chosen, passages, retriever)
     chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)

@@ -9,6 +9,7 @@
   question's words gives way to a retrieved sentence holding both.
 - `introduction_first`: asked who someone is, the sentence introducing them with a title.
 - `contents_first`: asked what something held, the sentence with it as topic saying so.
+- `basis_first`: asked what something is based on, a sentence naming a basis.
 - `since_first`: asked since when, a sentence dating a start (「2014年以降」) comes first.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
@@ -372,12 +373,42 @@ _CONTENT_CUE = re.compile(r"含まれ|について|に関する|に関し|やり
                           r"によると|によれば|内容")
 
 
+def basis_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                retriever: HybridRetriever) -> list[Candidate]:
+    """Asked what something is based on (「何を元に書かれてるの？」 "what sources is it based
+    on?"), the sentence among the chosen and the retrieved passages that names what it was
+    made from (「…新資料に基づいて再構成しています。」) leads, before one naming a basis
+    for something else (「…研究成果をもとに読み直すことで…」), before the rest."""
+    if not chosen or not _ASKS_BASIS.search(question):
+        return chosen
+
+    def basis(article_id: str, start: int, end: int) -> int:
+        """2: a basis something was made from, 1: a basis of anything, 0: none."""
+        text = retriever.articles[article_id].body[start:end]
+        return 2 if _MADE_FROM.search(text) else 1 if _BASIS.search(text) else 0
+    pool = [(c.article_id, (c.start, c.end)) for c in chosen] + \
+        [(p.article_id, span) for p in passages for span in p.sentences]
+    best = max(pool, key=lambda found: basis(found[0], *found[1]))  # the first of the best
+    if basis(best[0], *best[1]) == 0:
+        return chosen
+    return _led_by_span(*best, chosen, passages, retriever)
+
+
+# (not 「その根拠は何か」: grounds for a claim are its reason, reason_first's)
+_ASKS_BASIS = re.compile(r"何(?:を|に)(?:元|もと|基)に|何に基づ|"
+                         r"\bbased on\b|\bbased\b.*\bsources?\b|\bwhat sources\b|"
+                         r"\bdraw(?:s|n)? on\b", re.I)
+_BASIS = re.compile(r"に基づ|を(?:元|もと|基)に|に依拠|を根拠")
+_MADE_FROM = re.compile(r"(?:に基づ(?:いて|き)|を(?:元|もと|基)に(?:して)?|に依拠して)"
+                        r"[^。、]{0,4}(?:書|著|執筆|再構成|構成|まとめ|作|描|検証|分析|編)")
+
+
 SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first
 _ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?から|"
                          r"\bsince when\b|\bstarting when\b|\bfrom when\b|"
                          r"\bsince what (?:year|date|time)\b", re.I)
 _DATED_START = re.compile(r"(?:\d+|[一二三四五六七八九十]+)\s*(?:年|月|日|年代|世紀)(?:頃|ごろ)?"
-                          r"(?:以降|以来|から|来)|\bsince\s+\d", re.I)
+                          r"(?:以降|以後|以来|から|より|来)|\bsince\s+\d", re.I)
 
 
 # asked for a day (「何月何日」「何日」 "what date"), a sentence dated by a season isn't it

@@ -887,3 +887,19 @@ def test_an_acronym_typed_in_lower_case_is_the_articles_acronym(seed_assistant):
     assert expansion is not None
     assert ("NATO", "nato") in [(t.text, t.source) for t in expansion.terms]
     assert expansion.names()["NATO"] == "NATO"  # glossed as the articles write it
+
+
+@pytest.mark.parametrize("question", ["ゾルゲの本は何を元に書かれたの？",
+                                      "What is the Sorge book based on?"])
+def test_asked_what_something_is_based_on_the_sentence_naming_its_material_leads(
+        seed_assistant, question):
+    """「…研究成果をもとに読み直すことで…」 names a basis for reading it; the book itself was
+    「…新資料に基づいて再構成」."""
+    answer = seed_assistant.ask(question)
+    assert "新資料に基づいて再構成" in answer.citations[0].quote
+
+
+def test_the_grounds_of_a_claim_are_no_question_of_material():
+    from assistant.leading import _ASKS_BASIS, _DATED_START
+    assert _ASKS_BASIS.search("その根拠は何か。") is None
+    assert _DATED_START.search("なお2001年より同性同士の結婚が認められている。")
