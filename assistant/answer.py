@@ -50,6 +50,7 @@ from .leading import (
     list_first,
     list_head,
     passage_at,
+    place_done_first,
     reason_first,
     said_by_first,
     since_first,
@@ -138,7 +139,8 @@ _ABOUT_COMMENTS = re.compile(
     r"(?:海外|外国|ネット)の(?:コメント|声|人|ユーザー)|コメント(?:では|だと|の中|を書いた)|"
     r"ネット(?:上|の反応|では|で)|掲示板|書き込み|ユーザーの?コメント|\bcommenters?\b|"
     r"reader comments|the comments|comment section|online (?:comments|reactions)|"
-    r"\bforums?\b|\bthread\b", re.I)
+    r"\bforums?\b|\bthread\b|\bpeople online\b|\b(?:on|across) the internet\b|"
+    r"\bnetizens\b|\bsocial media\b|\bonline (?:users|posters|people)\b", re.I)
 
 DECLINE = {
     "ja": "記事には、この質問に答える記述が見つかりませんでした。"
@@ -267,13 +269,14 @@ def extractive_answer(
                      max(max_sentences, LIST_ITEMS))
     if not chosen:
         return decline(question, query, language, found.passages)
-    chosen = list_first(question, chosen, retriever)
+    chosen = list_first(question, query, chosen, passages, retriever, found.expansion)
     chosen = dated_topic_first(question, query, chosen, passages, retriever, found.expansion)
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = since_first(question, chosen, retriever)
     chosen = introduction_first(question, chosen, passages, retriever, found.expansion)
     chosen = contents_first(question, chosen, passages, retriever, found.expansion)
     chosen = basis_first(question, chosen, passages, retriever)
+    chosen = place_done_first(question, chosen, retriever, found.expansion)
     chosen = reason_first(question, chosen, passages, retriever)
     chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)
@@ -639,7 +642,7 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
     body = retriever.articles[first.article_id].body
     if announces_list(body[first.start : first.end]):
         items = [c for c in chosen[1:] if c.article_id == first.article_id]
-        listed = _leading_items(body, items)
+        listed = _leading_items(body, items) or _items_after(first, passages, retriever)
         if not listed:
             return chosen[:max_sentences]
         # asked for the items (「どんな内容が入ってる？」 "list what's in…"), they are the
@@ -651,10 +654,7 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
     if leads_list(body, first.end) and (ASKS_ITEMS.search(question) or (
             asked_kind(question) not in _ONE_THING
             and not is_list_item(body, first.start, first.end))):
-        following = retriever.following_sentences(first.article_id, first.end, LIST_ITEMS)
-        items = _leading_items(body, [Candidate(p.article_id, *p.sentences[0],
-                                                holder(p, passages), first.rank)
-                                      for p in following])
+        items = _items_after(first, passages, retriever)
         # asked for the list outright (not 全部で何項目, a count), its items are the answer
         # and the statement leading to it their context: 「…利益を得ているのは確実です。」
         # after the gains
@@ -670,13 +670,24 @@ def _asks_for_items(question: str) -> bool:
                 or _ASKS_CONTENTS.search(question)) and asked_kind(question) not in _ONE_THING
 
 
-_ASKS_CONTENTS = re.compile(r"中身|内容|\bwhat(?:'s| is| was) in\b|\bcontents?\b", re.I)
+_ASKS_CONTENTS = re.compile(r"中身|内容|\bwhat(?:'s| is| was)(?: actually| exactly)? in\b|"
+                            r"\bcontents?\b", re.I)
 
 
 def _filler(candidate: Candidate, retriever: HybridRetriever) -> bool:
     """A runner-up that would only pad the answer (reader_rules.is_filler)."""
     body = retriever.articles[candidate.article_id].body
     return is_filler(Placed(body[candidate.start : candidate.end], candidate.passage.section))
+
+
+def _items_after(first: Candidate, passages: list[Passage], retriever: HybridRetriever
+                 ) -> list[Candidate]:
+    """The items of the list that follows `first` in its article."""
+    body = retriever.articles[first.article_id].body
+    following = retriever.following_sentences(first.article_id, first.end, LIST_ITEMS)
+    return _leading_items(body, [Candidate(p.article_id, *p.sentences[0],
+                                           holder(p, passages), first.rank)
+                                 for p in following])
 
 
 def _leading_items(body: str, items: list[Candidate]) -> list[Candidate]:

@@ -378,10 +378,29 @@ def asks_yes_no(question: str) -> bool:
         and bool(_JAPANESE_YES_NO.search(question))
 
 
+# how the reader wants it answered, not what about: 「具体的に何があるの？」 is not about the
+# article's 「具体的な合意内容」
+_MANNER_WORDS = re.compile(r"具体的に(?:は|言うと|いうと)?|詳しく|ざっくり(?:と)?|手短に|"
+                           r"正直(?:に|なところ|、)?|そもそも|ちなみに|ぶっちゃけ|一体|いったい|"
+                           r"改めて|もう一度")
+
+
+def without_manner_words(question: str) -> str:
+    """The question without the words that say how to answer it (詳しく, 具体的に, そもそも),
+    which the articles may have in another sense."""
+    return _MANNER_WORDS.sub("", question)
+
+
 def intent(question: str) -> Intent:
-    """What the reader wants: a summary, the articles' opinion, or facts."""
+    """What the reader wants: a summary, the articles' opinion, or facts — what someone
+    else thinks (「ウクライナ政府はどう思ってるの？」) is a fact the articles may report."""
     if _SUMMARY.search(question):
         return "summary"
-    if _OPINION.search(question):
+    if _OPINION.search(question) and not _SOMEONE_ELSES_VIEW.search(question):
         return "opinion"
     return "fact"
+
+
+# 「…はどう思ってるの？」「どう考えている？」: someone's standing view, not the assistant's
+_SOMEONE_ELSES_VIEW = re.compile(r"どう(?:思|考え|感じ)(?:って|てい|てる)|"
+                                 r"\bwhat (?:does|do|did) (?!you\b)\w+(?: \w+)? think\b", re.I)

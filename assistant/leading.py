@@ -10,6 +10,7 @@
 - `introduction_first`: asked who someone is, the sentence introducing them with a title.
 - `contents_first`: asked what something held, the sentence with it as topic saying so.
 - `basis_first`: asked what something is based on, a sentence naming a basis.
+- `place_done_first`: asked where something was done, a sentence doing something there.
 - `since_first`: asked since when, a sentence dating a start (「2014年以降」) comes first.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
@@ -30,10 +31,13 @@ from typing import TYPE_CHECKING
 
 from .english_reader import continues
 from .focus import missing_focus, normalise, question_focus
+from .keyword import named_things
 from .reader_rules import (
+    ASKS_WHERE_DONE,
     asked_kind,
     asks_about_report,
     dates_more_than_the_report,
+    done_at_a_place,
     holds_kind,
     speaks,
 )
@@ -81,17 +85,46 @@ def asks_a_list(question: str) -> bool:
     return bool(_ASKS_A_LIST.search(question))
 
 
-def list_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
-               ) -> list[Candidate]:
+def list_first(question: str, query: str, chosen: list[Candidate], passages: list[Passage],
+               retriever: HybridRetriever, expansion: Expansion | None) -> list[Candidate]:
     """Asked for a list (挙げて, 一覧, "list", "what are the…"; not the milder どんなこと of
     ASKS_ITEMS, which one sentence may answer), a list among the best
     `LIST_REACH` sentences (an item, or the sentence that leads into the list) answers
     better than a sentence above it that only says there are some (「和平実現には依然として
-    大きな障害がある」): that one first, and fitted_length quotes its list whole."""
+    大きな障害がある」): that one first, and fitted_length quotes its list whole; else a
+    retrieved passage's sentence announcing a list of what the question names."""
     if not asks_a_list(question) or _on_a_list(chosen[0], retriever):
         return chosen
     listed = next((c for c in chosen[1:LIST_REACH] if _on_a_list(c, retriever)), None)
-    return chosen if listed is None else [listed, *[c for c in chosen if c is not listed]]
+    if listed is not None:
+        return [listed, *[c for c in chosen if c is not listed]]
+    announced = _announced_list(question, query, passages, retriever, expansion) \
+        if _WANTS_THE_LIST.search(question) else None
+    return chosen if announced is None else _led_by_span(*announced, chosen, passages,
+                                                         retriever)
+
+
+# asked for the list itself (「挙げて」「何があるの？」 "list…"), not 「…の一覧を保持しており」
+# or 「並べたものを何という」, which only mention one (JSQuAD)
+_WANTS_THE_LIST = re.compile(r"(?:挙げ|並べ|列挙し|一覧にし|箇条書きにし)て|全部|すべて|全て|"
+                             r"何が(?:ある|あり)|(?:どんな|どういう|どのような)(?:の|もの)が(?:ある|あり)|"
+                             r"\blist\b|\bwhat are the\b|\bwhich are the\b|"
+                             r"\bname (?:the|all|every)\b|\bmain points\b", re.I)
+
+
+def _announced_list(question: str, query: str, passages: list[Passage],
+                    retriever: HybridRetriever, expansion: Expansion | None
+                    ) -> tuple[str, tuple[int, int]] | None:
+    """A sentence of a retrieved passage (beyond the few the candidates come from) that
+    announces a list and has the question's words (「今回明らかになった「障壁」とは何か、
+    主に以下のような課題が指摘されています。」 for 「和平を邪魔してる障壁って何があるの？」)."""
+    terms_of = _question_terms(query, expansion)
+    for passage in passages:
+        body = retriever.articles[passage.article_id].body
+        for start, end in passage.sentences:
+            if announces_list(body[start:end]) and terms_of(body[start:end]):
+                return passage.article_id, (start, end)
+    return None
 
 
 def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
@@ -296,9 +329,10 @@ _TITLES = (r"特使|外交顧問|顧問|大統領|首相|長官|大臣|高官|�
 _INTRODUCED = (r"{name}(?:氏)?(?:{titles})|(?:{titles})(?:である|の)?[ァ-ヶー・]{{0,8}}{name}"
                .replace("{titles}", _TITLES))
 _ASKS_IDENTITY_JA = re.compile(
-    r"^(?P<who>[^、。？?\s]{2,20}?)(?:って人|という人)?(?:とは|って|は|て)(?:一体|いったい)?"
-    r"(?:誰|だれ|何者|なにもの|どんな人|どういう人|どなた)(?:なの|なん|ですか|でしょう|か|だ|よ|ね)*"
-    r"[？?]?$|^(?P<whose>[^、。？?\s]{2,20}?)の(?:役職|肩書き?|職業|立場|ポスト)")
+    r"^(?P<who>[^、。？?\s]{2,20}?)(?:って人|という人)?(?:とは|って|は|て)(?:そもそも|一体|いったい)?"
+    r"(?:誰|だれ|何者|なにもの|どんな人|どういう人|どなた|どういう立場|どんな立場)"
+    r"(?:なの|なん|ですか|でしょう|か|だ|よ|ね)*(?:[？?]|$)|"
+    r"^(?P<whose>[^、。？?\s]{2,20}?)の(?:役職|肩書き?|職業|立場|ポスト)")
 _ASKS_IDENTITY_EN = re.compile(
     r"^\s*who(?:'s| is| was)\s+(?P<who>(?:mr\.?\s+)?[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*)?)"
     r"(?:\s+(?:exactly|anyway|again))?\s*(?:[?,.]|$)|"
@@ -403,6 +437,28 @@ _MADE_FROM = re.compile(r"(?:に基づ(?:いて|き)|を(?:元|もと|基)に(?:
                         r"[^。、]{0,4}(?:書|著|執筆|再構成|構成|まとめ|作|描|検証|分析|編)")
 
 
+def place_done_first(question: str, chosen: list[Candidate], retriever: HybridRetriever,
+                     expansion: Expansion | None) -> list[Candidate]:
+    """Asked where something was done (「彼はどこで活動してたの？」 "Where was Sorge
+    active?"), a first sentence whose places are only attributes or where something else
+    was done (「ソ連の大物スパイ…近年ロシアで解禁された新資料…」) gives way to one of the
+    best `PLACE_REACH` that has something done at a place (「戦前の東京で暗躍し、…」)."""
+    if len(chosen) < 2 or not ASKS_WHERE_DONE.search(question) \
+            or (expansion is None and asked_kind(question) != "place"):
+        return chosen
+    asked = frozenset(expansion.names()) if expansion is not None else frozenset(
+        form for kind, form in named_things(question) if kind == "place")
+
+    def done_there(candidate: Candidate) -> bool:
+        body = retriever.articles[candidate.article_id].body
+        return done_at_a_place(body[candidate.start : candidate.end], asked)
+    if done_there(chosen[0]):
+        return chosen
+    there = next((c for c in chosen[1:PLACE_REACH] if done_there(c)), None)
+    return chosen if there is None else [there, *[c for c in chosen if c is not there]]
+
+
+PLACE_REACH = 3  # asked where something was done, a sentence this high doing it there leads
 SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first
 _ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?から|"
                          r"\bsince when\b|\bstarting when\b|\bfrom when\b|"

@@ -148,6 +148,11 @@ _PERSON_WORD = re.compile(r"氏|さん|大統領|首相|特使|顧問|長官|大
                           r"[ァ-ヶー]{2,}・[ァ-ヶー]{2,}")
 
 
+# どこで, "where was/did X …" (not "where is X", which may ask where it lies)
+ASKS_WHERE_DONE = re.compile(r"どこで|どこにて|どの(?:都市|国|町|街|場所|地域)で|"
+                             r"\bwhere (?:was|were|did|had)\b|"
+                             r"\b(?:in|at) (?:which|what) (?:city|country|town|place|region) "
+                             r"(?:was|were|did|had)\b", re.I)
 _CUES = {"person": _PERSON_WORD, "place": _PLACE_WORD, "organization": _ORGANIZATION_WORD}
 
 
@@ -303,6 +308,19 @@ def asking(question: str, kind: str | None, names: frozenset[str]) -> Asking:
     return Asking(kind, bool(ASKS_ITEMS.search(question)), names,
                   asks_about_report(question), None if unit in (MONEY, DURATION) else unit,
                   bool(_ASKS_QUESTIONS.search(question)))
+
+
+def done_at_a_place(text: str, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether the sentence has something done at a place it names (「戦前の東京で暗躍し」),
+    not only a place in a clause describing another thing (「近年ロシアで解禁された新資料」)
+    or a place named as an attribute (「ソ連の大物スパイ」)."""
+    places = [form for kind, form in named_things(text) if kind == "place" and form not in asked]
+    for place in places:
+        for at in re.finditer(re.escape(place) + r"(?:で|にて)", text):
+            clause = re.search(r"[、。]|(?:た|る|れた|ている)(?=[一-龥ァ-ヶ])", text[at.end():])
+            if clause is None or clause.group() in "、。":
+                return True
+    return False
 
 
 def penalty(candidate: Placed, asked: Asking) -> float:

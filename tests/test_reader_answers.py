@@ -903,3 +903,53 @@ def test_the_grounds_of_a_claim_are_no_question_of_material():
     from assistant.leading import _ASKS_BASIS, _DATED_START
     assert _ASKS_BASIS.search("その根拠は何か。") is None
     assert _DATED_START.search("なお2001年より同性同士の結婚が認められている。")
+
+
+@pytest.mark.parametrize("question", ["Where was Sorge active?", "ゾルゲはどこで活動してたの？",
+                                      "In which city was Sorge active as a spy?"])
+def test_asked_where_something_was_done_a_place_where_it_was_done_leads(seed_assistant,
+                                                                        question):
+    """「…近年ロシアで解禁された新資料…」 names a place where something else was done (the
+    papers declassified); 「戦前の東京で暗躍し…」 is where Sorge was active."""
+    answer = seed_assistant.ask(question)
+    assert "戦前の東京で暗躍し" in answer.citations[0].quote
+
+
+def test_where_something_was_done_reads_the_clause_the_place_is_in():
+    from assistant.reader_rules import done_at_a_place
+    assert done_at_a_place("戦前の東京で暗躍し、政府中枢にまで食い込んだ。")
+    assert not done_at_a_place("近年ロシアで解禁された新資料に基づいて再構成しています。")
+    assert not done_at_a_place("ソ連の大物スパイとして知られる。")
+
+
+def test_what_someone_else_thinks_is_a_fact_question_not_an_opinion_request(seed_assistant):
+    answer = seed_assistant.ask("ウクライナ政府はこういう非公式な話し合いのことどう思ってるの？")
+    assert answer.intent == "fact"
+    assert "非公式協議に否定的な立場" in answer.citations[0].quote
+    assert seed_assistant.ask("このリーク、どう思う？").intent == "opinion"
+
+
+def test_who_someone_is_asked_with_more_after_it_is_still_an_introduction(seed_assistant):
+    answer = seed_assistant.ask("ウィトコフさんってそもそも誰？どういう立場の人なの？")
+    assert any(t in answer.citations[0].quote for t in ("ウィトコフ特使と", "側近ウィトコフ氏"))
+
+
+def test_people_online_are_the_comments(seed_assistant):
+    answer = seed_assistant.ask("What are people online saying about the leak?")
+    assert {c.role for c in answer.citations} == {"comments"}
+
+
+def test_asked_for_a_list_a_retrieved_list_on_the_topic_answers_beyond_the_best_passages(
+        seed_assistant):
+    """具体的に says how to answer (the articles' 「具体的な合意内容」 is something else); the
+    list of obstacles is the fourth passage retrieved."""
+    answer = seed_assistant.ask("和平を邪魔してる障壁って具体的に何があるの？")
+    assert [c.quote for c in answer.citations][:2] == [
+        "ウクライナ領土の保全とロシアの要求との隔たり", "東部占領地域・クリミアの位置付け"]
+
+
+def test_a_list_only_mentioned_is_not_asked_for():
+    from assistant.leading import _WANTS_THE_LIST
+    assert _WANTS_THE_LIST.search("悪意あるサイトの一覧を保持しており、何をつけたの？") is None
+    assert _WANTS_THE_LIST.search("長さを順次いくつか並べたものを何というか") is None
+    assert _WANTS_THE_LIST.search("障壁って何があるの？")
