@@ -43,6 +43,7 @@ from .leading import (
     basis_first,
     cause_first,
     contents_first,
+    counted_first,
     dated_topic_first,
     event_date_first,
     holder,
@@ -273,6 +274,7 @@ def extractive_answer(
     chosen = dated_topic_first(question, query, chosen, passages, retriever, found.expansion)
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = since_first(question, chosen, retriever)
+    chosen = counted_first(question, chosen, retriever)
     chosen = introduction_first(question, chosen, passages, retriever, found.expansion)
     chosen = contents_first(question, chosen, passages, retriever, found.expansion)
     chosen = basis_first(question, chosen, passages, retriever)

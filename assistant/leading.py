@@ -11,6 +11,7 @@
 - `contents_first`: asked what something held, the sentence with it as topic saying so.
 - `basis_first`: asked what something is based on, a sentence naming a basis.
 - `place_done_first`: asked where something was done, a sentence doing something there.
+- `counted_first`: asked a count in a unit, a sentence giving one.
 - `since_first`: asked since when, a sentence dating a start (「2014年以降」) comes first.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
@@ -30,7 +31,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .english_reader import continues
-from .focus import missing_focus, normalise, question_focus
+from .focus import (
+    DURATION,
+    MONEY,
+    asked_unit,
+    counts_in,
+    missing_focus,
+    normalise,
+    question_focus,
+)
 from .keyword import named_things
 from .reader_rules import (
     ASKS_WHERE_DONE,
@@ -459,6 +468,25 @@ def place_done_first(question: str, chosen: list[Candidate], retriever: HybridRe
 
 
 PLACE_REACH = 3  # asked where something was done, a sentence this high doing it there leads
+def counted_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
+                  ) -> list[Candidate]:
+    """Asked how many in a unit (何項目, "how many points"), a first sentence without a
+    number in it gives way to one of the best `COUNT_REACH` with one (「…28項目案には…」):
+    the number is the answer, however few of the question's other words it shares."""
+    unit = asked_unit(question)
+    if len(chosen) < 2 or unit is None or unit in (MONEY, DURATION):
+        return chosen
+
+    def counts(candidate: Candidate) -> bool:
+        body = retriever.articles[candidate.article_id].body
+        return counts_in(unit, body[candidate.start : candidate.end])
+    if counts(chosen[0]):
+        return chosen
+    counted = next((c for c in chosen[1:COUNT_REACH] if counts(c)), None)
+    return chosen if counted is None else [counted, *[c for c in chosen if c is not counted]]
+
+
+COUNT_REACH = 3  # asked a count in a unit, a sentence this high giving one leads
 SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first
 _ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?から|"
                          r"\bsince when\b|\bstarting when\b|\bfrom when\b|"

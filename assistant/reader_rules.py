@@ -103,6 +103,8 @@ _COUNT = re.compile(r"\d+(?![\d,.]*\s*(?:年|月|日))|[一二三四五六七八
                     r"(?:つ|人|か国|カ国|ヶ国|項目|回|個|件|割|倍)|・")
 _REASON = re.compile(r"背景|ため|から|ので(?!はない)|理由|原因|きっかけ|によって|により|結果|"
                      r"ことで|せいで|\b(?:because|due to|since|as a result)\b", re.I)
+# a dot that lists (米・英・露, 地域・クリミア), not one inside a name (ドナルド・トランプ)
+_LISTING_DOT = re.compile(r"(?<![ァ-ヶー])・|・(?![ァ-ヶー])")
 _COUNTED_COUNTRIES = re.compile(r"[0-9０-９〇一二三四五六七八九十数]\s*(?:か|カ|ヶ|ケ|ヵ|箇)国")
 # "which news outlet…", "what media company…": an organisation asked for (english_reader too)
 ASKS_ORGANIZATION_EN = (r"\b(?:which|what) (?:[a-z]+ )?(?:newspaper|outlet|agency|company|"
@@ -292,7 +294,7 @@ class Asking:
             if counts_in(self.unit, text) or \
                     (self.unit == "人" and ("・" in text or _PEOPLE.search(text))):
                 return 0.0
-            if "・" in text:  # 「米・英・露」 may be counted, less surely than 「28項目」 read
+            if _LISTING_DOT.search(text):  # 「米・英・露」 may be counted, less surely
                 return LISTED_COUNT
             return MISSING_KIND if _COUNT.search(text) else MISSING_UNIT
         if holds_kind(self.kind, text, self.names, self.report_dates):

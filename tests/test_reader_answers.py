@@ -953,3 +953,15 @@ def test_a_list_only_mentioned_is_not_asked_for():
     assert _WANTS_THE_LIST.search("悪意あるサイトの一覧を保持しており、何をつけたの？") is None
     assert _WANTS_THE_LIST.search("長さを順次いくつか並べたものを何というか") is None
     assert _WANTS_THE_LIST.search("障壁って何があるの？")
+
+
+def test_a_count_asked_in_english_leads_with_the_sentence_giving_the_number(seed_assistant):
+    """「ドナルド・トランプ」 is a name, not a list of things to count."""
+    answer = seed_assistant.ask("How many points are in the peace plan that was being discussed?")
+    assert "28項目案" in answer.citations[0].quote
+
+
+def test_a_percentage_is_a_count_in_percent_whichever_way_written():
+    from assistant.focus import counts_in
+    assert counts_in("パーセント", "ゲルマン系のオランダ人が83%で")
+    assert counts_in("%", "約70パーセントを占めていた")
