@@ -643,8 +643,7 @@ def fitted_length(question: str, chosen: list[Candidate], passages: list[Passage
     first = chosen[0]
     body = retriever.articles[first.article_id].body
     if announces_list(body[first.start : first.end]):
-        items = [c for c in chosen[1:] if c.article_id == first.article_id]
-        listed = _leading_items(body, items) or _items_after(first, passages, retriever)
+        listed = _items_after(first, passages, retriever)  # whole, in the article's order
         if not listed:
             return chosen[:max_sentences]
         # asked for the items (「どんな内容が入ってる？」 "list what's in…"), they are the

@@ -32,8 +32,6 @@ from typing import TYPE_CHECKING
 
 from .english_reader import continues
 from .focus import (
-    DURATION,
-    MONEY,
     asked_unit,
     counts_in,
     missing_focus,
@@ -70,6 +68,7 @@ _ASKS_START = re.compile(r"記事の(?:冒頭|書き出し|最初|初め)|冒頭
                          r"\bfirst (?:section|part|paragraph)", re.I)
 PART_SENTENCES = 20  # at most, of the part a question points at, when no passage is there
 LIST_REACH = 3  # asked for a list, one this high among the best sentences comes first
+LIST_SPAN = 16  # sentences looked past for the end of a list (answer.LIST_ITEMS + 1)
 REASON_REACH = 3  # asked why, a reason this high, and this close after the first, leads
 _ASKS_A_LIST = re.compile(r"挙げ|一覧|並べ|列挙|箇条書き|全部|すべて|全て|\blist\b|"
                           r"何が(?:ある|あり)|(?:どんな|どういう|どのような)(?:の|もの)が(?:ある|あり)|"
@@ -463,18 +462,23 @@ def place_done_first(question: str, chosen: list[Candidate], retriever: HybridRe
         return done_at_a_place(body[candidate.start : candidate.end], asked)
     if done_there(chosen[0]):
         return chosen
-    there = next((c for c in chosen[1:PLACE_REACH] if done_there(c)), None)
+    first = retriever.articles[chosen[0].article_id].body[chosen[0].start : chosen[0].end]
+    # a first sentence with no place at all (a list's lead-in) answers nothing of it
+    reach = PLACE_REACH if holds_kind("place", first, asked) else len(chosen)
+    there = next((c for c in chosen[1:reach] if done_there(c)), None)
     return chosen if there is None else [there, *[c for c in chosen if c is not there]]
 
 
 PLACE_REACH = 3  # asked where something was done, a sentence this high doing it there leads
 def counted_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
                   ) -> list[Candidate]:
-    """Asked how many in a unit (何項目, "how many points"), a first sentence without a
-    number in it gives way to one of the best `COUNT_REACH` with one (「…28項目案には…」):
-    the number is the answer, however few of the question's other words it shares."""
+    """Asked how many in a unit (何項目, "how many points"), how long (「どれくらいの期間」)
+    or how much, a first sentence without a number in that unit, a length of time or a sum
+    gives way to one of the best `COUNT_REACH` with one (「…28項目案には…」, 「…NATO加盟を
+    無期限に棚上げ」): that is the answer, however few of the question's other words it
+    shares."""
     unit = asked_unit(question)
-    if len(chosen) < 2 or unit is None or unit in (MONEY, DURATION):
+    if len(chosen) < 2 or unit is None:
         return chosen
 
     def counts(candidate: Candidate) -> bool:
@@ -488,7 +492,8 @@ def counted_first(question: str, chosen: list[Candidate], retriever: HybridRetri
 
 COUNT_REACH = 3  # asked a count in a unit, a sentence this high giving one leads
 SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first
-_ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?から|"
+_ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?"
+                         r"(?:から|以降|以来|以後)|"
                          r"\bsince when\b|\bstarting when\b|\bfrom when\b|"
                          r"\bsince what (?:year|date|time)\b", re.I)
 _DATED_START = re.compile(r"(?:\d+|[一二三四五六七八九十]+)\s*(?:年|月|日|年代|世紀)(?:頃|ごろ)?"
@@ -546,6 +551,12 @@ def reason_first(question: str, chosen: list[Candidate], passages: list[Passage]
     first = chosen[0]
     body = retriever.articles[first.article_id].body
     announced = bool(_ANNOUNCES_REASON.search(body[first.start : first.end]))
+    if announces_list(body[first.start : first.end]) or leads_list(body, first.end):
+        # the list is what makes it so; the sentence after it says what it amounts to
+        # (「こうした要素は、ウクライナに大幅な譲歩を求める内容と受け止められています。」)
+        after = _after_the_list(first, retriever)
+        return chosen if after is None else _led_by_span(first.article_id, after, chosen,
+                                                         passages, retriever)
     if holds_kind("reason", body[first.start : first.end]) and not announced:
         return chosen
     following = retriever.following_sentences(first.article_id, first.end, REASON_REACH)
@@ -560,6 +571,19 @@ def reason_first(question: str, chosen: list[Candidate], passages: list[Passage]
                                             or (announced and c.start == near[0]))
                    and not _HEADING_LINE.search(body, first.end, c.start)), None)
     return chosen if reason is None else [reason, *[c for c in chosen if c is not reason]]
+
+
+def _after_the_list(lead_in: Candidate, retriever: HybridRetriever) -> tuple[int, int] | None:
+    """The first sentence after the list `lead_in` introduces, in the same section."""
+    body = retriever.articles[lead_in.article_id].body
+    for sentence in retriever.following_sentences(lead_in.article_id, lead_in.end,
+                                                  LIST_SPAN):
+        start, end = sentence.sentences[0]
+        if _HEADING_LINE.search(body, lead_in.end, start):
+            return None
+        if not is_list_item(body, start, end):
+            return start, end
+    return None
 
 
 def cause_first(question: str, chosen: list[Candidate], passages: list[Passage],

@@ -965,3 +965,28 @@ def test_a_percentage_is_a_count_in_percent_whichever_way_written():
     from assistant.focus import counts_in
     assert counts_in("パーセント", "ゲルマン系のオランダ人が83%で")
     assert counts_in("%", "約70パーセントを占めていた")
+
+
+def test_asked_since_which_year_with_ikou_the_sentence_dating_a_start_leads(seed_assistant):
+    answer = seed_assistant.ask("ブダペスト覚書の約束が意味を失ったのは何年以降？")
+    assert "2014年以降" in answer.citations[0].quote
+
+
+def test_asked_why_a_lists_lead_in_gives_way_to_what_the_list_amounts_to(seed_assistant):
+    answer = seed_assistant.ask("28項目案ってなんでロシア寄りって言われてるの？")
+    assert answer.citations[0].quote.startswith("こうした要素は、ウクライナに大幅な譲歩")
+
+
+def test_a_list_announced_first_is_quoted_whole_in_the_articles_order(seed_assistant):
+    answer = seed_assistant.ask("What obstacles to peace does the second article list?")
+    assert [c.quote for c in answer.citations] == [
+        "ウクライナ領土の保全とロシアの要求との隔たり", "東部占領地域・クリミアの位置付け",
+        "欧米による経済制裁解除のタイミングと条件",
+        "ウクライナの将来の安全保障体制(NATO非加盟化問題など)",
+        "ロシア国内世論・ウクライナ国内の反発"]
+
+
+def test_asked_where_and_the_first_sentence_has_no_place_a_lower_one_doing_it_there_leads(
+        seed_assistant):
+    answer = seed_assistant.ask("Where was a modified version of the 28-point plan examined?")
+    assert "ジュネーブで修正案が検討された" in answer.citations[0].quote
