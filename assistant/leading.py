@@ -279,13 +279,8 @@ def since_first(question: str, chosen: list[Candidate], retriever: HybridRetriev
     if len(chosen) < 2 or not _ASKS_SINCE.search(question):
         return chosen
 
-    def starts(candidate: Candidate) -> bool:
-        text = retriever.articles[candidate.article_id].body[candidate.start : candidate.end]
-        return bool(_DATED_START.search(text))
-    if starts(chosen[0]):
-        return chosen
-    since = next((c for c in chosen[1:SINCE_REACH] if starts(c)), None)
-    return chosen if since is None else [since, *[c for c in chosen if c is not since]]
+    return _promoted(chosen, lambda c: bool(_DATED_START.search(_text(c, retriever))),
+                     SINCE_REACH)
 
 
 def introduction_first(question: str, chosen: list[Candidate], passages: list[Passage],
@@ -457,16 +452,24 @@ def place_done_first(question: str, chosen: list[Candidate], retriever: HybridRe
     asked = frozenset(expansion.names()) if expansion is not None else frozenset(
         form for kind, form in named_things(question) if kind == "place")
 
-    def done_there(candidate: Candidate) -> bool:
-        body = retriever.articles[candidate.article_id].body
-        return done_at_a_place(body[candidate.start : candidate.end], asked)
-    if done_there(chosen[0]):
-        return chosen
-    first = retriever.articles[chosen[0].article_id].body[chosen[0].start : chosen[0].end]
     # a first sentence with no place at all (a list's lead-in) answers nothing of it
-    reach = PLACE_REACH if holds_kind("place", first, asked) else len(chosen)
-    there = next((c for c in chosen[1:reach] if done_there(c)), None)
-    return chosen if there is None else [there, *[c for c in chosen if c is not there]]
+    reach = PLACE_REACH if holds_kind("place", _text(chosen[0], retriever), asked) \
+        else len(chosen)
+    return _promoted(chosen, lambda c: done_at_a_place(_text(c, retriever), asked), reach)
+
+
+def _promoted(chosen: list[Candidate], answers: Callable[[Candidate], bool], reach: int
+              ) -> list[Candidate]:
+    """`chosen` led by the first of its best `reach` that `answers`, unless the first
+    already does (or none does)."""
+    if answers(chosen[0]):
+        return chosen
+    found = next((c for c in chosen[1:reach] if answers(c)), None)
+    return chosen if found is None else [found, *[c for c in chosen if c is not found]]
+
+
+def _text(candidate: Candidate, retriever: HybridRetriever) -> str:
+    return retriever.articles[candidate.article_id].body[candidate.start : candidate.end]
 
 
 PLACE_REACH = 3  # asked where something was done, a sentence this high doing it there leads
@@ -481,13 +484,7 @@ def counted_first(question: str, chosen: list[Candidate], retriever: HybridRetri
     if len(chosen) < 2 or unit is None:
         return chosen
 
-    def counts(candidate: Candidate) -> bool:
-        body = retriever.articles[candidate.article_id].body
-        return counts_in(unit, body[candidate.start : candidate.end])
-    if counts(chosen[0]):
-        return chosen
-    counted = next((c for c in chosen[1:COUNT_REACH] if counts(c)), None)
-    return chosen if counted is None else [counted, *[c for c in chosen if c is not counted]]
+    return _promoted(chosen, lambda c: counts_in(unit, _text(c, retriever)), COUNT_REACH)
 
 
 COUNT_REACH = 3  # asked a count in a unit, a sentence this high giving one leads
