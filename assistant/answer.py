@@ -811,20 +811,33 @@ def summary_answer(question: str, query: str, language: str, found: Retrieval,
 
 
 def judgements_first(chosen: list[Candidate], retriever: HybridRetriever,
-                     on_topic: Callable[[str], bool] = lambda _: True) -> list[Candidate]:
+                     on_topic: Callable[[str], bool] = lambda _: True,
+                     future: bool = False) -> list[Candidate]:
     """The best-matching analysis sentences that pass judgement (疑問, 限界, 懸念…) before
     those that only describe, each group in its order: asked "what do you think?", a
     reader wants the article's verdict first and its background after. A sentence about
     what the question asks of (`on_topic`: 「このリーク、どう思う？」 → リーク) comes before
     one that isn't, however much that one judges. A sentence announcing a list
     (「…次のような内容が含まれていたとされます。」) and the list's items judge nothing:
-    they come last."""
-    def order(candidate: Candidate) -> tuple[bool, bool, bool]:
+    they come last. Asked what will happen (`future`: 「この先…と思う？」 "will Europe…?"),
+    a sentence that looks ahead (可能性, 見通し, 「…につながる」) is the verdict first."""
+    def order(candidate: Candidate) -> tuple[bool, bool, bool, bool]:
         body = retriever.articles[candidate.article_id].body
         text = body[candidate.start:candidate.end]
         listing = announces_list(text) or is_list_item(body, candidate.start, candidate.end)
-        return listing, not on_topic(text), not judges(text)
+        return (listing, not on_topic(text), future and not _LOOKS_AHEAD.search(text),
+                not judges(text))
     return sorted(chosen, key=order)
+
+
+# a question about what comes next, and a sentence that says what may come
+ASKS_FUTURE = re.compile(r"この先|今後|将来|これから|行く行く|\bwill\b|\bgoing to\b|"
+                         r"\bin the future\b|\bfrom now on\b", re.I)
+# (as the sentence's own statement, at its end: not 「…接近している可能性に強い懸念を示し」)
+_LOOKS_AHEAD = re.compile(r"(?:可能性|見通し|恐れ|おそれ|見込み)(?:が|も)(?:あ|高|強|大き)"
+                          r"[^。、]*。?\s*$|"
+                          r"(?:でしょう|だろう|かもしれ(?:ません|ない))[。]?\s*$|"
+                          r"(?:予想|予測)され[^。、]*。?\s*$")
 
 
 def names_topic(question: str, found: Retrieval) -> Callable[[str], bool]:
@@ -851,7 +864,8 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
     analysis = [p for p in analysis if p.sentences]
     chosen = _ranked(question, query, language, question_vector, analysis, found, retriever,
                      OPINION_POOL) if specific and analysis else []
-    chosen = judgements_first(chosen, retriever, names_topic(question, found))
+    chosen = judgements_first(chosen, retriever, names_topic(question, found),
+                              bool(ASKS_FUTURE.search(question)))
     if not chosen:
         points = [point for i in summary_scope(found, retriever, article_ids, specific)
                   for point in analysis_points(retriever.articles[i], retriever.roles(i), 2)]

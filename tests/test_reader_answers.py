@@ -990,3 +990,13 @@ def test_asked_where_and_the_first_sentence_has_no_place_a_lower_one_doing_it_th
         seed_assistant):
     answer = seed_assistant.ask("Where was a modified version of the 28-point plan examined?")
     assert "ジュネーブで修正案が検討された" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["欧州はこの先アメリカと距離を置くと思う？",
+                                      "Do you think Europe will drift away from the US?"])
+def test_asked_what_will_happen_the_analysis_that_looks_ahead_leads(seed_assistant, question):
+    """「…可能性に強い懸念を示し…」 reports a worry; 「…欧米関係の長期的変質につながる可能性が
+    あります。」 says what may come."""
+    answer = seed_assistant.ask(question)
+    assert answer.intent == "opinion"
+    assert "長期的変質につながる可能性" in answer.citations[0].quote
