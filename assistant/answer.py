@@ -35,7 +35,7 @@ from . import short_answer
 from .citations import cite_sentences, join_cited
 from .corpus import Article
 from .english_reader import choose_english, own_words_first
-from .focus import intent, names_a_book, normalise, question_focus
+from .focus import intent, names_a_book, normalise, question_focus, without_manner_words
 from .leading import (
     antecedent_first,
     asks_a_list,
@@ -381,7 +381,9 @@ def _ranked(question: str, query: str, language: str, question_vector: np.ndarra
             expansion = own_words_first(expansion, own) if own is not None else expansion
         return choose_english(question, expansion, question_vector, passages, retriever,
                               limit)
-    return choose_sentences(in_articles_words(question, language, retriever), language,
+    # the sentences are chosen by what the question asks, not how (具体的に, 詳しく)
+    words = in_articles_words(without_manner_words(question), language, retriever)
+    return choose_sentences(words, language,
                             question_vector, passages, retriever, limit)
 
 

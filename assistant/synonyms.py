@@ -27,7 +27,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from .focus import FRAME_WORDS, negates, with_short_forms, without_manner_words
+from .focus import FRAME_WORDS, negates, with_short_forms
 
 if TYPE_CHECKING:
     from .crosslingual import CorpusTerms
@@ -126,8 +126,7 @@ def in_articles_words(text: str, language: str, retriever: HybridRetriever) -> s
     """A Japanese question or query with the articles' own forms of its words after it:
     one-kanji country names (focus.with_short_forms) and the words above; what is
     searched and what the answer's sentences are chosen by."""
-    text = with_short_forms(without_manner_words(text) if language == "ja" else text,
-                            retriever.loaded.may_contain)
+    text = with_short_forms(text, retriever.loaded.may_contain)
     if language != "ja" or retriever.english is None:
         return text
     return with_synonyms(text, retriever.english.synonyms)
