@@ -403,7 +403,17 @@ def _derived(word: str) -> list[str]:
                 if form.endswith(suffix) and len(form) - len(suffix) >= 3:
                     stem = form[: len(form) - len(suffix)]
                     forms.extend(stem + r for r in replacements)
+        forms.extend(_FEELINGS.get(lemma, ()))
     return [f for f in dict.fromkeys(forms) if f not in _STOP_WORDS and len(f) >= 3]
+
+
+# adjectives of feeling JMdict glosses only as nouns or verbs ("afraid" is in no gloss key:
+# "And what are they afraid will happen again?" was declined for an unknown word)
+_FEELINGS = {"afraid": ("fear",), "scared": ("fear",), "frightened": ("fear",),
+             "fearful": ("fear",), "worried": ("worry",), "anxious": ("anxiety",),
+             "nervous": ("anxiety",), "angry": ("anger",), "furious": ("anger",),
+             "wary": ("wariness", "caution"), "suspicious": ("suspicion",),
+             "hopeful": ("hope",), "unhappy": ("dissatisfaction",)}
 
 
 _DETERMINER_TEXT = """the a an its their his her our my your whose which what each every any

@@ -377,3 +377,11 @@ def test_a_yes_no_questions_verb_with_only_thing_senses_is_unknown(expander: Eng
     assert "戦火" not in {t.text for t in fired.terms}
     reacted = expander.expand("Did Russia react to the leak?")
     assert "反応" in {t.text for t in reacted.terms}  # a noun that acts (反応する) stays
+
+
+def test_an_adjective_of_feeling_is_looked_up_by_its_noun(seed_assistant):
+    """"afraid" is in no JMdict gloss key; "fear" is (懸念)."""
+    expansion = seed_assistant.retriever().retrieve(
+        "What are they afraid will happen again?", 5).expansion
+    assert expansion is not None and "afraid" not in expansion.unknown
+    assert any(t.source == "afraid" for t in expansion.terms)
