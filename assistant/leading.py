@@ -26,7 +26,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -299,14 +299,21 @@ def introduction_first(question: str, chosen: list[Candidate], passages: list[Pa
     def introduces(article_id: str, start: int, end: int) -> bool:
         text = retriever.articles[article_id].body[start:end]
         return any(re.search(_INTRODUCED.format(name=re.escape(n)), text) for n in names)
-    articles = dict.fromkeys([chosen[0].article_id, *(p.article_id for p in passages)])
-    for article_id in articles:
+    articles = [chosen[0].article_id, *(p.article_id for p in passages)]
+    found = next(((a, span) for a, span in _reported_sentences(articles, retriever)
+                  if introduces(a, *span)), None)
+    return chosen if found is None else _led_by_span(*found, chosen, passages, retriever)
+
+
+def _reported_sentences(article_ids: list[str], retriever: HybridRetriever
+                        ) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each sentence of the articles (each once, in order) that is not a comment, an advert
+    or a credit: where a rule looks when the retrieved passages lack what it wants."""
+    for article_id in dict.fromkeys(article_ids):
         for sentence in retriever.following_sentences(article_id, 0, _WHOLE_ARTICLE):
             span = sentence.sentences[0]
-            if retriever.role_at(article_id, span[0]) not in NOT_REPORTING \
-                    and introduces(article_id, *span):
-                return _led_by_span(article_id, span, chosen, passages, retriever)
-    return chosen
+            if retriever.role_at(article_id, span[0]) not in NOT_REPORTING:
+                yield article_id, span
 
 
 def _asked_identity(question: str, expansion: Expansion | None) -> list[str]:
@@ -364,10 +371,8 @@ def contents_first(question: str, chosen: list[Candidate], passages: list[Passag
     articles = list(dict.fromkeys(p.article_id for p in passages))
     found = next(((p.article_id, span) for p in passages for span in p.sentences
                   if says_contents(p.article_id, *span)), None) \
-        or next(((a, s.sentences[0]) for a in articles
-                 for s in retriever.following_sentences(a, 0, _WHOLE_ARTICLE)
-                 if retriever.role_at(a, s.sentences[0][0]) not in NOT_REPORTING
-                 and says_contents(a, *s.sentences[0])), None) \
+        or next(((a, span) for a, span in _reported_sentences(articles, retriever)
+                 if says_contents(a, *span)), None) \
         or _under_contents_heading(forms, articles, retriever)
     return chosen if found is None else _led_by_span(*found, chosen, passages, retriever)
 
@@ -516,19 +521,17 @@ def said_by_first(speaker: str, query: str, chosen: list[Candidate],
 
     if not chosen or speaking(chosen[0].article_id, chosen[0].start, chosen[0].end):
         return chosen
-    found = [(p, span) for p in passages for span in p.sentences if speaking(p.article_id, *span)]
+    found = [(p.article_id, span) for p in passages for span in p.sentences
+             if speaking(p.article_id, *span)]
     if not found:
-        articles = dict.fromkeys(p.article_id for p in passages)
-        found = [(s, s.sentences[0]) for a in articles
-                 for s in retriever.following_sentences(a, 0, _WHOLE_ARTICLE)
-                 if retriever.role_at(a, s.sentences[0][0]) not in NOT_REPORTING
-                 and speaking(a, *s.sentences[0])]
+        found = [(a, span) for a, span in _reported_sentences(
+            [p.article_id for p in passages], retriever) if speaking(a, *span)]
     if not found:
         return chosen
     terms_of = _question_terms(query, expansion)
-    passage, span = max(found, key=lambda f: len(terms_of(
-        retriever.articles[f[0].article_id].body[f[1][0] : f[1][1]])))
-    return _led_by_span(passage.article_id, span, chosen, passages, retriever)
+    article_id, span = max(found, key=lambda f: len(terms_of(
+        retriever.articles[f[0]].body[f[1][0] : f[1][1]])))
+    return _led_by_span(article_id, span, chosen, passages, retriever)
 
 
 _WHOLE_ARTICLE = 100_000  # sentences: every one of an article
