@@ -287,17 +287,20 @@ def extractive_answer(
         chosen = said_by_first(speaker[0], query, chosen, passages, retriever, found.expansion)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
     titled = book_title(question, passages, retriever)
+    described = _described(titled, retriever) if titled and _ASKS_WHAT_ABOUT.search(question) \
+        else []
     details = [] if titled else book_details(question, passages, retriever)
     missing = _missing_answer(question, language, speaker,
                               [] if titled or details else chosen, retriever)
     if missing is not None:
         return decline(question, query, language, found.passages, missing)
-    citations = with_roles(cite_sentences(titled or details or chosen,
+    citations = with_roles(cite_sentences(described + titled or details or chosen,
                                           lambda a: retriever.articles[a].body), retriever)
     first = citations[0]
-    if titled:
+    if titled:  # the title is the short answer, also when what the book is about leads
+        title = citations[len(described)]
         return cited_answer(question, query, language, citations, found.passages,
-                            ShortAnswer(first.quote, first.n, first.start, first.end))
+                            ShortAnswer(title.quote, title.n, title.start, title.end))
     listed = short_answer.listed_countries(question, first.quote, first.start, first.n)
     cited = listed or (None if speaker is not None else  # 「何と言ってる？」 asks no name
                        short_answer.for_citation(question, first.quote, first.start, first.n))
@@ -413,6 +416,27 @@ def book_details(question: str, passages: list[Passage], retriever: HybridRetrie
     title, line = found
     body = retriever.articles[line.article_id].body
     return [line, title] if _BOOK_DETAILS.search(body[line.start:line.end]) else []
+
+
+def _described(titled: list[Candidate], retriever: HybridRetriever) -> list[Candidate]:
+    """The plug's sentence that says what the book is about (「本書は、…の活動を、…新資料に
+    基づいて再構成しています。」): the first after its title with the book as its topic."""
+    title = titled[-1]
+    for sentence in retriever.following_sentences(title.article_id, title.end, _PLUG_SPAN):
+        start, end = sentence.sentences[0]
+        if retriever.role_at(title.article_id, start) != "promotion":
+            break
+        if _THE_BOOK_AS_TOPIC.match(retriever.articles[title.article_id].body[start:end]):
+            return [Candidate(title.article_id, start, end, sentence, 0)]
+    return []
+
+
+_PLUG_SPAN = 12  # sentences after a plug's title looked at for what the book is about
+# "…, and what is it about?" 「どんな本？」「何について書かれてる？」: the book's subject too
+_ASKS_WHAT_ABOUT = re.compile(r"\babout\b|\bbased on\b|\bcover(?:s|ed)?\b|\bsubject\b|"
+                              r"どんな(?:本|内容|話)|何について|何の本|内容|テーマ|基づ|元に|もとに",
+                              re.I)
+_THE_BOOK_AS_TOPIC = re.compile(r"\s*(?:本書|同書|この本|この書籍)(?:は|では)")
 
 
 def _title_and_line(passages: list[Passage], retriever: HybridRetriever

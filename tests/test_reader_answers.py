@@ -997,3 +997,14 @@ def test_asked_what_will_happen_the_analysis_that_looks_ahead_leads(seed_assista
     answer = seed_assistant.ask(question)
     assert answer.intent == "opinion"
     assert "長期的変質につながる可能性" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["What book does the article recommend, and what is it about?",
+                                      "紹介されてる本のタイトルと内容は？"])
+def test_asked_which_book_and_what_it_is_about_its_description_leads_and_the_title_answers(
+        seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert answer.citations[0].quote.startswith("本書は、ソ連の大物スパイとして")
+    assert answer.short_answer is not None
+    assert answer.short_answer.text == "ゾルゲ事件80年目の真実"
+    assert answer.citations[answer.short_answer.n - 1].quote == "ゾルゲ事件80年目の真実"
