@@ -857,7 +857,7 @@ def judgements_first(chosen: list[Candidate], retriever: HybridRetriever,
 
 
 # a question about what comes next, and a sentence that says what may come
-ASKS_FUTURE = re.compile(r"この先|今後|将来|これから|行く行く|\bwill\b|\bgoing to\b|"
+_ASKS_FUTURE = re.compile(r"この先|今後|将来|これから|行く行く|\bwill\b|\bgoing to\b|"
                          r"\bin the future\b|\bfrom now on\b", re.I)
 # (as the sentence's own statement, at its end: not 「…接近している可能性に強い懸念を示し」)
 _LOOKS_AHEAD = re.compile(r"(?:可能性|見通し|恐れ|おそれ|見込み)(?:が|も)(?:あ|高|強|大き)"
@@ -891,7 +891,7 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
     chosen = _ranked(question, query, language, question_vector, analysis, found, retriever,
                      OPINION_POOL) if specific and analysis else []
     chosen = judgements_first(chosen, retriever, names_topic(question, found),
-                              bool(ASKS_FUTURE.search(question)))
+                              bool(_ASKS_FUTURE.search(question)))
     if not chosen:
         points = [point for i in summary_scope(found, retriever, article_ids, specific)
                   for point in analysis_points(retriever.articles[i], retriever.roles(i), 2)]

@@ -297,7 +297,7 @@ def introduction_first(question: str, chosen: list[Candidate], passages: list[Pa
         return chosen
 
     def introduces(article_id: str, start: int, end: int) -> bool:
-        text = retriever.articles[article_id].body[start:end]
+        text = _text_at(retriever, article_id, start, end)
         return any(re.search(_INTRODUCED.format(name=re.escape(n)), text) for n in names)
     articles = [chosen[0].article_id, *(p.article_id for p in passages)]
     found = next(((a, span) for a, span in _reported_sentences(articles, retriever)
@@ -364,7 +364,7 @@ def contents_first(question: str, chosen: list[Candidate], passages: list[Passag
     holds = re.compile("|".join(_HOLDS.format(thing=re.escape(f)) for f in forms))
 
     def says_contents(article_id: str, start: int, end: int) -> bool:
-        text = retriever.articles[article_id].body[start:end]
+        text = _text_at(retriever, article_id, start, end)
         return bool(holds.search(text)) and bool(_CONTENT_CUE.search(text))
     if says_contents(chosen[0].article_id, chosen[0].start, chosen[0].end):
         return chosen
@@ -426,7 +426,7 @@ def basis_first(question: str, chosen: list[Candidate], passages: list[Passage],
 
     def basis(article_id: str, start: int, end: int) -> int:
         """2: a basis something was made from, 1: a basis of anything, 0: none."""
-        text = retriever.articles[article_id].body[start:end]
+        text = _text_at(retriever, article_id, start, end)
         return 2 if _MADE_FROM.search(text) else 1 if _BASIS.search(text) else 0
     pool = [(c.article_id, (c.start, c.end)) for c in chosen] + \
         [(p.article_id, span) for p in passages for span in p.sentences]
@@ -474,7 +474,11 @@ def _promoted(chosen: list[Candidate], answers: Callable[[Candidate], bool], rea
 
 
 def _text(candidate: Candidate, retriever: HybridRetriever) -> str:
-    return retriever.articles[candidate.article_id].body[candidate.start : candidate.end]
+    return _text_at(retriever, candidate.article_id, candidate.start, candidate.end)
+
+
+def _text_at(retriever: HybridRetriever, article_id: str, start: int, end: int) -> str:
+    return retriever.articles[article_id].body[start:end]
 
 
 PLACE_REACH = 3  # asked where something was done, a sentence this high doing it there leads
@@ -517,7 +521,7 @@ def said_by_first(speaker: str, query: str, chosen: list[Candidate],
     As it was when the first already has them speak, or no sentence does (then the caller
     declines: the articles don't say what they said)."""
     def speaking(article_id: str, start: int, end: int) -> bool:
-        return speaks(speaker, retriever.articles[article_id].body[start:end])
+        return speaks(speaker, _text_at(retriever, article_id, start, end))
 
     if not chosen or speaking(chosen[0].article_id, chosen[0].start, chosen[0].end):
         return chosen
@@ -530,7 +534,7 @@ def said_by_first(speaker: str, query: str, chosen: list[Candidate],
         return chosen
     terms_of = _question_terms(query, expansion)
     article_id, span = max(found, key=lambda f: len(terms_of(
-        retriever.articles[f[0]].body[f[1][0] : f[1][1]])))
+        _text_at(retriever, f[0], *f[1]))))
     return _led_by_span(article_id, span, chosen, passages, retriever)
 
 
