@@ -53,6 +53,7 @@ from .leading import (
     passage_at,
     place_done_first,
     reason_first,
+    regions_first,
     said_by_first,
     since_first,
 )
@@ -279,6 +280,7 @@ def extractive_answer(
     chosen = contents_first(question, chosen, passages, retriever, found.expansion)
     chosen = basis_first(question, chosen, passages, retriever)
     chosen = place_done_first(question, chosen, retriever, found.expansion)
+    chosen = regions_first(question, chosen, retriever)
     chosen = reason_first(question, chosen, passages, retriever)
     chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)

@@ -11,6 +11,7 @@
 - `contents_first`: asked what something held, the sentence with it as topic saying so.
 - `basis_first`: asked what something is based on, a sentence naming a basis.
 - `place_done_first`: asked where something was done, a sentence doing something there.
+- `regions_first`: asked which regions, a sentence naming several as regions.
 - `counted_first`: asked a count in a unit, a sentence giving one.
 - `since_first`: asked since when, a sentence dating a start (「2014年以降」) comes first.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
@@ -461,6 +462,28 @@ def place_done_first(question: str, chosen: list[Candidate], retriever: HybridRe
     reach = PLACE_REACH if holds_kind("place", _text(chosen[0], retriever), asked) \
         else len(chosen)
     return _promoted(chosen, lambda c: done_at_a_place(_text(c, retriever), asked), reach)
+
+
+def regions_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
+                  ) -> list[Candidate]:
+    """Asked which regions or territories (「どの地域？」 "Which territories are disputed?"),
+    a first sentence naming none gives way to the best of the retrieved sentences that names
+    several as regions (「クリミアやドネツク、ルガンスクといった地域の…」「東部占領地域・
+    クリミア」): the places asked for, however few of the question's other words it has
+    (「地域紛争」 and 「領土」 are in sentences that name no region)."""
+    if len(chosen) < 2 or not _ASKS_REGIONS.search(question):
+        return chosen
+    return _promoted(chosen, lambda c: bool(_NAMES_REGIONS.search(_text(c, retriever))),
+                     len(chosen))
+
+
+_ASKS_REGIONS = re.compile(r"(?:どの|どこの|どんな|どういう)(?:地域|地方|領土|領域|州)|"
+                           r"(?:地域|地方|領土)(?:は|って|が)どこ|"
+                           r"\b(?:which|what) (?:[a-z]+ )?(?:regions?|territor(?:y|ies)|"
+                           r"areas?|provinces?)\b", re.I)
+# places named together as regions: 「AやB、Cといった地域」「東部占領地域・クリミア」
+_NAMES_REGIONS = re.compile(r"(?:や|、|・)[^、。]{1,12}(?:といった|などの|など|等の)"
+                            r"(?:地域|地方|領土|州)|地域・[^、。・]{2,}|[^、。・]{2,}・[^、。・]{0,6}地域")
 
 
 def _promoted(chosen: list[Candidate], answers: Callable[[Candidate], bool], reach: int

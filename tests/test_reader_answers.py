@@ -917,6 +917,23 @@ def test_asked_where_something_was_done_a_place_where_it_was_done_leads(seed_ass
     assert "戦前の東京で暗躍し" in answer.citations[0].quote
 
 
+@pytest.mark.parametrize("question", ["Which territories are disputed?",
+                                      "which regions are at the heart of the territorial dispute",
+                                      "領土問題になってる地域はどこ？"])
+def test_asked_which_regions_the_sentence_naming_them_leads(seed_assistant, question):
+    """「…地域紛争を超え…」 and 「ウクライナ領土の保全…」 have the question's words and name no
+    region; 「クリミアやドネツク、ルガンスクといった地域の帰属問題…」 names them."""
+    answer = seed_assistant.ask(question)
+    assert "クリミアやドネツク、ルガンスク" in answer.citations[0].quote
+
+
+def test_regions_are_named_as_regions_not_only_mentioned():
+    from assistant.leading import _NAMES_REGIONS
+    assert _NAMES_REGIONS.search("クリミアやドネツク、ルガンスクといった地域の帰属問題")
+    assert _NAMES_REGIONS.search("東部占領地域・クリミアの位置付け")
+    assert _NAMES_REGIONS.search("ウクライナ戦争が地域紛争を超え、国際秩序全体を揺るがす") is None
+
+
 def test_where_something_was_done_reads_the_clause_the_place_is_in():
     from assistant.reader_rules import done_at_a_place
     assert done_at_a_place("戦前の東京で暗躍し、政府中枢にまで食い込んだ。")
