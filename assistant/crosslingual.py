@@ -19,7 +19,7 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -373,6 +373,8 @@ _ENGLISH_COUNTERS = {"point": ("項目", "点"), "item": ("項目", "点"), "peo
              "week": ("週間",), "hour": ("時間",), "time": ("回", "度"), "percent": ("%",),
              "missile": ("発",), "dollar": ("ドル",), "yen": ("円",), "article": ("条",)}
 DERIVED_WEIGHT = 0.8  # a sense found through a related form (advise → advice → 助言)
+SYNONYM_WEIGHT = 0.8  # a sense found through the corpus's word for it (phone → 電話 → 通話)
+_SYNONYM_SENSES = 4  # a word's senses looked up in the corpus's words for them
 # British spellings (the dictionary is American) and a word's noun/verb relatives, tried
 # only when the word itself has no sense the corpus uses
 _SPELLINGS = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("ised", "ized"),
@@ -519,8 +521,11 @@ class EnglishToJapanese:
     漏洩 and 流出 for "leak"."""
 
     def __init__(self, tables: JMdictTables, corpus: CorpusTerms | None = None,
-                 use_dictionary: bool = True, use_names: bool = True) -> None:
+                 use_dictionary: bool = True, use_names: bool = True,
+                 corpus_words_for: Callable[[str], tuple[str, ...]] | None = None) -> None:
         self.tables = tables
+        # a Japanese word the corpus lacks → the corpus's words for it (synonyms.py)
+        self.corpus_words_for = corpus_words_for
         self.corpus = corpus
         self.names = NameMatcher(corpus) if corpus is not None and use_names else None
         self.use_dictionary = use_dictionary
@@ -705,7 +710,19 @@ class EnglishToJapanese:
         related = self._weighted(self._corpus_senses(_derived(word)), word, DERIVED_WEIGHT,
                                  _KEPT_PER_WORD if not own else _KEPT_DERIVED)
         known = {t.text for t in own}
-        return own + [t for t in related if t.text not in known]
+        found = own + [t for t in related if t.text not in known]
+        return found or self._synonym_terms(word)
+
+    def _synonym_terms(self, word: str) -> list[JapaneseTerm]:
+        """For a word none of whose senses the corpus uses, the corpus's words for its best
+        senses (phone → 電話 → 通話: synonyms.py), weighted SYNONYM_WEIGHT: only the best
+        (recipe's first is 製法, not 秘けつ → 秘密)."""
+        if self.corpus_words_for is None:
+            return []
+        senses = self.tables.japanese_for(_lemmas(word), _SYNONYM_SENSES)
+        words = dict.fromkeys(w for c in senses if c.weight >= senses[0].weight
+                              for w in self.corpus_words_for(c.japanese))
+        return [JapaneseTerm(w, SYNONYM_WEIGHT, word, "word") for w in list(words)[:_KEPT_DERIVED]]
 
     @staticmethod
     def _weighted(candidates: Sequence[Candidate], word: str, factor: float, kept: int

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 CORPUS_TERMS_FILE = "corpus-terms-v2.json"
 # of how English questions are expanded and ranked: part of the saved decline background's
 # key (its English questions are searched with the terms), so a change measures it again
-EXPANSION_VERSION = 10
+EXPANSION_VERSION = 11
 PARTS = ("dictionary", "names", "dense")
 COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
 CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
@@ -180,9 +180,10 @@ class EnglishReader:
         from .synonyms import JapaneseSynonyms
 
         corpus = corpus_terms(search_folder, articles)
-        expander = EnglishToJapanese(tables, corpus, use_dictionary=parts.dictionary,
-                                     use_names=parts.names)
         synonyms = JapaneseSynonyms(tables, corpus) if parts.dictionary else None
+        expander = EnglishToJapanese(tables, corpus, use_dictionary=parts.dictionary,
+                                     use_names=parts.names, corpus_words_for=None
+                                     if synonyms is None else synonyms.kanji_sharing_words_for)
         return cls(expander, Glosser(tables), parts, synonyms)
 
     def expansion(self, query: str, keep_unknown: bool = False) -> Expansion | None:

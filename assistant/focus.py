@@ -207,7 +207,9 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
             or _ASKED_LAST.match("".join(m.surface() for m in morphemes[i + 1 : i + 6])))
         before = (before + surface)[-4:]
         if _is_focus(surface, pos) and not asks_kind and surface not in terms:
-            name = pos[1] == "固有名詞" or bool(_KATAKANA_NAME.match(surface))
+            # a katakana word SudachiPy knows as an action (スクープ, アドバイス) names nothing
+            name = pos[1] == "固有名詞" or (bool(_KATAKANA_NAME.match(surface))
+                                          and pos[2] not in _PREDICATE_NOUNS)
             terms[surface] = FocusTerm(surface, normalise(morpheme.normalized_form()), name,
                                        _SHORT_FORMS.get(surface, ""),
                                        not name and pos[2] in _PREDICATE_NOUNS)

@@ -118,6 +118,13 @@ def named_things(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+def names_a_region(text: str) -> bool:
+    """Whether a text names a place that is no country (中東, ガザ, 東京: SudachiPy's 地名
+    other than 地名・国)."""
+    return any(m.part_of_speech()[1:3] == ("固有名詞", "地名") and m.part_of_speech()[3] != "国"
+               for m in _sudachi().tokenize(_normalise(text)[:_SUDACHI_MAX_CHARS]))
+
+
 # one-kanji country names as news writes them together (米・英・露, 米英露, 日米韓, 英仏独)
 COUNTRY_LETTERS = frozenset("日米英仏独伊露中韓朝印豪加宇")
 _LIST_SEPARATORS = frozenset("・･、，,")

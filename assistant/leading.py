@@ -39,7 +39,7 @@ from .focus import (
     normalise,
     question_focus,
 )
-from .keyword import named_things
+from .keyword import named_things, names_a_region
 from .reader_rules import (
     ASKS_WHERE_DONE,
     asked_kind,
@@ -127,7 +127,7 @@ def _announced_list(question: str, query: str, passages: list[Passage],
     """A sentence of a retrieved passage (beyond the few the candidates come from) that
     announces a list and has the question's words (「今回明らかになった「障壁」とは何か、
     主に以下のような課題が指摘されています。」 for 「和平を邪魔してる障壁って何があるの？」)."""
-    terms_of = _question_terms(query, expansion)
+    terms_of = question_terms(query, expansion)
     for passage in passages:
         body = retriever.articles[passage.article_id].body
         for start, end in passage.sentences:
@@ -161,7 +161,7 @@ def antecedent_first(question: str, chosen: list[Candidate], passages: list[Pass
     before = _prose_before(first, retriever)
     if before is None:
         return chosen  # a list item, a heading or another section: no antecedent
-    terms_of = _question_terms(question, expansion)
+    terms_of = question_terms(question, expansion)
     mine, theirs = terms_of(body[first.start : first.end]), terms_of(body[before[0] : before[1]])
     if len(theirs) <= len(mine) or not theirs - mine:
         return chosen
@@ -197,7 +197,7 @@ def _led_by_span(article_id: str, span: tuple[int, int], chosen: list[Candidate]
     return [lead, *[c for c in chosen if c is not lead]]
 
 
-def _question_terms(question: str, expansion: Expansion | None
+def question_terms(question: str, expansion: Expansion | None
                     ) -> Callable[[str], frozenset[str]]:
     """The question's terms a text has: its focus (focus.py) for a Japanese question, the
     English words its Japanese terms cover for an English one."""
@@ -250,7 +250,7 @@ def dated_topic_first(question: str, query: str, chosen: list[Candidate],
     「ドミニカ国の首都は？」)."""
     if not chosen or asked_kind(question) != "date":
         return chosen
-    terms_of = _question_terms(query, expansion)
+    terms_of = question_terms(query, expansion)
     first = chosen[0]
     body = retriever.articles[first.article_id].body
     before = _prose_before(first, retriever)
@@ -471,8 +471,9 @@ def regions_first(question: str, chosen: list[Candidate], retriever: HybridRetri
     several as regions (「クリミアやドネツク、ルガンスクといった地域の…」「東部占領地域・
     クリミア」): the places asked for, however few of the question's other words it has
     (「地域紛争」 and 「領土」 are in sentences that name no region)."""
-    if len(chosen) < 2 or not _ASKS_REGIONS.search(question):
-        return chosen
+    if len(chosen) < 2 or not _ASKS_REGIONS.search(question) \
+            or names_a_region(_text(chosen[0], retriever)):
+        return chosen  # 「中東の成功モデルを…」 names the region "Which region?" asks for
     return _promoted(chosen, lambda c: bool(_NAMES_REGIONS.search(_text(c, retriever))),
                      len(chosen))
 
@@ -555,7 +556,7 @@ def said_by_first(speaker: str, query: str, chosen: list[Candidate],
             [p.article_id for p in passages], retriever) if speaking(a, *span)]
     if not found:
         return chosen
-    terms_of = _question_terms(query, expansion)
+    terms_of = question_terms(query, expansion)
     article_id, span = max(found, key=lambda f: len(terms_of(
         _text_at(retriever, f[0], *f[1]))))
     return _led_by_span(article_id, span, chosen, passages, retriever)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from .answer import (
+    allowed_roles,
     asked_parts,
     asks_article_date,
     asks_article_title,
@@ -48,6 +49,7 @@ from .english_reader import (
 from .focus import (
     DURATION,
     MONEY,
+    FocusTerm,
     Intent,
     asked_unit,
     asks_yes_no,
@@ -63,6 +65,7 @@ from .focus import (
     without_topic_change,
 )
 from .index import ArticleIndex, IndexProblem, SyncReport
+from .leading import question_terms
 from .llm import (
     ChatModel,
     LLMFailure,
@@ -75,13 +78,14 @@ from .llm import (
     says_not_covered,
     translation_messages,
 )
+from .reader_rules import asks_when, states_a_time
 from .refusal import Coverage, DeclineRule, RelevanceWeights, saved_background
-from .results import Answer, ArticleInfo
+from .results import Answer, ArticleInfo, Passage
 from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
 from .settings import Settings
 from .study import QUIZ_QUESTIONS, StudyGuide, build_guide
-from .synonyms import in_articles_words
+from .synonyms import JapaneseSynonyms, in_articles_words
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
@@ -426,6 +430,7 @@ class Assistant:
         started = time.perf_counter()
         notice = None
         found = with_unit_passage(strip_markup(question), query, found, retriever, article_ids)
+        found = with_dated_passage(strip_markup(question), query, found, retriever, article_ids)
         wants = intent(question)
         coverage = self._coverage(question, language, rule, retriever, article_ids, found)
         if found.expansion is not None:  # English over Japanese: its Japanese terms' coverage
@@ -520,17 +525,23 @@ class Assistant:
         to_scan = [t for t in unseen if t not in absent]
         scanned = missing_focus(to_scan, loaded.searchable_texts(article_ids)) \
             if to_scan else []
-        missing = [t for t in unseen if t in absent or t in scanned]
         synonyms = retriever.english.synonyms if retriever.english is not None else None
+        # a word the articles write in other characters is in them (電話 as 通話; not 参加
+        # as 加盟: a synonym, not the same word)
+        missing = [t for t in unseen if (t in absent or t in scanned)
+                   and not (synonyms and synonyms.equivalents(t.normalized))]
         unasked = asks_yes_no(asked) and any(
             t.predicate and not (synonyms and synonyms.corpus_words_for(t.normalized))
             for t in missing)
         coverage = Coverage(focus, tuple(missing), missing_unit(asked, found),
                             unasked_event=unasked)
-        # the terms a passage can hold: not a missing predicate the rule forgives
-        held = [t for t in focus if t not in missing or t in coverage.telling_missing]
+        # the terms a passage can hold: not a missing predicate the rule forgives; a term
+        # the articles write otherwise, in any of their words for it
+        held = [_written_forms(t, synonyms) if t in unseen and t not in missing else [t]
+                for t in focus if t not in missing or t in coverage.telling_missing]
         return replace(coverage, in_passages=bool(focus) and any(
-            not missing_focus(held, [text]) for text in passages))
+            all(len(missing_focus(forms, [text])) < len(forms) for forms in held)
+            for text in passages))
 
     def _on_asked_part(self, question: str, query: str, retriever: HybridRetriever,
                        article_ids: Collection[str] | None, top_k: int,
@@ -652,6 +663,34 @@ def with_unit_passage(question: str, query: str, found: Retrieval,
     return replace(found, passages=[counting, *found.passages[: len(found.passages) - 1]])
 
 
+def with_dated_passage(question: str, query: str, found: Retrieval,
+                       retriever: HybridRetriever, article_ids: Collection[str] | None
+                       ) -> Retrieval:
+    """Asked when, and no retrieved sentence that may answer (answer.allowed_roles) states
+    a time with one of the question's terms: the best passage of a wider search with such
+    a sentence comes first (「通話は10月中旬に行われ…」 for 「問題になっている電話は、
+    そもそもいつ頃交わされたものなんですか？」, whose 問題 and いつ matched other passages
+    better); unchanged when none has one (then the question is declined for it)."""
+    if not asks_when(question):
+        return found
+    terms_of = question_terms(query, found.expansion)
+    allowed = allowed_roles(question)
+
+    def dated(passage: Passage) -> bool:
+        body = retriever.articles[passage.article_id].body
+        return any(retriever.role_at(passage.article_id, start) in allowed
+                   and states_a_time(body[start:end]) and terms_of(body[start:end])
+                   for start, end in passage.sentences)
+
+    if any(dated(p) for p in found.passages):
+        return found
+    wider = retriever.retrieve(query, UNIT_SEARCH, article_ids)
+    dating = next((p for p in wider.passages if dated(p)), None)
+    if dating is None:
+        return found
+    return replace(found, passages=[dating, *found.passages[: len(found.passages) - 1]])
+
+
 def missing_unit(question: str, found: Retrieval) -> str | None:
     """The unit a count was asked in (「何歳」, "how old") when no retrieved passage gives a
     number in it; for a length of time, when none says one of what is asked
@@ -727,3 +766,9 @@ def removed_markers_notice(count: int, language: str) -> str:
     if language == "ja":
         return f"存在しない出典を指す番号を{count}個取り除きました。"
     return f"Removed {count} citation marker(s) that named no given passage."
+
+
+def _written_forms(term: FocusTerm, synonyms: JapaneseSynonyms | None) -> list[FocusTerm]:
+    """The term as the articles write it: the corpus's words for it (電話 → 通話)."""
+    words = synonyms.equivalents(term.normalized) if synonyms else ()
+    return [replace(term, text=word, normalized=word) for word in words] or [term]

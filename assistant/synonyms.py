@@ -36,11 +36,14 @@ if TYPE_CHECKING:
 
 MIN_WEIGHT = 0.8  # both senses among the first and common: 電話 → 通話 1.0, 全部 → 全体 0.83
 LOANWORD_WEIGHT = 0.6  # katakana words carry weaker priority tags: 漏らす → リーク 0.61
+# a reader's loanword for the articles' kanji word: both first senses (アドバイス → 助言)
+LOANWORD_FOR_KANJI = 1.0
 PER_WORD = 2
 _CONTENT = {"名詞": "普通名詞", "動詞": "一般", "形容詞": "一般"}  # part of speech → subtype
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
 _LEADING_KANJI = re.compile(r"[\u4e00-\u9fff々]+")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]{2,}")
+_KANJI_WORD = re.compile(r"[\u4e00-\u9fff々]{2,}")
 _NEGATING_PREFIXES = ("不", "非", "無", "未")
 # what may stand between a word and its negation: 信用 し なく, 満足 し て い ない, 透明 じゃ ない
 _BETWEEN = frozenset({"する", "出来る", "できる", "なる", "て", "いる", "られる", "れる", "だ",
@@ -92,6 +95,21 @@ class JapaneseSynonyms:
         """The corpus's words for one word of the reader's (電話 → 通話), or ()."""
         return self._lookup(word)
 
+    def equivalents(self, word: str) -> tuple[str, ...]:
+        """The corpus's words that are the reader's word in other characters: first glossed
+        alike, both common, sharing a kanji (電話 → 通話; not 参加 → 加盟, a later sense)."""
+        kanji = set(_KANJI.findall(word))
+        return tuple(c.japanese for c in self._tables.sharing_glosses(word, 1.0)
+                     if c.weight >= 1.0 and c.japanese in self._corpus.words
+                     and len(c.japanese) > 1 and kanji & set(_KANJI.findall(c.japanese)))
+
+    def kanji_sharing_words_for(self, word: str) -> tuple[str, ...]:
+        """Of `corpus_words_for`, those sharing a kanji with the word (電話 → 通話): the
+        closest, for a word that is itself only a dictionary's sense of another language's
+        (no loanword's looser senses: メニュー → スケジュール)."""
+        kanji = set(_KANJI.findall(word))
+        return tuple(w for w in self._lookup(word) if kanji & set(_KANJI.findall(w)))
+
     def _negative_words(self, morpheme: Any) -> list[str]:
         """The corpus's words that say a word negated (信用 + しない → 不信, 透明 + じゃない →
         不透明, 足り + ない → 不足): 不/非/無/未 before its kanji, or before its first kanji."""
@@ -107,10 +125,13 @@ class JapaneseSynonyms:
 
     def _corpus_words_for(self, word: str) -> tuple[str, ...]:
         kanji = set(_KANJI.findall(word))
+        loanword = bool(_KATAKANA_WORD.fullmatch(word))
         kept = [c.japanese for c in self._tables.sharing_glosses(word, LOANWORD_WEIGHT)
                 if c.japanese in self._corpus.words and len(c.japanese) > 1
                 and ((c.weight >= MIN_WEIGHT and kanji & set(_KANJI.findall(c.japanese)))
-                     or _KATAKANA_WORD.fullmatch(c.japanese))]
+                     or _KATAKANA_WORD.fullmatch(c.japanese)
+                     or (loanword and c.weight >= LOANWORD_FOR_KANJI
+                         and _KANJI_WORD.fullmatch(c.japanese)))]
         return tuple(kept[:PER_WORD])
 
 

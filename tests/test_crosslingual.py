@@ -287,6 +287,35 @@ def test_a_readers_word_the_articles_lack_finds_the_articles_word(
         synonyms.for_question(bad)  # no crash, bounded
 
 
+def test_a_readers_loanword_finds_the_articles_kanji_word(tables: JMdictTables,
+                                                         seed_terms: CorpusTerms) -> None:
+    """アドバイス and 助言 are both first "advice"; a katakana word's looser senses are not
+    taken (スクープ "scoop" is no 報道)."""
+    from assistant.synonyms import JapaneseSynonyms
+
+    synonyms = JapaneseSynonyms(tables, seed_terms)
+    assert synonyms.corpus_words_for("アドバイス") == ("助言",)
+    assert synonyms.corpus_words_for("スクープ") == ()
+
+
+def test_an_english_word_whose_senses_the_articles_lack_finds_their_word_for_them(
+        tables: JMdictTables, seed_terms: CorpusTerms) -> None:
+    """"phone" is 電話, which the articles never write: their word for it, 通話, is searched
+    (without that link, "phone conversation" is an unknown word and a conversation)."""
+    from assistant.synonyms import JapaneseSynonyms
+
+    linked = EnglishToJapanese(tables, seed_terms, corpus_words_for=JapaneseSynonyms(
+        tables, seed_terms).kanji_sharing_words_for)
+    expansion = linked.expand("When did the phone conversation take place?")
+    assert ("通話", "phone") in [(t.text, t.source) for t in expansion.terms]
+    assert expansion.unknown == ()
+    assert EnglishToJapanese(tables, seed_terms).expand(
+        "When did the phone conversation take place?").unknown == ("phone",)
+    # only a word's best sense, and only the articles' word sharing its kanji
+    for question in ("What's a good recipe for miso soup?", "Suggest a dinner menu."):
+        assert not {"秘密", "スケジュール"} & {t.text for t in linked.expand(question).terms}
+
+
 def test_a_negated_word_finds_the_articles_negative_word(tables: JMdictTables,
                                                          seed_terms: CorpusTerms) -> None:
     from assistant.synonyms import JapaneseSynonyms

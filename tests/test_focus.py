@@ -32,6 +32,14 @@ def test_focus_is_the_names_and_content_words_not_the_question_frame():
     assert focus_texts("この記事の内容の理由は何？") == []
 
 
+def test_a_katakana_word_the_dictionary_knows_as_an_action_is_no_name():
+    """ゼレンスキー (a name SudachiPy lacks) is a name; スクープ and アドバイス are things done:
+    missing, they are a word the articles may say otherwise, not a person they never name."""
+    assert focus_texts("ゼレンスキーは何て言ってる？") == [("ゼレンスキー", True)]
+    assert ("スクープ", False) in focus_texts("スクープしたのはどこ？")
+    assert ("アドバイス", False) in focus_texts("どんなアドバイスをしたの？")
+
+
 def test_missing_focus_names_what_no_text_contains():
     texts = [normalise(t) for t in ("ロシア大統領府のユーリ・ウシャコフ外交顧問",
                                      "１９９４年のブダペスト覚書")]

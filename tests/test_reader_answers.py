@@ -927,6 +927,12 @@ def test_asked_which_regions_the_sentence_naming_them_leads(seed_assistant, ques
     assert "クリミアやドネツク、ルガンスク" in answer.citations[0].quote
 
 
+def test_asked_which_region_a_first_sentence_naming_one_stays_first(seed_assistant):
+    """「…中東の成功モデルを…」 names the region asked for: no list of regions replaces it."""
+    answer = seed_assistant.ask("Which region did Witkoff's success model come from?")
+    assert "中東の成功モデル" in answer.citations[0].quote
+
+
 def test_regions_are_named_as_regions_not_only_mentioned():
     from assistant.leading import _NAMES_REGIONS
     assert _NAMES_REGIONS.search("クリミアやドネツク、ルガンスクといった地域の帰属問題")
@@ -1025,3 +1031,22 @@ def test_asked_which_book_and_what_it_is_about_its_description_leads_and_the_tit
     assert answer.short_answer is not None
     assert answer.short_answer.text == "ゾルゲ事件80年目の真実"
     assert answer.citations[answer.short_answer.n - 1].quote == "ゾルゲ事件80年目の真実"
+
+
+@pytest.mark.parametrize("question", [
+    "問題になっている電話は、そもそもいつ頃交わされたものなんですか？",
+    "問題の電話がかかってきたのは何月ごろ？",
+    "When did the phone conversation between the two men actually take place?"])
+def test_asked_when_the_call_was_made_in_other_words_the_date_of_the_call_answers(
+        seed_assistant, question):
+    """The reader's 電話 and "phone" are the article's 通話; 問題 and いつ頃 match other passages
+    better, so the dated sentence about the call is looked for further down the search."""
+    answer = seed_assistant.ask(question)
+    assert not answer.abstained
+    assert "通話は10月中旬に行われ" in answer.citations[0].quote
+
+
+def test_a_readers_loanword_is_the_articles_kanji_word(seed_assistant):
+    answer = seed_assistant.ask("ウィトコフがトランプについて何かアドバイスしてたってほんと？")
+    assert "アプローチ方法について助言した" in answer.citations[0].quote
+
