@@ -64,10 +64,12 @@ from .reader_rules import (
     asks_language,
     asks_what_was_said,
     asks_when,
+    asks_who,
     holds_kind,
     is_filler,
     judges,
     names_a_language,
+    names_someone,
     speaks,
     states_a_time,
 )
@@ -159,6 +161,10 @@ NO_OPINION = {
 NO_TIME = {
     "ja": "記事には、それがいつのことかを示す記述が見つかりませんでした。",
     "en": "The articles don't say when.",
+}
+NO_ONE = {
+    "ja": "記事には、それが誰なのかを示す記述が見つかりませんでした。",
+    "en": "The articles don't say who.",
 }
 NO_LANGUAGE = {
     "ja": "記事には、それが何語だったかを示す記述が見つかりませんでした。",
@@ -318,7 +324,8 @@ def _missing_answer(question: str, language: str, speaker: tuple[str, str] | Non
     """Why the best sentences can't answer, when they can't: asked what someone said and
     none has them say anything (leading.said_by_first found none that does),
     or asked when and the `chosen` sentences (none for a book's details line, which dates
-    the book) state no time at all, or asked in what language and they name none."""
+    the book) state no time at all, or asked in what language and they name none, or asked
+    who and they name no one (reader_rules.names_someone)."""
     def text(article_id: str, start: int, end: int) -> str:
         return retriever.articles[article_id].body[start:end]
 
@@ -328,6 +335,9 @@ def _missing_answer(question: str, language: str, speaker: tuple[str, str] | Non
     if chosen and asks_when(question) and not any(
             states_a_time(text(c.article_id, c.start, c.end)) for c in chosen):
         return NO_TIME[language]
+    if chosen and asks_who(question) and not names_someone(
+            text(chosen[0].article_id, chosen[0].start, chosen[0].end)):
+        return NO_ONE[language]
     if chosen and asks_language(question) and not any(
             names_a_language(text(c.article_id, c.start, c.end)) for c in chosen):
         return NO_LANGUAGE[language]

@@ -65,6 +65,7 @@ said say says tell told ask asked according article articles text mention mentio
 does say describe described explain explained mean means meant kind sort thing things way
 one ones someone something anyone anything else ever still even yet again already now
 exactly actually reportedly apparently happen happened like far itself himself herself
+going gonna
 themselves myself yourself ourselves oneself
 date dates day days month months year years time period ways kinds types sorts
 title titles headline headlines name names called recommend recommends recommended

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 CORPUS_TERMS_FILE = "corpus-terms-v2.json"
 # of how English questions are expanded and ranked: part of the saved decline background's
 # key (its English questions are searched with the terms), so a change measures it again
-EXPANSION_VERSION = 11
+EXPANSION_VERSION = 12
 PARTS = ("dictionary", "names", "dense")
 COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
 CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for
@@ -233,6 +233,12 @@ def english_coverage(expansion: Expansion, texts: Sequence[str],
     return replace(coverage, mostly_missing=mostly)
 
 
+# words any question may use that tell nothing of what it is about: that the articles have
+# 良い or 位置 makes "a good ramen place" no more covered
+_SAYS_LITTLE = frozenset({"good", "best", "better", "nice", "great", "bad", "place", "places",
+                          "stuff"})
+
+
 def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     from .crosslingual import term_occurs
     from .focus import FocusTerm, normalise
@@ -241,7 +247,7 @@ def _focus_coverage(expansion: Expansion, texts: Sequence[str]) -> Coverage:
     by_source: dict[str, list[str]] = {}
     named: set[str] = set()
     for term in expansion.terms:
-        if term.source in expansion.asked_kinds:
+        if term.source in expansion.asked_kinds or term.source.lower() in _SAYS_LITTLE:
             continue  # "which city": the answer is a city the articles needn't call one
         by_source.setdefault(term.source, []).append(normalise(term.text))
         if term.kind == "name" and term.source[:1].isupper():

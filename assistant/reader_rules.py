@@ -143,6 +143,16 @@ _ASKS_ABOUT_REPORT = re.compile(r"報じ|報道|伝え|発表|公表|リーク|�
 # 1.0 until 2026-12-03; 1.5 put 背景には…ブダペスト覚書 first for 「…強く反発してる理由は？」
 # (reader tune halves +1, JSQuAD report half [1] unchanged; 2.0 lost an English question)
 MISSING_REASON = 1.5
+_KATAKANA_RUN = re.compile(r"[ァ-ヶー・]+")
+# a person named by what they are (天皇, 教授, 転職者, 作家) or a foreign name acting
+_SOMEONE = re.compile(r"天皇|皇帝|国王|女王|王子|教授|博士|学者|選手|監督|作家|画家|俳優|歌手|"
+                      r"[^\s、。]者|[^\s、。]家(?:は|が|も|の)|人物|[ァ-ヶー]{3,}(?:は|が|も)")
+_ASKS_WHO = re.compile(r"誰|(?<![ぁ-ん])だれ|どなた|\bwho(?:m)?\b", re.I)  # not さみだれ
+_ACTOR = re.compile(r"(?:政府|政権|陣営|諸国|各国|当局|国民|市民|関係者|担当者|専門家|議会|首脳|"
+                    r"指導部|国際社会|社会|勢力|軍|派|ユーザー|読者|[^\s、。の]側)"
+                    r"(?:は|が|も|から|では|として|にとって|による|によれば)")
+_UNKNOWN_WHO = re.compile(r"明らかになって(?:いない|いません|おらず)|不明|"
+                          r"(?:分|わ)かって(?:いない|いません)|特定されて(?:いない|いません)")
 _PLACE_WORD = re.compile(r"[国県市町村州島]|地域|地方|首都|会場|本部|[ァ-ヶー]{3,}")
 _ORGANIZATION_WORD = re.compile(r"新聞|通信|放送|テレビ|メディア|[^\s、。]社|局|機関|紙|新書|文庫|"
                                 r"出版|書房|\b(?:Times|Post|News|Press|Reuters|Bloomberg)\b")
@@ -192,6 +202,41 @@ def holds_kind(kind: str, text: str, asked: frozenset[str] = frozenset(),
         return True
     named = ("person", "name") if kind == "organization" else (kind,)
     return any(k in named and form not in asked for k, form in named_things(text))
+
+
+def asks_who(question: str) -> bool:
+    """Whether the question asks who (「誰が」「どなた」 "who…", "whom"), not what someone
+    is (「どんな人」, which any sentence about them answers)."""
+    return bool(_ASKS_WHO.search(question))
+
+
+def names_someone(text: str, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether a sentence names anyone who could be the answer to "who": a person or
+    organisation not among `asked` (holds_kind), a group acting (「ウクライナ政府が」
+    「関係者からは」), a country as a subject (「ロシアが強く求めている」) — or says that who it
+    was is unknown (「リークの出所は明らかになっていません」). 「…ロシア側の要求に沿った
+    形が維持されている」 names none: a demand, not anyone doing something."""
+    if _PERSON_WORD.search(text) or _SOMEONE.search(text) or _ORGANIZATION_WORD.search(text) \
+            or _ACTOR.search(text) or _UNKNOWN_WHO.search(text):
+        return True
+    named = named_things(text)
+    people = [form for kind, form in named if kind == "person"]
+    return any(form not in asked and _named_as(kind, form, text, people)
+               for kind, form in named)
+
+
+def _named_as(kind: str, form: str, text: str, people: list[str]) -> bool:
+    """Whether a name SudachiPy found names someone here: a person in katakana, beside
+    another part of a name (池原健二) or with a title after it (SudachiPy reads 見方 as a
+    surname), an organisation, a country or a katakana name acting (「レディは…」)."""
+    if kind == "person":
+        return bool(_KATAKANA_RUN.fullmatch(form)) or any(
+            form + other in text or other + form in text for other in people if other != form
+        ) or re.search(re.escape(form) + r"[一-龥]{0,3}(?:" + _PERSON_WORD.pattern + ")",
+                       text) is not None
+    if kind == "place":
+        return re.search(re.escape(form) + r"(?:は|が|も)", text) is not None
+    return kind == "name"
 
 
 def asks_what_was_said(question: str) -> bool:

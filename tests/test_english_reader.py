@@ -244,6 +244,13 @@ def test_mostly_missing_words_and_a_follow_ups_own_words() -> None:
     assert english_coverage(earlier, texts, own).mostly_missing  # the follow-up's only word
     half = Expansion((JapaneseTerm("ウィトコフ", 1.0, "Sorge", "name"),), ("Richard",))
     assert not english_coverage(half, texts).mostly_missing  # half is not most
+    # "good" and "place" found say nothing of what is asked: a ramen place's words are
+    # Tokyo and ramen, and the weather's Tokyo, weather and tomorrow
+    good = Expansion((JapaneseTerm("東京", 1.0, "tokyo", "word"),
+                      JapaneseTerm("良い", 1.0, "good", "word"),
+                      JapaneseTerm("位置", 1.0, "place", "word")), ("weather", "tomorrow"))
+    assert [t.text for t in english_coverage(good, ["東京は良い位置。"]).focus] == [
+        "tokyo", "weather", "tomorrow"]
 
 
 def test_rarer_words_weigh_more_in_the_sentence_ranking() -> None:

@@ -1050,3 +1050,20 @@ def test_a_readers_loanword_is_the_articles_kanji_word(seed_assistant):
     answer = seed_assistant.ask("ウィトコフがトランプについて何かアドバイスしてたってほんと？")
     assert "アプローチ方法について助言した" in answer.citations[0].quote
 
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("ジュネーブの協議に出たウクライナ側の代表って誰？", "記事には、それが誰なのかを示す記述が"),
+    ("Who took part in the talks in Geneva?", "The articles don't say who.")])
+def test_asked_who_when_the_sentence_on_it_names_no_one_the_articles_dont_say(
+        seed_assistant, question, said):
+    """The one sentence on Geneva (「一部ではジュネーブで修正案が検討されたとされる…」) names no
+    one who was there; other sentences naming people are about something else."""
+    answer = seed_assistant.ask(question)
+    assert answer.abstained and said in answer.answer
+
+
+def test_an_off_topic_question_with_words_found_by_chance_is_declined(seed_assistant):
+    """"going" is no 難航, and "good" or "place" found say nothing of the weather."""
+    answer = seed_assistant.ask("what's the weather going to be like in tokyo tomorrow")
+    assert answer.abstained
+

@@ -321,3 +321,20 @@ def test_a_language_is_named_by_its_word_not_by_a_story_or_a_verb():
         assert names_a_language(text), text
     for text in ("「ゾルゲ神話」として語られてきました。", "本書は物語を語る。", "単語を覚える。"):
         assert not names_a_language(text), text
+
+
+def test_who_is_asked_and_a_sentence_names_someone():
+    from assistant.reader_rules import asks_who, names_someone
+
+    assert asks_who("ジュネーブの協議に出たのは誰？") and asks_who("who leaked it?")
+    assert not asks_who("「さみだれ」の漢字表記は？")
+    assert not names_someone("一部ではジュネーブで修正案が検討されたとされるものの、領土と主権に"
+                             "関わる核心部分はロシア側の要求に沿った形が維持されているとの見方が"
+                             "強いです。")  # 見方 is no surname here, ロシア側の no one acting
+    for someone in ("GADV仮説は、奈良女子大学教授の池原健二によって提唱された。",
+                    "レディはこれによって、それを証明した。", "この時代の天皇は桜町天皇。",
+                    "ウクライナ政府がこのような協議に否定的な立場である。",
+                    "ロシアが強く求めている点が対立を生んでいます。",
+                    "リークの出所は明らかになっていません。"):
+        assert names_someone(someone), someone
+
