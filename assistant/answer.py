@@ -48,6 +48,7 @@ from .leading import (
     event_date_first,
     holder,
     introduction_first,
+    labelled_item_first,
     list_first,
     list_head,
     passage_at,
@@ -62,6 +63,7 @@ from .reader_rules import (
     Placed,
     asked_kind,
     asks_language,
+    asks_reaction,
     asks_what_was_said,
     asks_when,
     asks_who,
@@ -162,6 +164,11 @@ NO_TIME = {
     "ja": "記事には、それがいつのことかを示す記述が見つかりませんでした。",
     "en": "The articles don't say when.",
 }
+NO_NUMBER = {
+    "ja": "記事には、その数を示す記述が見つかりませんでした。",
+    "en": "The articles don't give that number.",
+}
+COUNT_SEEN = 3  # asked how many, the best sentences one of which must count (or list)
 NO_ONE = {
     "ja": "記事には、それが誰なのかを示す記述が見つかりませんでした。",
     "en": "The articles don't say who.",
@@ -169,6 +176,10 @@ NO_ONE = {
 NO_LANGUAGE = {
     "ja": "記事には、それが何語だったかを示す記述が見つかりませんでした。",
     "en": "The articles don't say in what language.",
+}
+NOT_REACTED = {
+    "ja": "記事には、『{}』の反応は見つかりませんでした。",
+    "en": "The articles don't say how {} reacted.",
 }
 NOT_SAID = {
     "ja": "記事には、『{}』の発言は見つかりませんでした。",
@@ -281,7 +292,7 @@ def extractive_answer(
     chosen = dated_topic_first(question, query, chosen, passages, retriever, found.expansion)
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = since_first(question, chosen, retriever)
-    chosen = counted_first(question, chosen, retriever)
+    chosen = counted_first(question, chosen, passages, retriever)
     chosen = introduction_first(question, chosen, passages, retriever, found.expansion)
     chosen = contents_first(question, chosen, passages, retriever, found.expansion)
     chosen = basis_first(question, chosen, passages, retriever)
@@ -294,6 +305,7 @@ def extractive_answer(
     if speaker is not None:
         chosen = said_by_first(speaker[0], query, chosen, passages, retriever, found.expansion)
     chosen = fitted_length(question, chosen, passages, retriever, max_sentences)
+    chosen = labelled_item_first(question, chosen, passages, retriever, found.expansion)
     titled = book_title(question, passages, retriever)
     described = _described(titled, retriever) if titled and _ASKS_WHAT_ABOUT.search(question) \
         else []
@@ -325,16 +337,22 @@ def _missing_answer(question: str, language: str, speaker: tuple[str, str] | Non
     none has them say anything (leading.said_by_first found none that does),
     or asked when and the `chosen` sentences (none for a book's details line, which dates
     the book) state no time at all, or asked in what language and they name none, or asked
-    who and they name no one (reader_rules.names_someone)."""
+    who and they name no one (reader_rules.names_someone), or asked how many and none of
+    the best `COUNT_SEEN` gives a number or is on a list."""
     def text(article_id: str, start: int, end: int) -> str:
         return retriever.articles[article_id].body[start:end]
 
     if speaker is not None and chosen and not any(
             speaks(speaker[0], text(c.article_id, c.start, c.end)) for c in chosen):
-        return NOT_SAID[language].format(speaker[1])
+        return (NOT_REACTED if asks_reaction(question) else NOT_SAID)[language].format(
+            speaker[1])
     if chosen and asks_when(question) and not any(
             states_a_time(text(c.article_id, c.start, c.end)) for c in chosen):
         return NO_TIME[language]
+    if chosen and asked_kind(question) == "count" and not any(
+            holds_kind("count", text(c.article_id, c.start, c.end))
+            or _on_a_list(c, retriever) for c in chosen[:COUNT_SEEN]):
+        return NO_NUMBER[language]
     if chosen and asks_who(question) and not names_someone(
             text(chosen[0].article_id, chosen[0].start, chosen[0].end)):
         return NO_ONE[language]
@@ -351,14 +369,16 @@ def _english_speaker(question: str, expansion: Expansion) -> tuple[str, str] | N
     subject = _ENGLISH_SPEAKER.search(question)
     if subject is None:
         return None
-    phrase = subject.group(1)
+    phrase = subject.group(1) or subject.group(2)
     head = phrase.split()[-1].removesuffix("'s")
     terms = [t.text for t in expansion.terms if t.source == head]
     return (terms[0] if terms else head, phrase)
 
 
 _ENGLISH_SPEAKER = re.compile(r"\bwhat (?:did|does|do|has|have|had) (?:the )?([^?]{1,60}?) "
-                              r"(?:say|said|comment)", re.I)
+                              r"(?:say|said|comment)|"
+                              r"\bhow (?:did|does|do|has|have|had|is|are|was|were) (?:the )?"
+                              r"([^?]{1,60}?) (?:react|respond|reply|take)", re.I)
 
 
 def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
@@ -366,7 +386,7 @@ def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
     who: (the articles' word for them, the question's) — for a Japanese question the last
     focus word before its topic particle (報道官 in 「ウクライナ政府の報道官は…」), for an
     English one a name it has; None when it asks no such thing."""
-    if not asks_what_was_said(question):
+    if not (asks_what_was_said(question) or asks_reaction(question)):
         return None
     if found.expansion is not None:
         names = [t for t in found.expansion.terms if t.kind == "name" and
@@ -914,3 +934,10 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
                            retriever)
     return cited_answer(question, query, language, citations, found.passages,
                         preface=NO_OPINION[language], intent="opinion")
+
+
+def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
+    body = retriever.articles[candidate.article_id].body
+    return is_list_item(body, candidate.start, candidate.end) \
+        or leads_list(body, candidate.end)
+

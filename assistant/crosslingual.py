@@ -387,6 +387,7 @@ _DERIVATIONS = (("ate", ("ation",)), ("ct", ("ction",)), ("ose", ("osal", "ositi
                 ("ship", ("",)), ("y", ("iance", "ication", "ation")), ("er", ("",)),
                 ("ers", ("",)), ("ent", ("ence",)),
                 ("ant", ("ance",)), ("ied", ("ication", "ation")), ("eed", ("ess",)),
+                ("ond", ("onse",)), ("onded", ("onse",)),
                 ("ful", ("",)), ("ness", ("",)), ("ment", ("",)), ("ist", ("ism", "")),
                 ("ing", ("ion", "ment")), ("ed", ("ion", "ment")), ("e", ("ion", "ation")),
                 ("", ("ion", "ment", "ance")))
@@ -696,9 +697,10 @@ class EnglishToJapanese:
             known = {t.text for t in terms}
             terms.extend(JapaneseTerm(m.name.japanese, m.closeness, word, "name")
                          for m in self.names.match(word) if m.name.japanese not in known)
-        if not terms and word in _CAPITAL_OF:
+        capital = _CAPITAL_OF.get(word) or _CAPITAL_OF.get(word.capitalize())  # "moscow"
+        if not terms and capital is not None:
             terms.extend(JapaneseTerm(t.text, t.weight * METONYMY_WEIGHT, word, t.kind)
-                         for t in self._word_terms(_CAPITAL_OF[word]))
+                         for t in self._word_terms(capital))
         return tuple(terms)
 
     def _dictionary_terms(self, word: str) -> list[JapaneseTerm]:

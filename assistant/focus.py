@@ -397,13 +397,19 @@ def without_manner_words(question: str) -> str:
 def intent(question: str) -> Intent:
     """What the reader wants: a summary, the articles' opinion, or facts — what someone
     else thinks (「ウクライナ政府はどう思ってるの？」) is a fact the articles may report."""
-    if _SUMMARY.search(question):
+    if _SUMMARY.search(_SECTION_NAMED.sub(" ", question)):
         return "summary"
     if _OPINION.search(question) and not _SOMEONE_ELSES_VIEW.search(question):
         return "opinion"
     return "fact"
 
 
+# a summary word naming the part of the page a fact is in, not asking for a summary:
+# "according to the rundown of each side's goals", 「まとめの部分で示されている…」
+_SECTION_NAMED = re.compile(r"\b(?:according to|in|from|under) the (?:article's )?"
+                            r"(?:rundown|summary|overview|recap|key points|main points)\b|"
+                            r"(?:まとめ|要点|概要)(?:の(?:部分|章|節|段落|セクション)|部分|欄)",
+                            re.I)
 # 「…はどう思ってるの？」「どう考えている？」: someone's standing view, not the assistant's
 _SOMEONE_ELSES_VIEW = re.compile(r"どう(?:思|考え|感じ)(?:って|てい|てる)|"
                                  r"\bwhat (?:does|do|did) (?!you\b)\w+(?: \w+)? think\b", re.I)

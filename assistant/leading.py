@@ -12,6 +12,7 @@
 - `basis_first`: asked what something is based on, a sentence naming a basis.
 - `place_done_first`: asked where something was done, a sentence doing something there.
 - `regions_first`: asked which regions, a sentence naming several as regions.
+- `labelled_item_first`: a list item labelled by party, the item of the party asked about.
 - `counted_first`: asked a count in a unit, a sentence giving one.
 - `since_first`: asked since when, a sentence dating a start (「2014年以降」) comes first.
 - `event_date_first`: asked when something happened, a news lead dated only by its report
@@ -33,6 +34,8 @@ from typing import TYPE_CHECKING
 
 from .english_reader import continues
 from .focus import (
+    DURATION,
+    MONEY,
     asked_unit,
     counts_in,
     missing_focus,
@@ -487,6 +490,39 @@ _NAMES_REGIONS = re.compile(r"(?:や|、|・)[^、。]{1,12}(?:といった|な�
                             r"(?:地域|地方|領土|州)|地域・[^、。・]{2,}|[^、。・]{2,}・[^、。・]{0,6}地域")
 
 
+def labelled_item_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                        retriever: HybridRetriever, expansion: Expansion | None
+                        ) -> list[Candidate]:
+    """A first sentence that is an item of a list labelled by party (「アメリカ政府: ウクライナ
+    主権と…」) while the question names another party of that list ("What is Russia after,
+    according to the rundown of each side's goals?") gives way to that party's item
+    (「ロシア: NATOの拡大阻止、…」)."""
+    if not chosen:
+        return chosen
+    first = chosen[0]
+    body = retriever.articles[first.article_id].body
+    label = _LABEL.match(_text(first, retriever))
+    if label is None or not is_list_item(body, first.start, first.end):
+        return chosen
+    named = [t.text for t in expansion.terms if t.weight >= LABEL_TERM_WEIGHT] \
+        if expansion is not None else [t.text for t in question_focus(question)]
+    if not named or any(n in label.group(1) for n in named):
+        return chosen
+    block = body.rfind("\n\n", 0, first.start)
+    for item in retriever.following_sentences(first.article_id, max(block, 0), LIST_SPAN):
+        start, end = item.sentences[0]
+        if start > first.start and not is_list_item(body, start, end):
+            break
+        other = _LABEL.match(body[start:end])
+        if is_list_item(body, start, end) and other and any(n in other.group(1) for n in named):
+            return _led_by_span(first.article_id, (start, end), chosen, passages, retriever)
+    return chosen
+
+
+LABEL_TERM_WEIGHT = 0.8  # an English question's terms that may name a list item's party
+_LABEL = re.compile(r"^\s*(?:[-*+•・]\s*)?([^:：、。]{1,20})[:：]")
+
+
 def _promoted(chosen: list[Candidate], answers: Callable[[Candidate], bool], reach: int
               ) -> list[Candidate]:
     """`chosen` led by the first of its best `reach` that `answers`, unless the first
@@ -506,21 +542,30 @@ def _text_at(retriever: HybridRetriever, article_id: str, start: int, end: int) 
 
 
 PLACE_REACH = 3  # asked where something was done, a sentence this high doing it there leads
-def counted_first(question: str, chosen: list[Candidate], retriever: HybridRetriever
-                  ) -> list[Candidate]:
+def counted_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                  retriever: HybridRetriever) -> list[Candidate]:
     """Asked how many in a unit (何項目, "how many points"), how long (「どれくらいの期間」)
     or how much, a first sentence without a number in that unit, a length of time or a sum
     gives way to one of the best `COUNT_REACH` with one (「…28項目案には…」, 「…NATO加盟を
     無期限に棚上げ」): that is the answer, however few of the question's other words it
-    shares."""
+    shares; asked in a unit none of those counts in, the first retrieved sentence that does.
+    """
     unit = asked_unit(question)
     if len(chosen) < 2 or unit is None:
         return chosen
-
-    return _promoted(chosen, lambda c: counts_in(unit, _text(c, retriever)), COUNT_REACH)
+    promoted = _promoted(chosen, lambda c: counts_in(unit, _text(c, retriever)), COUNT_REACH)
+    if unit in (MONEY, DURATION) or counts_in(unit, _text(promoted[0], retriever)) \
+            or _NUMERAL.search(_text(promoted[0], retriever)):
+        return promoted  # a sum or a length any sentence about something else may state,
+        # and a sentence with a number may count in other words (約20の都市, 世界一)
+    # a number in the very unit asked (28項目) answers from any retrieved passage
+    counting = next(((p.article_id, span) for p in passages for span in p.sentences
+                     if counts_in(unit, _text_at(retriever, p.article_id, *span))), None)
+    return chosen if counting is None else _led_by_span(*counting, chosen, passages, retriever)
 
 
 COUNT_REACH = 3  # asked a count in a unit, a sentence this high giving one leads
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千万億]")
 SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first
 _ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?"
                          r"(?:から|以降|以来|以後)|"

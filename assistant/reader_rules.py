@@ -87,10 +87,16 @@ _ASKS_SAID = re.compile(r"(?:何|なん)(?:と|て)(?:言っ|コメント|述べ
                         r"どう(?:言っ|コメント|述べ|語っ|発言し|説明し)|"
                         r"\bwhat (?:did|does|do|has|have|had) [^?]{1,60}\b(?:say|said|comment)",
                         re.I)
+_ASKS_REACTION = re.compile(r"どう(?:反応|受け止め|対応|応じ)|(?:反応|受け止め)(?:は|って)|"
+                            r"\bhow (?:did|does|do|has|have|had|is|are|was|were) [^?]{1,60}"
+                            r"\b(?:react|respond|reply|take)|"
+                            r"\b(?:reaction|response) (?:of|from)\b|'s (?:reaction|response)\b",
+                            re.I)
 # the subject's particle, within a few characters of a title or suffix (ルビオ|国務長官が)
 _SUBJECT_MARK = re.compile(r"[^、。はがも]{0,8}?(?:側)?(?:は|が|も)")
 _SAYS = re.compile(r"述べ|語[っりる]|言[っうわ]|明か[しす]|強調|主張|発言|コメント|表明|批判|"
-                   r"説明|訴え|指摘|打ち出|発信|アピール|認め|否定|反発|示し|求め|警告|懸念")
+                   r"説明|訴え|指摘|打ち出|発信|アピール|認め|否定|反発|示し|求め|警告|懸念|"
+                   r"反応|非難|抗議|歓迎")
 _PASSIVE = re.compile(r"[さしすせ]?(?:され|られ|れて)")
 _ANY_TIME = re.compile(_DATE.pattern + r"|時代|時期|戦前|戦後|戦中|古代|中世|近世|近代|現代|"
                        r"当時|初頭|直後|直前|以降|以前|今年|昨年|来年|去年|今月|先月|来月|今日|昨日|"
@@ -115,7 +121,8 @@ _ASKS: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"\bnumber of (?:countries|nations)\b", re.I), "countries"),
     (re.compile(r"いつ|何年|何月|何日|何時|何世紀|いつ頃|when|"
                 r"(?:what|which) (?:year|date|time|month|day|decade|century)", re.I), "date"),
-    (re.compile(r"何人|いくつ|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I), "count"),
+    (re.compile(r"何人|いくつ(?!か)|何個|何回|何か国|何カ国|何ヶ国|何項目|how many", re.I),
+     "count"),  # not いくつか, "some"
     (re.compile(r"誰|だれ|役職|肩書|職業|何者|どんな人|どういう人|\bwho(?:m|se)?\b", re.I),
      "person"),
     (re.compile(r"(?:どこの|どの)(?:メディア|新聞|通信社|会社|企業|機関|団体|組織|出版社|放送局)|"
@@ -243,6 +250,13 @@ def asks_what_was_said(question: str) -> bool:
     """Whether the question asks what someone said (「…は何と言ってる？」「どうコメントした？」
     "What did Rubio say about the call?"), not what the page's commenters say."""
     return bool(_ASKS_SAID.search(question))
+
+
+def asks_reaction(question: str) -> bool:
+    """Whether the question asks how someone reacted (「ロシアはどう反応したの？」「欧州の
+    受け止めは？」 "How did Russia react to the leak?", "What was Moscow's response?"): the
+    sentence in which they take a stand answers it, as it does what they said."""
+    return bool(_ASKS_REACTION.search(question))
 
 
 def speaks(subject: str, text: str) -> bool:

@@ -1067,3 +1067,31 @@ def test_an_off_topic_question_with_words_found_by_chance_is_declined(seed_assis
     answer = seed_assistant.ask("what's the weather going to be like in tokyo tomorrow")
     assert answer.abstained
 
+
+def test_asked_a_count_in_a_unit_the_retrieved_sentence_counting_in_it_leads(seed_assistant):
+    """「…和平案の模索…」 matches 和平案 best and counts nothing; 「…28項目案には…」 counts in
+    the unit asked, further down the retrieved passages."""
+    answer = seed_assistant.ask("和平案って何項目あるの？")
+    assert "28項目案" in answer.citations[0].quote
+
+
+def test_asked_how_many_when_no_sentence_gives_a_number_the_articles_dont_say(seed_assistant):
+    """「…ウクライナが求めていたトマホーク巡航ミサイルの供与を…」 gives no number of them."""
+    answer = seed_assistant.ask("How many Tomahawk missiles did Ukraine request?")
+    assert answer.abstained and "don't give that number" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["How did Russia react to the leak?",
+                                      "how did moscow respond to the recording getting out",
+                                      "ロシアはこの流出にどう反応したの？"])
+def test_asked_how_someone_reacted_the_sentence_where_they_take_a_stand_leads(
+        seed_assistant, question):
+    answer = seed_assistant.ask(question)
+    assert "録音流出に強く反発している" in answer.citations[0].quote
+
+
+def test_asked_how_someone_the_articles_never_have_react_reacted_they_dont_say(
+        seed_assistant):
+    answer = seed_assistant.ask("How did China react to the plan?")
+    assert answer.abstained and "how China reacted" in answer.answer
+

@@ -338,3 +338,8 @@ def test_who_is_asked_and_a_sentence_names_someone():
                     "リークの出所は明らかになっていません。"):
         assert names_someone(someone), someone
 
+
+def test_some_is_no_count_asked():
+    assert asked_kind("いくつかの欧州諸国とともに合法化されている国は？") != "count"
+    assert asked_kind("重大な障壁っていくつあるの？") == "count"
+
