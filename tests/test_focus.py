@@ -64,6 +64,11 @@ def test_intent():
     assert intent("ポイントを教えて") == "summary"
     assert intent("どう思う？") == "opinion" and intent("What do you think?") == "opinion"
     assert intent("ウシャコフ氏とは誰？") == "fact"
+    # a summary word naming the part of the page a fact is in asks no summary
+    assert intent("What is Russia after, according to the rundown of each side's goals?") \
+        == "fact"
+    assert intent("まとめの部分で示されている『重要な現実』には何がある？") == "fact"
+    assert intent("Give me a rundown.") == "summary"
 
 
 def test_a_change_of_topic_that_names_its_subject_stands_alone():

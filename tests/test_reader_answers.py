@@ -1095,3 +1095,12 @@ def test_asked_how_someone_the_articles_never_have_react_reacted_they_dont_say(
     answer = seed_assistant.ask("How did China react to the plan?")
     assert answer.abstained and "how China reacted" in answer.answer
 
+
+@pytest.mark.parametrize("question", [
+    "What is Russia after in the peace talks, according to the rundown of each side's goals?",
+    "What does each side want from the peace talks? What about Russia?"])
+def test_asked_about_one_party_of_a_labelled_list_its_item_leads(seed_assistant, question):
+    """「アメリカ政府: …」 heads the list 「誰が何を目指すのか」; Russia's item is 「ロシア: …」."""
+    answer = seed_assistant.ask(question)
+    assert answer.citations[0].quote.startswith("ロシア: NATOの拡大阻止")
+
