@@ -567,8 +567,8 @@ def counted_first(question: str, chosen: list[Candidate], passages: list[Passage
 COUNT_REACH = 3  # asked a count in a unit, a sentence this high giving one leads
 _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千万億]")
 SINCE_REACH = 3  # asked since when, a sentence this high that dates a start comes first
-_ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)(?:ごろ|頃)?"
-                         r"(?:から|以降|以来|以後)|"
+_ASKS_SINCE = re.compile(r"(?:いつ|いつ頃|いつごろ|何年|何月|何日|何時)"
+                         r"(?:ごろ|頃|あたり|辺り|くらい|ぐらい)?(?:から|以降|以来|以後)|"
                          r"\bsince when\b|\bstarting when\b|\bfrom when\b|"
                          r"\bsince what (?:year|date|time)\b", re.I)
 _DATED_START = re.compile(r"(?:\d+|[一二三四五六七八九十]+)\s*(?:年|月|日|年代|世紀)(?:頃|ごろ)?"

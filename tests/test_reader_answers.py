@@ -1104,3 +1104,8 @@ def test_asked_about_one_party_of_a_labelled_list_its_item_leads(seed_assistant,
     answer = seed_assistant.ask(question)
     assert answer.citations[0].quote.startswith("ロシア: NATOの拡大阻止")
 
+
+def test_since_roughly_which_year_is_asked_since_when(seed_assistant):
+    answer = seed_assistant.ask("ブダペスト覚書が意味をなくしたのは何年くらいから？")
+    assert "2014年以降" in answer.citations[0].quote
+
