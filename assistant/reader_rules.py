@@ -218,8 +218,9 @@ def asks_who(question: str) -> bool:
 
 
 def names_someone(text: str, asked: frozenset[str] = frozenset()) -> bool:
-    """Whether a sentence names anyone who could be the answer to "who": a person or
-    organisation not among `asked` (holds_kind), a group acting (「ウクライナ政府が」
+    """Whether a sentence names anyone who could be the answer to "who": a person by title
+    or by what they are (教授, 転職者), an organisation, a name not among `asked`
+    (`_named_as`), a group acting (「ウクライナ政府が」
     「関係者からは」), a country as a subject (「ロシアが強く求めている」) — or says that who it
     was is unknown (「リークの出所は明らかになっていません」). 「…ロシア側の要求に沿った
     形が維持されている」 names none: a demand, not anyone doing something."""
