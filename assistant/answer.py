@@ -185,7 +185,8 @@ NOT_SAID = {
     "ja": "記事には、『{}』の発言は見つかりませんでした。",
     "en": "The articles don't say what {} said.",
 }
-_TOPIC_MARK = re.compile(r"(?:側)?(?:は|って|が|も)")
+# the topic particle after a speaker, or after 「の国々」「の人々」… that only make them plural
+_TOPIC_MARK = re.compile(r"(?:の(?:国々|諸国|人々|人たち|国民))?(?:側)?(?:は|って|が|も)")
 _NAMED_RUN = re.compile(r"[^、。，,\sはがもの「」？?]+$")
 NO_ANALYSIS = {
     "ja": "記事には、この点についての分析や意見は見つかりませんでした。",

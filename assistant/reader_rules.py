@@ -98,6 +98,7 @@ _SAYS = re.compile(r"述べ|語[っりる]|言[っうわ]|明か[しす]|強調|
                    r"説明|訴え|指摘|打ち出|発信|アピール|認め|否定|反発|示し|求め|警告|懸念|"
                    r"反応|非難|抗議|歓迎")
 _PASSIVE = re.compile(r"[さしすせ]?(?:され|られ|れて)")
+_THEIR_REACTION = re.compile(r"の(?:反応|受け止め|対応|姿勢|立場)(?:は|も|が)$")
 _ANY_TIME = re.compile(_DATE.pattern + r"|時代|時期|戦前|戦後|戦中|古代|中世|近世|近代|現代|"
                        r"当時|初頭|直後|直前|以降|以前|今年|昨年|来年|去年|今月|先月|来月|今日|昨日|"
                        r"明日|今週|先週|来週|[朝昼晩夜]|頃|ごろ|\d+\s*(?:時|分)|"
@@ -264,12 +265,15 @@ def speaks(subject: str, text: str) -> bool:
     """Whether `subject` (ロシア, アメリカ政府, ルビオ) speaks or takes a stand in the sentence
     itself: followed by は/が/も and a verb of saying or stance not in the passive
     (「ロシアは…強く反発している」; not 「ルビオ国務長官が…追われていたと説明されています」,
-    where someone else explains)."""
+    where someone else explains), or with its reaction as the subject (「欧州諸国の反応も
+    深刻です。」)."""
     at = text.find(subject)
     if at < 0:
         return False
     rest = text[at + len(subject) :]
     opening = _SUBJECT_MARK.match(rest)
+    if opening is not None and _THEIR_REACTION.search(opening.group()):
+        return True  # 「欧州諸国の反応も深刻です。」
     return opening is not None and any(
         not _PASSIVE.match(rest, m.end()) for m in _SAYS.finditer(rest, opening.end()))
 

@@ -1090,6 +1090,13 @@ def test_asked_how_someone_reacted_the_sentence_where_they_take_a_stand_leads(
     assert "録音流出に強く反発している" in answer.citations[0].quote
 
 
+def test_asked_how_a_group_of_countries_took_it_their_reaction_leads(seed_assistant):
+    """「欧州の国々は」 asks about 欧州; 「欧州諸国の反応も深刻です。」 has their reaction as its
+    subject, not 「…慎重姿勢と受け止められていました」 (someone else's reading)."""
+    answer = seed_assistant.ask("欧州の国々はこの件をどう受け止めてるの？")
+    assert "欧州諸国の反応" in answer.citations[0].quote
+
+
 def test_asked_how_someone_the_articles_never_have_react_reacted_they_dont_say(
         seed_assistant):
     answer = seed_assistant.ask("How did China react to the plan?")
