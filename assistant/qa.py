@@ -526,10 +526,11 @@ class Assistant:
         scanned = missing_focus(to_scan, loaded.searchable_texts(article_ids)) \
             if to_scan else []
         synonyms = retriever.english.synonyms if retriever.english is not None else None
-        # a word the articles write in other characters is in them (電話 as 通話; not 参加
-        # as 加盟: a synonym, not the same word)
-        missing = [t for t in unseen if (t in absent or t in scanned)
-                   and not (synonyms and synonyms.equivalents(t.normalized))]
+        # a word a retrieved passage writes in other characters is there (電話 as 通話; not
+        # 参加 as 加盟: a synonym, not the same word)
+        missing = [t for t in unseen if (t in absent or t in scanned) and not (
+            synonyms and any(w in text for w in synonyms.equivalents(t.normalized)
+                             for text in passages))]
         unasked = asks_yes_no(asked) and any(
             t.predicate and not (synonyms and synonyms.corpus_words_for(t.normalized))
             for t in missing)
