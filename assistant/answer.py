@@ -51,6 +51,7 @@ from .leading import (
     labelled_item_first,
     list_first,
     list_head,
+    on_a_list,
     passage_at,
     place_done_first,
     reason_first,
@@ -352,7 +353,7 @@ def _missing_answer(question: str, language: str, speaker: tuple[str, str] | Non
         return NO_TIME[language]
     if chosen and asked_kind(question) == "count" and not any(
             holds_kind("count", text(c.article_id, c.start, c.end))
-            or _on_a_list(c, retriever) for c in chosen[:COUNT_SEEN]):
+            or on_a_list(c, retriever) for c in chosen[:COUNT_SEEN]):
         return NO_NUMBER[language]
     if chosen and asks_who(question) and not names_someone(
             text(chosen[0].article_id, chosen[0].start, chosen[0].end)):
@@ -935,10 +936,3 @@ def opinion_answer(question: str, query: str, language: str, question_vector: np
                            retriever)
     return cited_answer(question, query, language, citations, found.passages,
                         preface=NO_OPINION[language], intent="opinion")
-
-
-def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
-    body = retriever.articles[candidate.article_id].body
-    return is_list_item(body, candidate.start, candidate.end) \
-        or leads_list(body, candidate.end)
-

@@ -105,9 +105,9 @@ def list_first(question: str, query: str, chosen: list[Candidate], passages: lis
     better than a sentence above it that only says there are some (「和平実現には依然として
     大きな障害がある」): that one first, and fitted_length quotes its list whole; else a
     retrieved passage's sentence announcing a list of what the question names."""
-    if not asks_a_list(question) or _on_a_list(chosen[0], retriever):
+    if not asks_a_list(question) or on_a_list(chosen[0], retriever):
         return chosen
-    listed = next((c for c in chosen[1:LIST_REACH] if _on_a_list(c, retriever)), None)
+    listed = next((c for c in chosen[1:LIST_REACH] if on_a_list(c, retriever)), None)
     if listed is not None:
         return [listed, *[c for c in chosen if c is not listed]]
     announced = _announced_list(question, query, passages, retriever, expansion) \
@@ -139,7 +139,8 @@ def _announced_list(question: str, query: str, passages: list[Passage],
     return None
 
 
-def _on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
+def on_a_list(candidate: Candidate, retriever: HybridRetriever) -> bool:
+    """Whether the sentence is a list item, or announces or leads into a list."""
     body = retriever.articles[candidate.article_id].body
     return (is_list_item(body, candidate.start, candidate.end)
             or announces_list(body[candidate.start : candidate.end])

@@ -73,6 +73,7 @@ class JapaneseSynonyms:
 
         self._tokenizers = ModeCTokenizers()
         self._lookup = functools.lru_cache(maxsize=4096)(self._corpus_words_for)
+        self._equivalents = functools.lru_cache(maxsize=4096)(self._corpus_equivalents)
 
     def for_question(self, question: str) -> tuple[str, ...]:
         """The articles' words for the question's content words they don't have, and for
@@ -98,6 +99,9 @@ class JapaneseSynonyms:
     def equivalents(self, word: str) -> tuple[str, ...]:
         """The corpus's words that are the reader's word in other characters: first glossed
         alike, both common, sharing a kanji (電話 → 通話; not 参加 → 加盟, a later sense)."""
+        return self._equivalents(word)
+
+    def _corpus_equivalents(self, word: str) -> tuple[str, ...]:
         kanji = set(_KANJI.findall(word))
         return tuple(c.japanese for c in self._tables.sharing_glosses(word, 1.0)
                      if c.weight >= 1.0 and c.japanese in self._corpus.words
