@@ -38,6 +38,7 @@ from .english_reader import choose_english, own_words_first
 from .focus import intent, names_a_book, normalise, question_focus, without_manner_words
 from .leading import (
     antecedent_first,
+    asked_party_first,
     asks_a_list,
     at_asked_position,
     basis_first,
@@ -46,6 +47,7 @@ from .leading import (
     counted_first,
     dated_topic_first,
     event_date_first,
+    held_item_first,
     holder,
     introduction_first,
     labelled_item_first,
@@ -58,6 +60,7 @@ from .leading import (
     regions_first,
     said_by_first,
     since_first,
+    thread_order_first,
 )
 from .reader_rules import (
     ASKS_ITEMS,
@@ -297,12 +300,16 @@ def extractive_answer(
     chosen = counted_first(question, chosen, passages, retriever)
     chosen = introduction_first(question, chosen, passages, retriever, found.expansion)
     chosen = contents_first(question, chosen, passages, retriever, found.expansion)
+    chosen = held_item_first(question, chosen, passages, retriever, found.expansion)
     chosen = basis_first(question, chosen, passages, retriever)
     chosen = place_done_first(question, chosen, retriever, found.expansion)
     chosen = regions_first(question, chosen, retriever)
+    chosen = asked_party_first(question, chosen, retriever, found.expansion)
     chosen = reason_first(question, chosen, passages, retriever)
     chosen = cause_first(question, chosen, passages, retriever)
     chosen = antecedent_first(question, chosen, passages, retriever, found.expansion)
+    if asked_parts(question) == {"comments"}:  # not 「続きはどこで読める？」 (elsewhere)
+        chosen = thread_order_first(question, chosen, passages, retriever, found.expansion)
     speaker = None if asked_parts(question) else _speaker(question, found)
     if speaker is not None:
         chosen = said_by_first(speaker[0], query, chosen, passages, retriever, found.expansion)
@@ -316,6 +323,7 @@ def extractive_answer(
                               [] if titled or details else chosen, retriever)
     if missing is not None:
         return decline(question, query, language, found.passages, missing)
+    chosen = lists_as_one_quote(chosen, retriever)
     citations = with_roles(cite_sentences(described + titled or details or chosen,
                                           lambda a: retriever.articles[a].body), retriever)
     first = citations[0]
@@ -371,12 +379,24 @@ def _english_speaker(question: str, expansion: Expansion) -> tuple[str, str] | N
     subject = _ENGLISH_SPEAKER.search(question)
     if subject is None:
         return None
-    phrase = subject.group(1) or subject.group(2)
+    phrase = _without_adverbs(subject.group(1) or subject.group(2))
     head = phrase.split()[-1].removesuffix("'s")
     terms = [t.text for t in expansion.terms if t.source == head]
     return (terms[0] if terms else head, phrase)
 
 
+def _without_adverbs(phrase: str) -> str:
+    """"the 28-point plan reportedly" → "the 28-point plan" (its last word names it)."""
+    words = [w for w in phrase.split() if not _ADVERB.fullmatch(w)]
+    return " ".join(words) or phrase
+
+
+_ADVERB = re.compile(r"[a-z]{3,}ly|really|actually|also|even|ever|still|just|now", re.I)
+# what says things by holding them, not by speaking: its contents are asked for
+_WRITINGS = frozenset(["plan", "plans", "proposal", "draft", "article", "articles", "report",
+                       "transcript", "book", "piece", "story", "document", "memo",
+                       "memorandum", "agreement", "deal", "text", "paper", "letter",
+                       "analysis", "recording", "tape"])
 _ENGLISH_SPEAKER = re.compile(r"\bwhat (?:did|does|do|has|have|had) (?:the )?([^?]{1,60}?) "
                               r"(?:say|said|comment)|"
                               r"\bhow (?:did|does|do|has|have|had|is|are|was|were) (?:the )?"
@@ -391,8 +411,12 @@ def _speaker(question: str, found: Retrieval) -> tuple[str, str] | None:
     if not (asks_what_was_said(question) or asks_reaction(question)):
         return None
     if found.expansion is not None:
+        said = _ENGLISH_SPEAKER.search(question)  # the one saying it, when the form shows
+        subject = _without_adverbs(said.group(1) or said.group(2)) if said else question
+        if subject.split()[-1].lower().removesuffix("'s") in _WRITINGS:
+            return None  # "What does the 28-point plan say about NATO?" asks what it holds
         names = [t for t in found.expansion.terms if t.kind == "name" and
-                 t.source.lower() in question.lower()]
+                 t.source.lower() in subject.lower()]
         return (names[0].text, names[0].source) if names else _english_speaker(
             question, found.expansion)
     speaker = None
@@ -773,6 +797,51 @@ def _whole_list(item: Candidate, passages: list[Passage], retriever: HybridRetri
     rest = [Candidate(p.article_id, *p.sentences[0], holder(p, passages), item.rank)
             for p in following]
     return [head, *_leading_items(body, rest)]
+
+
+def lists_as_one_quote(chosen: list[Candidate], retriever: HybridRetriever
+                       ) -> list[Candidate]:
+    """Consecutive items of one list, with the sentence announcing it when it comes right
+    before them, as one quote: the list as the article writes it, markers and all
+    (「- ウクライナ領土の保全と…\n- 東部占領地域・クリミアの位置付け\n- …」), one citation
+    and one card — what answers 「障壁は何？」 is the whole list, not its first line."""
+    merged: list[Candidate] = []
+    for candidate in chosen:
+        if merged and _continues_list(merged[-1], candidate, retriever):
+            merged[-1] = _spanning(merged[-1], candidate, retriever)
+        else:
+            merged.append(candidate)
+    return merged
+
+
+_BETWEEN_ITEMS = re.compile(r"\s*(?:[-*+•・●◆■□▪]|\d{1,3}[.)、])?[ \t]*")
+
+
+def _continues_list(before: Candidate, item: Candidate, retriever: HybridRetriever) -> bool:
+    """Whether `item` is the list item right after `before` (an item of that list or the
+    sentence announcing it), with only line breaks and a marker between them."""
+    if item.article_id != before.article_id or item.start <= before.end:
+        return False
+    body = retriever.articles[item.article_id].body
+    return is_list_item(body, item.start, item.end) \
+        and bool(_BETWEEN_ITEMS.fullmatch(body, before.end, item.start)) \
+        and "\n" in body[before.end : item.start] \
+        and (is_list_item(body, before.start, before.end) or leads_list(body, before.end)
+             or announces_list(body[before.start : before.end]))
+
+
+def _spanning(first: Candidate, last: Candidate, retriever: HybridRetriever) -> Candidate:
+    """One candidate from `first`'s start (its line's, marker included, for an item) to
+    `last`'s end, quoted with a passage widened to hold both."""
+    body = retriever.articles[first.article_id].body
+    start = body.rfind("\n", 0, first.start) + 1 \
+        if is_list_item(body, first.start, first.end) else first.start
+    one, other = first.passage, last.passage
+    passage_start, passage_end = min(one.start, other.start, start), max(one.end, other.end)
+    passage = replace(one, start=passage_start, end=passage_end,
+                      text=body[passage_start:passage_end],
+                      sentences=tuple(sorted(set(one.sentences) | set(other.sentences))))
+    return Candidate(first.article_id, start, last.end, passage, first.rank)
 
 
 def _end_of(retriever: HybridRetriever, article_id: str, start: int) -> int:

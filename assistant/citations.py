@@ -64,9 +64,13 @@ def cite_sentences(chosen: list[Candidate], body_of: BodyOf) -> list[Citation]:
 
 def join_cited(quotes: list[str], language: str, first: int = 1) -> str:
     """Sentences each followed by its marker [n] (a space after it in English, and after
-    a Japanese quote that doesn't end a sentence)."""
+    a Japanese quote that doesn't end a sentence); a quote of several lines on lines of
+    its own."""
     parts = []
     for n, quote in enumerate(quotes, start=first):
+        if "\n" in quote:  # a list quoted whole (answer.lists_as_one_quote): its own lines
+            parts.append(f"\n{quote}[{n}]\n")
+            continue
         needs_space = language == "en" or not quote.endswith(_CLOSES_JAPANESE)
         parts.append(f"{quote}[{n}]" + (" " if needs_space else ""))
     return "".join(parts).strip()

@@ -103,7 +103,13 @@ _IRREGULAR = {"said": "say", "gave": "give", "given": "give", "wrote": "write",
               "went": "go", "gone": "go", "knew": "know", "known": "know", "got": "get",
               "broke": "break",
               # the compass adjectives: "Western countries" are 欧米 and 西側, the West's
-              "western": "west", "eastern": "east", "northern": "north", "southern": "south"}
+              "western": "west", "eastern": "east", "northern": "north", "southern": "south",
+              # demonyms no suffix rule reaches ("the Poles and Baltics" are ポーランド…)
+              "poles": "poland", "polish": "poland", "british": "britain", "brits": "britain",
+              "french": "france", "german": "germany", "germans": "germany",
+              "dutch": "netherlands", "turkish": "turkey", "turks": "turkey",
+              "swedish": "sweden", "finnish": "finland", "danish": "denmark",
+              "baltics": "baltic", "europeans": "europe", "european": "europe"}
 
 
 # what may follow the stem of a verb or adjective in its other forms, by its last kana:
@@ -381,9 +387,11 @@ _SYNONYM_SENSES = 4  # a word's senses looked up in the corpus's words for them
 _SPELLINGS = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("ised", "ized"),
               ("ising", "izing"), ("isation", "ization"), ("yse", "yze"), ("ence", "ense"),
               ("ogue", "og"), ("tyre", "tire"), ("ll", "l"))
-_DERIVATIONS = (("ate", ("ation",)), ("ct", ("ction",)), ("ose", ("osal", "osition")),
+_DERIVATIONS = (("ate", ("ation",)), ("ct", ("ction",)), ("ede", ("ession",)),
+                ("ose", ("osal", "osition")),
                 ("ise", ("ice",)), ("ize", ("ice",)), ("ail", ("ailure",)),
                 ("ious", ("ion", "y")), ("ive", ("ivity", "ion")), ("ical", ("ics", "y")),
+                ("ial", ("y", "", "e")), ("al", ("", "e")),
                 ("ship", ("",)), ("y", ("iance", "ication", "ation")), ("er", ("",)),
                 ("ers", ("",)), ("ent", ("ence",)),
                 ("ant", ("ance",)), ("ied", ("ication", "ation")), ("eed", ("ess",)),
@@ -396,7 +404,8 @@ _DERIVATIONS = (("ate", ("ation",)), ("ct", ("ction",)), ("ose", ("osal", "ositi
 def _derived(word: str) -> list[str]:
     """Related forms to look up when a word's own forms have no sense the corpus uses:
     British → American spelling (favour → favor, centre → center), then noun and verb
-    relatives (advise → advice, react → reaction, suspicious → suspicion)."""
+    relatives (advise → advice, react → reaction, suspicious → suspicion, territorial →
+    territory)."""
     forms: list[str] = []
     for lemma in _lemmas(word):
         spelled = [lemma, *(lemma[: -len(gb)] + us for gb, us in _SPELLINGS

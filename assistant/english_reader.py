@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 CORPUS_TERMS_FILE = "corpus-terms-v2.json"
 # of how English questions are expanded and ranked: part of the saved decline background's
 # key (its English questions are searched with the terms), so a change measures it again
-EXPANSION_VERSION = 13
+EXPANSION_VERSION = 14
 PARTS = ("dictionary", "names", "dense")
 COVERAGE_WEIGHT = 1.0  # of the coverage z-score against e5's, when ranking sentences
 CUE_WEIGHT = 0.5  # added for a sentence with the cue of the answer asked for

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -194,6 +194,14 @@ def _is_focus(surface: str, pos: tuple[str, ...]) -> bool:
     return len(surface) >= 2 or pos[1] == "固有名詞"
 
 
+def _names_kind_of(before: Any, pos: tuple[str, ...]) -> bool:
+    """Whether a common noun asked last after a clause that describes it is the kind of
+    thing asked for (「アメリカが…いきなりやめた武器って何？」: the answer is the weapon,
+    トマホーク, which the articles name without the word 武器)."""
+    return pos[1] == "普通名詞" and before.part_of_speech()[0] in ("動詞", "助動詞") \
+        and before.dictionary_form() not in ("だ", "です")  # 「好きな食べ物」 is no clause
+
+
 def question_focus(question: str) -> tuple[FocusTerm, ...]:
     """The focus terms of a Japanese question, in order, without repeats (see above)."""
     terms: dict[str, FocusTerm] = {}
@@ -202,9 +210,9 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
     for i, morpheme in enumerate(morphemes):
         surface = morpheme.surface()
         pos = tuple(morpheme.part_of_speech())
-        asks_kind = surface in _KIND_NOUNS and bool(
-            _ASKING.search(before)
-            or _ASKED_LAST.match("".join(m.surface() for m in morphemes[i + 1 : i + 6])))
+        asked_last = bool(_ASKED_LAST.match("".join(m.surface() for m in morphemes[i + 1 : i + 6])))
+        asks_kind = (surface in _KIND_NOUNS and (bool(_ASKING.search(before)) or asked_last)) \
+            or (asked_last and i > 0 and _names_kind_of(morphemes[i - 1], pos))
         before = (before + surface)[-4:]
         if _is_focus(surface, pos) and not asks_kind and surface not in terms:
             # a katakana word SudachiPy knows as an action (スクープ, アドバイス) names nothing
@@ -214,6 +222,48 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
                                        _SHORT_FORMS.get(surface, ""),
                                        not name and pos[2] in _PREDICATE_NOUNS)
     return tuple(terms.values())
+
+
+# a party as the subject or topic: ウクライナの人たちは, ロシア側も, トランプ大統領は
+_AS_SUBJECT = re.compile(r"(?:の(?:国々|諸国|人々|人たち|国民|政府))?(?:側|[一-龯]{1,3})?"
+                         r"(?:は|って|も|が)")
+_AS_TOPIC = re.compile(r"(?:の(?:国々|諸国|人々|人たち|国民|政府))?(?:側|[一-龯]{1,3})?"
+                       r"(?:は|って|も)")
+# groups of countries a news page makes a party without a proper name (「欧米各国も…」)
+_GROUPS = frozenset(["欧米", "西側", "欧州", "西欧", "東欧", "中東", "国際社会"])
+
+
+def subject_parties(text: str, topic_only: bool = False) -> list[tuple[str, ...]]:
+    """The parties a Japanese text has as its subject or topic — a person, place or
+    organisation by name, or a group of countries (「ウクライナの人たちは」「ロシア側も」
+    「欧米各国も」) — each with its other written forms (the one-kanji news form: 露).
+    With `topic_only`, not a subject marked が, which a question's clause about something
+    else has as often (「…ドイツが最大の相手国で…国は？」)."""
+    mark = _AS_TOPIC if topic_only else _AS_SUBJECT
+    normalised = normalise(text)
+    parties: list[tuple[str, ...]] = []
+    at = 0
+    for morpheme in _tokenizer().tokenize(normalised[:2000]):
+        surface = morpheme.surface()
+        at = normalised.find(surface, at)
+        if is_party(surface, morpheme.part_of_speech()) \
+                and mark.match(normalised, at + len(surface)):
+            parties.append(tuple(f for f in (surface, _SHORT_FORMS.get(surface, "")) if f))
+        at += len(surface)
+    return parties
+
+
+def is_party(japanese: str, pos: Sequence[str] | None = None) -> bool:
+    """A person, place or organisation by name (SudachiPy's proper nouns, not a katakana
+    loanword: リッチスニペット), or a group of countries (欧米)."""
+    if japanese in _GROUPS:
+        return True
+    if pos is None:
+        morphemes = list(_tokenizer().tokenize(normalise(japanese)))
+        if len(morphemes) != 1:
+            return False
+        pos = morphemes[0].part_of_speech()
+    return pos[1] == "固有名詞"
 
 
 def is_predicate(japanese: str) -> bool:

@@ -9,6 +9,8 @@
   question's words gives way to a retrieved sentence holding both.
 - `introduction_first`: asked who someone is, the sentence introducing them with a title.
 - `contents_first`: asked what something held, the sentence with it as topic saying so.
+- `held_item_first`: asked what something holds about a matter, the item of the list it
+  holds that names the matter.
 - `basis_first`: asked what something is based on, a sentence naming a basis.
 - `place_done_first`: asked where something was done, a sentence doing something there.
 - `regions_first`: asked which regions, a sentence naming several as regions.
@@ -18,6 +20,11 @@
 - `event_date_first`: asked when something happened, a news lead dated only by its report
   gives way to the next sentence that dates the event.
 - `said_by_first`: asked what someone said, the sentence in which they speak leads.
+- `thread_order_first`: asked what the comments say, with nothing in the question to look
+  for in them, the thread's first comments lead, in its order.
+- `asked_party_first`: a first sentence about another party (「ロシアは…」) than the one
+  the question asks about (「ウクライナの人たちはなんで…」) gives way to a runner-up that
+  names the one asked about.
 - `reason_first`, `cause_first`: asked why, a first sentence that gives no reason gives way
   to the reason that follows it closely, or to the sentence before it when it only says what
   came of that one (「この動きは…」「このため…」).
@@ -38,9 +45,11 @@ from .focus import (
     MONEY,
     asked_unit,
     counts_in,
+    is_party,
     missing_focus,
     normalise,
     question_focus,
+    subject_parties,
 )
 from .keyword import named_things, names_a_region
 from .reader_rules import (
@@ -382,6 +391,48 @@ def contents_first(question: str, chosen: list[Candidate], passages: list[Passag
     return chosen if found is None else _led_by_span(*found, chosen, passages, retriever)
 
 
+def held_item_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                    retriever: HybridRetriever, expansion: Expansion | None
+                    ) -> list[Candidate]:
+    """Asked what something holds about a matter ("What does the 28-point plan say about
+    Ukraine joining NATO?"), the item of a list that the sentence announcing it says the
+    thing holds (「…28項目案には次のような内容が含まれていたとされます。」 → 「ウクライナの
+    NATO加盟を無期限に棚上げ」) leads when, with that sentence, it has more of the
+    question's terms than the first (「…NATO加盟断念をロシアが強く求めている点が…」, about
+    the matter but not the thing). Not asked for a list, a place, person, date or count."""
+    if not chosen or asked_kind(question) is not None or asks_a_list(question):
+        return chosen
+    terms_of = question_terms(question, expansion)
+    best, best_count = None, len(terms_of(_text(chosen[0], retriever)))
+    articles = list(dict.fromkeys(p.article_id for p in passages))
+    for article_id, span in _reported_sentences(articles, retriever):
+        body = retriever.articles[article_id].body
+        if not is_list_item(body, *span):
+            continue
+        _, lead_in = list_head(retriever, article_id, span[0])
+        if lead_in is None:
+            continue
+        lead_text = body[lead_in[0] : lead_in[1]]
+        if not _SAYS_HELD.search(lead_text):
+            continue  # 「…いくつかの重要な現実を示しています。」 lists no contents
+        holder, item = terms_of(lead_text), terms_of(body[span[0] : span[1]])
+        if holder and len(item - holder) >= HELD_MATTER_TERMS \
+                and len(holder | item) > best_count:
+            best, best_count = (article_id, span), len(holder | item)
+    first_terms = terms_of(_text(chosen[0], retriever))
+    if best is None or (best[0], best[1][0]) == (chosen[0].article_id, chosen[0].start):
+        return chosen
+    _, lead_in = list_head(retriever, best[0], best[1][0])
+    if lead_in is not None and first_terms & terms_of(_text_at(retriever, best[0], *lead_in)):
+        return chosen  # the first names the thing too: it may say what it holds
+    return _led_by_span(*best, chosen, passages, retriever)
+
+
+HELD_MATTER_TERMS = 2  # of the question's terms an item names beyond its lead-in's
+# a lead-in saying what something holds (「…28項目案には次のような内容が含まれていた」)
+_SAYS_HELD = re.compile(r"含まれ|盛り込|内容|項目|条項|\b(?:includ|contain)", re.I)
+
+
 def _under_contents_heading(forms: list[str], article_ids: list[str],
                             retriever: HybridRetriever) -> tuple[str, tuple[int, int]] | None:
     """The first sentence under a heading that names the thing's contents (「…の会談内容」)."""
@@ -609,6 +660,113 @@ def said_by_first(speaker: str, query: str, chosen: list[Candidate],
 
 
 _WHOLE_ARTICLE = 100_000  # sentences: every one of an article
+
+
+PARTY_REACH = 3  # a runner-up this high that names the party asked about leads
+# a party as the subject or topic: ウクライナの人たちは, ロシア側も, 欧州の国々が
+_AS_SUBJECT = re.compile(r"(?:の(?:国々|諸国|人々|人たち|国民|政府))?(?:側)?(?:は|が|も|って)")
+
+
+def asked_party_first(question: str, chosen: list[Candidate], retriever: HybridRetriever,
+                      expansion: Expansion | None) -> list[Candidate]:
+    """A first sentence whose subject is a party the question doesn't ask about and that
+    doesn't name the one it does (「ロシアは…録音流出に強く反発している。」 for 「ウクライナの
+    人たちは、なんで今回の和平案にこんなに強く反発してるんですか？」) gives way to the first
+    of the best `PARTY_REACH` that names the party asked about; a first that names no
+    party, to one that has the party asked about as its subject (「…NATO加盟断念をロシアが
+    強く求めている…」). Not when a place, person,
+    date or count is asked for: the sentence giving it may name the party otherwise
+    (「ルアンパバーン王国はどこの保護国に？」 — 「…ラオスはフランスの保護国となり…」)."""
+    if len(chosen) < 2 or asked_kind(question) not in (None, "reason"):
+        return chosen  # a place, person, date or count asked for may be named otherwise
+    asked = subject_parties(question, topic_only=True) if expansion is None \
+        else _english_subject(question, expansion)
+    if not asked:
+        return chosen
+
+    def names_asked(candidate: Candidate) -> bool:
+        text = normalise(_text(candidate, retriever))
+        return any(any(form in text for form in forms) for forms in asked)
+
+    def has_asked_as_subject(candidate: Candidate) -> bool:
+        parties = subject_parties(_text(candidate, retriever))
+        return any(set(forms) & set(party) for forms in asked for party in parties)
+
+    if names_asked(chosen[0]):
+        return chosen
+    if subject_parties(_text(chosen[0], retriever)[:SUBJECT_REACH]):
+        return _promoted(chosen, names_asked, PARTY_REACH)
+    # a first about what was said before it (「こうした要素は、…譲歩を求める内容と…」 for
+    # 「ロシアはNATOについて何を求めてるの？」): a runner-up with the asked party as its
+    # subject. Not a first with another topic or none: Japanese leaves out a subject the
+    # sentence before gave (「特に…連携強化を確認したと発表」 after 「まず、アメリカ政府は…」,
+    # 「地理としては…唯一の内陸国で…」 for 「ラオスは地理的にどんな国か」)
+    if not _OWN_TOPIC.match(_text(chosen[0], retriever)):
+        return chosen
+    return _promoted(chosen, has_asked_as_subject, PARTY_REACH)
+
+
+SUBJECT_REACH = 20  # characters of a sentence its subject is looked for in
+# a topic of its own that points back at something said before (「こうした要素は」)
+_OWN_TOPIC = re.compile(r"^(?:こうした|こういった|そうした|この|これらの|その|それらの)"
+                        r"(?!ため|結果|後|上|際|よう|間|中|場合)[^、。「」]{1,10}?(?:は|が)")
+# "Why are Western governments wary…", "How did the Ukrainians…": the words after the
+# question word and its auxiliary, up to the verb
+_ENGLISH_SUBJECT = re.compile(r"^\W*(?:(?:and|so|but)\W+)?(?:why|how|what|when|where)\s+(?:is|are|"
+                              r"was|were|do|does|did|has|have|had|would|will|can|could|"
+                              r"should)\s+(?:the\s+)?((?:[\w'-]+\s+){0,2}[\w'-]+)", re.I)
+SUBJECT_TERM_WEIGHT = 0.8  # an English subject word's Japanese terms this strong name it
+
+
+def _english_subject(question: str, expansion: Expansion) -> list[tuple[str, ...]]:
+    """The Japanese party names among the terms of an English question's subject ("Western
+    governments wary…" → 欧米), as one party; none when it names none."""
+    match = _ENGLISH_SUBJECT.search(question)
+    if match is None:
+        return []
+    words = {w.lower() for w in match.group(1).split()}
+    terms = tuple(t.text for t in expansion.terms
+                  if t.source.lower() in words and t.weight >= SUBJECT_TERM_WEIGHT
+                  and is_party(t.text))
+    return [terms] if terms else []
+
+
+THREAD_COMMENTS = 3  # of a thread's first sentences that lead a general comments answer
+# the line a page opens its thread with: 「以下はスレッド内のユーザーコメントの抜粋・翻訳です。」
+_THREAD_INTRO = re.compile(r"^(?:以下|下記)[はがに、].{0,30}(?:コメント|反応|書き込み|翻訳|抜粋)|"
+                           r"^(?:here are|below are|the following are)\b", re.I)
+
+
+def thread_order_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                       retriever: HybridRetriever, expansion: Expansion | None
+                       ) -> list[Candidate]:
+    """Asked what the comments say (the caller knows the question points at them) with
+    nothing in the question that one comment has and the others lack (「海外の掲示板では
+    このニュースどう受け止められてる？」 "What are people online saying about the leak?"),
+    the thread's first comments lead in its order, not the one a stray word ranked first
+    (「正直、誰かがちゃんと説明してくれることを願ってる。」). The line introducing the thread
+    (「以下はスレッド内のユーザーコメントの抜粋・翻訳です。」) never leads: it says nothing."""
+    said = [c for c in chosen if not _THREAD_INTRO.search(_text(c, retriever))] or chosen
+    comments = [c for c in said if retriever.role_at(c.article_id, c.start) == "comments"]
+    terms_of = question_terms(question, expansion)
+    if not comments or any(terms_of(_text(c, retriever)) for c in comments):
+        return said
+    article_id = comments[0].article_id
+    thread = [span for a, span in _comment_sentences(article_id, retriever)
+              if not _THREAD_INTRO.search(_text_at(retriever, a, *span))][:THREAD_COMMENTS]
+    first = [next((c for c in said if (c.article_id, c.start) == (article_id, span[0])), None)
+             or Candidate(article_id, *span, holder(passage_at(retriever, article_id, *span),
+                                                   passages), comments[0].rank)
+             for span in thread]
+    return first + [c for c in said if c not in first]
+
+
+def _comment_sentences(article_id: str, retriever: HybridRetriever
+                       ) -> Iterator[tuple[str, tuple[int, int]]]:
+    for sentence in retriever.following_sentences(article_id, 0, _WHOLE_ARTICLE):
+        span = sentence.sentences[0]
+        if retriever.role_at(article_id, span[0]) == "comments":
+            yield article_id, span
 
 
 def reason_first(question: str, chosen: list[Candidate], passages: list[Passage],

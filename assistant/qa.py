@@ -85,7 +85,7 @@ from .retrieval import HybridRetriever, Retrieval
 from .revision import Revision
 from .settings import Settings
 from .study import QUIZ_QUESTIONS, StudyGuide, build_guide
-from .synonyms import JapaneseSynonyms, in_articles_words
+from .synonyms import JapaneseSynonyms, in_articles_words, respelled
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # <b>, </script>, <a href=...>
@@ -410,16 +410,16 @@ class Assistant:
         """Answer one question: with an LLM configured, the model's text as it arrives
         (str), then always the checked Answer last."""
         question = clean_question(question, self.settings.max_question_chars)
-        searched = question[:SEARCHED_CHARS]  # bounded cost; the question shown stays whole
         language = detect_language(question)
         turns = list(history or [])
-        query = self._search_query(searched, turns)
         top_k = max(1, min(top_k or self.settings.top_k, 50))
         if not has_words(question):  # emoji, punctuation, random bytes
-            yield decline(question, query, language, [])
+            yield decline(question, search_query(question[:SEARCHED_CHARS], turns), language, [])
             return
         retriever, rule = self._loaded()
-        query = in_articles_words(query, language, retriever)
+        question = respelled(question, language, retriever)  # ウィットコフ → ウィトコフ
+        searched = question[:SEARCHED_CHARS]  # bounded cost; the question shown stays whole
+        query = in_articles_words(self._search_query(searched, turns), language, retriever)
         try:
             found = retriever.retrieve(query, top_k, article_ids)
         except Exception:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from .focus import FRAME_WORDS, negates, with_short_forms
@@ -73,6 +74,10 @@ class JapaneseSynonyms:
 
         self._tokenizers = ModeCTokenizers()
         self._lookup = functools.lru_cache(maxsize=4096)(self._corpus_words_for)
+        self._spelled: dict[str, set[str]] = {}  # sound key → the corpus's katakana words
+        for word in corpus.words:
+            if _KATAKANA_WORD.fullmatch(word) and len(word) >= MIN_RESPELLED:
+                self._spelled.setdefault(_sound_key(word), set()).add(word)
         self._equivalents = functools.lru_cache(maxsize=4096)(self._corpus_equivalents)
 
     def for_question(self, question: str) -> tuple[str, ...]:
@@ -91,6 +96,27 @@ class JapaneseSynonyms:
                     and not FRAME_WORDS.intersection(forms):
                 found.update(dict.fromkeys(self._lookup(morpheme.dictionary_form())))
         return tuple(found)
+
+    def respelled(self, text: str) -> str:
+        """The text with each katakana word the articles lack written as they write it,
+        when one of their words sounds the same (ウィットコフ → ウィトコフ, ブタペスト →
+        ブダペスト: `_sound_key`) or, from MIN_FUZZY_KEY characters, one sound apart
+        (ゼレンスキイ → ゼレンスキー); two such words leave it as the reader wrote it."""
+        def spelled(match: re.Match[str]) -> str:
+            word = match.group()
+            if len(word) < MIN_RESPELLED or word in self._corpus.words:
+                return word
+            found = self._spelling(_sound_key(word))
+            return found if found is not None else word
+
+        return _KATAKANA_WORD.sub(spelled, text)
+
+    def _spelling(self, key: str) -> str | None:
+        same = self._spelled.get(key, set())
+        if not same and len(key) >= MIN_FUZZY_KEY:
+            same = {w for other, words in self._spelled.items()
+                    if _one_apart(key, other) for w in words}
+        return next(iter(same)) if len(same) == 1 else None
 
     def corpus_words_for(self, word: str) -> tuple[str, ...]:
         """The corpus's words for one word of the reader's (電話 → 通話), or ()."""
@@ -139,12 +165,42 @@ class JapaneseSynonyms:
         return tuple(kept[:PER_WORD])
 
 
+MIN_RESPELLED = 3  # katakana characters: shorter words are too often other words
+MIN_FUZZY_KEY = 5  # sound-key length from which one sound may differ
+_UNHEARD = str.maketrans("", "", "ッー・\u3099\u309a")  # small tsu, long mark, dot, (han)dakuten
+
+
+def _sound_key(katakana: str) -> str:
+    """How a katakana word sounds to a reader who misremembers it: no double consonant,
+    long vowel or voicing marks (ウィットコフ and ウィトコフ → ウィトコフ; ブダペスト and
+    ブタペスト → フタヘスト)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", katakana).translate(_UNHEARD))
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """One character substituted, inserted or deleted (and not equal)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
 def with_synonyms(query: str, synonyms: JapaneseSynonyms | None) -> str:
     """The query, and after it the articles' words for those of its words they lack."""
     if synonyms is None:
         return query
     extra = [word for word in synonyms.for_question(query) if word not in query]
     return f"{query} {' '.join(extra)}" if extra else query
+
+
+def respelled(question: str, language: str, retriever: HybridRetriever) -> str:
+    """A Japanese question with the katakana words it misspells written as the articles
+    write them (JapaneseSynonyms.respelled); what is searched, chosen by and declined by."""
+    if language != "ja" or retriever.english is None or retriever.english.synonyms is None:
+        return question
+    return retriever.english.synonyms.respelled(question)
 
 
 def in_articles_words(text: str, language: str, retriever: HybridRetriever) -> str:

@@ -217,7 +217,7 @@ def settled(page) -> None:
 
 def test_a_marker_in_the_chat_shows_its_source(page):
     ask(page, WHO)
-    ask(page, "28項目案にはどんな内容が含まれていましたか？")
+    ask(page, "ブダペスト覚書って何？")
     click_marker(page, 1, 2)  # [2] of the latest answer: its card outlined
     page.wait_for_selector("#evidence .evidence-card.selected[data-ns~=\"2\"]", timeout=30_000)
     assert page.locator("#evidence .selected").count() == 1
@@ -479,7 +479,7 @@ def test_revealing_sources_keeps_the_answer_in_place(page, size):
 
 def test_a_marker_reveals_sources_up_to_itself_and_no_further(page):
     switch(page, "classroom", True)
-    ask(page, "28項目案にはどんな内容が含まれていましたか？")
+    ask(page, "ブダペスト覚書って何？")
     assert page.locator("#evidence .evidence-card mark").count() == 1
     click_marker(page, 0, 2)
     page.wait_for_selector("#evidence .evidence-card.selected[data-ns~=\"2\"]", timeout=30_000)
@@ -561,13 +561,22 @@ def test_cards_show_roles_the_short_answer_and_one_card_per_passage(page):
     assert card.locator(".role").inner_text() in ("報道", "分析")
     assert card.locator("mark strong.short-answer").inner_text() == "10月中旬"
     shot(page, "reader-short-answer-role")
-    ask(page, "今回のリークでロシアが得してることって何がある？")
+    ask(page, "ブダペスト覚書って何？")
     cards = page.locator("#evidence .evidence-card")
     marks = page.locator("#evidence .evidence-card mark")
     assert marks.count() > cards.count()  # several quotes of one passage share its card
     numbers = [set(c.get_attribute("data-ns").split()) for c in cards.all()]
     assert all(a.isdisjoint(b) for i, a in enumerate(numbers) for b in numbers[i + 1:])
     shot(page, "reader-one-card-per-passage")
+    # a list is quoted whole: one marker, one mark holding every item, shown as lines
+    ask(page, "今回のリークでロシアが得してることって何がある？")
+    marks = page.locator("#evidence .evidence-card >> nth=0").locator("mark").all_inner_texts()
+    listed = next(m for m in marks if "米国内の分断を助長する" in m)
+    assert "米欧間の不信を強める" in listed and "ウクライナ支援の一貫性を揺るがす" in listed
+    assert listed.count("\n") >= 3
+    assert "[2]" not in page.locator("#chat [data-testid=bot]").last.inner_text().split(
+        "米欧間の不信を強める")[0]  # no marker between the items
+    shot(page, "reader-list-quoted-whole")
 
 
 def test_compare_shows_each_article_in_its_column_and_says_the_sources_differ(page):

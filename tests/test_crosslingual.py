@@ -414,3 +414,31 @@ def test_an_adjective_of_feeling_is_looked_up_by_its_noun(seed_assistant):
         "What are they afraid will happen again?", 5).expansion
     assert expansion is not None and "afraid" not in expansion.unknown
     assert any(t.source == "afraid" for t in expansion.terms)
+
+
+def test_a_misspelt_katakana_name_is_written_as_the_articles_write_it(
+        tables: JMdictTables, seed_terms: CorpusTerms) -> None:
+    """Readers misremember names: a small っ, a long mark or a voicing mark more or less
+    (ウィットコフ, ブタペスト), or one sound off in a long one."""
+    from assistant.synonyms import JapaneseSynonyms
+
+    synonyms = JapaneseSynonyms(tables, seed_terms)
+    assert synonyms.respelled("ウィットコフさんって誰？") == "ウィトコフさんって誰？"
+    assert synonyms.respelled("ブタペスト覚書とは") == "ブダペスト覚書とは"
+    assert synonyms.respelled("ウシャコフ氏は") == "ウシャコフ氏は"  # as written already
+    # no word of the articles sounds like it, or a short word: left as the reader wrote it
+    assert synonyms.respelled("ベルリンの天気") == "ベルリンの天気"
+    assert synonyms.respelled("ロシヤ") == "ロシヤ"
+    for bad in ("", "ーーーー", "ッ" * 3000, "ア" * 5000):
+        synonyms.respelled(bad)  # no crash, bounded
+
+
+def test_adjectives_and_demonyms_reach_the_articles_nouns(expander: EnglishToJapanese) -> None:
+    """"territorial" is glossed nowhere, "territory" is (領土); "the Poles" are Poland's;
+    "conceding" is a concession (譲歩)."""
+    def texts(question: str) -> set[str]:
+        return {t.text for t in expander.expand(question).terms}
+
+    assert "領土" in texts("Which regions are at the heart of the territorial fight?")
+    assert "ポーランド" in texts("Apart from the Poles, who is alarmed?")
+    assert "譲歩" in texts("Why are they wary of conceding too much?")

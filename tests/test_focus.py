@@ -9,6 +9,7 @@ from assistant.focus import (
     normalise,
     question_focus,
     refers_back,
+    subject_parties,
     with_short_forms,
     without_topic_change,
 )
@@ -164,3 +165,23 @@ def test_the_kind_of_place_a_question_ends_on_asking_is_not_its_focus():
     assert focus_texts("修正案が検討されたとされる都市は？") == [("修正案", False), ("検討", False)]
     # a kind named as a subject is the focus: 「ロシアの企業はどう反応した？」
     assert ("企業", False) in focus_texts("ロシアの企業はどう反応した？")
+
+
+def test_a_noun_a_clause_describes_and_the_question_asks_for_is_the_kind_asked():
+    """「…いきなりやめた武器って何？」 asks which weapon: the articles name it (トマホーク)
+    without the word 武器. A noun no clause describes stays the focus (好きな is no clause)."""
+    assert focus_texts("アメリカがウクライナに渡すのをいきなりやめた武器って何？") == [
+        ("アメリカ", True), ("ウクライナ", True)]
+    assert ("食べ物", False) in focus_texts("プーチンが好きな食べ物って何？")
+    assert ("兵器", False) in focus_texts("ロシアが使った新型兵器の射程は？")
+
+
+def test_the_parties_a_text_has_as_its_subject():
+    assert subject_parties("なんでウクライナの人たちは今回の案を受け入れられないの？") == [
+        ("ウクライナ",)]
+    assert subject_parties("ロシア側も現状の軍事的プレッシャーを") == [("ロシア", "露")]
+    assert subject_parties("また欧米各国も、譲歩しすぎれば") == [("欧米",)]
+    # a loanword is no party; が marks a clause's subject as often as the question's
+    assert subject_parties("リッチスニペットはいつ発表された？") == []
+    assert subject_parties("貿易では、ドイツが最大の相手国だ", topic_only=True) == []
+    assert subject_parties("") == []
