@@ -53,6 +53,7 @@ from .leading import (
     labelled_item_first,
     list_first,
     list_head,
+    list_of_kind_first,
     on_a_list,
     passage_at,
     place_done_first,
@@ -294,6 +295,7 @@ def extractive_answer(
     if not chosen:
         return decline(question, query, language, found.passages)
     chosen = list_first(question, query, chosen, passages, retriever, found.expansion)
+    chosen = list_of_kind_first(question, chosen, passages, retriever, found.expansion)
     chosen = dated_topic_first(question, query, chosen, passages, retriever, found.expansion)
     chosen = event_date_first(question, chosen, passages, retriever)
     chosen = since_first(question, chosen, retriever)

@@ -5,6 +5,8 @@
   (記事の締めくくり, 記事の冒頭, "the wrap-up", "at the end") is answered from that part first.
 - `list_first`: asked for a list, a list among the best `LIST_REACH` sentences comes before
   a sentence that only says there are some.
+- `list_of_kind_first`: asked for a list of a kind of thing, a list whose heading or
+  lead-in names that kind.
 - `dated_topic_first`: asked when, a first sentence holding a date but none of the
   question's words gives way to a retrieved sentence holding both.
 - `introduction_first`: asked who someone is, the sentence introducing them with a title.
@@ -131,6 +133,67 @@ _WANTS_THE_LIST = re.compile(r"(?:挙げ|並べ|列挙し|一覧にし|箇条書
                              r"何が(?:ある|あり)|(?:どんな|どういう|どのような)(?:の|もの)が(?:ある|あり)|"
                              r"\blist\b|\bwhat are the\b|\bwhich are the\b|"
                              r"\bname (?:the|all|every)\b|\bmain points\b", re.I)
+
+
+def list_of_kind_first(question: str, chosen: list[Candidate], passages: list[Passage],
+                       retriever: HybridRetriever, expansion: Expansion | None
+                       ) -> list[Candidate]:
+    """Asked for a list of a kind of thing ("What are the main obstacles to a peace
+    settlement…?", 「障壁を全部挙げて」), a first list whose heading and lead-in don't name
+    that kind (「誰が何を目指すのか――和平の論点を整理」's items, found through "peace" and
+    「阻止」) gives way to a retrieved list whose heading or lead-in does (「重大な障害と今後の
+    見通し」, 「…「障壁」とは何か、主に以下のような課題が…」): its lead-in, or its first item."""
+    kind = _asked_list_kind(question, expansion)
+    if not kind or not chosen or not asks_a_list(question):
+        return chosen
+
+    def titled(article_id: str, start: int, end: int, section: str) -> bool:
+        _, lead_in = list_head(retriever, article_id, start)
+        title = section + (_text_at(retriever, article_id, *lead_in) if lead_in else "")
+        if announces_list(_text_at(retriever, article_id, start, end)):
+            title += _text_at(retriever, article_id, start, end)
+        return any(form in normalise(title) for form in kind)
+
+    first = chosen[0]
+    if on_a_list(first, retriever) and titled(first.article_id, first.start, first.end,
+                                              first.passage.section):
+        return chosen
+    for passage in passages:
+        for start, end in passage.sentences:
+            listed = Candidate(passage.article_id, start, end, passage, first.rank)
+            if on_a_list(listed, retriever) and titled(passage.article_id, start, end,
+                                                       passage.section):
+                head, lead_in = list_head(retriever, passage.article_id, start)
+                span = lead_in if lead_in is not None and announces_list(
+                    _text_at(retriever, passage.article_id, *lead_in)) \
+                    else (head, _end_of_sentence(retriever, passage.article_id, head))
+                return _led_by_span(passage.article_id, span, chosen, passages, retriever)
+    return chosen
+
+
+def _end_of_sentence(retriever: HybridRetriever, article_id: str, start: int) -> int:
+    following = retriever.following_sentences(article_id, start, 1)
+    return following[0].sentences[0][1] if following else start
+
+
+_LIST_KIND_EN = re.compile(r"\b(?:what|which) (?:are|were) (?:the |some of the )?"
+                           r"(?:main |key |biggest |major |chief )?([a-z]+)|"
+                           r"\blist (?:all |the )+(?:main |key |biggest |major |chief )?([a-z]+)",
+                           re.I)
+_LIST_KIND_JA = re.compile(r"([一-龥ァ-ヶー]{2,8})(?:って|は|には|を)"
+                           r"(?:具体的に|主に|全部|すべて|全て)?(?:何が(?:ある|あり)|挙げ|並べ|列挙)")
+
+
+def _asked_list_kind(question: str, expansion: Expansion | None) -> list[str]:
+    """The kind of thing a list is asked of, in the articles' words (obstacles → 障害, 障壁)."""
+    if expansion is not None:
+        asked = _LIST_KIND_EN.search(question)
+        if asked is None:
+            return []
+        word = (asked.group(1) or asked.group(2)).lower()
+        return [t.text for t in expansion.terms if t.source.lower() == word and t.weight >= 0.5]
+    asked = _LIST_KIND_JA.search(question)
+    return [normalise(asked.group(1))] if asked is not None else []
 
 
 def _announced_list(question: str, query: str, passages: list[Passage],

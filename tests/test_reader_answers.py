@@ -1175,3 +1175,11 @@ def test_asked_what_the_comments_say_the_thread_leads_in_its_order(seed_assistan
     assert answer.citations[0].quote.startswith("トランプ政権って、もう完全に破綻してる")
     assert {c.role for c in answer.citations} == {"comments"}
     assert not any(c.quote.startswith("以下は") for c in answer.citations)
+
+
+def test_asked_for_a_list_of_a_kind_the_list_titled_so_answers(seed_assistant):
+    """"obstacles" names the list asked for: the one under 「重大な障害と今後の見通し」, not the
+    rundown of each side's goals (「和平の論点を整理」), which "peace" and 「阻止」 found."""
+    answer = seed_assistant.ask(
+        "What are the main obstacles to a peace settlement that the first article lists?")
+    assert listed(answer.citations[0].quote)[0] == "ウクライナ領土の保全とロシアの要求との隔たり"
