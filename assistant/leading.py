@@ -37,7 +37,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -334,18 +334,24 @@ def dated_topic_first(question: str, query: str, chosen: list[Candidate],
             before is not None and terms_of(body[before[0] : before[1]])):
         return chosen  # on the question's topic, or going on about it from the sentence before
     report_dates = asks_about_report(question)
-    best: tuple[int, str, tuple[int, int]] | None = None
-    for passage in passages:
-        body = retriever.articles[passage.article_id].body
-        for start, end in passage.sentences:
-            held = len(terms_of(body[start:end]))
+
+    def dated_topic(sentences: Iterable[tuple[str, tuple[int, int]]]
+                    ) -> tuple[str, tuple[int, int]] | None:
+        best: tuple[int, str, tuple[int, int]] | None = None
+        for article_id, (start, end) in sentences:
+            text = _text_at(retriever, article_id, start, end)
+            held = len(terms_of(text))
             if held and (best is None or held > best[0]) and holds_kind(
-                    "date", body[start:end], report_dates=report_dates) and not (
-                    _ASKS_DAY.search(question) and not _DAY.search(body[start:end])):
-                best = (held, passage.article_id, (start, end))
-    if best is None:
-        return chosen
-    return _led_by_span(best[1], best[2], chosen, passages, retriever)
+                    "date", text, report_dates=report_dates) and not (
+                    _ASKS_DAY.search(question) and not _DAY.search(text)):
+                best = (held, article_id, (start, end))
+        return None if best is None else (best[1], best[2])
+
+    # of the retrieved sentences, else of the retrieved articles' reported ones (「その電話
+    # って実際にはいつ頃かけられたもの？」 retrieves the Tomahawk section, not 「通話は…」)
+    found = dated_topic((p.article_id, span) for p in passages for span in p.sentences) \
+        or dated_topic(_reported_sentences([p.article_id for p in passages], retriever))
+    return chosen if found is None else _led_by_span(*found, chosen, passages, retriever)
 
 
 def since_first(question: str, chosen: list[Candidate], retriever: HybridRetriever

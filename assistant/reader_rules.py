@@ -146,6 +146,10 @@ _REPORT_DATE = re.compile(r"(?:\d+\s*[年月日])+(?:にも|には|に|は)?[、
 _ASKS_ABOUT_REPORT = re.compile(r"報じ|報道|伝え|発表|公表|リーク|流出|漏れ|漏ら|明らかに|"
                                 r"\b(?:report|leak|publish|announc|reveal|disclos|came out)",
                                 re.I)
+# "…the call itself? I don't mean the date it was reported": the event, not its report
+_THE_EVENT_ITSELF = re.compile(r"\bitself\b|\bactual(?:ly)?\b|\b(?:not|n't)\b[^.?!]{0,30}"
+                               r"\b(?:report|leak|publish|announc)|実際に|そのもの|"
+                               r"(?:報道|発表|公表)[^。？?]{0,8}(?:ではなく|じゃなく)", re.I)
 # A reason can be stated without a cue word more often than a date without a date: milder
 # (for a whole sentence; a line with no verb, 「ロシア国内世論・ウクライナ国内の反発」, none).
 # 1.0 until 2026-12-03; 1.5 put 背景には…ブダペスト覚書 first for 「…強く反発してる理由は？」
@@ -309,8 +313,9 @@ _NOT_LANGUAGES = frozenset(["物語", "単語", "用語", "敬語", "主語", "�
 
 def asks_about_report(question: str) -> bool:
     """Whether the question is about the reporting itself (when it was reported, leaked,
-    announced): then a news lead's report date answers it."""
-    return bool(_ASKS_ABOUT_REPORT.search(question))
+    announced): then a news lead's report date answers it. Not when it asks for the event
+    itself ("the call itself", "I don't mean the date it was reported", 「実際に」)."""
+    return bool(_ASKS_ABOUT_REPORT.search(question)) and not _THE_EVENT_ITSELF.search(question)
 
 
 def dates_more_than_the_report(text: str) -> bool:

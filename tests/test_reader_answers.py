@@ -223,6 +223,10 @@ def test_asked_when_a_date_without_the_questions_words_gives_way_to_one_with_the
     articles' word for a phone call (電話 → 通話)."""
     answer = seed_assistant.ask("ロシアの高官との電話っていつ頃あったの？")
     assert answer.citations[0].quote.startswith("通話は10月中旬に行われ")
+    # no retrieved sentence has both (実際に found the Tomahawk section): the retrieved
+    # articles' sentences are looked through
+    answer = seed_assistant.ask("その電話って実際にはいつ頃かけられたものなんですか？")
+    assert answer.citations[0].quote.startswith("通話は10月中旬に行われ")
 
 
 def test_asked_which_outlet_reported_the_leak_in_english(seed_assistant):

@@ -21,6 +21,7 @@ from assistant.reader_rules import (
     MISSING_UNIT,
     Placed,
     asked_kind,
+    asks_about_report,
     asks_when,
     gives_countries,
     is_filler,
@@ -343,3 +344,11 @@ def test_some_is_no_count_asked():
     assert asked_kind("いくつかの欧州諸国とともに合法化されている国は？") != "count"
     assert asked_kind("重大な障壁っていくつあるの？") == "count"
 
+
+
+def test_the_event_itself_is_not_its_report():
+    assert asks_about_report("When was the leak reported?")
+    assert asks_about_report("流出が報じられたのはいつ？")
+    assert not asks_about_report("When did the phone call itself happen? I don't mean the "
+                                 "date it was reported, I mean the actual call.")
+    assert not asks_about_report("報道じゃなくて、通話が実際にあったのはいつ？")
