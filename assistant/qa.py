@@ -534,13 +534,19 @@ class Assistant:
         unasked = asks_yes_no(asked) and any(
             t.predicate and not (synonyms and synonyms.corpus_words_for(t.normalized))
             for t in missing)
+        # a word a retrieved passage says with a synonym (武器 as 兵器, スクープ as 報じた) is
+        # there, weakly: the question then needs the match of one whose words are all found
+        # apart (z_found), never the lower z_in_passages
+        loose = {t for t in missing if not t.is_name and synonyms is not None and any(
+            w in text for w in synonyms.corpus_words_for(t.normalized) for text in passages)}
+        missing = [t for t in missing if t not in loose]
         coverage = Coverage(focus, tuple(missing), missing_unit(asked, found),
                             unasked_event=unasked)
         # the terms a passage can hold: not a missing predicate the rule forgives; a term
         # the articles write otherwise, in any of their words for it
         held = [_written_forms(t, synonyms) if t in unseen and t not in missing else [t]
                 for t in focus if t not in missing or t in coverage.telling_missing]
-        return replace(coverage, in_passages=bool(focus) and any(
+        return replace(coverage, in_passages=bool(focus) and not loose and any(
             all(len(missing_focus(forms, [text])) < len(forms) for forms in held)
             for text in passages))
 

@@ -1187,3 +1187,13 @@ def test_asked_for_a_list_of_a_kind_the_list_titled_so_answers(seed_assistant):
     answer = seed_assistant.ask(
         "What are the main obstacles to a peace settlement that the first article lists?")
     assert listed(answer.citations[0].quote)[0] == "ウクライナ領土の保全とロシアの要求との隔たり"
+
+
+def test_a_word_a_passage_says_with_a_synonym_asks_a_little_less(seed_assistant):
+    """武器 and 提供 are not the articles' words; a retrieved passage has 兵器 and 供与 — the
+    question, which matches its sentence well, is answered; a question about who took part
+    in Geneva (参加, the articles' 加盟 is no synonym there) still is not."""
+    answer = seed_assistant.ask("2025年の秋にアメリカが急に止めた武器の提供って何のこと？")
+    assert not answer.abstained
+    assert "トマホーク巡航ミサイルの供与を突然停止" in answer.citations[0].quote
+    assert seed_assistant.ask("ジュネーブの協議に参加した国は？").abstained
