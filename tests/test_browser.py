@@ -297,9 +297,9 @@ def test_classroom_mode_one_answer_at_a_time_sources_step_by_step(page):
     # trip after the page's own class change): wait for it before the next question
     page.wait_for_function(
         "() => document.querySelectorAll('#evidence .evidence-card mark').length === 1")
-    ask(page, "28項目案にはどんな内容が含まれていましたか？")
+    ask(page, "ブダペスト覚書って何？")
     chat = page.inner_text("#chat")
-    assert "28項目案" in chat and WHO not in chat  # only the last exchange is shown
+    assert "ブダペスト" in chat and WHO not in chat  # only the last exchange is shown
     assert page.locator("#evidence .evidence-card mark").count() == 1
     page.click("#next-citation")
     page.wait_for_function(
@@ -545,8 +545,7 @@ def test_a_long_title_a_long_list_and_a_long_word_stay_on_screen(page, size):
     ask(page, LIBRARY)
     assert "長い見出し" in page.inner_text("#evidence")
     assert checks(page, "overflows")["out"] == []
-    switch(page, "classroom", True)
-    page.click("#next-citation")
+    switch(page, "classroom", True)  # the list is one quote: its card is the first shown
     page.click("#evidence .evidence-card >> nth=0")
     page.wait_for_selector("#reader h2", timeout=30_000)
     for name in ("overflows",):
