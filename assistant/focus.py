@@ -393,8 +393,9 @@ def refers_back(question: str) -> bool:
     return not question_focus(question)
 
 
+# (not 筆者: a reader asking what 筆者 thinks means the article's writer, not the book's)
 _BOOK_WORDS = frozenset(
-    ["本", "本書", "書籍", "著書", "一冊", "新書", "書物", "著者", "作者", "筆者"])
+    ["本", "本書", "書籍", "著書", "一冊", "新書", "書物", "著者", "作者"])
 _ENGLISH_BOOK = re.compile(r"\b(?:books?|author|recommended reading)\b", re.I)
 
 

@@ -1197,3 +1197,11 @@ def test_a_word_a_passage_says_with_a_synonym_asks_a_little_less(seed_assistant)
     assert not answer.abstained
     assert "トマホーク巡航ミサイルの供与を突然停止" in answer.citations[0].quote
     assert seed_assistant.ask("ジュネーブの協議に参加した国は？").abstained
+
+
+def test_the_writer_asked_about_is_the_articles_not_the_books(seed_assistant):
+    """筆者 is who wrote the article: 「…と筆者は考えているんですか？」 was answered from
+    the book plug only, as if 筆者 named the book's author."""
+    answer = seed_assistant.ask("結局、今回のリークは何を意味していると筆者は考えているんですか？")
+    assert "promotion" not in {c.role for c in answer.citations}
+    assert answer.citations[0].role == "analysis"
