@@ -262,7 +262,7 @@ def test_retry_asks_the_last_question_again_in_its_place(chat):
 def test_a_clicked_marker_outlines_its_card_and_names_an_earlier_question(chat):
     page, handlers = chat
     first = asked(chat, WHO)[page.state]
-    state = asked(chat, "28項目案にはどんな内容が含まれていましたか？", first)[page.state]
+    state = asked(chat, "ブダペスト覚書って何？", first)[page.state]  # three quotes
     latest = handlers.show_reference("1|1|2", state, False, "日本語")[page.chat.evidence]
     selected = re.search(r'class="evidence-card selected" id="cite-\d+" [^>]*data-ns="([\d ]+)"',
                          latest)
@@ -276,7 +276,7 @@ def test_a_clicked_marker_outlines_its_card_and_names_an_earlier_question(chat):
 def test_classroom_mode_shows_one_exchange_and_reveals_sources_one_by_one(chat):
     page, handlers = chat
     first = asked(chat, WHO)[page.state]
-    state = asked(chat, "28項目案にはどんな内容が含まれていましたか？", first)[page.state]
+    state = asked(chat, "ブダペスト覚書って何？", first)[page.state]  # three quotes
     updates = handlers.set_classroom(True, state, "日本語")
     assert [m["role"] for m in updates[page.chat.chatbot]] == ["user", "assistant"]
     assert len(cards(updates[page.chat.evidence])) == 1
