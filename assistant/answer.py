@@ -46,6 +46,7 @@ from .leading import (
     contents_first,
     counted_first,
     dated_topic_first,
+    end_of_sentence,
     event_date_first,
     held_item_first,
     holder,
@@ -793,7 +794,7 @@ def _whole_list(item: Candidate, passages: list[Passage], retriever: HybridRetri
     asked for, so the sentence that leads into the list is not quoted before them."""
     body = retriever.articles[item.article_id].body
     start, _ = list_head(retriever, item.article_id, item.start)
-    head = Candidate(item.article_id, start, _end_of(retriever, item.article_id, start),
+    head = Candidate(item.article_id, start, end_of_sentence(retriever, item.article_id, start),
                      item.passage, item.rank)
     following = retriever.following_sentences(item.article_id, head.end, LIST_ITEMS)
     rest = [Candidate(p.article_id, *p.sentences[0], holder(p, passages), item.rank)
@@ -844,11 +845,6 @@ def _spanning(first: Candidate, last: Candidate, retriever: HybridRetriever) -> 
                       text=body[passage_start:passage_end],
                       sentences=tuple(sorted(set(one.sentences) | set(other.sentences))))
     return Candidate(first.article_id, start, last.end, passage, first.rank)
-
-
-def _end_of(retriever: HybridRetriever, article_id: str, start: int) -> int:
-    following = retriever.following_sentences(article_id, start, 1)
-    return following[0].sentences[0][1] if following else start
 
 
 # -- summaries and opinions -------------------------------------------------------------

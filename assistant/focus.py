@@ -225,10 +225,9 @@ def question_focus(question: str) -> tuple[FocusTerm, ...]:
 
 
 # a party as the subject or topic: ウクライナの人たちは, ロシア側も, トランプ大統領は
-_AS_SUBJECT = re.compile(r"(?:の(?:国々|諸国|人々|人たち|国民|政府))?(?:側|[一-龯]{1,3})?"
-                         r"(?:は|って|も|が)")
-_AS_TOPIC = re.compile(r"(?:の(?:国々|諸国|人々|人たち|国民|政府))?(?:側|[一-龯]{1,3})?"
-                       r"(?:は|って|も)")
+_PARTY_HEAD = r"(?:の(?:国々|諸国|人々|人たち|国民|政府))?(?:側|[一-龯]{1,3})?"
+_AS_SUBJECT = re.compile(_PARTY_HEAD + r"(?:は|って|も|が)")
+_AS_TOPIC = re.compile(_PARTY_HEAD + r"(?:は|って|も)")
 # groups of countries a news page makes a party without a proper name (「欧米各国も…」)
 _GROUPS = frozenset(["欧米", "西側", "欧州", "西欧", "東欧", "中東", "国際社会"])
 

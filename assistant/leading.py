@@ -166,12 +166,13 @@ def list_of_kind_first(question: str, chosen: list[Candidate], passages: list[Pa
                 head, lead_in = list_head(retriever, passage.article_id, start)
                 span = lead_in if lead_in is not None and announces_list(
                     _text_at(retriever, passage.article_id, *lead_in)) \
-                    else (head, _end_of_sentence(retriever, passage.article_id, head))
+                    else (head, end_of_sentence(retriever, passage.article_id, head))
                 return _led_by_span(passage.article_id, span, chosen, passages, retriever)
     return chosen
 
 
-def _end_of_sentence(retriever: HybridRetriever, article_id: str, start: int) -> int:
+def end_of_sentence(retriever: HybridRetriever, article_id: str, start: int) -> int:
+    """Where the article sentence starting at `start` ends."""
     following = retriever.following_sentences(article_id, start, 1)
     return following[0].sentences[0][1] if following else start
 
@@ -392,10 +393,16 @@ def _reported_sentences(article_ids: list[str], retriever: HybridRetriever
                         ) -> Iterator[tuple[str, tuple[int, int]]]:
     """Each sentence of the articles (each once, in order) that is not a comment, an advert
     or a credit: where a rule looks when the retrieved passages lack what it wants."""
+    return _sentences_in_role(article_ids, retriever, lambda role: role not in NOT_REPORTING)
+
+
+def _sentences_in_role(article_ids: list[str], retriever: HybridRetriever,
+                       kept: Callable[[Role], bool]) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each sentence of the articles (each once, in order) whose role is `kept`."""
     for article_id in dict.fromkeys(article_ids):
         for sentence in retriever.following_sentences(article_id, 0, _WHOLE_ARTICLE):
             span = sentence.sentences[0]
-            if retriever.role_at(article_id, span[0]) not in NOT_REPORTING:
+            if kept(retriever.role_at(article_id, span[0])):
                 yield article_id, span
 
 
@@ -472,7 +479,8 @@ def held_item_first(question: str, chosen: list[Candidate], passages: list[Passa
     if not chosen or asked_kind(question) is not None or asks_a_list(question):
         return chosen
     terms_of = question_terms(question, expansion)
-    best, best_count = None, len(terms_of(_text(chosen[0], retriever)))
+    first_terms = terms_of(_text(chosen[0], retriever))
+    best, best_count = None, len(first_terms)
     articles = list(dict.fromkeys(p.article_id for p in passages))
     for article_id, span in _reported_sentences(articles, retriever):
         body = retriever.articles[article_id].body
@@ -488,7 +496,6 @@ def held_item_first(question: str, chosen: list[Candidate], passages: list[Passa
         if holder and len(item - holder) >= HELD_MATTER_TERMS \
                 and len(holder | item) > best_count:
             best, best_count = (article_id, span), len(holder | item)
-    first_terms = terms_of(_text(chosen[0], retriever))
     if best is None or (best[0], best[1][0]) == (chosen[0].article_id, chosen[0].start):
         return chosen
     _, lead_in = list_head(retriever, best[0], best[1][0])
@@ -732,8 +739,6 @@ _WHOLE_ARTICLE = 100_000  # sentences: every one of an article
 
 
 PARTY_REACH = 3  # a runner-up this high that names the party asked about leads
-# a party as the subject or topic: ウクライナの人たちは, ロシア側も, 欧州の国々が
-_AS_SUBJECT = re.compile(r"(?:の(?:国々|諸国|人々|人たち|国民|政府))?(?:側)?(?:は|が|も|って)")
 
 
 def asked_party_first(question: str, chosen: list[Candidate], retriever: HybridRetriever,
@@ -821,21 +826,14 @@ def thread_order_first(question: str, chosen: list[Candidate], passages: list[Pa
     if not comments or any(terms_of(_text(c, retriever)) for c in comments):
         return said
     article_id = comments[0].article_id
-    thread = [span for a, span in _comment_sentences(article_id, retriever)
+    thread = [span for a, span in _sentences_in_role([article_id], retriever,
+                                                     lambda role: role == "comments")
               if not _THREAD_INTRO.search(_text_at(retriever, a, *span))][:THREAD_COMMENTS]
     first = [next((c for c in said if (c.article_id, c.start) == (article_id, span[0])), None)
              or Candidate(article_id, *span, holder(passage_at(retriever, article_id, *span),
                                                    passages), comments[0].rank)
              for span in thread]
     return first + [c for c in said if c not in first]
-
-
-def _comment_sentences(article_id: str, retriever: HybridRetriever
-                       ) -> Iterator[tuple[str, tuple[int, int]]]:
-    for sentence in retriever.following_sentences(article_id, 0, _WHOLE_ARTICLE):
-        span = sentence.sentences[0]
-        if retriever.role_at(article_id, span[0]) == "comments":
-            yield article_id, span
 
 
 def reason_first(question: str, chosen: list[Candidate], passages: list[Passage],

@@ -534,7 +534,7 @@ class Assistant:
         unasked = asks_yes_no(asked) and any(
             t.predicate and not (synonyms and synonyms.corpus_words_for(t.normalized))
             for t in missing)
-        # a word a retrieved passage says with a synonym (武器 as 兵器, スクープ as 報じた) is
+        # a word a retrieved passage says with a synonym (武器 as 兵器, 提供 as 供与) is
         # there, weakly: the question then needs the match of one whose words are all found
         # apart (z_found), never the lower z_in_passages
         loose = {t for t in missing if not t.is_name and synonyms is not None and any(

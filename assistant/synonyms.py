@@ -79,6 +79,7 @@ class JapaneseSynonyms:
             if _KATAKANA_WORD.fullmatch(word) and len(word) >= MIN_RESPELLED:
                 self._spelled.setdefault(_sound_key(word), set()).add(word)
         self._equivalents = functools.lru_cache(maxsize=4096)(self._corpus_equivalents)
+        self._spelling = functools.lru_cache(maxsize=4096)(self._corpus_spelling)
 
     def for_question(self, question: str) -> tuple[str, ...]:
         """The articles' words for the question's content words they don't have, and for
@@ -111,7 +112,7 @@ class JapaneseSynonyms:
 
         return _KATAKANA_WORD.sub(spelled, text)
 
-    def _spelling(self, key: str) -> str | None:
+    def _corpus_spelling(self, key: str) -> str | None:
         same = self._spelled.get(key, set())
         if not same and len(key) >= MIN_FUZZY_KEY:
             same = {w for other, words in self._spelled.items()
